@@ -1,0 +1,47 @@
+# compose2haproxy — `make run` renders the bundled example, `make test` runs
+# every test (HAProxy must be installed: apt-get install haproxy).
+GO      ?= go
+BIN     := bin/compose2haproxy
+DOMAIN  ?= 127.0.0.1.nip.io
+
+.PHONY: build run test bench fuzz check clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/compose2haproxy
+
+run: build
+	$(BIN) -f example/compose.yaml --domain $(DOMAIN) -o example/haproxy.cfg
+	@cat example/haproxy.cfg
+	@if command -v haproxy >/dev/null 2>&1; then \
+		haproxy -c -dW -f example/haproxy.cfg && echo "haproxy -c -dW: example/haproxy.cfg is valid"; \
+	else echo "haproxy not installed (apt-get install haproxy): skipped haproxy -c -dW"; fi
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(GO) test ./model -run '^$$' -fuzz FuzzLabels -fuzztime 10s
+
+# Performance (a few minutes; needs haproxy and wrk; not part of make test,
+# and it asserts nothing): loading vs the whole run at 100, 1,000 and 5,000
+# services as separate processes (time and peak RSS), the Go benchmarks of
+# model and render (saved in bin/bench.txt for benchstat), then routing
+# through HAProxy with 1 and 1,000 hosts under wrk. See bench/doc.go.
+BENCH_N ?= 7
+bench: build
+	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
+	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./model ./render | tee bin/bench.txt
+	BENCH_ROUTING=1 BENCH_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run '^TestRoutingCost$$' -v -timeout 30m ./bench
+
+# Fuzzing, 2 minutes a target (FUZZTIME=10m for longer). An input that
+# breaks a property is written to model/testdata/fuzz/<target>/: keep it,
+# so that go test fails until the bug is fixed. See model/fuzz_test.go.
+FUZZTIME ?= 2m
+fuzz:
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeader$$' -fuzztime $(FUZZTIME)
+
+check: test
+
+clean:
+	rm -rf bin example/haproxy.cfg

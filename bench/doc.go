@@ -1,0 +1,22 @@
+// Package bench measures compose2haproxy on large generated projects. It is
+// not part of the tool: `make bench` runs it, `make test` does not time it.
+//
+// Project(n) writes a compose file of n routed services that uses what real
+// projects use (ports and expose, SERVICE_TAGS with aliases, paths,
+// sticky sessions, balance, HTTP checks, deploy.replicas, labels and
+// environment, interpolation); Services(n) is the same project as the loader
+// returns it, so the model and render benchmarks need no YAML. Hosts(n, port)
+// is the plainest project with n routed hosts, for the routing measurement.
+//
+// What is measured, and where:
+//
+//   - cmd/benchrun: loading alone (cmd/loadonly, a process that only calls
+//     loader.Load) against the whole CLI run, wall time and peak RSS of each
+//     child process, at 100, 1,000 and 5,000 services.
+//   - bench_test.go, ../model and ../render: Go benchmarks of each stage, for
+//     benchstat and pprof.
+//   - routing_test.go (BENCH_ROUTING=1): requests per second through HAProxy
+//     with the generated config for 1 and 1,000 hosts, driven by wrk.
+//
+// Nothing here asserts a speed: the numbers are reported, not tested.
+package bench

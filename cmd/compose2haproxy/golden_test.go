@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+const (
+	testdataDir = "../../testdata"
+	goldenDir   = "../../golden"
+)
+
+// A golden case is a folder testdata/<case> holding a compose project, an
+// optional "args" file (one command-line argument a line) and an optional
+// "env" file (KEY=VALUE lines, the whole environment of the run). The CLI
+// runs in-process with --project-directory set to the folder; its stdout is
+// compared with golden/<case>.cfg and, when it fails or warns, its exit code
+// and stderr with golden/<case>.err.
+func TestGolden(t *testing.T) {
+	entries, err := os.ReadDir(testdataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == "fuzz" || e.Name() == "realworld" {
+			continue
+		}
+		name := e.Name()
+		ext := formatExt(filepath.Join(testdataDir, name))
+		used[name+ext], used[name+".err"] = true, true
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(testdataDir, name)
+			certs := certDir(t)
+			code, stdout, stderr := runCase(t, dir, certs)
+			var errText bytes.Buffer
+			if code != 0 || stderr != "" {
+				fmt.Fprintf(&errText, "exit %d\n%s", code, stderr)
+			}
+			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(strings.ReplaceAll(stdout, certs, "$CERTS")))
+			compareGolden(t, filepath.Join(goldenDir, name+".err"), errText.Bytes())
+			if code == 0 && ext == ".cfg" {
+				cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+				writeFile(t, cfg, stdout)
+				haproxyCheck(t, cfg)
+			}
+		})
+	}
+	golden, err := os.ReadDir(goldenDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range golden {
+		if !used[g.Name()] && !*update {
+			t.Errorf("golden/%s belongs to no case in testdata/: remove it", g.Name())
+		}
+	}
+}
+
+// formatExt is the golden file's extension for the case's --format.
+func formatExt(dir string) string {
+	args, _ := os.ReadFile(filepath.Join(dir, "args"))
+	switch {
+	case strings.Contains(string(args), "--format\njson"):
+		return ".json"
+	case strings.Contains(string(args), "--format\nroutes"):
+		return ".txt"
+	}
+	return ".cfg"
+}
+
+func runCase(t *testing.T, dir, certs string) (int, string, string) {
+	t.Helper()
+	args := []string{"--project-directory", dir}
+	if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				line = strings.ReplaceAll(line, "$CERTS", certs)
+				args = append(args, strings.ReplaceAll(line, "$CASE", dir))
+			}
+		}
+	}
+	var env []string
+	if raw, err := os.ReadFile(filepath.Join(dir, "env")); err == nil {
+		env = strings.Fields(string(raw))
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, env, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), strings.ReplaceAll(stderr.String(), certs, "$CERTS")
+}
+
+// compareGolden compares got with the file; an empty got means the file
+// must not exist. With -update it writes the file first.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if len(got) == 0 {
+			os.Remove(path)
+		} else if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if os.IsNotExist(err) && len(got) == 0 {
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/compose2haproxy -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (go test -update rewrites it; review the diff):\n%s", path, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the first lines that differ, enough to see why.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  want: %q\n  got:  %q\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
+
+// haproxyBinary finds HAProxy; without it the test fails in CI and skips
+// elsewhere.
+func haproxyBinary(t *testing.T) string {
+	t.Helper()
+	return haproxytest.Require(t)
+}
+
+// haproxyCheck requires HAProxy to accept the config without a warning.
+func haproxyCheck(t *testing.T, path string) {
+	t.Helper()
+	out, err := exec.Command(haproxyBinary(t), "-c", "-dW", "-f", path).CombinedOutput()
+	if err != nil {
+		t.Errorf("haproxy -c -dW -f %s: %v\n%s", path, err, out)
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"github.com/aymanbagabas/go-udiff"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+	"github.com/compose2haproxy/compose2haproxy/render"
+)
+
+// writeAtomic replaces path with data so that a reader sees the old file or
+// the new one, never a part: a temporary file in the same directory, synced,
+// then renamed over it. The old file's mode is kept.
+func writeAtomic(path string, data []byte) (err error) {
+	// Through a symlink, replace the file it points to, not the link.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			// A FIFO or device (-o /dev/stdout) cannot be renamed over.
+			return writeThrough(path, data)
+		}
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(mode); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func writeThrough(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	return errors.Join(err, f.Close())
+}
+
+// check runs haproxy -c -dW on the config. HAProxy's messages name a
+// temporary file; they are shown with the output's name and the line they
+// point at. With --map the checked config reads a temporary copy of the map,
+// since the real one is not written yet.
+func check(ctx context.Context, haproxy string, cfg model.Config, template, name string, stderr io.Writer) int {
+	bin, err := exec.LookPath(haproxy)
+	if err != nil {
+		fmt.Fprintf(stderr, "compose2haproxy: --check needs HAProxy: %v (install it with apt-get install haproxy, or pass --haproxy PATH)\n", err)
+		return exitUsage
+	}
+	dir, err := os.MkdirTemp("", "compose2haproxy-check")
+	if err != nil {
+		fmt.Fprintf(stderr, "error: --check: %v\n", err)
+		return exitInput
+	}
+	defer os.RemoveAll(dir)
+	if cfg.HostMap != "" {
+		cfg.HostMap = filepath.Join(dir, "hosts.map")
+		if err := os.WriteFile(cfg.HostMap, render.HostMap(cfg), 0o600); err != nil {
+			fmt.Fprintf(stderr, "error: --check: %v\n", err)
+			return exitInput
+		}
+	}
+	text, err := renderConfig(cfg, template)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInput
+	}
+	file := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(file, text, 0o600); err != nil {
+		fmt.Fprintf(stderr, "error: --check: %v\n", err)
+		return exitInput
+	}
+	msgs, err := exec.CommandContext(ctx, bin, "-c", "-dW", "-f", file).CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		fmt.Fprintf(stderr, "error: --check: running %s: %v\n", bin, err)
+		return exitInput
+	}
+	if err == nil {
+		return exitOK
+	}
+	if name == "" {
+		name = "<stdout>"
+	}
+	fmt.Fprintf(stderr, "haproxy -c -dW rejected the generated config (exit %d):\n", exit.ExitCode())
+	stderr.Write(explain(msgs, file, name, text))
+	return exitRejected
+}
+
+// diff prints a unified diff of each output against the file it would
+// replace (a missing file counts as empty) and returns 1 when any differs.
+func diff(outputs []output, stdout, stderr io.Writer) int {
+	code := exitOK
+	for _, o := range outputs {
+		old, err := os.ReadFile(o.path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stderr, "error: --diff: %v\n", err)
+			return exitInput
+		}
+		if bytes.Equal(old, o.data) {
+			continue
+		}
+		code = exitInput
+		io.WriteString(stdout, udiff.Unified(o.path, o.path+" (generated)", string(old), string(o.data)))
+	}
+	return code
+}
+
+var lineRef = regexp.MustCompile(`\[([^\]]+):([0-9]+)\]`)
+
+// explain renames file to name in HAProxy's messages and quotes the config
+// line each message points at.
+func explain(msgs []byte, file, name string, cfg []byte) []byte {
+	lines := bytes.Split(cfg, []byte("\n"))
+	var out bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(msgs))
+	for sc.Scan() {
+		msg := bytes.ReplaceAll(sc.Bytes(), []byte(file), []byte(name))
+		out.Write(msg)
+		out.WriteByte('\n')
+		if m := lineRef.FindSubmatch(msg); m != nil {
+			if n, err := strconv.Atoi(string(m[2])); err == nil && n >= 1 && n <= len(lines) {
+				fmt.Fprintf(&out, "    %s:%d: %s\n", name, n, bytes.TrimSpace(lines[n-1]))
+			}
+		}
+	}
+	return out.Bytes()
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const realworldDir = "../../testdata/realworld"
+
+// realworldOutcome is what compose2haproxy --all does with one project of
+// testdata/realworld: exit 0 with these backends (besides no_route), or
+// exit 1 with an error naming this file or service.
+type realworldOutcome struct {
+	exit     int
+	backends []string // exit 0
+	names    string   // exit 1: stderr must contain it (a file or a service)
+}
+
+// realworldOutcomes records every project's outcome, so that a change of
+// outcome fails the test. A project is a folder with the compose files
+// (and their env, secret and config files) and an optional "args" file,
+// one extra argument a line.
+var realworldOutcomes = map[string]realworldOutcome{
+	"anchors_merge":            {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
+	"build_only":               {backends: []string{"backend", "frontend"}},
+	"deploy_resources":         {backends: []string{"agent", "api", "scaled"}},
+	"docker_flow_proxy":        {backends: []string{"main", "proxy-443", "proxy-80"}},
+	"duplicate_service_name":   {exit: 1, names: "app-green: SERVICE_NAME=app"},
+	"elk_stack":                {backends: []string{"elasticsearch-9200", "elasticsearch-9300", "kibana", "logstash-50000", "logstash-5044", "logstash-9600"}},
+	"env_file":                 {backends: []string{"shop"}},
+	"extends_other_file":       {backends: []string{"admin", "webapp"}},
+	"extends_same_file":        {backends: []string{"rails"}},
+	"gitlab":                   {backends: []string{"gitlab-22", "gitlab-443", "gitlab-5050", "gitlab-80"}},
+	"healthchecks_depends_on":  {backends: []string{"api", "postgres", "redis"}},
+	"host_network":             {backends: []string{"homeassistant", "mosquitto-1883", "mosquitto-9001", "nodered"}},
+	"include_directive":        {backends: []string{"app", "cache", "queue-15672", "queue-5672"}},
+	"interpolation_defaults":   {backends: []string{"docs", "shop.app"}},
+	"interpolation_required":   {exit: 1, names: "compose.yaml"},
+	"ipv6_ports":               {backends: []string{"api", "web-2019", "web-443", "web-80"}},
+	"legacy_v1":                {exit: 1, names: "docker-compose.yml"},
+	"long_port_syntax":         {backends: []string{"game", "web-443", "web-80", "web-9113"}},
+	"mailserver":               {backends: []string{"mailserver-143", "mailserver-25", "mailserver-465", "mailserver-587", "mailserver-993", "roundcube"}},
+	"monitoring":               {backends: []string{"alertmanager", "cadvisor", "grafana", "nodeexporter", "prometheus"}},
+	"nginx_proxy_virtual_host": {backends: []string{"blog", "nginx-proxy-443", "nginx-proxy-80", "static"}},
+	"port_ranges": {backends: []string{"app-5000", "app-5001", "app-9000", "app-9001", "app-9002", "app-9003", "coturn",
+		"ftp-21", "ftp-21000", "ftp-21001", "ftp-21002", "ftp-21003", "ftp-21004", "ftp-21005", "ftp-21006", "ftp-21007", "ftp-21008", "ftp-21009", "ftp-21010"}},
+	"profiles": {backends: []string{"adminer", "app", "mailhog-1025", "mailhog-8025"}},
+	// SERVICE_8600_IGNORE on consul's UDP-only DNS port asks for what
+	// happens anyway: no error.
+	"registrator":        {backends: []string{"consul-ui", "orders", "orders-metrics", "www.hello"}},
+	"secrets_configs":    {backends: []string{"app", "db"}},
+	"several_networks":   {backends: []string{"app", "db", "proxy"}},
+	"traefik_labels":     {backends: []string{"api", "reverse-proxy-443", "reverse-proxy-80", "reverse-proxy-8080", "whoami"}},
+	"udp_ports":          {backends: []string{"pihole-53", "pihole-80", "syslog-601", "syslog-6514"}},
+	"version_38":         {backends: []string{"nginx", "redis", "web"}},
+	"wordpress_mysql":    {backends: []string{"db-3306", "db-33060", "phpmyadmin", "wordpress"}},
+	"x_extension_fields": {backends: []string{"search-9200", "search-9600", "web"}},
+}
+
+var (
+	diagnosticLine = regexp.MustCompile(`^(error|warning|compose2haproxy): `)
+	backendLine    = regexp.MustCompile(`(?m)^backend (\S+)$`)
+)
+
+// Compose files of the kind public projects hold, run with --all: each
+// either gives a config HAProxy accepts (exit 0), or fails with a clear
+// message (exit 1) — never a panic, never exit 2 or 3, never an invalid
+// config.
+func TestRealWorldProjects(t *testing.T) {
+	entries, err := os.ReadDir(realworldDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			want, ok := realworldOutcomes[name]
+			if !ok {
+				t.Fatalf("testdata/realworld/%s has no entry in realworldOutcomes: add its expected outcome", name)
+			}
+			dir := filepath.Join(realworldDir, name)
+			args := []string{"--project-directory", dir, "--all"}
+			if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
+				args = append(args, strings.Fields(string(raw))...)
+			}
+			code, stdout, stderr := runRecovering(t, args)
+
+			for _, line := range strings.Split(strings.TrimRight(stderr, "\n"), "\n") {
+				if line != "" && !diagnosticLine.MatchString(line) {
+					t.Errorf("stderr line does not start with error:, warning: or compose2haproxy: %q\nstderr:\n%s", line, stderr)
+				}
+			}
+			switch code {
+			case 0:
+				var got []string
+				for _, m := range backendLine.FindAllStringSubmatch(stdout, -1) {
+					if m[1] != "no_route" {
+						got = append(got, m[1])
+					}
+				}
+				slices.Sort(got)
+				if want.exit != 0 {
+					t.Errorf("exit 0 with backends %q; want exit %d naming %q", got, want.exit, want.names)
+				} else if !slices.Equal(got, want.backends) {
+					t.Errorf("backends %q, want %q", got, want.backends)
+				}
+				cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+				writeFile(t, cfg, stdout)
+				haproxyCheck(t, cfg)
+			case 1:
+				if want.exit != 1 {
+					t.Errorf("exit 1, want exit 0 with backends %q; stderr:\n%s", want.backends, stderr)
+				}
+				if stdout != "" {
+					t.Errorf("exit 1 but wrote to stdout:\n%s", stdout)
+				}
+				if !strings.Contains(stderr, "error: ") {
+					t.Errorf("exit 1 without an error line; stderr:\n%s", stderr)
+				}
+				if !strings.Contains(stderr, want.names) {
+					t.Errorf("stderr does not name %q:\n%s", want.names, stderr)
+				}
+			default:
+				t.Errorf("exit %d (only 0 or 1 are expected for a compose project); stderr:\n%s", code, stderr)
+			}
+		})
+	}
+	for name := range realworldOutcomes {
+		if !seen[name] {
+			t.Errorf("realworldOutcomes has %s, which is not a folder in testdata/realworld", name)
+		}
+	}
+}
+
+// runRecovering runs the CLI in-process with an empty environment (so the
+// machine's variables cannot change an outcome) and turns a panic into a
+// test failure that shows where it happened.
+func runRecovering(t *testing.T, args []string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("compose2haproxy %s panicked: %v\n%s", strings.Join(args, " "), r, debug.Stack())
+			}
+		}()
+		code = run(context.Background(), args, nil, strings.NewReader(""), &out, &errb)
+	}()
+	return code, out.String(), errb.String()
+}

@@ -1,0 +1,115 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// goDemoStack is testdata/docker_flow_proxy_stack_routes_go_demo's stack
+// file (docker-flow-proxy's go-demo examples, labels under deploy.labels)
+// without TLS, with every com.df.port set to the test's port P.
+func goDemoStack(p int) string {
+	return fmt.Sprintf(`services:
+  go-demo:
+    image: vfarcic/go-demo
+    deploy:
+      replicas: 3
+      labels:
+        com.df.notify: "true"
+        com.df.servicePath: /demo/hello,/demo/person
+        com.df.port: "%[1]d"
+  go-demo-domain:
+    image: vfarcic/go-demo
+    deploy:
+      labels:
+        com.df.notify: "true"
+        com.df.servicePath: /demo
+        com.df.serviceDomain: my-domain.com,www.my-domain.com
+        com.df.port: "%[1]d"
+  books-ms:
+    image: vfarcic/books-ms
+    deploy:
+      labels:
+        com.df.notify: "true"
+        com.df.servicePath: /api/v1/books
+        com.df.reqPathSearchReplace: /api/v1/books,/books
+        com.df.port: "%[1]d"
+`, p)
+}
+
+func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port := FreePort(t)
+	demo := []string{"127.0.13.1", "127.0.13.2", "127.0.13.3"}
+	for _, ip := range demo {
+		StartBackendID(t, "go-demo@"+ip, ip, port)
+	}
+	StartBackendID(t, "go-demo-domain", "127.0.13.4", port)
+	StartBackendID(t, "books-ms", "127.0.13.5", port)
+	// With --swarm the servers are the tasks.<service> names; the bare
+	// service names are deliberately unknown to the DNS.
+	d.Set("tasks.go-demo", demo...)
+	d.Set("tasks.go-demo-domain", "127.0.13.4")
+	d.Set("tasks.books-ms", "127.0.13.5")
+
+	p := startProxy(t, d, goDemoStack(port), "--swarm")
+
+	isDemo := func(backend string) bool { return strings.HasPrefix(backend, "go-demo@") }
+	Eventually(t, 10*time.Second, "every go-demo replica and the other services to answer", func() (bool, string) {
+		seen := Spread(t, p.Addr, "any.host.test", "/demo/hello", 9)
+		if !SameKeys(seen, "go-demo@"+demo[0], "go-demo@"+demo[1], "go-demo@"+demo[2]) {
+			return false, fmt.Sprintf("/demo/hello: %v", seen)
+		}
+		if ok, detail := routesTo(t, p.Addr, "my-domain.com", "/demo", "go-demo-domain"); !ok {
+			return false, detail
+		}
+		return routesTo(t, p.Addr, "any.host.test", "/api/v1/books", "books-ms")
+	})
+
+	for _, tc := range []struct {
+		host, path string
+		backend    string // "go-demo" is any go-demo replica; "" a 404 from HAProxy
+		received   string // the request-uri the backend saw
+	}{
+		// go-demo: its two paths on any host, nothing else.
+		{"any.host.test", "/demo/hello", "go-demo", "/demo/hello"},
+		{"go-demo", "/demo/hello?name=x", "go-demo", "/demo/hello?name=x"},
+		{"", "/demo/hello/", "go-demo", "/demo/hello/"},
+		{"any.host.test", "/demo/person", "go-demo", "/demo/person"},
+		{"any.host.test", "/demo/person/1", "go-demo", "/demo/person/1"},
+		{"any.host.test", "/demo/other", "", ""},
+		{"any.host.test", "/demo", "", ""},
+		{"any.host.test", "/demo/hellox", "", ""},
+		{"any.host.test", "/", "", ""},
+		// go-demo-domain: /demo on its domains, before the any-host routes.
+		{"my-domain.com", "/demo/hello", "go-demo-domain", "/demo/hello"},
+		{"WWW.My-Domain.com:8080", "/demo/other", "go-demo-domain", "/demo/other"},
+		{"my-domain.com", "/other", "", ""},
+		// books-ms: any host; the path is rewritten, the query kept.
+		{"any.host.test", "/api/v1/books/7?x=1", "books-ms", "/books/7?x=1"},
+		{"any.host.test", "/api/v1/books", "books-ms", "/books"},
+		{"my-domain.com", "/api/v1/books/7", "books-ms", "/books/7"},
+		{"any.host.test", "/api/v1/booksx", "", ""},
+		{"any.host.test", "/books/7", "", ""},
+	} {
+		got := Do(t, p.Addr, "GET", tc.host, tc.path, nil)
+		what := fmt.Sprintf("Host: %s, GET %s", tc.host, tc.path)
+		switch {
+		case tc.backend == "":
+			if got.Status != http.StatusNotFound || got.Backend != "" {
+				t.Errorf("%s: got %v, want a 404 from HAProxy", what, got)
+			}
+		case got.Status != 200 || (tc.backend == "go-demo" && !isDemo(got.Backend)) || (tc.backend != "go-demo" && got.Backend != tc.backend):
+			t.Errorf("%s: got %v, want 200 from %s", what, got, tc.backend)
+		default:
+			if want := got.Backend + " GET " + tc.received + "\n"; got.Body != want {
+				t.Errorf("%s: %s received %q, want %q", what, got.Backend, got.Body, want)
+			}
+		}
+	}
+}

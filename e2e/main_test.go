@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the compose2haproxy CLI built once by TestMain.
+var binary string
+
+// TestMain builds the CLI from the module root (the e2e directory's
+// parent) into a temporary directory, runs the tests against that binary,
+// and removes it.
+func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "compose2haproxy-e2e-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "compose2haproxy")
+	build := exec.Command("go", "build", "-o", binary, "./cmd/compose2haproxy")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/compose2haproxy: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// hermeticEnv is the environment the CLI runs with: the test's own, minus
+// the variables that would change what it generates.
+func hermeticEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "COMPOSE_") || name == "PROD_LINE" || name == "HAPROXY_DOMAIN" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// generate writes composeYAML to compose.yaml in a fresh directory and runs
+// "compose2haproxy -f compose.yaml ARGS..." there, returning the generated
+// configuration. A non-zero exit fails the test with the CLI's stderr;
+// warnings are logged. (startProxy adds the --bind, --stats and --resolver
+// arguments that point the configuration at the test's loopback world.)
+func generate(tb testing.TB, composeYAML string, args ...string) []byte {
+	tb.Helper()
+	dir := tb.TempDir()
+	file := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(file, []byte(composeYAML), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(binary, append([]string{"-f", file}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = hermeticEnv()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("compose2haproxy -f compose.yaml %s: %v\nstderr:\n%s\ncompose.yaml:\n%s",
+			strings.Join(args, " "), err, stderr.String(), numbered([]byte(composeYAML)))
+	}
+	if stderr.Len() > 0 {
+		tb.Logf("compose2haproxy %s printed:\n%s", strings.Join(args, " "), stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// proxy is a running HAProxy on a generated configuration.
+type proxy struct {
+	*HAProxy
+	Addr  string // the HTTP frontend, "127.0.0.1:PORT"
+	Stats string // the stats listener, "127.0.0.1:PORT"
+}
+
+// startProxy generates the configuration of composeYAML with the HTTP
+// frontend and the stats page on free loopback ports and d as the only
+// nameserver (plus args), starts HAProxy on it and waits until the
+// frontend accepts connections.
+func startProxy(tb testing.TB, d *DNS, composeYAML string, args ...string) *proxy {
+	tb.Helper()
+	p := &proxy{
+		Addr:  fmt.Sprintf("127.0.0.1:%d", FreePort(tb)),
+		Stats: fmt.Sprintf("127.0.0.1:%d", FreePort(tb)),
+	}
+	cfg := generate(tb, composeYAML, append([]string{
+		"--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr(),
+	}, args...)...)
+	p.HAProxy = StartHAProxy(tb, cfg)
+	WaitListening(tb, p.Addr, 5*time.Second)
+	return p
+}
+
+// routesTo reports whether a GET of host and path through addr is answered
+// by backend want with status 200, for Eventually.
+func routesTo(tb testing.TB, addr, host, path, want string) (bool, string) {
+	tb.Helper()
+	r := Do(tb, addr, "GET", host, path, nil)
+	return r.Err == nil && r.Status == 200 && r.Backend == want, fmt.Sprintf("%s%s: %v", host, path, r)
+}
+
+// onlyBackends sends n requests and reports whether every one was answered
+// by one of want (and each of want answered at least once), for Eventually.
+func onlyBackends(tb testing.TB, addr, host string, n int, want ...string) (bool, string) {
+	tb.Helper()
+	got := Spread(tb, addr, host, "/", n)
+	return SameKeys(got, want...), fmt.Sprint(got)
+}

@@ -1,0 +1,280 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// registratorDemo is the registrator demo of example/compose.yaml with the
+// container ports replaced by the test's port P (and Q for the load
+// balancer's ignored port 80), so that the stand-in backends can serve them.
+func registratorDemo(p, q int) string {
+	return fmt.Sprintf(`services:
+  web:
+    image: tutum/hello-world
+    ports: ["%[1]d"]
+    environment:
+      SERVICE_NAME: www_hello
+      SERVICE_CHECK_HTTP: /
+      SERVICE_CHECK_INTERVAL: 15s
+  web2:
+    image: tutum/hello-world
+    ports: ["%[1]d"]
+    environment:
+      SERVICE_NAME: www_world_dev
+      SERVICE_TAGS: sticky_session,server_alias=hello.home,server_alias=www.world.home
+  load-balancer:
+    image: haproxy
+    ports: ["%[2]d:%[2]d", "%[1]d:%[1]d"]
+    environment:
+      SERVICE_%[2]d_IGNORE: "true"
+      SERVICE_%[1]d_NAME: proxy-admin_infra
+  consul:
+    image: progrium/consul
+    command: -server -bootstrap -ui-dir /ui
+    ports: ["%[1]d:%[1]d", "53/udp"]
+    environment:
+      SERVICE_%[1]d_NAME: consul-admin_infra
+`, p, q)
+}
+
+func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port, ignored := FreePort(t), FreePort(t)
+	StartBackendID(t, "web", "127.0.2.1", port)
+	StartBackendID(t, "web2", "127.0.2.2", port)
+	StartBackendID(t, "load-balancer", "127.0.2.3", port)
+	lb80 := StartBackendID(t, "load-balancer-ignored-port", "127.0.2.3", ignored)
+	StartBackendID(t, "consul", "127.0.2.4", port)
+	d.Set("web", "127.0.2.1")
+	d.Set("web2", "127.0.2.2")
+	d.Set("load-balancer", "127.0.2.3")
+	d.Set("consul", "127.0.2.4")
+
+	const domain = "127.0.0.1.nip.io" // a Host header only: never resolved
+	p := startProxy(t, d, registratorDemo(port, ignored), "--domain", domain)
+
+	routes := []struct{ host, backend string }{
+		{"www.hello", "web"},
+		{"www.hello." + domain, "web"},
+		{"www.hello." + domain + ":8080", "web"},
+		{"WWW.HELLO.127.0.0.1.NIP.IO", "web"},
+		{"www.world.dev", "web2"},
+		{"www.world.dev." + domain, "web2"},
+		{"hello.home", "web2"},
+		{"www.world.home", "web2"},
+		{"Hello.Home:80", "web2"},
+		{"proxy-admin.infra", "load-balancer"},
+		{"proxy-admin.infra." + domain, "load-balancer"},
+		{"consul-admin.infra", "consul"},
+		{"consul-admin.infra." + domain, "consul"},
+	}
+	// The servers come up once HAProxy's first DNS answers arrive.
+	Eventually(t, 10*time.Second, "every service to answer by its name", func() (bool, string) {
+		for _, r := range routes {
+			if r.host != "www.hello" && r.host != "www.world.dev" && r.host != "proxy-admin.infra" && r.host != "consul-admin.infra" {
+				continue
+			}
+			if ok, detail := routesTo(t, p.Addr, r.host, "/", r.backend); !ok {
+				return false, detail
+			}
+		}
+		return true, ""
+	})
+	c := NewClient(t, p.Addr)
+	for _, r := range routes {
+		got := c.Get(r.host, "/")
+		if got.Status != 200 || got.Backend != r.backend {
+			t.Errorf("Host: %s: got %v, want 200 from %s", r.host, got, r.backend)
+		}
+		if seen := got.Header.Get("X-Seen-Host"); seen != r.host {
+			t.Errorf("Host: %s: the backend saw Host: %q, want it unchanged", r.host, seen)
+		}
+	}
+
+	// Unknown hosts, the load balancer's ignored port and the names
+	// registrator would not give it: 404 from HAProxy itself.
+	for _, host := range []string{
+		"unknown." + domain,
+		domain,
+		"hello." + domain,
+		"www.hello.example.com",
+		"load-balancer",
+		"load-balancer." + domain,
+		fmt.Sprintf("load-balancer-%d", ignored),
+		fmt.Sprintf("load-balancer-%d.%s", ignored, domain),
+		fmt.Sprintf("load-balancer-%d", port),
+		"consul",
+		"web",
+		"web2." + domain,
+	} {
+		got := c.Get(host, "/")
+		if got.Status != http.StatusNotFound || got.Backend != "" {
+			t.Errorf("Host: %s: got %v, want a 404 from HAProxy", host, got)
+		}
+	}
+	if n := lb80.Requests(); n != 0 {
+		t.Errorf("the load balancer's ignored port %d (SERVICE_%d_IGNORE) got %d requests, want none", ignored, ignored, n)
+	}
+}
+
+func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port := FreePort(t)
+	StartBackendID(t, "api", "127.0.3.1", port)
+	StartBackendID(t, "site", "127.0.3.2", port)
+	StartBackendID(t, "strip", "127.0.3.3", port)
+	d.Set("api", "127.0.3.1")
+	d.Set("site", "127.0.3.2")
+	d.Set("strip", "127.0.3.3")
+
+	p := startProxy(t, d, fmt.Sprintf(`services:
+  api:
+    image: example/api
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: app
+      SERVICE_TAGS: path=/api
+  site:
+    image: example/site
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: app
+  strip:
+    image: example/strip
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: app
+      SERVICE_TAGS: path=/strip,strip_path
+`, port), "--domain", "example.com")
+
+	Eventually(t, 10*time.Second, "the three services to answer", func() (bool, string) {
+		for _, r := range [][2]string{{"/api", "api"}, {"/", "site"}, {"/strip", "strip"}} {
+			if ok, detail := routesTo(t, p.Addr, "app", r[0], r[1]); !ok {
+				return false, detail
+			}
+		}
+		return true, ""
+	})
+
+	// body is what the backend received: "<id> GET <request-uri>\n".
+	for _, tc := range []struct{ host, path, body string }{
+		{"app", "/api", "api GET /api\n"},
+		{"app", "/api/", "api GET /api/\n"},
+		{"app", "/api/x", "api GET /api/x\n"},
+		{"app", "/api/x/y?q=1", "api GET /api/x/y?q=1\n"},
+		{"app", "/api?q=1", "api GET /api?q=1\n"},
+		{"app.example.com", "/api/x", "api GET /api/x\n"},
+		{"app", "/apix", "site GET /apix\n"},
+		{"app", "/", "site GET /\n"},
+		{"app", "/x/api", "site GET /x/api\n"},
+		{"app", "/API", "site GET /API\n"},
+		{"app.example.com", "/", "site GET /\n"},
+		{"app", "/strip/x?q=1", "strip GET /x?q=1\n"},
+		{"app", "/strip", "strip GET /\n"},
+		{"app", "/strip/", "strip GET /\n"},
+		{"app", "/strip?q=1", "strip GET /?q=1\n"},
+		{"app", "/strip/a/b", "strip GET /a/b\n"},
+		{"app", "/stripx", "site GET /stripx\n"},
+	} {
+		got := Do(t, p.Addr, "GET", tc.host, tc.path, nil)
+		if got.Status != 200 || got.Body != tc.body {
+			t.Errorf("Host: %s, GET %s: got %v, want 200 with body %q", tc.host, tc.path, got, tc.body)
+		}
+	}
+	for _, path := range []string{"/", "/api", "/strip/x"} {
+		if got := Do(t, p.Addr, "GET", "other.example.com", path, nil); got.Status != http.StatusNotFound || got.Backend != "" {
+			t.Errorf("Host: other.example.com, GET %s: got %v, want a 404 from HAProxy", path, got)
+		}
+	}
+}
+
+// prodLineCompose is the PROD_LINE example of the registrator demo's notes
+// (testdata/prod_line_suffixes_names_hosts_and_backends) on port P.
+func prodLineCompose(p int) string {
+	return fmt.Sprintf(`services:
+  serviceA:
+    image: foobar/a
+    environment:
+      SERVICE_B: "http://serviceB.${PROD_LINE}:80"
+      SERVICE_NAME: "serviceA.${PROD_LINE}"
+      SERVICE_TAGS: "server_alias=serviceA.${PROD_LINE}.example.com"
+    ports:
+      - "%[1]d"
+  serviceB:
+    image: foobar/b
+    environment:
+      SERVICE_NAME: "serviceB"
+    ports:
+      - "%[1]d"
+`, p)
+}
+
+func TestProductionLinesRouteOnlyTheirOwnHosts(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	port := FreePort(t)
+	compose := prodLineCompose(port)
+
+	// Each line has its own Docker network, so its own DNS: the same
+	// service names resolve to that line's containers.
+	type line struct {
+		name string
+		dns  *DNS
+		p    *proxy
+	}
+	lines := []*line{{name: "prod"}, {name: "feat42"}}
+	for i, l := range lines {
+		a, b := fmt.Sprintf("127.0.8.%d", 10*i+1), fmt.Sprintf("127.0.8.%d", 10*i+2)
+		StartBackendID(t, "serviceA@"+l.name, a, port)
+		StartBackendID(t, "serviceB@"+l.name, b, port)
+		l.dns = StartDNS(t)
+		l.dns.Set("serviceA", a)
+		l.dns.Set("serviceB", b)
+		l.p = startProxy(t, l.dns, compose, "--prod-line", l.name, "--domain", "example.com")
+	}
+
+	for _, l := range lines {
+		Eventually(t, 10*time.Second, "both services of line "+l.name+" to answer", func() (bool, string) {
+			for _, svc := range []string{"serviceA", "serviceB"} {
+				host := svc + "." + l.name + ".example.com"
+				if ok, detail := routesTo(t, l.p.Addr, host, "/", svc+"@"+l.name); !ok {
+					return false, detail
+				}
+			}
+			return true, ""
+		})
+	}
+
+	for _, l := range lines {
+		for _, other := range lines {
+			for _, r := range []struct{ host, backend string }{
+				{"serviceA." + other.name + ".example.com", "serviceA@" + other.name},
+				{"servicea." + other.name, "serviceA@" + other.name},
+				{"serviceB." + other.name + ".example.com", "serviceB@" + other.name},
+				{"serviceb." + other.name, "serviceB@" + other.name},
+			} {
+				got := Do(t, l.p.Addr, "GET", r.host, "/", nil)
+				if other == l {
+					if got.Status != 200 || got.Backend != r.backend {
+						t.Errorf("line %s, Host: %s: got %v, want 200 from %s", l.name, r.host, got, r.backend)
+					}
+				} else if got.Status != http.StatusNotFound || got.Backend != "" {
+					t.Errorf("line %s, Host: %s (line %s): got %v, want a 404 from HAProxy", l.name, r.host, other.name, got)
+				}
+			}
+		}
+		// Names without a line belong to no line.
+		for _, host := range []string{"serviceA.example.com", "serviceB.example.com", "serviceA", "serviceB"} {
+			if got := Do(t, l.p.Addr, "GET", host, "/", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+				t.Errorf("line %s, Host: %s: got %v, want a 404 from HAProxy", l.name, host, got)
+			}
+		}
+	}
+}

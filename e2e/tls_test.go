@@ -1,0 +1,404 @@
+package e2e
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/testcert"
+)
+
+// ---------------------------------------------------------------------------
+// TLS helpers
+
+// writeCerts makes one self-signed ECDSA P-256 certificate per group of DNS
+// names, each written with its key into its own PEM file of a new directory
+// (what "--tls DIR" hands to HAProxy's "crt DIR"), and returns the directory
+// and a pool that trusts every one of them.
+func writeCerts(tb testing.TB, groups ...[]string) (dir string, roots *x509.CertPool) {
+	tb.Helper()
+	dir = tb.TempDir()
+	roots, err := testcert.Write(dir, groups...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir, roots
+}
+
+// tlsResponse is what one HTTPS request through HAProxy gave.
+type tlsResponse struct {
+	Response
+	Proto string            // "HTTP/2.0" or "HTTP/1.1"
+	ALPN  string            // the protocol negotiated by ALPN
+	Peer  *x509.Certificate // the certificate HAProxy presented
+}
+
+func (r tlsResponse) String() string {
+	if r.Err != nil {
+		return r.Response.String()
+	}
+	return fmt.Sprintf("%s (%s, alpn %q)", r.Response.String(), r.Proto, r.ALPN)
+}
+
+// DoTLS sends "GET path" over HTTPS to HAProxy at addr, with SNI and Host
+// set to host, verifying HAProxy's certificate against roots. With h2 the
+// client offers HTTP/2 and HTTP/1.1 by ALPN, else HTTP/1.1 only. It uses a
+// new connection, never follows redirects and times out after 2s; failures
+// are in Err with Status 0, so callers can poll.
+func DoTLS(tb testing.TB, addr string, roots *x509.CertPool, host, path string, h2 bool, header http.Header) tlsResponse {
+	tb.Helper()
+	if err := checkLoopback(addr); err != nil {
+		tb.Fatal(err)
+	}
+	protos := []string{"http/1.1"}
+	if h2 {
+		protos = []string{"h2", "http/1.1"}
+	}
+	dialer := &net.Dialer{Timeout: 2 * time.Second}
+	tr := &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{
+			RootCAs:    roots,
+			ServerName: host,
+			NextProtos: protos,
+		},
+		ForceAttemptHTTP2:  h2,
+		DisableCompression: true,
+	}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{
+		Transport: tr,
+		Timeout:   2 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	req, err := http.NewRequest(http.MethodGet, "https://"+host+path, nil)
+	if err != nil {
+		return tlsResponse{Response: Response{Err: err}}
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return tlsResponse{Response: Response{Err: err}}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	r := tlsResponse{
+		Response: Response{
+			Status:  resp.StatusCode,
+			Backend: resp.Header.Get("X-Backend"),
+			Body:    string(body),
+			Header:  resp.Header,
+			Err:     err,
+		},
+		Proto: resp.Proto,
+	}
+	if resp.TLS != nil {
+		r.ALPN = resp.TLS.NegotiatedProtocol
+		if len(resp.TLS.PeerCertificates) > 0 {
+			r.Peer = resp.TLS.PeerCertificates[0]
+		}
+	}
+	return r
+}
+
+// startTLSProxy is startProxy with an HTTPS listener on a free loopback
+// port using the certificates in certs; it returns the proxy and the HTTPS
+// address once both listeners accept connections.
+func startTLSProxy(tb testing.TB, d *DNS, certs, composeYAML string, args ...string) (*proxy, string) {
+	tb.Helper()
+	tlsAddr := fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
+	p := startProxy(tb, d, composeYAML, append([]string{"--tls", certs, "--tls-bind", tlsAddr}, args...)...)
+	WaitListening(tb, tlsAddr, 5*time.Second)
+	return p, tlsAddr
+}
+
+// wantRedirect checks a response is HAProxy's 301 to location.
+func wantRedirect(t *testing.T, what string, r Response, location string) {
+	t.Helper()
+	if r.Err != nil || r.Status != http.StatusMovedPermanently || r.Backend != "" || r.Header.Get("Location") != location {
+		loc := ""
+		if r.Header != nil {
+			loc = r.Header.Get("Location")
+		}
+		t.Errorf("%s: got %v, Location %q; want a 301 from HAProxy to %q", what, r, loc, location)
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+
+func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port := FreePort(t)
+	StartBackendID(t, "shop", "127.0.9.1", port)
+	StartBackendID(t, "blog", "127.0.9.2", port)
+	StartBackendID(t, "api", "127.0.9.3", port)
+	d.Set("shop", "127.0.9.1")
+	d.Set("blog", "127.0.9.2")
+	d.Set("api", "127.0.9.3")
+
+	// Two certificates: HAProxy must pick api's by SNI, as the client
+	// trusts each only for its own names.
+	certs, roots := writeCerts(t, []string{"shop.example.com", "*.example.com"}, []string{"api.internal.test"})
+	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
+  shop:
+    image: example/shop
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: shop
+  blog:
+    image: example/blog
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: blog
+  api:
+    image: example/api
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: api
+      SERVICE_TAGS: server_alias=api.internal.test
+`, port), "--domain", "example.com")
+
+	routes := []struct{ host, backend, certName string }{
+		{"shop.example.com", "shop", "shop.example.com"},
+		{"blog.example.com", "blog", "shop.example.com"},
+		{"api.internal.test", "api", "api.internal.test"},
+	}
+	Eventually(t, 10*time.Second, "every service to answer over HTTPS", func() (bool, string) {
+		for _, r := range routes {
+			got := DoTLS(t, tlsAddr, roots, r.host, "/", true, nil)
+			if got.Err != nil || got.Status != 200 || got.Backend != r.backend {
+				return false, fmt.Sprintf("https://%s/: %v", r.host, got)
+			}
+		}
+		return true, ""
+	})
+
+	for _, r := range routes {
+		for _, h2 := range []bool{true, false} {
+			got := DoTLS(t, tlsAddr, roots, r.host, "/x?y=1", h2, nil)
+			what := fmt.Sprintf("https://%s/x?y=1 (h2 offered: %v)", r.host, h2)
+			if got.Err != nil || got.Status != 200 || got.Backend != r.backend || got.Body != r.backend+" GET /x?y=1\n" {
+				t.Errorf("%s: got %v, want 200 from %s with body %q", what, got, r.backend, r.backend+" GET /x?y=1\n")
+				continue
+			}
+			wantProto, wantALPN := "HTTP/1.1", "http/1.1"
+			if h2 {
+				wantProto, wantALPN = "HTTP/2.0", "h2"
+			}
+			if got.Proto != wantProto || got.ALPN != wantALPN {
+				t.Errorf("%s: negotiated %s (ALPN %q), want %s (ALPN %q)", what, got.Proto, got.ALPN, wantProto, wantALPN)
+			}
+			if got.Peer == nil || got.Peer.Subject.CommonName != r.certName {
+				t.Errorf("%s: HAProxy presented %v, want the certificate of %s", what, got.Peer, r.certName)
+			}
+			if proto := got.Header.Get("X-Seen-Proto"); proto != "https" {
+				t.Errorf("%s: the backend saw X-Forwarded-Proto %q, want \"https\"", what, proto)
+			}
+			if xff := got.Header.Get("X-Seen-XFF"); !strings.Contains(xff, "127.0.0.1") {
+				t.Errorf("%s: the backend saw X-Forwarded-For %q, want it to name the client 127.0.0.1", what, xff)
+			}
+			if host := got.Header.Get("X-Seen-Host"); host != r.host {
+				t.Errorf("%s: the backend saw Host %q, want %q", what, host, r.host)
+			}
+		}
+
+		// The same host over plain HTTP: X-Forwarded-Proto says http,
+		// also when the client claims otherwise.
+		for _, claim := range []string{"", "https"} {
+			var h http.Header
+			if claim != "" {
+				h = http.Header{"X-Forwarded-Proto": {claim}}
+			}
+			got := Do(t, p.Addr, "GET", r.host, "/x?y=1", h)
+			what := fmt.Sprintf("http://%s/x?y=1 (client's X-Forwarded-Proto %q)", r.host, claim)
+			if got.Err != nil || got.Status != 200 || got.Backend != r.backend {
+				t.Errorf("%s: got %v, want 200 from %s", what, got, r.backend)
+				continue
+			}
+			if proto := got.Header.Get("X-Seen-Proto"); proto != "http" {
+				t.Errorf("%s: the backend saw X-Forwarded-Proto %q, want \"http\"", what, proto)
+			}
+			if xff := got.Header.Get("X-Seen-XFF"); !strings.Contains(xff, "127.0.0.1") {
+				t.Errorf("%s: the backend saw X-Forwarded-For %q, want it to name the client 127.0.0.1", what, xff)
+			}
+		}
+	}
+
+	// A host no service claims (the wildcard certificate covers it): 404.
+	if got := DoTLS(t, tlsAddr, roots, "unknown.example.com", "/", true, nil); got.Err != nil || got.Status != http.StatusNotFound || got.Backend != "" {
+		t.Errorf("https://unknown.example.com/: got %v, want a 404 from HAProxy", got)
+	}
+}
+
+func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port := FreePort(t)
+	shop := StartBackendID(t, "shop", "127.0.10.1", port)
+	StartBackendID(t, "blog", "127.0.10.2", port)
+	d.Set("shop", "127.0.10.1")
+	d.Set("blog", "127.0.10.2")
+
+	certs, roots := writeCerts(t, []string{"shop.example.com", "*.example.com", "shop", "blog"})
+	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
+  shop:
+    image: example/shop
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: shop
+      SERVICE_TAGS: https_only
+  blog:
+    image: example/blog
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: blog
+`, port), "--domain", "example.com")
+
+	Eventually(t, 10*time.Second, "shop over HTTPS and blog over HTTP to answer", func() (bool, string) {
+		if got := DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "shop" {
+			return false, "https://shop.example.com/: " + got.String()
+		}
+		return routesTo(t, p.Addr, "blog.example.com", "/", "blog")
+	})
+
+	before := shop.Requests()
+	for _, host := range []string{"shop.example.com", "shop"} {
+		for _, method := range []string{"GET", "HEAD"} {
+			got := Do(t, p.Addr, method, host, "/a/b?x=1", nil)
+			wantRedirect(t, fmt.Sprintf("%s http://%s/a/b?x=1", method, host), got, "https://"+host+"/a/b?x=1")
+		}
+	}
+	if n := shop.Requests() - before; n != 0 {
+		t.Errorf("the https_only service got %d plain-HTTP requests, want none (HAProxy answers them)", n)
+	}
+
+	for _, host := range []string{"shop.example.com", "shop"} {
+		got := DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil)
+		if got.Err != nil || got.Status != 200 || got.Backend != "shop" || got.Body != "shop GET /a/b?x=1\n" {
+			t.Errorf("https://%s/a/b?x=1: got %v, want 200 from shop with body %q", host, got, "shop GET /a/b?x=1\n")
+		} else if proto := got.Header.Get("X-Seen-Proto"); proto != "https" {
+			t.Errorf("https://%s/a/b?x=1: the backend saw X-Forwarded-Proto %q, want \"https\"", host, proto)
+		}
+	}
+
+	// A service without the tag answers both.
+	for _, host := range []string{"blog.example.com", "blog"} {
+		got := Do(t, p.Addr, "GET", host, "/a/b?x=1", nil)
+		if got.Err != nil || got.Status != 200 || got.Backend != "blog" || got.Body != "blog GET /a/b?x=1\n" {
+			t.Errorf("http://%s/a/b?x=1: got %v (Location %q), want 200 from blog, not a redirect", host, got, got.Header.Get("Location"))
+		}
+		if got := DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "blog" {
+			t.Errorf("https://%s/a/b?x=1: got %v, want 200 from blog", host, got)
+		}
+	}
+	// Hosts nobody serves are not redirected either.
+	if got := Do(t, p.Addr, "GET", "other.example.com", "/a/b?x=1", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+		t.Errorf("http://other.example.com/a/b?x=1: got %v, want a 404 from HAProxy", got)
+	}
+}
+
+func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
+	t.Parallel()
+	RequireHAProxy(t)
+	d := StartDNS(t)
+	port := FreePort(t)
+	backends := map[string]*Backend{
+		"blog":     StartBackendID(t, "blog", "127.0.11.1", port),
+		"shop":     StartBackendID(t, "shop", "127.0.11.2", port),
+		"new-site": StartBackendID(t, "new-site", "127.0.11.3", port),
+	}
+	for name, b := range backends {
+		d.Set(name, b.IP)
+	}
+
+	certs, roots := writeCerts(t, []string{"*.example.com", "*.new.example.com", "old.example.net"})
+	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
+  blog:
+    image: example/blog
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: blog
+      SERVICE_TAGS: redirect_from=old.example.com
+  shop:
+    image: example/shop
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: shop
+      SERVICE_TAGS: https_only,redirect_from=oldshop.example.com
+  new-site:
+    image: example/site
+    expose: ["%[1]d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: new.example.com,www.new.example.com
+      com.df.redirectFromDomain: old.example.net
+      com.df.port: "%[1]d"
+`, port), "--domain", "example.com")
+
+	Eventually(t, 10*time.Second, "the redirect targets to answer", func() (bool, string) {
+		for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
+			if ok, detail := routesTo(t, p.Addr, r[0], "/", r[1]); !ok {
+				return false, detail
+			}
+		}
+		got := DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil)
+		return got.Err == nil && got.Status == 200 && got.Backend == "shop", "https://shop.example.com/: " + got.String()
+	})
+
+	served := map[string]int{}
+	for name, b := range backends {
+		served[name] = b.Requests()
+	}
+	for _, tc := range []struct{ old, httpTo, httpsTo string }{
+		// Over the scheme the request used...
+		{"old.example.com", "http://blog.example.com/p?q=1", "https://blog.example.com/p?q=1"},
+		// ...except for an https_only route: always https.
+		{"oldshop.example.com", "https://shop.example.com/p?q=1", "https://shop.example.com/p?q=1"},
+		// com.df.redirectFromDomain: to the first com.df.serviceDomain.
+		{"old.example.net", "http://new.example.com/p?q=1", "https://new.example.com/p?q=1"},
+	} {
+		wantRedirect(t, "http://"+tc.old+"/p?q=1", Do(t, p.Addr, "GET", tc.old, "/p?q=1", nil), tc.httpTo)
+		wantRedirect(t, "http://"+strings.ToUpper(tc.old)+"/p?q=1", Do(t, p.Addr, "GET", strings.ToUpper(tc.old), "/p?q=1", nil), tc.httpTo)
+		got := DoTLS(t, tlsAddr, roots, tc.old, "/p?q=1", true, nil)
+		wantRedirect(t, "https://"+tc.old+"/p?q=1", got.Response, tc.httpsTo)
+	}
+	for name, b := range backends {
+		if n := b.Requests() - served[name]; n != 0 {
+			t.Errorf("%s got %d requests for old hosts, want none (HAProxy redirects them)", name, n)
+		}
+	}
+
+	// The canonical hosts themselves are served, not redirected.
+	for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
+		if got := Do(t, p.Addr, "GET", r[0], "/p?q=1", nil); got.Status != 200 || got.Backend != r[1] || got.Body != r[1]+" GET /p?q=1\n" {
+			t.Errorf("http://%s/p?q=1: got %v, want 200 from %s", r[0], got, r[1])
+		}
+		if got := DoTLS(t, tlsAddr, roots, r[0], "/p?q=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != r[1] {
+			t.Errorf("https://%s/p?q=1: got %v, want 200 from %s", r[0], got, r[1])
+		}
+	}
+	// Only the named old hosts are redirected.
+	if got := Do(t, p.Addr, "GET", "older.example.com", "/p", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+		t.Errorf("http://older.example.com/p: got %v, want a 404 from HAProxy", got)
+	}
+}

@@ -1,0 +1,336 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/consts"
+	composeloader "github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Sentinel errors; Load wraps them, check with errors.Is. A file that does
+// not exist wraps fs.ErrNotExist instead.
+var (
+	// ErrLegacyFormat: a file has its services at the top level (Compose
+	// file format v1), which docker compose no longer reads.
+	ErrLegacyFormat = errors.New("this is a Compose file format v1 file (services at the top level)")
+	// ErrNoComposeFile: no -f, no COMPOSE_FILE and no compose.yaml (or one
+	// of its alternative names) in the working directory or its parents.
+	ErrNoComposeFile = errors.New("no compose file found")
+)
+
+// Options mirror docker compose's flags; the zero value of each means "as
+// docker compose does by default".
+type Options struct {
+	// Files are the -f files, merged in order; "-" reads Stdin. Empty:
+	// COMPOSE_FILE, else compose.yaml (or docker-compose.yml, …) found in
+	// WorkingDir or one of its parents.
+	Files []string
+	// ProjectName is -p. Empty: COMPOSE_PROJECT_NAME, else the file's
+	// `name:`, else the project directory's base name.
+	ProjectName string
+	// WorkingDir is --project-directory. Empty: the directory of the first
+	// file that is not "-", else the current directory.
+	WorkingDir string
+	// EnvFiles are the --env-file files, in order. Empty: COMPOSE_ENV_FILES
+	// (comma separated), else <project dir>/.env when it exists.
+	EnvFiles []string
+	// Profiles are the --profile names. Empty: COMPOSE_PROFILES (comma
+	// separated).
+	Profiles []string
+	// Environ is the process environment used for interpolation and for
+	// the COMPOSE_* variables; values here win over .env files. The process
+	// environment itself is never read, so the caller decides what is seen.
+	Environ map[string]string
+	// Stdin is read when a file is "-"; nil makes "-" an error.
+	Stdin io.Reader
+	// Warnings receives compose-go's warnings (an obsolete "version:", an
+	// unset variable), one "warning: compose: …" line each; nil drops them.
+	Warnings io.Writer
+}
+
+// Load reads the compose project described by opts the way `docker compose
+// config` does and reduces it to a model.Project.
+func Load(ctx context.Context, opts Options) (model.Project, error) {
+	// compose-go logs through logrus's global logger, with time stamps;
+	// route its warnings to the caller in the tool's own format instead.
+	logrus.SetOutput(io.Discard)
+	logrus.SetFormatter(warningFormat{})
+	if opts.Warnings != nil {
+		logrus.SetOutput(opts.Warnings)
+	}
+	po, err := projectOptions(opts)
+	if err != nil {
+		return model.Project{}, err
+	}
+	workingDir, err := po.GetWorkingDir()
+	if err != nil {
+		return model.Project{}, fmt.Errorf("finding the project directory: %w", err)
+	}
+	if len(po.ConfigPaths) == 0 {
+		return model.Project{}, fmt.Errorf("%w in %s or its parents (looked for %s; name one with -f or COMPOSE_FILE)",
+			ErrNoComposeFile, workingDir, strings.Join(cli.DefaultFileNames, ", "))
+	}
+
+	files, names, err := readConfigFiles(po.ConfigPaths, workingDir, opts.Stdin)
+	if err != nil {
+		return model.Project{}, err
+	}
+	named := false
+	hidden := map[string]map[string]map[string]string{}
+	for i, f := range files {
+		s := scan(f.Content)
+		for svc, layers := range s.hidden {
+			hidden[svc] = layers
+		}
+		if s.legacy {
+			return model.Project{}, fmt.Errorf(`%s: %w; put them under a "services:" key (see https://docs.docker.com/compose/compose-file/)`,
+				names[i], ErrLegacyFormat)
+		}
+		named = named || s.named
+	}
+
+	project, err := composeloader.LoadWithContext(ctx, types.ConfigDetails{
+		WorkingDir:  workingDir,
+		ConfigFiles: files,
+		Environment: po.Environment,
+	},
+		composeloader.WithProfiles(profiles(opts.Profiles, po.Environment)),
+		// docker compose config discards env_file once it is merged into
+		// environment; we only read environment, so the result is the same.
+		composeloader.WithDiscardEnvFiles,
+		withProjectName(po.Name, po.Environment, workingDir, named),
+	)
+	if err == nil {
+		// docker compose config runs this check after loading, too.
+		err = project.CheckContainerNameUnicity()
+	}
+	if err != nil {
+		return model.Project{}, fmt.Errorf("loading %s: %w", strings.Join(names, ", "), err)
+	}
+	p, err := convert(project, names)
+	restoreHidden(&p, hidden)
+	return p, err
+}
+
+// restoreHidden puts back the x- keys compose-go dropped from labels and
+// environment, so that the model can report them instead of routing as if
+// they were not there.
+func restoreHidden(p *model.Project, hidden map[string]map[string]map[string]string) {
+	for i := range p.Services {
+		svc := &p.Services[i]
+		for layer, kvs := range hidden[svc.Name] {
+			dst := &svc.Labels
+			switch layer {
+			case "environment":
+				dst = &svc.Environment
+			case "deploy.labels":
+				dst = &svc.DeployLabels
+			}
+			if *dst == nil {
+				*dst = map[string]string{}
+			}
+			for k, v := range kvs {
+				if _, ok := (*dst)[k]; !ok {
+					(*dst)[k] = v
+				}
+			}
+		}
+	}
+}
+
+// projectOptions resolves files, environment and project name in the
+// order docker compose applies them (cmd/compose: toProjectOptions): the
+// process environment first, then .env next to the current directory (it
+// may set COMPOSE_FILE), then file discovery, then .env of the project
+// directory, which may differ.
+func projectOptions(opts Options) (*cli.ProjectOptions, error) {
+	envFiles := opts.EnvFiles
+	if len(envFiles) == 0 {
+		// docker compose reads this one from the process environment only.
+		envFiles = strings.FieldsFunc(opts.Environ["COMPOSE_ENV_FILES"], func(r rune) bool { return r == ',' })
+	}
+	po, err := cli.NewProjectOptions(slices.Clone(opts.Files),
+		step("project directory", cli.WithWorkingDirectory(opts.WorkingDir)),
+		withEnviron(opts.Environ),
+		step("reading env files", withEnvFiles(envFiles, opts.Environ)),
+		step("reading env files", cli.WithDotEnv),
+		cli.WithConfigFileEnv, // its errors already name COMPOSE_FILE
+		step("finding compose file", cli.WithDefaultConfigPath),
+		step("reading env files", withEnvFiles(envFiles, opts.Environ)),
+		step("reading env files", cli.WithDotEnv),
+		cli.WithName(opts.ProjectName), // its error names the project name
+	)
+	if err != nil {
+		return nil, err
+	}
+	return po, nil
+}
+
+// step prefixes fn's error with what was being done.
+func step(what string, fn cli.ProjectOptionsFn) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		if err := fn(o); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+}
+
+// withEnviron replaces cli.WithOsEnv so that only the caller's environment
+// is seen. Like docker compose, it provides PWD when the environment lacks it.
+func withEnviron(environ map[string]string) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		for k, v := range environ {
+			o.Environment[k] = v
+		}
+		if _, ok := o.Environment["PWD"]; !ok {
+			if pwd, err := os.Getwd(); err == nil {
+				o.Environment["PWD"] = pwd
+			}
+		}
+		return nil
+	}
+}
+
+// withEnvFiles is cli.WithEnvFiles without its os.LookupEnv of
+// COMPOSE_DISABLE_ENV_FILE, and with an error that wraps fs.ErrNotExist
+// when a named env file is missing (compose-go's does not).
+func withEnvFiles(files []string, environ map[string]string) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		if len(files) > 0 {
+			for _, f := range files {
+				if _, err := os.Stat(f); err != nil {
+					return err
+				}
+			}
+			o.EnvFiles = files
+			return nil
+		}
+		if v, ok := environ[consts.ComposeDisableDefaultEnvFile]; ok {
+			disable, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s=%q: %w", consts.ComposeDisableDefaultEnvFile, v, err)
+			}
+			if disable {
+				return nil
+			}
+		}
+		wd, err := o.GetWorkingDir()
+		if err != nil {
+			return err
+		}
+		dotEnv := filepath.Join(wd, ".env")
+		fi, err := os.Stat(dotEnv)
+		if err != nil {
+			// The default .env is optional: absent or unreadable, docker
+			// compose goes on without it.
+			return nil
+		}
+		if !fi.IsDir() {
+			o.EnvFiles = []string{dotEnv}
+		}
+		return nil
+	}
+}
+
+// profiles is cli.WithDefaultProfiles, which we cannot use because its
+// loader options are private to cli.ProjectOptions.LoadProject, and that
+// reads "-" from os.Stdin.
+func profiles(flags []string, env types.Mapping) []string {
+	if len(flags) > 0 {
+		return flags
+	}
+	var out []string
+	for _, p := range strings.Split(env[consts.ComposeProfiles], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// withProjectName reproduces compose-go's private withNamePrecedenceLoad:
+// -p, then COMPOSE_PROJECT_NAME, then `name:` in a file (compose-go reads
+// it itself when no name is set here), then the project directory's name.
+func withProjectName(flag string, env types.Mapping, workingDir string, namedInFile bool) func(*composeloader.Options) {
+	return func(o *composeloader.Options) {
+		switch {
+		case flag != "":
+			o.SetProjectName(flag, true)
+		case env[consts.ComposeProjectName] != "":
+			o.SetProjectName(env[consts.ComposeProjectName], true)
+		case !namedInFile:
+			o.SetProjectName(composeloader.NormalizeProjectName(filepath.Base(workingDir)), false)
+		}
+	}
+}
+
+// readConfigFiles reads every compose file up front (compose-go would read
+// "-" from os.Stdin) and names each one as the header will show it.
+func readConfigFiles(paths []string, workingDir string, stdin io.Reader) ([]types.ConfigFile, []string, error) {
+	files := make([]types.ConfigFile, len(paths))
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		if p == "-" {
+			names[i] = "-"
+			if stdin == nil {
+				return nil, nil, errors.New("loading -: no standard input to read")
+			}
+			b, err := io.ReadAll(stdin)
+			if err != nil {
+				return nil, nil, fmt.Errorf("loading -: reading standard input: %w", err)
+			}
+			files[i] = types.ConfigFile{Filename: "-", Content: b}
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading %s: %w", p, err)
+		}
+		names[i] = displayName(workingDir, abs)
+		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+			return nil, nil, fmt.Errorf("loading %s: %s is a directory", names[i], abs)
+		}
+		b, err := os.ReadFile(abs)
+		if errors.Is(err, fs.ErrNotExist) {
+			// The path as given, not the absolute one: messages stay the same on every machine.
+			return nil, nil, fmt.Errorf("loading %s: %w (paths given with -f are relative to the current directory)", p, fs.ErrNotExist)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("loading %s: %w", names[i], err)
+		}
+		files[i] = types.ConfigFile{Filename: abs, Content: b}
+	}
+	return files, names, nil
+}
+
+// displayName is path relative to the working directory when it can be,
+// with forward slashes, so that the generated header is the same on every
+// machine and checkout.
+func displayName(workingDir, path string) string {
+	if rel, err := filepath.Rel(workingDir, path); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(path)
+}
+
+// warningFormat prints a logrus entry as one diagnostic line.
+type warningFormat struct{}
+
+func (warningFormat) Format(e *logrus.Entry) ([]byte, error) {
+	return []byte(e.Level.String() + ": compose: " + e.Message + "\n"), nil
+}

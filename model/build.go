@@ -1,0 +1,185 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// DefaultSlots is the server-template size when nothing asks for more.
+const DefaultSlots = 10
+
+// Options are the command-line choices that shape the config.
+type Options struct {
+	Version  string
+	Domains  []string // base domains; each routed name also answers as <name>.<domain>
+	ProdLine string   // appended to every routed name; empty: none
+	All      bool     // route every service with a TCP port
+	Swarm    bool     // address servers as tasks.<service>
+	Slots    int      // server-template size floor; 0: DefaultSlots
+	// Listen: empty HTTP means ":80"; empty Stats, no stats page; Certs
+	// turns on HTTPS, on HTTPS or ":443".
+	Listen    Listen
+	Resolvers []string // nameservers; empty: Docker's 127.0.0.11:53
+	// HostMap is the path of a host map file the config reads (--map);
+	// empty: hosts are matched by ACLs in the config itself.
+	HostMap string
+}
+
+// Build turns a project into a routing config. It is pure: the same project
+// and options always give the same Config and Diagnostics. The Config is
+// meaningful only when the diagnostics hold no error.
+func Build(p Project, opts Options) (Config, Diagnostics) {
+	var ds Diagnostics
+	domains := checkFlags(&opts, &ds)
+
+	services := slices.Clone(p.Services)
+	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
+
+	var backends []Backend
+	for i := range services {
+		backends = append(backends, buildService(&services[i], opts, domains, &ds)...)
+	}
+	nameBackends(backends)
+	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
+	checkConflicts(backends, opts.Listen, &ds)
+	lintShadows(backends, &ds)
+	if len(backends) == 0 && !ds.HasErrors() {
+		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or pass --all", "no service is routed; the config answers every request with 404")
+	}
+	lintNetworks(services, backends, &ds)
+
+	return Config{
+		Version:   opts.Version,
+		Files:     headerNames(p.Files),
+		Listen:    opts.Listen,
+		Resolvers: opts.Resolvers,
+		Backends:  backends,
+		Routes:    routesFor(backends),
+		HostMap:   opts.HostMap,
+	}, ds.Sort()
+}
+
+// checkFlags validates the command-line values that reach the config and
+// fills defaults. It returns the domains as hosts.
+func checkFlags(opts *Options, ds *Diagnostics) []Host {
+	var domains []Host
+	for _, d := range opts.Domains {
+		src := Source{Key: "--domain", Value: d, From: "flag"}
+		name := strings.ToLower(d)
+		if prob := checkHost(name, false); prob != "" {
+			fix := "give a domain like example.com"
+			if trimmed := strings.TrimLeft(name, "."); strings.HasPrefix(name, ".") && checkHost(trimmed, false) == "" {
+				fix = fmt.Sprintf("drop the leading dot: --domain %s", trimmed)
+			}
+			ds.errorf(src, fix, "domain %s", prob)
+			continue
+		}
+		domains = append(domains, Host{Name: name, Source: src})
+	}
+	if opts.ProdLine != "" {
+		src := Source{Key: "--prod-line", Value: opts.ProdLine, From: "flag"}
+		if prob := unsafeChar(opts.ProdLine); prob != "" {
+			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line %s", prob)
+		} else if !dnsLabelRe.MatchString(strings.ToLower(opts.ProdLine)) {
+			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line is not a single DNS label")
+		}
+		opts.ProdLine = strings.ToLower(opts.ProdLine)
+	}
+	if opts.Slots == 0 {
+		opts.Slots = DefaultSlots
+	}
+	if opts.Slots < 1 || opts.Slots > maxSlots {
+		ds.errorf(Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"}, "", "slots must be from 1 to %d", maxSlots)
+	}
+	if opts.Listen.Certs != "" {
+		src := Source{Key: "--tls", Value: opts.Listen.Certs, From: "flag"}
+		if prob := unsafeChar(opts.Listen.Certs); prob != "" {
+			ds.errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
+		}
+		if opts.Listen.HTTPS == "" {
+			opts.Listen.HTTPS = ":443"
+		}
+		checkAddr(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, opts.Listen.HTTPS, false, ds)
+	} else if opts.Listen.HTTPS != "" {
+		ds.errorf(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, "add --tls DIR", "an HTTPS listener needs certificates")
+	}
+	if prob := unsafeChar(opts.HostMap); prob != "" {
+		ds.errorf(Source{Key: "--map", Value: opts.HostMap, From: "flag"}, "choose a path without it", "map file path %s", prob)
+	}
+	if opts.Listen.HTTP == "" {
+		opts.Listen.HTTP = ":80"
+	}
+	if len(opts.Resolvers) == 0 {
+		opts.Resolvers = []string{"127.0.0.11:53"}
+	}
+	for _, r := range opts.Resolvers {
+		checkAddr(Source{Key: "--resolver", Value: r, From: "flag"}, r, true, ds)
+	}
+	checkAddr(Source{Key: "--bind", Value: opts.Listen.HTTP, From: "flag"}, opts.Listen.HTTP, false, ds)
+	if opts.Listen.Stats != "" {
+		checkAddr(Source{Key: "--stats", Value: opts.Listen.Stats, From: "flag"}, opts.Listen.Stats, false, ds)
+	}
+	return domains
+}
+
+const maxSlots = 4096
+
+// checkAddr validates a listen or nameserver address: [HOST]:PORT. A
+// nameserver needs a host; a listener may omit it (all addresses).
+func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
+	fix := "write it as :80, 127.0.0.1:8080 or [::1]:80"
+	if needHost {
+		fix = "write it as IP:PORT, like 127.0.0.11:53"
+	}
+	if prob := unsafeChar(addr); prob != "" {
+		ds.errorf(src, fix, "address %s", prob)
+		return
+	}
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		ds.errorf(src, fix, "address has no port")
+		return
+	}
+	host, port := addr[:i], addr[i+1:]
+	if _, prob := parseInt(port, 1, 65535); prob != "" {
+		ds.errorf(src, fix, "port %s", prob)
+		return
+	}
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+		if host == "" {
+			ds.errorf(src, fix, "address has empty brackets")
+			return
+		}
+	}
+	if needHost && host == "" {
+		ds.errorf(src, fix, "address has no host")
+		return
+	}
+	for _, r := range host {
+		if !(r == '.' || r == ':' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			ds.errorf(src, fix, "address has the character %q", r)
+			return
+		}
+	}
+}
+
+// headerNames quotes file names that hold anything but printable ASCII
+// other than '"': the header is a comment, and a line break in a name would
+// end it and start a directive.
+func headerNames(files []string) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f
+		for _, r := range f {
+			if r < 0x20 || r > 0x7e || r == '"' {
+				out[i] = strconv.QuoteToASCII(f)
+				break
+			}
+		}
+	}
+	return out
+}

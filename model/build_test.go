@@ -1,0 +1,274 @@
+package model
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func svc(name string, labels map[string]string, ports ...int) Service {
+	s := Service{Name: name, Labels: labels}
+	for _, p := range ports {
+		s.Expose = append(s.Expose, Port{Number: p, Protocol: "tcp"})
+	}
+	return s
+}
+
+func build(t *testing.T, opts Options, services ...Service) (Config, []string) {
+	t.Helper()
+	cfg, ds := Build(Project{Name: "test", Services: services}, opts)
+	var msgs []string
+	for _, d := range ds {
+		msgs = append(msgs, d.String())
+	}
+	return cfg, msgs
+}
+
+// Every character class HAProxy's tokenizer treats specially is rejected
+// with a message that names it, wherever a label value can reach the config.
+func TestUnsafeCharactersAreRejected(t *testing.T) {
+	tests := []struct {
+		name, key, value, want string
+	}{
+		{"newline", "SERVICE_TAGS", "server_alias=a.com\n  stats enable",
+			`error: web: SERVICE_TAGS="server_alias=a.com\n  stats enable": tag "server_alias=a.com\n  stats enable" contains a line break, which would start a new HAProxy directive (remove it from the tag)`},
+		{"carriage return", "SERVICE_CHECK_HTTP", "/h\rx",
+			`error: web: SERVICE_CHECK_HTTP="/h\rx": health check path contains a line break, which would start a new HAProxy directive (give a path like /health)`},
+		{"tab", "SERVICE_TAGS", "path=/a\tb",
+			`error: web: SERVICE_TAGS="path=/a\tb": tag "path=/a\tb" contains the control character U+0009, which HAProxy would read as a word or line break (remove it from the tag)`},
+		{"space", "SERVICE_TAGS", "server_alias=a b",
+			`error: web: SERVICE_TAGS=server_alias=a b: tag server_alias=a b contains a space, which HAProxy reads as the end of a word (remove it from the tag)`},
+		{"hash", "SERVICE_CHECK_HTTP", "/x#y",
+			`error: web: SERVICE_CHECK_HTTP=/x#y: health check path contains '#', which starts a comment in haproxy.cfg (give a path like /health)`},
+		{"double quote", "SERVICE_TAGS", `server_alias=a"b`,
+			`error: web: SERVICE_TAGS="server_alias=a\"b": tag "server_alias=a\"b" contains the quote '"', which HAProxy's tokenizer interprets (remove it from the tag)`},
+		{"single quote", "SERVICE_TAGS", `path=/a'b`,
+			`error: web: SERVICE_TAGS=path=/a'b: tag path=/a'b contains the quote '\'', which HAProxy's tokenizer interprets (remove it from the tag)`},
+		{"dollar", "SERVICE_CHECK_INTERVAL", "${X}",
+			`error: web: SERVICE_CHECK_INTERVAL=${X}: contains '$', which HAProxy expands as an environment variable (give a duration like 5s)`},
+		{"percent", "SERVICE_TAGS", "timeout=%[src]",
+			`error: web: SERVICE_TAGS=timeout=%[src]: tag timeout=%[src] contains '%', which HAProxy reads as a log-format variable (remove it from the tag)`},
+		{"backslash", "SERVICE_TAGS", `balance=a\b`,
+			`error: web: SERVICE_TAGS=balance=a\b: tag balance=a\b contains a backslash, which HAProxy reads as an escape (remove it from the tag)`},
+		{"non-ascii", "SERVICE_TAGS", "server_alias=bücher.de",
+			`error: web: SERVICE_TAGS=server_alias=bücher.de: tag server_alias=bücher.de contains the non-ASCII character 'ü' (use the punycode form of host names) (remove it from the tag)`},
+		{"name with space", "SERVICE_NAME", "my app",
+			`error: web: SERVICE_NAME=my app: service name contains a space, which HAProxy reads as the end of a word (use letters, digits, '-' and '_' (which becomes '.'), like www_hello)`},
+		{"unknown tag value", "SERVICE_TAGS", "custom=a#b",
+			`error: web: SERVICE_TAGS=custom=a#b: tag custom=a#b contains '#', which starts a comment in haproxy.cfg (remove it from the tag)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			labels := map[string]string{"SERVICE_NAME": "web", tt.key: tt.value}
+			cfg, got := build(t, Options{}, svc("web", labels, 80))
+			if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+			for _, b := range cfg.Backends {
+				for _, h := range b.Hosts {
+					if strings.ContainsAny(h.Name, " \t\n\r#\"'$%\\") {
+						t.Errorf("unsafe host %q reached the model", h.Name)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRoutedNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		service Service
+		opts    Options
+		want    []string // backend: hosts
+	}{
+		{"underscores become dots", svc("web", map[string]string{"SERVICE_NAME": "www_hello"}, 80), Options{Domains: []string{"example.com"}},
+			[]string{"www.hello: www.hello www.hello.example.com"}},
+		{"compose name with --all", svc("web", nil, 80), Options{All: true},
+			[]string{"web: web"}},
+		{"no port and not routed", svc("web", nil), Options{All: true}, nil},
+		{"--all leaves out the proxy", Service{Name: "lb", Image: "haproxy:2.8", Ports: []Port{{Number: 80}}}, Options{All: true}, nil},
+		{"a named proxy port is routed", Service{Name: "lb", Image: "haproxytech/haproxy-alpine", Labels: map[string]string{"SERVICE_8404_NAME": "stats"}, Ports: []Port{{Number: 8404}}}, Options{All: true},
+			[]string{"stats: stats"}},
+		{"docker-flow-proxy domains replace the name", svc("d", map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "B.com,a.com"}, 80), Options{Domains: []string{"x.org"}},
+			[]string{"d: a.com b.com"}},
+		{"several ports", svc("web", map[string]string{"SERVICE_NAME": "w", "SERVICE_81_NAME": "admin"}, 80, 81), Options{},
+			[]string{"admin: admin", "w-80: w-80"}},
+		{"prod line appended once", svc("a", map[string]string{"SERVICE_NAME": "serviceA.prod"}, 80), Options{ProdLine: "prod", Domains: []string{"example.com"}},
+			[]string{"servicea.prod: servicea.prod servicea.prod.example.com"}},
+		{"prod line appended", svc("b", map[string]string{"SERVICE_NAME": "serviceB"}, 80), Options{ProdLine: "Prod"},
+			[]string{"serviceb.prod: serviceb.prod"}},
+		{"environment routes too", Service{Name: "e", Environment: map[string]string{"SERVICE_NAME": "env"}, Ports: []Port{{Number: 80}}}, Options{},
+			[]string{"env: env"}},
+		{"wildcard alias sorts last", svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "server_alias=*.b.com,server_alias=A.com"}, 80), Options{},
+			[]string{"w: a.com w *.b.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := build(t, tt.opts, tt.service)
+			diags = slices.DeleteFunc(diags, func(d string) bool { return strings.Contains(d, "no service is routed") })
+			if len(diags) != 0 {
+				t.Fatalf("unexpected diagnostics: %q", diags)
+			}
+			var got []string
+			for _, b := range cfg.Backends {
+				var hosts []string
+				for _, h := range b.Hosts {
+					hosts = append(hosts, h.Name)
+				}
+				got = append(got, b.Name+": "+strings.Join(hosts, " "))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("backends (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDiagnostics(t *testing.T) {
+	tests := []struct {
+		name     string
+		services []Service
+		opts     Options
+		want     []string
+	}{
+		{"duplicate host names both services",
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app"}, 80), svc("green", map[string]string{"SERVICE_NAME": "app"}, 80)}, Options{},
+			[]string{`error: green: SERVICE_NAME=app: host "app" is also routed to service blue (SERVICE_NAME=app) (give one of them another name, alias or path= tag)`}},
+		{"same host on other paths is fine",
+			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app"}, 80)}, Options{},
+			nil},
+		{"same host and path",
+			[]Service{svc("a", map[string]string{"SERVICE_NAME": "x", "SERVICE_TAGS": "path=/api"}, 80), svc("b", map[string]string{"SERVICE_NAME": "y", "SERVICE_TAGS": "server_alias=x,path=/api/"}, 80)}, Options{},
+			[]string{`error: b: SERVICE_TAGS=server_alias=x,path=/api/: host "x" path /api is also routed to service a (SERVICE_NAME=x) (give one of them another name, alias or path= tag)`}},
+		{"unknown tag suggests",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "stiky_session, balanse=first"}, 80)}, Options{},
+			[]string{`warning: w: SERVICE_TAGS=stiky_session, balanse=first: unknown tag "balanse" (did you mean "balance"?)`,
+				`warning: w: SERVICE_TAGS=stiky_session, balanse=first: unknown tag "stiky_session" (did you mean "sticky_session"?)`}},
+		{"no port",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w"})}, Options{},
+			[]string{`warning: w: no port declared; routing to port 80 (declare the port with ports:, expose: or SERVICE_<port>_NAME)`}},
+		{"only udp",
+			[]Service{{Name: "dns", Labels: map[string]string{"SERVICE_NAME": "dns"}, Ports: []Port{{Number: 53, Protocol: "udp"}}}}, Options{},
+			[]string{`error: dns: SERVICE_NAME=dns: service dns publishes only UDP ports (53), which compose2haproxy does not route (publish a TCP port, or remove SERVICE_NAME)`}},
+		{"domain with a leading dot",
+			nil, Options{Domains: []string{".example.com"}},
+			[]string{`error: --domain=.example.com: domain starts with a dot (drop the leading dot: --domain example.com)`}},
+		{"redirect without a host to redirect to",
+			[]Service{svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/d", "com.df.serviceDomain": "*.a.com", "com.df.redirectFromDomain": "x.com"}, 80)}, Options{},
+			[]string{`error: d: com.df.redirectFromDomain=x.com: there is no host to redirect to (add a host that is not a wildcard (com.df.serviceDomain or server_alias) to redirect to)`}},
+		{"port keys must be ports",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_99999_NAME": "x"}, 80)}, Options{},
+			[]string{`error: w: SERVICE_99999_NAME=x: 99999 is not a TCP port (use the container port, from 1 to 65535)`}},
+		{"timers beyond HAProxy's range",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "timeout=25d"}, 80)}, Options{},
+			[]string{`error: w: SERVICE_TAGS=timeout=25d: tag timeout=25d is longer than HAProxy's longest timer (24 days) (give a duration like 30s)`}},
+		{"a fix never echoes an unsafe value",
+			nil, Options{Domains: []string{".a.com\nbackend x"}},
+			[]string{`error: --domain=".a.com\nbackend x": domain contains a line break, which would start a new HAProxy directive (give a domain like example.com)`}},
+		{"nothing routed",
+			[]Service{svc("w", nil, 80)}, Options{},
+			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify on a service, or pass --all)`}},
+		{"empty name",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "_"}, 80)}, Options{},
+			[]string{`error: w: SERVICE_NAME=_: service name gives an empty host name (use letters, digits, '-' and '_' (which becomes '.'), like www_hello)`}},
+		{"bad tag values",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
+			[]string{
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag "path" needs a value (write it as path=VALUE)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag balance=fastest is not a balance algorithm (use one of first, leastconn, random, roundrobin, source, static-rr, uri, or hdr(NAME)) (see HAProxy's balance directive)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag path=api does not start with '/' (give a path prefix like /api)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag slots=0 is not a whole number from 1 to 4096 (give a number)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag timeout=soon is not a duration like 500ms, 5s or 1m (give a duration like 30s)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag weight=999 is not a whole number from 1 to 256 (give a number)`,
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := build(t, tt.opts, tt.services...)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Routes are tried most specific first: exact hosts, then longer wildcard
+// suffixes, then longer paths.
+func TestRouteOrder(t *testing.T) {
+	cfg, diags := build(t, Options{},
+		svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api,path=/api/v2"}, 80),
+		svc("web", map[string]string{"SERVICE_NAME": "app"}, 80),
+		svc("any", map[string]string{"SERVICE_NAME": "any", "SERVICE_TAGS": "server_alias=*.example.com"}, 80),
+		svc("deep", map[string]string{"SERVICE_NAME": "deep", "SERVICE_TAGS": "server_alias=*.a.example.com"}, 80),
+	)
+	wantDiags := []string{
+		`warning: any: SERVICE_TAGS=server_alias=*.example.com: wildcard *.example.com also matches *.a.example.com of service deep; the longer wildcard wins, so deep answers it (nothing to do if that is intended)`,
+	}
+	if diff := cmp.Diff(wantDiags, diags); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+	var got []string
+	for _, r := range cfg.Routes {
+		got = append(got, r.Hosts[0].Name+r.Path.Prefix+" -> "+r.Backend)
+	}
+	want := []string{
+		"app/api/v2 -> app_api_80",
+		"app/api -> app_api_80",
+		"any -> any",
+		"app -> app_web_80",
+		"deep -> deep",
+		"*.a.example.com -> deep",
+		"*.example.com -> any",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("route order (-want +got):\n%s", diff)
+	}
+}
+
+// The same project listed in another order gives the same config.
+func TestBuildIsDeterministic(t *testing.T) {
+	a := svc("a", map[string]string{"SERVICE_NAME": "a", "SERVICE_TAGS": "server_alias=z.com,server_alias=b.com,path=/x,path=/y"}, 80, 81)
+	b := svc("b", map[string]string{"SERVICE_NAME": "b", "SERVICE_TAGS": "nope"}, 80)
+	c := svc("c", nil, 80)
+	cfg1, d1 := build(t, Options{All: true}, a, b, c)
+	cfg2, d2 := build(t, Options{All: true}, c, b, a)
+	if diff := cmp.Diff(cfg1, cfg2); diff != "" {
+		t.Errorf("configs differ with service order (-first +second):\n%s", diff)
+	}
+	if diff := cmp.Diff(d1, d2); diff != "" {
+		t.Errorf("diagnostics differ with service order:\n%s", diff)
+	}
+}
+
+// docker-flow-proxy routes on any host come last; canonical hosts and
+// rewrites are read from the labels.
+func TestDockerFlowLabels(t *testing.T) {
+	cfg, diags := build(t, Options{Domains: []string{"example.com"}},
+		svc("demo", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/demo,/demo/hello", "com.df.reqPathSearchReplace": "^/demo,/"}, 8080),
+		svc("site", map[string]string{"SERVICE_NAME": "site", "SERVICE_TAGS": "path=/demo,redirect_from=old.site.com"}, 80),
+		svc("dom", map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "new.com,www.new.com", "com.df.redirectFromDomain": "old.com"}, 80),
+	)
+	if len(diags) != 0 {
+		t.Errorf("unexpected diagnostics: %q", diags)
+	}
+	var order []string
+	for _, r := range cfg.Routes {
+		order = append(order, r.Backend+r.Path.Prefix)
+	}
+	if diff := cmp.Diff([]string{"site/demo", "dom", "demo/demo/hello", "demo/demo"}, order); diff != "" {
+		t.Errorf("route order (-want +got):\n%s", diff)
+	}
+	canonical := map[string]string{}
+	for _, b := range cfg.Backends {
+		canonical[b.Name] = b.Canonical
+		if b.Name == "demo" && (b.Rewrite == nil || b.Rewrite.Search != "^/demo" || b.Rewrite.Replace != "/") {
+			t.Errorf("rewrite = %+v", b.Rewrite)
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"demo": "", "dom": "new.com", "site": "site.example.com"}, canonical); diff != "" {
+		t.Errorf("canonical hosts (-want +got):\n%s", diff)
+	}
+}

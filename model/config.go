@@ -1,0 +1,147 @@
+package model
+
+// Config is everything the renderer needs, already validated and sorted:
+// rendering it cannot fail on input and cannot leak map order.
+type Config struct {
+	Version   string    `json:"version"` // tool version, for the header
+	Files     []string  `json:"files"`   // input files, for the header
+	Listen    Listen    `json:"listen"`
+	Resolvers []string  `json:"resolvers"` // nameserver addresses, in the order given
+	Backends  []Backend `json:"backends"`
+	// Routes are the HTTP routing rules in the order HAProxy must try them
+	// (see SortRoutes): the first that matches a request wins.
+	Routes []Route `json:"routes"`
+	// HostMap, when set, is the path of a map file (host → backend) that the
+	// config reads for exact hosts without a path (--map).
+	HostMap string `json:"host_map,omitempty"`
+}
+
+// Listen holds the addresses the proxy listens on; empty means off.
+type Listen struct {
+	HTTP  string `json:"http"`            // --bind
+	Stats string `json:"stats,omitempty"` // --stats, served at /stats
+	HTTPS string `json:"https,omitempty"` // --tls-bind; empty without --tls
+	Certs string `json:"certs,omitempty"` // --tls: the directory of PEM files (certificate and key), picked by SNI
+}
+
+// Source records where a value came from, so every host, path and option can
+// be traced back to the compose file in errors, JSON and the routes table.
+type Source struct {
+	Service string `json:"service"`
+	// Key is the label or environment key ("SERVICE_TAGS"), or a flag
+	// ("--domain") for values that come from the command line.
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	// Item is the entry of a list value (one tag of SERVICE_TAGS, one path
+	// of com.df.servicePath) that gave this; empty for a whole value.
+	Item string `json:"item,omitempty"`
+	// From is "labels", "deploy.labels", "environment", "flag" or
+	// "compose" (a value docker compose itself defines, like a port).
+	From string `json:"from"`
+}
+
+// item is s narrowed to one entry of its list value.
+func (s Source) item(entry string) Source {
+	s.Item = entry
+	return s
+}
+
+// Host is one name a backend answers to, lower-case. A wildcard host is
+// "*.example.com" and matches one or more leading labels.
+type Host struct {
+	Name   string `json:"name"`
+	Source Source `json:"source"`
+}
+
+// Wildcard reports whether h is "*.suffix".
+func (h Host) Wildcard() bool { return len(h.Name) > 2 && h.Name[:2] == "*." }
+
+// Suffix is the part a wildcard host requires at the end (".example.com").
+func (h Host) Suffix() string { return h.Name[1:] }
+
+// Path is a segment-aware URL prefix without a trailing slash: "/api"
+// matches "/api" and "/api/x", not "/apix". The empty prefix matches all.
+type Path struct {
+	Prefix string `json:"prefix"`
+	Source Source `json:"source"`
+}
+
+// Backend is one routed port of one compose service. No Hosts means any
+// host (a docker-flow-proxy service with paths and no serviceDomain).
+type Backend struct {
+	Name    string `json:"name"`    // HAProxy backend name, unique
+	Service string `json:"service"` // compose service
+	Port    int    `json:"port"`
+	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted
+	Paths   []Path `json:"paths,omitempty"` // longest first; empty means every path
+	// StripPath removes the matched path prefix before forwarding.
+	StripPath bool    `json:"strip_path"`
+	Sticky    bool    `json:"sticky_session"`
+	Balance   string  `json:"balance"`
+	Timeout   string  `json:"timeout,omitempty"` // server timeout; empty: defaults
+	Check     Check   `json:"check"`
+	Servers   Servers `json:"servers"`
+	Tags      []Tag   `json:"tags,omitempty"` // every tag as given, known or not, for templates
+	// HTTPSOnly redirects plain-HTTP requests to https (https_only).
+	HTTPSOnly bool `json:"https_only"`
+	// Canonical is the host that Redirects lead to: the first explicit host
+	// (com.df.serviceDomain), else <name>.<first domain>, else the first
+	// server_alias, else the name. Empty for a route on any host.
+	Canonical string `json:"canonical,omitempty"`
+	// Redirects are old hosts answered with a 301 to Canonical, keeping
+	// path and query (redirect_from, com.df.redirectFromDomain).
+	Redirects []Host `json:"redirects,omitempty"`
+	// Rewrite changes the path before forwarding (com.df.reqPathSearchReplace).
+	Rewrite *Rewrite `json:"rewrite,omitempty"`
+	// TCPPort, when set, makes this a raw TCP service on its own listener
+	// (tcp=PORT) instead of an HTTP route.
+	TCPPort int `json:"tcp_port,omitempty"`
+}
+
+// Rewrite replaces every match of the regular expression Search in the
+// path with Replace; both hold only path characters (and a leading ^).
+type Rewrite struct {
+	Search  string `json:"search"`
+	Replace string `json:"replace"`
+	Source  Source `json:"source"`
+}
+
+// Check is a backend's health check. Every server is checked; an empty
+// HTTPPath means a TCP connect check.
+type Check struct {
+	HTTPPath string  `json:"http_path,omitempty"`
+	Interval string  `json:"interval,omitempty"` // empty: HAProxy's default (2s)
+	Timeout  string  `json:"timeout,omitempty"`  // empty: timeout connect
+	Source   *Source `json:"source,omitempty"`   // the SERVICE_CHECK_HTTP key; nil for the TCP check
+}
+
+// Servers describes the server-template that resolves the service's DNS name.
+type Servers struct {
+	Prefix  string `json:"prefix"`  // server names are Prefix1..PrefixN
+	Address string `json:"address"` // DNS name: the compose service, or tasks.<service>
+	Port    int    `json:"port"`
+	Slots   int    `json:"slots"`             // N: the most replicas it can hold
+	Weight  int    `json:"weight,omitempty"`  // 0: HAProxy's default
+	MaxConn int    `json:"maxconn,omitempty"` // 0: no limit
+}
+
+// Tag is one SERVICE_TAGS entry: "sticky_session" or "path=/api".
+type Tag struct {
+	Name   string `json:"name"`
+	Value  string `json:"value,omitempty"`
+	Known  bool   `json:"known"`
+	Source Source `json:"source"`
+}
+
+// Route sends requests for Hosts under Path to Backend. Hosts are either
+// all exact, or a single wildcard, or none (any host: a docker-flow-proxy
+// route by path alone), so that routes can be ordered by how specific they
+// are.
+type Route struct {
+	Backend string `json:"backend"`
+	Hosts   []Host `json:"hosts"`
+	Path    Path   `json:"path"`
+}
+
+// Wildcard reports whether the route matches by host suffix.
+func (r Route) Wildcard() bool { return len(r.Hosts) == 1 && r.Hosts[0].Wildcard() }

@@ -1,0 +1,113 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Severity says whether a Diagnostic stops the run.
+type Severity int
+
+const (
+	Warning Severity = iota
+	Error
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// Diagnostic is one problem with the input, naming where it is.
+type Diagnostic struct {
+	Severity Severity
+	Service  string // compose service; empty for flags
+	Key      string // label, environment key or flag
+	Value    string
+	Message  string // what is wrong
+	Fix      string // how to fix it; may be empty
+}
+
+// String formats d as "SERVICE: KEY=VALUE: message (fix)". Values with
+// characters that would garble a terminal are quoted.
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	b.WriteString(d.Severity.String())
+	b.WriteString(": ")
+	if d.Service != "" {
+		b.WriteString(d.Service)
+		b.WriteString(": ")
+	}
+	if d.Key != "" {
+		b.WriteString(d.Key)
+		b.WriteString("=")
+		b.WriteString(printable(d.Value))
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Message)
+	if d.Fix != "" {
+		b.WriteString(" (")
+		b.WriteString(d.Fix)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func printable(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || r == '"' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// Diagnostics is a list of problems, reported together.
+type Diagnostics []Diagnostic
+
+// HasErrors reports whether any diagnostic is an error.
+func (ds Diagnostics) HasErrors() bool {
+	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
+}
+
+// Sort orders diagnostics by service, key, value and message, and drops
+// exact repeats, so the same input always reports the same lines.
+func (ds Diagnostics) Sort() Diagnostics {
+	slices.SortFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Key, b.Key),
+			cmp.Compare(a.Value, b.Value), cmp.Compare(a.Message, b.Message), cmp.Compare(a.Severity, b.Severity))
+	})
+	return slices.Compact(ds)
+}
+
+// Strict turns every warning into an error (--strict).
+func (ds Diagnostics) Strict() Diagnostics {
+	out := slices.Clone(ds)
+	for i := range out {
+		out[i].Severity = Error
+	}
+	return out
+}
+
+func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...any) {
+	*ds = append(*ds, Diagnostic{Severity: sev, Service: src.Service, Key: src.Key, Value: src.Value,
+		Message: fmt.Sprintf(msg, args...), Fix: fix})
+}
+
+func (ds *Diagnostics) errorf(src Source, fix, msg string, args ...any) {
+	ds.add(Error, src, msg, fix, args...)
+}
+
+func (ds *Diagnostics) warnf(src Source, fix, msg string, args ...any) {
+	ds.add(Warning, src, msg, fix, args...)
+}

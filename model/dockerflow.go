@@ -1,0 +1,111 @@
+package model
+
+import (
+	"regexp"
+	"strings"
+)
+
+// dockerFlow holds docker-flow-proxy's com.df.* labels, mapped onto the
+// registrator model so that both conventions route the same way.
+type dockerFlow struct {
+	notify       bool
+	domains      []Host   // com.df.serviceDomain
+	paths        []Path   // com.df.servicePath
+	port         int      // com.df.port; 0: not set
+	rewrite      *Rewrite // com.df.reqPathSearchReplace
+	httpsOnly    bool
+	httpsSource  Source
+	redirectFrom []Host // com.df.redirectFromDomain
+}
+
+// dockerFlowKeys are the com.df.* labels compose2haproxy understands.
+var dockerFlowKeys = map[string]bool{
+	"com.df.notify": true, "com.df.serviceDomain": true, "com.df.servicePath": true, "com.df.port": true,
+	"com.df.reqPathSearchReplace": true, "com.df.httpsOnly": true, "com.df.redirectFromDomain": true,
+}
+
+var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
+
+func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
+	var df dockerFlow
+	for _, k := range l.keys() {
+		if strings.HasPrefix(k, "com.df.") && !dockerFlowKeys[k] {
+			_, src, _ := l.get(k)
+			ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported; it is ignored", k)
+		}
+	}
+	df.notify, _ = l.flag("com.df.notify")
+	if v, src, ok := l.get("com.df.serviceDomain"); ok {
+		df.domains = hostList(v, src, ds)
+	}
+	if v, src, ok := l.get("com.df.servicePath"); ok {
+		for _, p := range splitList(v) {
+			prefix, prob := checkPath(p)
+			if prob != "" {
+				ds.errorf(src, "give path prefixes like /demo,/api", "path %s %s", printable(p), prob)
+				continue
+			}
+			df.paths = append(df.paths, Path{Prefix: prefix, Source: src.item(p)})
+		}
+	}
+	if v, src, ok := l.get("com.df.port"); ok {
+		n, prob := parseInt(strings.TrimSpace(v), 1, 65535)
+		if prob != "" {
+			ds.errorf(src, "give the port the service listens on, like 8080", "port %s", prob)
+		}
+		df.port = n
+	}
+	if v, src, ok := l.get("com.df.reqPathSearchReplace"); ok {
+		df.rewrite = parseRewrite(v, src, ds)
+	}
+	if on, src := l.flag("com.df.httpsOnly"); on {
+		df.httpsOnly, df.httpsSource = true, src
+	}
+	if v, src, ok := l.get("com.df.redirectFromDomain"); ok {
+		df.redirectFrom = hostList(v, src, ds)
+	}
+	return df
+}
+
+// parseRewrite reads "search,replace". Both are kept to path characters
+// (and a leading ^ on search) so the regex cannot reach beyond the path.
+func parseRewrite(v string, src Source, ds *Diagnostics) *Rewrite {
+	search, replace, ok := strings.Cut(v, ",")
+	const fix = "write it as search,replace with path characters, like /demo,/api"
+	if prob := unsafeChar(v); prob != "" {
+		ds.errorf(src, fix, "%s", prob)
+		return nil
+	}
+	if !ok || search == "" || strings.Contains(replace, ",") {
+		ds.errorf(src, fix, "is not a search,replace pair")
+		return nil
+	}
+	if !rewriteRe.MatchString(search) || !rewriteRe.MatchString(replace) || strings.HasPrefix(replace, "^") {
+		ds.errorf(src, fix, "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)")
+		return nil
+	}
+	return &Rewrite{Search: search, Replace: replace, Source: src}
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+func hostList(v string, src Source, ds *Diagnostics) []Host {
+	var hosts []Host
+	for _, h := range splitList(v) {
+		h = strings.ToLower(h)
+		if prob := checkHost(h, true); prob != "" {
+			ds.errorf(src, "give host names like www.example.com, comma-separated", "host %s %s", printable(h), prob)
+			continue
+		}
+		hosts = append(hosts, Host{Name: h, Source: src.item(h)})
+	}
+	return hosts
+}

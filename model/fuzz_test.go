@@ -1,0 +1,757 @@
+package model_test
+
+// Fuzzing of label parsing and rendering. The property: either Build
+// reports an error, or every value it accepted reaches haproxy.cfg only where
+// the model put it — no new directive, no new word on a line, no character
+// HAProxy's tokenizer interprets. The output is checked the way HAProxy reads
+// it (lines, then words split on spaces) against the shapes the default
+// template can produce, and then against the model itself.
+//
+//	go test ./model -run '^$' -fuzz FuzzLabels -fuzztime 60s
+//
+// The seed corpus is the f.Add calls below plus testdata/fuzz/<target>
+// (relative to this package: model/testdata/fuzz/FuzzLabels and
+// FuzzHeader). A failing input found by the fuzzer is written there by go
+// test; keep it, so that the test fails until the bug is fixed. Files named
+// bug_* reproduce an open bug (they fail); fixed_* reproduce a fixed one
+// (they guard the fix).
+//
+// Without -fuzz (plain go test), each seed whose config Build accepts is
+// also checked with haproxy -c -dW when HAProxy is installed: the in-process
+// oracle proves the config cannot be injected into, HAProxy proves it is
+// valid. That is too slow to do on every fuzzed input.
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
+	"github.com/compose2haproxy/compose2haproxy/internal/testcert"
+	"github.com/compose2haproxy/compose2haproxy/model"
+	"github.com/compose2haproxy/compose2haproxy/render"
+)
+
+// Mode bits of FuzzLabels: which shape the project and options take.
+const (
+	modeSecond   = 1 << 0 // a second service "api" shares the routed name, on path /api
+	modeLayer    = 3 << 1 // where the registrator keys are: 0 labels, 1 deploy.labels, 2 environment, 3 labels shadowing environment
+	modeNotify   = 1 << 3 // com.df.notify=true
+	modeAll      = 1 << 4 // --all
+	modeSwarm    = 1 << 5 // --swarm
+	modeTLS      = 1 << 6 // --tls DIR
+	modeCheckTmo = 1 << 7 // SERVICE_CHECK_TIMEOUT gets the interval value too
+)
+
+// composeServiceName is what compose-go accepts as a service name (its
+// schema's patternProperties); the loader never hands Build anything else.
+var composeServiceName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
+// fuzzCertsDir stands in for --tls while fuzzing; plain go test makes a real
+// one so that HAProxy can load it.
+const fuzzCertsDir = "/etc/haproxy/certs"
+
+func FuzzLabels(f *testing.F) {
+	type seed struct {
+		service, name, tags, checkHTTP, interval, servicePath, serviceDomain, rewrite, domain, prodLine, portKey, bind string
+		mode                                                                                                           uint8
+	}
+	seeds := []seed{
+		// Valid configurations of each feature, so the fuzzer starts from
+		// deep inside the accepted space.
+		{service: "web", name: "www_hello", tags: "sticky_session,server_alias=hello.home", checkHTTP: "/", domain: "example.com"},
+		{service: "web", name: "app", tags: "path=/api,strip_path,balance=leastconn,weight=50,maxconn=100,slots=3,timeout=90s", checkHTTP: "/health?full=1", interval: "15s", mode: modeSecond | modeCheckTmo},
+		{service: "shop", name: "shop", tags: "server_alias=*.shop.example.com,https_only,redirect_from=old.example.com", domain: "example.com", mode: modeTLS},
+		{service: "go-demo", servicePath: "/demo,/api", serviceDomain: "demo.example.com", rewrite: "^/demo,/", mode: modeNotify},
+		{service: "db", name: "db", tags: "tcp=5432", mode: modeSwarm},
+		{service: "web", name: "servicea", prodLine: "feat42", domain: "example.org", portKey: "8080", bind: "127.0.0.1:8080", mode: modeAll},
+		{service: "Web.1_x-y", tags: "balance=hdr(X-Tenant),public_ipaddress=10.0.0.1,stiky_session", mode: modeAll | 2<<1},
+		{service: "web", name: "web", tags: "server_alias=a.example.com", checkHTTP: "/ping", mode: 1 << 1},
+		{service: "web", name: "shadowed", tags: "path=/x", mode: 3 << 1},
+
+		// Injection attempts: a line break, a comment, quotes, log-format,
+		// environment expansion, escapes, non-ASCII, HAProxy keywords.
+		{service: "web", name: "web", tags: "server_alias=a.com\n  stats enable"},
+		{service: "web", name: "web", tags: "server_alias=a.com\r\n  stats enable"},
+		{service: "web", name: "web\n    stats enable"},
+		{service: "web", name: "web\nbackend evil"},
+		{service: "web", name: "web", checkHTTP: "/health\n    http-request deny"},
+		{service: "web", name: "web", checkHTTP: "/health?x=1#frag"},
+		{service: "web", name: "web", tags: "server_alias=a.com#b.com"},
+		{service: "web", name: "web", tags: `server_alias="a.com b.com"`},
+		{service: "web", name: "web", tags: `server_alias='a.com'`},
+		{service: "web", name: "web", tags: "timeout=%[src]", checkHTTP: "/%[src]"},
+		{service: "web", name: "web", tags: "balance=${X}", interval: "${INTERVAL}"},
+		{service: "web", name: "web", tags: `path=/a\ b`, checkHTTP: `/a\"b`},
+		{service: "web", name: "web", tags: "server_alias=bücher.de,path=/ä"},
+		{service: "web", name: "web", tags: "server_alias=a.com\x00b.com,path=/a\tb"},
+		{service: "web", name: "web", tags: "balance=hdr(Host) if TRUE"},
+		{service: "web", name: "web", tags: "balance=hdr(X\n    stats enable)"},
+		{service: "web", name: "web", tags: "path=/api if TRUE", checkHTTP: "/ if TRUE"},
+		{service: "web", name: "web", tags: "server_alias=-i", domain: "-m"},
+		{service: "web", name: "web", tags: "server_alias=*.*.example.com,server_alias=*"},
+		{service: "web", name: "web", tags: "custom=a b,custom2=x#y"},
+		{service: "web", name: "web", tags: "weight=1 maxconn 5", interval: "5s inter 0"},
+		{service: "web", name: "web", tags: "slots=4096,weight=256,maxconn=1000000"},
+		{service: "web", name: "web", tags: "slots=0,weight=0,maxconn=-1,slots=99999999999999999999"},
+		{service: "web", domain: "example.com\n    stats enable", prodLine: "x y", bind: ":80 ssl crt /etc/passwd", mode: modeAll},
+		{service: "web", bind: "[::1]:80", prodLine: "prod", mode: modeAll},
+		{service: "web", bind: "1.2.3.4:80\n    stats enable", mode: modeAll},
+		{service: "web", servicePath: "/a,/b c,/d#e", serviceDomain: "a.com,b.com\nc.com", rewrite: "/a,/b\n  stats enable", mode: modeNotify},
+		{service: "web", rewrite: "/(.*),/\\1", servicePath: "/x", mode: modeNotify},
+		{service: "web", rewrite: "/a),/b,g)] if TRUE", servicePath: "/x", mode: modeNotify},
+		{service: "web", name: strings.Repeat("a", 64)},
+		{service: "web", name: strings.Repeat("a.", 127) + "a"},
+		{service: "web", name: "web", tags: strings.Repeat("server_alias=a.example.com,", 200)},
+		{service: "web", name: "web", tags: "strip_path," + strings.Repeat("path=/p,", 40)},
+		{service: "web", name: "web", tags: "path=/..,path=/.,path=/~a/b-c_d.e"},
+		{service: "-", mode: modeAll},
+		{service: ".", mode: modeAll},
+		{service: "_web", mode: modeAll},
+		{service: "web\n    stats enable", mode: modeAll},
+
+		// Edges of what HAProxy reads. Reproducers of the bugs fuzzing
+		// found are not here but in testdata/fuzz/FuzzLabels, one file a
+		// bug, named after it.
+		{service: "web", name: "web", portKey: "65535"},
+		{service: "web", name: "web", tags: "timeout=24d", interval: "1ms", mode: modeCheckTmo},
+		{service: "web", name: "web", tags: "strip_path"},                                     // strip_path without path: a warning
+		{service: "web", name: "web", tags: "strip_path" + pathTags(26)},                      // 26 paths: 64 words, the most HAProxy reads
+		{service: "web", servicePath: "/", mode: modeNotify},                                  // "use_backend web" (no condition)
+		{service: "web", servicePath: "/a", serviceDomain: "*.example.com", mode: modeNotify}, // wildcard only
+	}
+	for _, s := range seeds {
+		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
+	}
+	fuzzing := isFuzzing()
+	f.Fuzz(func(t *testing.T, service, name, tags, checkHTTP, interval, servicePath, serviceDomain, rewrite, domain, prodLine, portKey, bind string, mode uint8) {
+		certs := fuzzCertsDir
+		if mode&modeTLS != 0 && !fuzzing {
+			certs = fuzzCertDir(t)
+		}
+		p, opts := fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceDomain, rewrite, domain, prodLine, portKey, bind, mode, certs)
+		cfg, ds := model.Build(p, opts)
+		for _, d := range ds {
+			// Diagnostics are printed one a line; a value with a line
+			// break must be quoted, or it forges the next diagnostic.
+			if s := d.String(); strings.ContainsAny(s, "\n\r") || !utf8.ValidString(s) {
+				t.Errorf("diagnostic is not one printable line: %q", s)
+			}
+		}
+		if ds.HasErrors() {
+			return
+		}
+		out, err := render.Config(cfg)
+		if err != nil {
+			t.Fatalf("render.Config failed on a config Build accepted: %v", err)
+		}
+		cfg2, _ := model.Build(p, opts)
+		if out2, _ := render.Config(cfg2); !bytes.Equal(out, out2) {
+			t.Fatalf("the same input rendered two different configs")
+		}
+		problems := checkRendered(cfg, out)
+		if len(problems) > 0 {
+			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
+		}
+		if !fuzzing {
+			haproxyAccepts(t, out)
+		}
+	})
+}
+
+func pathTags(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, ",path=/p%d", i)
+	}
+	return b.String()
+}
+
+// fuzzProject builds the project and options one FuzzLabels input
+// describes: one service (its name fuzzed within compose's grammar) with
+// the registrator and docker-flow keys in the layer mode picks, and
+// optionally a second service sharing the routed name on a path.
+func fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceDomain, rewrite, domain, prodLine, portKey, bind string, mode uint8, certs string) (model.Project, model.Options) {
+	if !composeServiceName.MatchString(service) {
+		service = "web"
+	}
+	keys := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			keys[k] = v
+		}
+	}
+	set("SERVICE_NAME", name)
+	set("SERVICE_TAGS", tags)
+	set("SERVICE_CHECK_HTTP", checkHTTP)
+	set("SERVICE_CHECK_INTERVAL", interval)
+	if mode&modeCheckTmo != 0 {
+		set("SERVICE_CHECK_TIMEOUT", interval)
+	}
+	if portKey != "" {
+		keys["SERVICE_"+portKey+"_NAME"] = "alt"
+	}
+	set("com.df.servicePath", servicePath)
+	set("com.df.serviceDomain", serviceDomain)
+	set("com.df.reqPathSearchReplace", rewrite)
+	if mode&modeNotify != 0 {
+		keys["com.df.notify"] = "true"
+	}
+
+	svc := model.Service{Name: service, Image: "example/web", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Networks: []string{"default"}}
+	switch (mode & modeLayer) >> 1 {
+	case 0:
+		svc.Labels = keys
+	case 1:
+		svc.DeployLabels = keys
+	case 2:
+		svc.Environment = keys
+	case 3:
+		// labels win: the environment's values must not reach the config
+		svc.Labels = keys
+		svc.Environment = map[string]string{"SERVICE_NAME": "shadow", "SERVICE_TAGS": "server_alias=shadow.example.com", "SERVICE_CHECK_HTTP": "/shadow"}
+	}
+	p := model.Project{Name: "fuzz", Files: []string{"compose.yaml"}, Services: []model.Service{svc}}
+	if mode&modeSecond != 0 {
+		second := name
+		if second == "" {
+			second = "api"
+		}
+		p.Services = append(p.Services, model.Service{
+			Name: "api", Image: "example/api", Expose: []model.Port{{Number: 8080, Protocol: "tcp"}},
+			Labels: map[string]string{"SERVICE_NAME": second, "SERVICE_TAGS": "path=/api"},
+		})
+	}
+	opts := model.Options{Version: "fuzz", ProdLine: prodLine, All: mode&modeAll != 0, Swarm: mode&modeSwarm != 0,
+		Listen: model.Listen{HTTP: bind, Stats: ":8404"}}
+	if domain != "" {
+		opts.Domains = []string{domain}
+	}
+	if mode&modeTLS != 0 {
+		opts.Listen.Certs, opts.Listen.HTTPS = certs, ":8443"
+	}
+	return p, opts
+}
+
+// FuzzHeader feeds the compose file names, which the header comment
+// prints, to the renderer: a name must not end the comment line.
+func FuzzHeader(f *testing.F) {
+	// Names with a line break, a CR or a NUL broke the header: see
+	// testdata/fuzz/FuzzHeader.
+	for _, s := range []string{"compose.yaml", "deploy/prod.yaml", "-", "my compose #1.yaml", `a"b'c$d%e\f.yaml`, "ü.yaml", "x\ty.yaml"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, file string) {
+		p := model.Project{Name: "fuzz", Files: []string{"compose.yaml", file}, Services: []model.Service{
+			{Name: "web", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: map[string]string{"SERVICE_NAME": "web"}},
+		}}
+		cfg, ds := model.Build(p, model.Options{Version: "fuzz"})
+		if ds.HasErrors() {
+			return
+		}
+		out, err := render.Config(cfg)
+		if err != nil {
+			t.Fatalf("render.Config: %v", err)
+		}
+		lines := strings.Split(string(out), "\n")
+		i := slices.Index(lines, "global")
+		if i != 3 || !strings.HasPrefix(lines[0], "# Generated by compose2haproxy fuzz from compose.yaml, ") ||
+			lines[1] != "# Do not edit: regenerate it from the compose files instead." || lines[2] != "" {
+			t.Fatalf("file name %q broke the two header comment lines (a line break in it starts a directive):\n%s", file, head(out, 6))
+		}
+		if bytes.ContainsAny(out, "\r\x00") {
+			t.Fatalf("file name %q put a CR or NUL into the config:\n%q", file, head(out, 3))
+		}
+	})
+}
+
+func head(out []byte, n int) string {
+	lines := strings.SplitN(string(out), "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+// templateSections describes the default template section by section, so
+// that a template edit needs no change here: the lines without an action
+// are allowed as they are (at most as often as the template writes them in
+// one section), and the directives it uses in each section are the only
+// ones allowed there. Lines with actions must also match actionShapes.
+type templateSection struct {
+	header   *regexp.Regexp // the section line; "{{…}}" matches one word
+	literals map[string]int // line → how often one section holds it
+	keywords map[string]bool
+}
+
+var templateSections = func() map[string]*templateSection {
+	sections := map[string]*templateSection{}
+	action := regexp.MustCompile(`\{\{.*?\}\}`)
+	kind := "" // the header comment, before the first section
+	sections[kind] = &templateSection{header: regexp.MustCompile(`^$`), literals: map[string]int{}, keywords: map[string]bool{}}
+	for _, line := range strings.Split(string(render.DefaultTemplate()), "\n") {
+		body := strings.TrimLeft(line, " ")
+		if body == "" || strings.HasPrefix(body, "{{") {
+			continue
+		}
+		if words := strings.Fields(body); sectionKeywords[words[0]] && line == body {
+			kind = action.ReplaceAllString(line, "*")
+			if sections[kind] == nil {
+				parts := strings.Split(kind, "*")
+				for i := range parts {
+					parts[i] = regexp.QuoteMeta(parts[i])
+				}
+				sections[kind] = &templateSection{header: regexp.MustCompile(`^` + strings.Join(parts, `\S+`) + `$`),
+					literals: map[string]int{}, keywords: map[string]bool{}}
+			}
+			continue
+		}
+		sec := sections[kind]
+		if !strings.Contains(line, "{{") {
+			sec.literals[line]++
+		}
+		if !strings.HasPrefix(body, "#") {
+			sec.keywords[strings.Fields(body)[0]] = true
+		}
+	}
+	return sections
+}()
+
+// sectionKind finds the template section an output section line comes
+// from: an exact header first ("backend no_route"), else a pattern.
+func sectionKind(header string) string {
+	if templateSections[header] != nil {
+		return header
+	}
+	for kind, sec := range templateSections {
+		if strings.Contains(kind, "*") && sec.header.MatchString(header) {
+			return kind
+		}
+	}
+	return ""
+}
+
+// actionShapes are the shapes of the template's lines that print values,
+// with the placeholders below, keyed by directive. A value that smuggles a
+// space, a line break or a quote into the config turns its line into one no
+// shape matches.
+var actionShapes = func() map[string][]*regexp.Regexp {
+	class := strings.NewReplacer(
+		"{NAME}", `[A-Za-z0-9_.:-]+`, // proxy, ACL names (HAProxy: [A-Za-z0-9_:.-])
+		"{HOST}", `[a-z0-9][a-z0-9.-]*`, // a routed exact host
+		"{SUFFIX}", `\.[a-z0-9][a-z0-9.-]*`, // a wildcard host's suffix
+		"{PATH}", `/[A-Za-z0-9._~/-]*`,
+		"{RE}", `(?:[A-Za-z0-9_~/-]|\[\.\])*`, // a path as a regex: dots as [.]
+		"{CHECK}", `/[A-Za-z0-9._~/?=&-]*`,
+		"{DUR}", `[0-9]+(?:us|ms|s|m|h|d)?`,
+		"{ADDR}", `(?:[A-Za-z0-9.:-]*|\[[0-9A-Fa-f:.]+\]):[0-9]+`,
+		"{INT}", `[0-9]+`,
+		"{CERTS}", `/[A-Za-z0-9._/-]+`,
+		"{SSL}", `!?\{ ssl_fc \}`,
+	)
+	raw := map[string][]string{
+		"frontend":   {`frontend tcp-[0-9]+`},
+		"backend":    {`backend {NAME}`},
+		"nameserver": {`nameserver dns[0-9]+ {ADDR}`},
+		"bind":       {`bind {ADDR}`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1`},
+		"mode":       {`mode tcp`},
+		"http-request": {
+			`http-request redirect prefix https://%\[var\(txn\.host\)\] code 301 if !\{ ssl_fc \}(?: {NAME}){0,2}`,
+			`http-request redirect prefix https?://{HOST} code 301 if {NAME}(?: {SSL})?`,
+			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
+			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
+		},
+		"acl": {
+			`acl {NAME} var\(txn\.host\) -m str(?: {HOST}){1,32}`,
+			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
+			`acl path[0-9]+ path {PATH}`,
+			`acl path[0-9]+ path_beg {PATH}/`,
+			`acl strip_path path(?: {PATH}){1,32}`,
+			`acl strip_path path_beg(?: {PATH}/){1,32}`,
+		},
+		// A route on any host and every path has no condition.
+		"use_backend":        {`use_backend {NAME} if(?: {NAME}){1,2}`, `use_backend {NAME}`},
+		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
+		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
+		"http-check":         {`http-check send meth GET uri {CHECK}`},
+		"timeout":            {`timeout (?:check|server) {DUR}`},
+		"server-template":    {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?`},
+		"default_backend":    {`default_backend {NAME}`},
+	}
+	shapes := map[string][]*regexp.Regexp{}
+	for kw, list := range raw {
+		for _, s := range list {
+			shapes[kw] = append(shapes[kw], regexp.MustCompile(`^`+class.Replace(s)+`$`))
+		}
+	}
+	return shapes
+}()
+
+// sectionKeywords start a section and are not indented; every other
+// directive is indented four spaces.
+var sectionKeywords = map[string]bool{"global": true, "defaults": true, "resolvers": true, "frontend": true, "backend": true, "listen": true}
+
+// haproxyMaxWords is the most words HAProxy 2.6 reads on a line (MAX_LINE_ARGS).
+const haproxyMaxWords = 64
+
+// checkRendered checks the values of cfg (checkModelValues) and the config
+// rendered from it (checkText). It returns what is wrong.
+func checkRendered(cfg model.Config, out []byte) []string {
+	return append(checkModelValues(cfg), checkText(cfg, out)...)
+}
+
+// checkText tokenizes out as HAProxy does and checks it against the
+// template's sections and line shapes and against cfg: every variable word
+// of the config must be one the model holds.
+func checkText(cfg model.Config, out []byte) []string {
+	var probs []string
+	bad := func(format string, args ...any) {
+		if len(probs) < 20 {
+			probs = append(probs, fmt.Sprintf(format, args...))
+		}
+	}
+	for i, c := range out {
+		if c != '\n' && (c < 0x20 || c > 0x7e) {
+			bad("byte %d is %q: only printable ASCII and LF may reach haproxy.cfg", i, c)
+			break
+		}
+	}
+
+	header := []string{"# Generated by compose2haproxy " + cfg.Version + " from " + strings.Join(cfg.Files, ", ") + ".",
+		"# Do not edit: regenerate it from the compose files instead."}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	sections := map[string][]string{} // "backend NAME" → its lines
+	var section string
+	sec := templateSections[""]
+	seen := map[string]int{} // literal lines of this section
+	var backends, hostPatterns, redirectPatterns, pathPrefixes, useBackends []string
+	for n, line := range lines {
+		where := fmt.Sprintf("line %d %q", n+1, line)
+		if line == "" {
+			continue
+		}
+		if n < 2 {
+			if line != header[n] {
+				bad("%s: want the header %q", where, header[n])
+			}
+			continue
+		}
+		body := strings.TrimPrefix(line, "    ")
+		words := strings.Split(body, " ")
+		kw := words[0]
+		if !strings.HasPrefix(body, "#") {
+			if sectionKeywords[kw] != !strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "     ") {
+				bad("%s: indented wrongly for %q (a line break in a value would start this line)", where, kw)
+			}
+			if len(words) > haproxyMaxWords {
+				bad("%s: %d words; HAProxy reads at most %d and fails on the rest", where, len(words), haproxyMaxWords)
+			}
+			for _, c := range []string{"#", "'", "`", "$", `"`, `\`, "%", "\t", "\r"} {
+				if strings.Contains(line, c) && !allowedSpecial(kw, words, c) {
+					bad("%s: %q is special to HAProxy's tokenizer and the template never writes it here", where, c)
+				}
+			}
+		}
+		if sectionKeywords[kw] && line == body {
+			kind := sectionKind(line)
+			if kind == "" {
+				bad("%s: a section the template does not write", where)
+				continue
+			}
+			section, sec, seen = line, templateSections[kind], map[string]int{}
+			if kw == "backend" {
+				backends = append(backends, words[1])
+			}
+			continue
+		}
+		if sec.literals[line] > 0 {
+			if seen[line]++; seen[line] > sec.literals[line] {
+				bad("%s: written more often in section %q than the template does", where, section)
+			}
+		} else if strings.HasPrefix(body, "#") {
+			bad("%s: a comment the template does not write here", where)
+			continue
+		} else if !sec.keywords[kw] {
+			bad("%s: directive %q is not one the template writes in section %q", where, kw, section)
+			continue
+		} else if !slices.ContainsFunc(actionShapes[kw], func(re *regexp.Regexp) bool { return re.MatchString(body) }) {
+			bad("%s: not a shape the template writes for %q", where, kw)
+			continue
+		}
+		sections[section] = append(sections[section], body)
+		switch {
+		case section != "frontend http":
+		case kw == "acl" && words[2] == "var(txn.host)" && strings.HasPrefix(words[1], "redirect_"):
+			redirectPatterns = append(redirectPatterns, words[5:]...)
+		case kw == "acl" && words[2] == "var(txn.host)":
+			hostPatterns = append(hostPatterns, words[5:]...)
+		case kw == "acl" && words[2] == "path":
+			pathPrefixes = append(pathPrefixes, words[3])
+		case kw == "use_backend":
+			useBackends = append(useBackends, words[1])
+		}
+	}
+
+	// The variable words are exactly the model's, nothing more.
+	var wantBackends, wantHosts, wantRedirects, wantPaths, wantUse []string
+	wantBackends = append(wantBackends, "no_route")
+	for _, b := range cfg.Backends {
+		wantBackends = append(wantBackends, b.Name)
+		for _, h := range b.Redirects {
+			wantRedirects = append(wantRedirects, h.Name)
+		}
+	}
+	for _, r := range cfg.Routes {
+		wantUse = append(wantUse, r.Backend)
+		for _, h := range r.Hosts {
+			if h.Wildcard() {
+				wantHosts = append(wantHosts, h.Suffix())
+			} else {
+				wantHosts = append(wantHosts, h.Name)
+			}
+		}
+		if r.Path.Prefix != "" {
+			wantPaths = append(wantPaths, r.Path.Prefix)
+		}
+	}
+	compareSets := func(what string, got, want []string) {
+		if g, w := sortedSet(got), sortedSet(want); !slices.Equal(g, w) {
+			bad("%s in the config %q, in the model %q", what, g, w)
+		}
+	}
+	if !slices.Equal(backends, wantBackends) {
+		bad("backends in the config %q, in the model %q", backends, wantBackends)
+	}
+	compareSets("host ACL patterns", hostPatterns, wantHosts)
+	compareSets("redirected hosts", redirectPatterns, wantRedirects)
+	compareSets("path ACL prefixes", pathPrefixes, wantPaths)
+	if !slices.Equal(useBackends, wantUse) {
+		bad("use_backend rules in the config %q, routes in the model %q", useBackends, wantUse)
+	}
+	for _, b := range cfg.Backends {
+		lines := sections["backend "+b.Name]
+		want := []string{"balance " + b.Balance, serverTemplate(b)}
+		if b.Check.HTTPPath != "" {
+			want = append(want, "http-check send meth GET uri "+b.Check.HTTPPath)
+		}
+		if b.Check.Timeout != "" {
+			want = append(want, "timeout check "+b.Check.Timeout)
+		}
+		if b.Timeout != "" {
+			want = append(want, "timeout server "+b.Timeout)
+		}
+		for _, w := range want {
+			if !slices.Contains(lines, w) {
+				bad("backend %s lacks the line %q the model asks for", b.Name, w)
+			}
+		}
+		var strip, wantStrip []string
+		for _, l := range lines {
+			if w := strings.Fields(l); len(w) > 2 && w[0] == "acl" && w[1] == "strip_path" && w[2] == "path" {
+				strip = append(strip, w[3:]...)
+			}
+		}
+		if b.StripPath {
+			for _, p := range b.Paths {
+				wantStrip = append(wantStrip, p.Prefix)
+			}
+		}
+		compareSets("strip_path prefixes of backend "+b.Name, strip, wantStrip)
+		if b.Check.HTTPPath == "" && slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "http-check") }) {
+			bad("backend %s has an HTTP check the model does not", b.Name)
+		}
+	}
+	return probs
+}
+
+// allowedSpecial reports whether the tokenizer-special character c is one
+// the template itself writes on this line: the 404 body's quotes, the
+// replace-path regex's "$" and "\2", the set-path "%[".
+func allowedSpecial(kw string, words []string, c string) bool {
+	if kw != "http-request" || len(words) < 3 {
+		return false
+	}
+	switch c {
+	case `"`:
+		return words[1] == "return" && strings.Count(strings.Join(words, " "), `"`) == 2
+	case "$":
+		return words[1] == "replace-path" && strings.Count(words[2], "$") == 1 && strings.HasSuffix(words[2], ")$") &&
+			!slices.ContainsFunc(words[3:], func(w string) bool { return strings.Contains(w, "$") })
+	case `\`:
+		return words[1] == "replace-path" && len(words) > 3 && words[3] == `/\2` && strings.Count(strings.Join(words, " "), `\`) == 1
+	case "%":
+		if words[1] == "redirect" && len(words) > 3 && words[3] == "https://%[var(txn.host)]" {
+			return strings.Count(strings.Join(words, " "), "%") == 1
+		}
+		return words[1] == "set-path" && strings.HasPrefix(words[2], "%[path,regsub(") && strings.Count(words[2], "%") == 1
+	}
+	return false
+}
+
+// checkModelValues requires every string the model hands to templates to
+// be free of what HAProxy's tokenizer interprets: custom templates print
+// any of them, tags included.
+func checkModelValues(cfg model.Config) []string {
+	var probs []string
+	check := func(what, v string) {
+		for _, r := range v {
+			if r <= ' ' || r > '~' || strings.ContainsRune("#'\"`$%\\", r) {
+				probs = append(probs, fmt.Sprintf("model value %s=%q holds %q", what, v, r))
+				return
+			}
+		}
+	}
+	for _, b := range cfg.Backends {
+		check("backend", b.Name)
+		check("service", b.Service)
+		check("balance", b.Balance)
+		check("timeout", b.Timeout)
+		check("canonical", b.Canonical)
+		check("check path", b.Check.HTTPPath)
+		check("check interval", b.Check.Interval)
+		check("check timeout", b.Check.Timeout)
+		check("server prefix", b.Servers.Prefix)
+		check("server address", b.Servers.Address)
+		for _, h := range slices.Concat(b.Hosts, b.Redirects) {
+			check("host", h.Name)
+		}
+		for _, p := range b.Paths {
+			check("path", p.Prefix)
+		}
+		for _, tag := range b.Tags {
+			check("tag", tag.Name)
+			check("tag value", tag.Value)
+		}
+		if b.Rewrite != nil {
+			check("rewrite search", b.Rewrite.Search)
+			check("rewrite replace", b.Rewrite.Replace)
+		}
+		if b.Servers.Port < 1 || b.Servers.Port > 65535 {
+			probs = append(probs, fmt.Sprintf("backend %s: server port %d is not a TCP port (1-65535)", b.Name, b.Servers.Port))
+		}
+	}
+	return probs
+}
+
+func serverTemplate(b model.Backend) string {
+	s := fmt.Sprintf("server-template %s 1-%d %s:%d check", b.Servers.Prefix, b.Servers.Slots, b.Servers.Address, b.Servers.Port)
+	if b.Check.Interval != "" {
+		s += " inter " + b.Check.Interval
+	}
+	if b.Servers.Weight != 0 {
+		s += " weight " + strconv.Itoa(b.Servers.Weight)
+	}
+	if b.Servers.MaxConn != 0 {
+		s += " maxconn " + strconv.Itoa(b.Servers.MaxConn)
+	}
+	return s
+}
+
+func sortedSet(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// isFuzzing reports whether this process generates inputs (go test -fuzz)
+// rather than replaying the seed corpus.
+func isFuzzing() bool {
+	for _, name := range []string{"test.fuzz", "test.fuzzworker"} {
+		if fl := flag.Lookup(name); fl != nil && fl.Value.String() != "" && fl.Value.String() != "false" {
+			return true
+		}
+	}
+	return false
+}
+
+// haproxyAccepts runs haproxy -c -dW on a config Build accepted. Without
+// HAProxy it does nothing, except under CI=true, where it fails.
+func haproxyAccepts(t *testing.T, cfg []byte) {
+	t.Helper()
+	bin, err := haproxytest.Find()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v, and CI=true requires it", err)
+		}
+		t.Logf("%v: the seed's config is not checked with haproxy -c -dW", err)
+		return
+	}
+	file := filepath.Join(t.TempDir(), "haproxy.cfg")
+	if err := os.WriteFile(file, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := exec.Command(bin, "-c", "-dW", "-f", file).CombinedOutput(); err != nil {
+		t.Errorf("Build accepted the input, but haproxy -c -dW rejects the config (%v):\n%s", err, msg)
+	}
+}
+
+// fuzzCertDir makes a directory with a self-signed certificate and key, as
+// HAProxy's "crt DIR" reads them, for the TLS seeds' haproxy -c.
+func fuzzCertDir(t *testing.T) string {
+	t.Helper()
+	// Not t.TempDir: its name holds the seed's "#", which --tls rejects.
+	dir, err := os.MkdirTemp("", "compose2haproxy-certs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if _, err := testcert.Write(dir, []string{"example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// The oracle itself must catch an injection when the model lets one
+// through: render configs whose values were never validated and require
+// checkText (the tokenizer-level check alone) to object to each.
+func TestFuzzOracleCatchesInjections(t *testing.T) {
+	base := func() model.Config {
+		return model.Config{Version: "fuzz", Files: []string{"compose.yaml"}, Listen: model.Listen{HTTP: ":80", Stats: ":8404"},
+			Resolvers: []string{"127.0.0.11:53"},
+			Backends: []model.Backend{{Name: "web", Service: "web", Port: 80, Balance: "roundrobin",
+				Hosts:   []model.Host{{Name: "web"}},
+				Servers: model.Servers{Prefix: "web-", Address: "web", Port: 80, Slots: 10}}},
+			Routes: []model.Route{{Backend: "web", Hosts: []model.Host{{Name: "web"}}}}}
+	}
+	valid := base()
+	out, err := render.Config(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := checkRendered(valid, out); len(probs) > 0 {
+		t.Fatalf("a valid config is rejected:\n%s\n%s", strings.Join(probs, "\n"), out)
+	}
+	for name, inject := range map[string]func(c *model.Config){
+		"host with a new directive":     func(c *model.Config) { c.Routes[0].Hosts[0].Name = "web\n    stats enable" },
+		"host with a new section":       func(c *model.Config) { c.Routes[0].Hosts[0].Name = "web\nlisten evil\n    bind :1" },
+		"host with a condition":         func(c *model.Config) { c.Routes[0].Hosts[0].Name = "web if TRUE" },
+		"host with a comment":           func(c *model.Config) { c.Routes[0].Hosts[0].Name = "web#x" },
+		"host with a CR":                func(c *model.Config) { c.Routes[0].Hosts[0].Name = "web\rx" },
+		"balance with log-format":       func(c *model.Config) { c.Backends[0].Balance = "hdr(%[src])" },
+		"check path with a quote":       func(c *model.Config) { c.Backends[0].Check.HTTPPath = `/h"x` },
+		"check path with an extra word": func(c *model.Config) { c.Backends[0].Check.HTTPPath = "/h x" },
+		"server address with a backend": func(c *model.Config) { c.Backends[0].Servers.Address = "web:80\nbackend evil\n    server x 1.2.3.4" },
+		"timeout with an environment $": func(c *model.Config) { c.Backends[0].Timeout = "${T}" },
+		"path with a backslash": func(c *model.Config) {
+			c.Routes[0].Path.Prefix = `/a\b`
+			c.Backends[0].Paths = []model.Path{{Prefix: `/a\b`}}
+		},
+		"duplicate literal in a section": func(c *model.Config) { c.Backends[0].Check.HTTPPath = "/h\n    option httpchk" },
+	} {
+		cfg := base()
+		inject(&cfg)
+		out, err := render.Config(cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(checkText(cfg, out)) == 0 {
+			t.Errorf("%s: checkText accepts the injected config:\n%s", name, out)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package model
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// labels reads one service's settings with registrator's precedence:
+// labels, then deploy.labels, then environment; the first that sets a key
+// wins.
+type labels struct {
+	svc *Service
+}
+
+func (l labels) get(key string) (string, Source, bool) {
+	for _, layer := range []struct {
+		from string
+		m    map[string]string
+	}{{"labels", l.svc.Labels}, {"deploy.labels", l.svc.DeployLabels}, {"environment", l.svc.Environment}} {
+		if v, ok := layer.m[key]; ok {
+			return v, Source{Service: l.svc.Name, Key: key, Value: v, From: layer.from}, true
+		}
+	}
+	return "", Source{Service: l.svc.Name, Key: key}, false
+}
+
+// forPort reads SERVICE_<port>_<suffix>, falling back to SERVICE_<suffix>:
+// registrator's per-port keys override the service-wide ones.
+func (l labels) forPort(port int, suffix string) (string, Source, bool) {
+	if v, src, ok := l.get("SERVICE_" + strconv.Itoa(port) + "_" + suffix); ok {
+		return v, src, ok
+	}
+	return l.get("SERVICE_" + suffix)
+}
+
+// flag reads a registrator boolean: set to anything but "", "false" or "0".
+func (l labels) flag(key string) (bool, Source) {
+	v, src, ok := l.get(key)
+	return ok && isTrue(v), src
+}
+
+func isTrue(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	return v != "" && v != "false" && v != "0" && v != "no"
+}
+
+var portKey = regexp.MustCompile(`^SERVICE_([0-9]+)_([A-Z_]+)$`)
+
+// portKeys returns the ports named by SERVICE_<port>_* keys, each with the
+// source of its first such key (in key order, for stable diagnostics).
+func (l labels) portKeys() map[int]Source {
+	out := map[int]Source{}
+	for _, k := range l.keys() {
+		sub := portKey.FindStringSubmatch(k)
+		if sub == nil {
+			continue
+		}
+		n, err := strconv.Atoi(sub[1])
+		if err != nil {
+			continue
+		}
+		if _, ok := out[n]; !ok {
+			_, src, _ := l.get(k)
+			out[n] = src
+		}
+	}
+	return out
+}
+
+// keys lists every key set in any layer, sorted, for checks that look at
+// all of them (unsupported registrator keys, com.df.* keys).
+func (l labels) keys() []string {
+	var ks []string
+	for _, m := range []map[string]string{l.svc.Labels, l.svc.DeployLabels, l.svc.Environment} {
+		for k := range m {
+			ks = append(ks, k)
+		}
+	}
+	slices.Sort(ks)
+	return slices.Compact(ks)
+}

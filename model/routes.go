@@ -1,0 +1,174 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// sortHosts puts exact hosts first, then wildcards, each alphabetically.
+func sortHosts(hs []Host) {
+	slices.SortFunc(hs, func(a, b Host) int {
+		return cmp.Or(compareBool(a.Wildcard(), b.Wildcard()), cmp.Compare(a.Name, b.Name))
+	})
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// nameBackends makes backend names unique. A name is the routed host name;
+// when services share one (path routing on one host), each becomes
+// <name>_<service>_<port>. Routed names never hold '_', so these cannot
+// collide with another routed name.
+func nameBackends(bs []Backend) {
+	count := map[string]int{}
+	for _, b := range bs {
+		count[b.Name]++
+	}
+	for i := range bs {
+		if count[bs[i].Name] > 1 {
+			bs[i].Name += "_" + bs[i].Service + "_" + strconv.Itoa(bs[i].Port)
+		}
+	}
+}
+
+// checkConflicts reports every host and path that two backends claim, a
+// redirect from a host that is routed, and two TCP services on one port.
+func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
+	type claim struct {
+		src Source
+		b   *Backend
+	}
+	claims := map[[2]string]claim{}
+	claimed := func(key [2]string, src Source, b *Backend, what string) {
+		prev, taken := claims[key]
+		if !taken {
+			claims[key] = claim{src, b}
+			return
+		}
+		if prev.b == b {
+			return
+		}
+		ds.errorf(src, "give one of them another name, alias or path= tag",
+			"%s is also routed to service %s (%s=%s)", what, prev.b.Service, prev.src.Key, printable(prev.src.Value))
+	}
+	tcp := map[int]*Backend{}
+	for _, addr := range []string{listen.HTTP, listen.HTTPS, listen.Stats} {
+		if i := strings.LastIndex(addr, ":"); i >= 0 {
+			if n, err := strconv.Atoi(addr[i+1:]); err == nil {
+				tcp[n] = nil
+			}
+		}
+	}
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 {
+			src := b.Tags[slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" })].Source
+			if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
+				ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
+			} else if taken {
+				ds.errorf(src, "give one of them another tcp= port", "TCP port %d is also taken by service %s", b.TCPPort, prev.Service)
+			} else {
+				tcp[b.TCPPort] = b
+			}
+			continue
+		}
+		paths := b.Paths
+		if len(paths) == 0 {
+			paths = []Path{{}}
+		}
+		for _, p := range paths {
+			where := ""
+			if p.Prefix != "" {
+				where = " path " + p.Prefix
+			}
+			if len(b.Hosts) == 0 {
+				claimed([2]string{"", p.Prefix}, p.Source, b, "any host"+where)
+			}
+			for _, h := range b.Hosts {
+				claimed([2]string{h.Name, p.Prefix}, h.Source, b, "host "+strconv.Quote(h.Name)+where)
+			}
+		}
+	}
+	for i := range bs {
+		for _, h := range bs[i].Redirects {
+			claimed([2]string{h.Name, ""}, h.Source, &bs[i], "redirected host "+strconv.Quote(h.Name))
+		}
+	}
+}
+
+// routesFor lists the HTTP routing rules of bs in the order HAProxy tries
+// them (see SortRoutes).
+func routesFor(bs []Backend) []Route {
+	var rs []Route
+	for _, b := range bs {
+		if b.TCPPort != 0 {
+			continue
+		}
+		paths := b.Paths
+		if len(paths) == 0 {
+			paths = []Path{{}}
+		}
+		var exact []Host
+		for _, h := range b.Hosts {
+			if !h.Wildcard() {
+				exact = append(exact, h)
+			}
+		}
+		for _, p := range paths {
+			if len(exact) > 0 || len(b.Hosts) == 0 {
+				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p})
+			}
+			for _, h := range b.Hosts {
+				if h.Wildcard() {
+					rs = append(rs, Route{Backend: b.Name, Hosts: []Host{h}, Path: p})
+				}
+			}
+		}
+	}
+	SortRoutes(rs)
+	return rs
+}
+
+// hostKind orders routes by how specific their hosts are.
+func (r Route) hostKind() int {
+	switch {
+	case len(r.Hosts) == 0:
+		return 2 // any host
+	case r.Wildcard():
+		return 1
+	}
+	return 0
+}
+
+// SortRoutes orders routes from the most to the least specific, which is
+// the order HAProxy must try them in for the most specific to win: exact
+// hosts, then wildcards (longer suffixes first), then routes on any host;
+// within each, longer path prefixes first; ties by backend name.
+func SortRoutes(rs []Route) {
+	first := func(r Route) string {
+		if len(r.Hosts) == 0 {
+			return ""
+		}
+		return r.Hosts[0].Name
+	}
+	slices.SortStableFunc(rs, func(a, b Route) int {
+		c := cmp.Compare(a.hostKind(), b.hostKind())
+		if c == 0 && a.Wildcard() {
+			c = cmp.Compare(len(first(b)), len(first(a)))
+		}
+		return cmp.Or(c,
+			cmp.Compare(len(b.Path.Prefix), len(a.Path.Prefix)),
+			cmp.Compare(a.Backend, b.Backend),
+			cmp.Compare(a.Path.Prefix, b.Path.Prefix),
+			cmp.Compare(first(a), first(b)))
+	})
+}

@@ -1,0 +1,371 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// unsupportedKeys are registrator keys for checks HAProxy cannot run.
+var unsupportedKeys = []string{"SERVICE_CHECK_SCRIPT", "SERVICE_CHECK_TTL", "SERVICE_CHECK_CMD", "SERVICE_CHECK_HTTPS"}
+
+// buildService returns one backend per routed port of svc.
+func buildService(svc *Service, opts Options, domains []Host, ds *Diagnostics) []Backend {
+	l := labels{svc}
+	lintKeys(l, ds)
+	if ignored, _ := l.flag("SERVICE_IGNORE"); ignored {
+		return nil
+	}
+	for _, k := range unsupportedKeys {
+		if _, src, ok := l.get(k); ok {
+			ds.warnf(src, "use SERVICE_CHECK_HTTP or SERVICE_CHECK_TCP", "HAProxy cannot run this check; it is ignored")
+		}
+	}
+	df := readDockerFlow(l, ds)
+	ports, named, routed := routedPorts(l, opts.All, df, ds)
+	if !routed {
+		return nil
+	}
+	var out []Backend
+	for _, port := range ports {
+		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df}
+		if b, ok := r.build(opts, domains, ds); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// routedPorts decides whether svc is routed and on which TCP ports, and
+// whether it is named by registrator keys (or only by com.df.* labels or
+// --all).
+func routedPorts(l labels, all bool, df dockerFlow, ds *Diagnostics) (ports []int, named, routed bool) {
+	_, nameSrc, named := l.get("SERVICE_NAME")
+	byKey := l.portKeys()
+	for p := range byKey {
+		if _, _, ok := l.get("SERVICE_" + strconv.Itoa(p) + "_NAME"); ok {
+			named = true
+		}
+	}
+	if df.notify && !named {
+		_, nameSrc, _ = l.get("com.df.notify")
+	}
+
+	// udp holds every non-TCP port (udp, sctp): none is routed.
+	tcp, udp := map[int]bool{}, map[int]bool{}
+	for _, p := range slices.Concat(l.svc.Ports, l.svc.Expose) {
+		if p.Protocol == "" || p.Protocol == "tcp" {
+			tcp[p.Number] = true
+		} else {
+			udp[p.Number] = true
+		}
+	}
+	// --all leaves out the proxy itself: routing it to itself is a loop.
+	if !named && !df.notify && !(all && len(tcp) > 0 && !isProxy(l.svc)) {
+		return nil, false, false
+	}
+	if df.port != 0 {
+		// docker-flow-proxy routes the one port it is told.
+		return []int{df.port}, named, true
+	}
+	for p, src := range byKey {
+		if p < 1 || p > 65535 {
+			ds.errorf(src, "use the container port, from 1 to 65535", "%d is not a TCP port", p)
+			continue
+		}
+		if ignored, _ := l.flag("SERVICE_" + strconv.Itoa(p) + "_IGNORE"); ignored && udp[p] && !tcp[p] {
+			continue // asks for what happens anyway
+		}
+		if udp[p] && !tcp[p] {
+			ds.errorf(src, fmt.Sprintf("publish %d/tcp, or remove the SERVICE_%d_* keys", p, p),
+				"port %d is declared only as UDP, which compose2haproxy does not route", p)
+			continue
+		}
+		tcp[p] = true
+	}
+
+	for _, p := range slices.Sorted(maps.Keys(tcp)) {
+		if ignored, _ := l.flag("SERVICE_" + strconv.Itoa(p) + "_IGNORE"); !ignored {
+			ports = append(ports, p)
+		}
+	}
+	switch {
+	case len(tcp) > 0:
+		return ports, named, true
+	case len(udp) > 0:
+		ds.errorf(nameSrc, "publish a TCP port, or remove "+nameSrc.Key,
+			"service %s publishes only UDP ports (%s), which compose2haproxy does not route", l.svc.Name, joinInts(slices.Sorted(maps.Keys(udp))))
+		return nil, named, false
+	default:
+		ds.warnf(Source{Service: l.svc.Name}, "declare the port with ports:, expose: or SERVICE_<port>_NAME",
+			"no port declared; routing to port 80")
+		return []int{80}, named, true
+	}
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// route is one routed port of a service while its backend is built.
+type route struct {
+	l       labels
+	port    int
+	several bool // the service has several routed ports
+	named   bool // by SERVICE_NAME or SERVICE_<port>_NAME
+	df      dockerFlow
+}
+
+func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bool) {
+	svc := r.l.svc
+	name, nameSrc, ok := routedName(r.l, r.port, r.several, opts.ProdLine, ds)
+	if !ok {
+		return Backend{}, false
+	}
+	b := Backend{
+		Name:    name,
+		Service: svc.Name,
+		Port:    r.port,
+		Balance: "roundrobin",
+		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: max(svc.Replicas, opts.Slots)},
+	}
+	if b.Servers.Slots > maxSlots {
+		ds.warnf(Source{Service: svc.Name, Key: "replicas", Value: strconv.Itoa(svc.Replicas), From: "compose"}, "use a slots= tag to choose a size",
+			"server-template capped at %d slots (HAProxy's start-up slows with every slot)", maxSlots)
+		b.Servers.Slots = maxSlots
+	}
+	if opts.Swarm {
+		b.Servers.Address = "tasks." + svc.Name
+	}
+	// A service routed only by com.df.* labels answers on its serviceDomain
+	// hosts, or on any host, as docker-flow-proxy does; otherwise on its name.
+	if r.named || !r.df.notify {
+		b.Hosts = append(b.Hosts, Host{Name: name, Source: nameSrc})
+		for _, d := range domains {
+			b.Hosts = append(b.Hosts, Host{Name: name + "." + d.Name, Source: nameSrc})
+		}
+	}
+	b.Hosts = append(b.Hosts, r.df.domains...)
+	b.Paths = append(b.Paths, r.df.paths...)
+	b.Rewrite = r.df.rewrite
+	b.HTTPSOnly = r.df.httpsOnly
+	b.Redirects = append(b.Redirects, r.df.redirectFrom...)
+
+	errs := len(*ds)
+	if raw, src, ok := r.l.forPort(r.port, "TAGS"); ok {
+		b.Tags = parseTags(raw, src, ds)
+	}
+	applyTags(&b, ds)
+	b.Check = buildCheck(r.l, r.port, ds)
+	b.Canonical = canonicalHost(b, r.df, domains)
+	r.checkKind(&b, opts.Listen.Certs != "", ds)
+
+	sortHosts(b.Hosts)
+	b.Hosts = slices.CompactFunc(b.Hosts, func(a, b Host) bool { return a.Name == b.Name })
+	sortHosts(b.Redirects)
+	b.Redirects = slices.CompactFunc(b.Redirects, func(a, b Host) bool { return a.Name == b.Name })
+	slices.SortFunc(b.Paths, func(x, y Path) int {
+		return cmp.Or(cmp.Compare(len(y.Prefix), len(x.Prefix)), cmp.Compare(x.Prefix, y.Prefix))
+	})
+	b.Paths = slices.CompactFunc(b.Paths, func(a, b Path) bool { return a.Prefix == b.Prefix })
+	return b, !Diagnostics((*ds)[errs:]).HasErrors()
+}
+
+// canonicalHost is where redirects lead (see Backend.Canonical). It is
+// computed before hosts are sorted, so "first" means first as written.
+func canonicalHost(b Backend, df dockerFlow, domains []Host) string {
+	for _, h := range df.domains {
+		if !h.Wildcard() {
+			return h.Name
+		}
+	}
+	switch {
+	case len(b.Hosts) == 0:
+		return ""
+	case len(domains) > 0:
+		return b.Name + "." + domains[0].Name
+	}
+	for _, h := range b.Hosts {
+		if h.Source.Key != "SERVICE_NAME" && !h.Wildcard() && h.Name != b.Name {
+			return h.Name
+		}
+	}
+	if b.Hosts[0].Wildcard() {
+		return ""
+	}
+	return b.Hosts[0].Name
+}
+
+// checkKind reports settings that the kind of route cannot honour: HTTP
+// features on a TCP service, https without TLS, a route on any host
+// without a path or a host to redirect to.
+func (r route) checkKind(b *Backend, tls bool, ds *Diagnostics) {
+	if b.TCPPort != 0 {
+		for _, t := range b.Tags {
+			switch t.Name {
+			case "path", "strip_path", "sticky_session", "https_only", "redirect_from", "server_alias", "server_aliases":
+				ds.errorf(t.Source, "remove it, or drop tcp= to route HTTP", "tag %s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", t.Name, b.TCPPort)
+			}
+		}
+		if r.df.notify {
+			_, src, _ := r.l.get("com.df.notify")
+			ds.errorf(src, "remove the com.df.* labels, or drop tcp=", "docker-flow-proxy labels route HTTP, but the service is a TCP service (tcp=%d)", b.TCPPort)
+		}
+		return
+	}
+	if b.HTTPSOnly && !tls {
+		src := r.df.httpsSource
+		if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "https_only" }); i >= 0 {
+			src = b.Tags[i].Source
+		}
+		ds.errorf(src, "add --tls DIR with the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
+	}
+	if len(b.Hosts) == 0 && len(b.Paths) == 0 {
+		_, src, _ := r.l.get("com.df.notify")
+		ds.errorf(src, "add com.df.servicePath or com.df.serviceDomain", "a docker-flow-proxy service needs a path or a domain to be routed by")
+	}
+	if b.Canonical == "" && len(b.Redirects) > 0 {
+		ds.errorf(b.Redirects[0].Source, "add a host that is not a wildcard (com.df.serviceDomain or server_alias) to redirect to", "there is no host to redirect to")
+	}
+}
+
+// routedName is the name a port is routed under: SERVICE_<port>_NAME, else
+// SERVICE_NAME (or the compose name) with "-<port>" when the service has
+// several ports; "_" become "." and the production line is appended.
+func routedName(l labels, port int, several bool, line string, ds *Diagnostics) (string, Source, bool) {
+	raw, src, ok := l.get("SERVICE_" + strconv.Itoa(port) + "_NAME")
+	if !ok {
+		raw, src, ok = l.get("SERVICE_NAME")
+		if !ok {
+			raw, src = l.svc.Name, Source{Service: l.svc.Name, Key: "service", Value: l.svc.Name, From: "compose"}
+		}
+		if several {
+			raw += "-" + strconv.Itoa(port)
+		}
+	}
+	name := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(raw), "_", "."))
+	if line != "" && name != line && !strings.HasSuffix(name, "."+line) {
+		name += "." + line
+	}
+	if prob := checkHost(name, false); prob != "" {
+		if name == "" || strings.Trim(name, ".") == "" {
+			prob = "gives an empty host name"
+		} else if unsafeChar(name) == "" {
+			prob = fmt.Sprintf("gives the host %q, which %s", name, prob)
+		}
+		ds.errorf(src, "use letters, digits, '-' and '_' (which becomes '.'), like www_hello", "service name %s", prob)
+		return "", src, false
+	}
+	return name, src, true
+}
+
+// applyTags sets what the known tags ask for.
+func applyTags(b *Backend, ds *Diagnostics) {
+	for _, t := range b.Tags {
+		if !t.Known {
+			continue
+		}
+		src := t.Source
+		bad := func(prob, fix string) { ds.errorf(src, fix, "tag %s=%s %s", t.Name, t.Value, prob) }
+		switch t.Name {
+		case "server_alias", "server_aliases":
+			h := strings.ToLower(t.Value)
+			if prob := checkHost(h, true); prob != "" {
+				bad(prob, "give a host name like www.example.com or *.example.com")
+				continue
+			}
+			b.Hosts = append(b.Hosts, Host{Name: h, Source: src})
+		case "path":
+			p, prob := checkPath(t.Value)
+			if prob != "" {
+				bad(prob, "give a path prefix like /api")
+				continue
+			}
+			b.Paths = append(b.Paths, Path{Prefix: p, Source: src})
+		case "strip_path":
+			b.StripPath = true
+		case "sticky_session":
+			b.Sticky = true
+		case "balance":
+			if prob := checkBalance(t.Value); prob != "" {
+				bad(prob, "see HAProxy's balance directive")
+				continue
+			}
+			b.Balance = t.Value
+		case "weight":
+			b.Servers.Weight = intTag(t.Value, 1, 256, bad)
+		case "maxconn":
+			b.Servers.MaxConn = intTag(t.Value, 1, 1_000_000, bad)
+		case "slots":
+			b.Servers.Slots = intTag(t.Value, 1, maxSlots, bad)
+		case "timeout":
+			if prob := checkDuration(t.Value); prob != "" {
+				bad(prob, "give a duration like 30s")
+				continue
+			}
+			b.Timeout = t.Value
+		case "https_only":
+			b.HTTPSOnly = true
+		case "redirect_from":
+			h := strings.ToLower(t.Value)
+			if prob := checkHost(h, false); prob != "" {
+				bad(prob, "give the old host name, like old.example.com")
+				continue
+			}
+			b.Redirects = append(b.Redirects, Host{Name: h, Source: src})
+		case "tcp":
+			b.TCPPort = intTag(t.Value, 1, 65535, bad)
+		}
+	}
+	if b.StripPath && len(b.Paths) == 0 {
+		i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "strip_path" })
+		ds.warnf(b.Tags[i].Source, "add a path=/prefix tag", "strip_path has no path to strip")
+		b.StripPath = false
+	}
+}
+
+func intTag(v string, lo, hi int, bad func(prob, fix string)) int {
+	n, prob := parseInt(v, lo, hi)
+	if prob != "" {
+		bad(prob, "give a number")
+	}
+	return n
+}
+
+// buildCheck reads the SERVICE_CHECK_* keys.
+func buildCheck(l labels, port int, ds *Diagnostics) Check {
+	var c Check
+	if v, src, ok := l.forPort(port, "CHECK_HTTP"); ok {
+		if prob := checkCheckPath(v); prob != "" {
+			ds.errorf(src, "give a path like /health", "health check path %s", prob)
+		} else {
+			c.HTTPPath, c.Source = v, &src
+		}
+	}
+	for _, k := range []struct {
+		suffix string
+		dst    *string
+	}{{"CHECK_INTERVAL", &c.Interval}, {"CHECK_TIMEOUT", &c.Timeout}} {
+		if v, src, ok := l.forPort(port, k.suffix); ok {
+			if prob := checkDuration(v); prob != "" {
+				ds.errorf(src, "give a duration like 5s", "%s", prob)
+			} else {
+				*k.dst = v
+			}
+		}
+	}
+	if v, src, ok := l.forPort(port, "CHECK_TCP"); ok && isTrue(v) {
+		if c.HTTPPath != "" {
+			ds.warnf(src, "remove one of SERVICE_CHECK_TCP and SERVICE_CHECK_HTTP", "SERVICE_CHECK_TCP wins over SERVICE_CHECK_HTTP=%s", c.HTTPPath)
+		}
+		c.HTTPPath = ""
+	}
+	return c
+}

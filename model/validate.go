@@ -1,0 +1,165 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// unsafeChar explains the first character of s that HAProxy's tokenizer
+// would treat specially, or returns "" when there is none. Every value that
+// can reach the config passes through here before any grammar check, so the
+// message names the real danger rather than a generic "invalid".
+func unsafeChar(s string) string {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && len(s[i:]) > 0:
+			return "is not valid UTF-8"
+		case r == '\n' || r == '\r':
+			return "contains a line break, which would start a new HAProxy directive"
+		case r < 0x20 || r == 0x7f:
+			return fmt.Sprintf("contains the control character %U, which HAProxy would read as a word or line break", r)
+		case r == ' ':
+			return "contains a space, which HAProxy reads as the end of a word"
+		case r == '#':
+			return "contains '#', which starts a comment in haproxy.cfg"
+		case r == '"' || r == '\'' || r == '`':
+			return fmt.Sprintf("contains the quote %q, which HAProxy's tokenizer interprets", r)
+		case r == '$':
+			return "contains '$', which HAProxy expands as an environment variable"
+		case r == '%':
+			return "contains '%', which HAProxy reads as a log-format variable"
+		case r == '\\':
+			return "contains a backslash, which HAProxy reads as an escape"
+		case r > 0x7e:
+			return fmt.Sprintf("contains the non-ASCII character %q (use the punycode form of host names)", r)
+		}
+	}
+	return ""
+}
+
+var (
+	hostLabel  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	pathRe     = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
+	checkRe    = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
+	durationRe = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)?$`)
+	headerRe   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+)
+
+// checkHost validates a lower-cased host name, which may be a wildcard
+// ("*.example.com") when wildcard is true. It returns what is wrong, or "".
+func checkHost(h string, wildcard bool) string {
+	if p := unsafeChar(h); p != "" {
+		return p
+	}
+	name := h
+	if wildcard && strings.HasPrefix(h, "*.") {
+		name = h[2:]
+	}
+	switch {
+	case name == "":
+		return "is empty"
+	case strings.HasPrefix(name, "."):
+		return "starts with a dot"
+	case strings.HasSuffix(name, "."):
+		return "ends with a dot"
+	case strings.Contains(name, "*"):
+		if wildcard {
+			return "has a '*' that is not a leading \"*.\" label"
+		}
+		return "contains '*'"
+	case len(name) > 253:
+		return "is longer than 253 characters"
+	}
+	for _, label := range strings.Split(name, ".") {
+		if !hostLabel.MatchString(label) {
+			return fmt.Sprintf("is not a valid host name (label %q: use letters, digits and '-', not at either end)", label)
+		}
+	}
+	return ""
+}
+
+// checkPath validates a path prefix and returns it without a trailing
+// slash ("/" becomes "", which matches every path).
+func checkPath(p string) (string, string) {
+	if prob := unsafeChar(p); prob != "" {
+		return "", prob
+	}
+	if !strings.HasPrefix(p, "/") {
+		return "", "does not start with '/'"
+	}
+	if !pathRe.MatchString(p) {
+		return "", "has characters other than letters, digits and . _ ~ / -"
+	}
+	if strings.Contains(p, "//") {
+		return "", "contains an empty segment (\"//\")"
+	}
+	return strings.TrimRight(p, "/"), ""
+}
+
+func checkCheckPath(p string) string {
+	if prob := unsafeChar(p); prob != "" {
+		return prob
+	}
+	if !checkRe.MatchString(p) {
+		return "is not a path like /health (letters, digits and . _ ~ / ? = & - only)"
+	}
+	return ""
+}
+
+func checkDuration(d string) string {
+	if prob := unsafeChar(d); prob != "" {
+		return prob
+	}
+	m := durationRe.FindStringSubmatch(d)
+	if m == nil {
+		return "is not a duration like 500ms, 5s or 1m"
+	}
+	n, _ := strconv.ParseInt(d[:len(d)-len(m[1])], 10, 64)
+	switch ms := n * unitMillis[m[1]]; {
+	case ms > maxTimerMillis:
+		return "is longer than HAProxy's longest timer (24 days)"
+	case ms < 1:
+		return "is shorter than 1ms"
+	}
+	return ""
+}
+
+// HAProxy's timers hold at most 2^31-1 ms and at least 1 ms; an empty
+// unit means ms. Microseconds count as 0 ms here so that only whole
+// milliseconds pass.
+const maxTimerMillis = 1<<31 - 1
+
+var unitMillis = map[string]int64{"us": 0, "": 1, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+// parseInt parses a whole number in [lo, hi].
+func parseInt(s string, lo, hi int) (int, string) {
+	if prob := unsafeChar(s); prob != "" {
+		return 0, prob
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Sprintf("is not a whole number from %d to %d", lo, hi)
+	}
+	return n, ""
+}
+
+var balanceAlgos = []string{"first", "leastconn", "random", "roundrobin", "source", "static-rr", "uri"}
+
+func checkBalance(b string) string {
+	if prob := unsafeChar(b); prob != "" {
+		return prob
+	}
+	for _, a := range balanceAlgos {
+		if a == b {
+			return ""
+		}
+	}
+	if name, ok := strings.CutPrefix(b, "hdr("); ok && strings.HasSuffix(name, ")") && headerRe.MatchString(name[:len(name)-1]) {
+		return ""
+	}
+	return fmt.Sprintf("is not a balance algorithm (use one of %s, or hdr(NAME))", strings.Join(balanceAlgos, ", "))
+}

@@ -1,0 +1,98 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// JSON is the whole model, with the source of every host and path, for
+// other tools. Field names are documented in the README and kept stable.
+func JSON(cfg model.Config) ([]byte, error) {
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Routes is a table a person reads at a glance: one row per host and path,
+// in the order HAProxy tries them, then TCP services and redirects.
+func Routes(cfg model.Config) []byte {
+	var out bytes.Buffer
+	w := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "HOST\tPATH\tBACKEND\tSERVERS\tCHECK\tFROM")
+	backends := map[string]model.Backend{}
+	for _, b := range cfg.Backends {
+		backends[b.Name] = b
+	}
+	for _, r := range cfg.Routes {
+		b := backends[r.Backend]
+		path := r.Path.Prefix
+		if path == "" {
+			path = "/"
+		}
+		hosts := r.Hosts
+		if len(hosts) == 0 {
+			hosts = []model.Host{{Name: "*", Source: r.Path.Source}}
+		}
+		for _, h := range hosts {
+			from := source(h.Source)
+			if r.Path.Prefix != "" && r.Path.Source != h.Source && len(r.Hosts) > 0 {
+				from += ", " + keyValue(r.Path.Source)
+			}
+			host := h.Name
+			if b.HTTPSOnly {
+				host += " (https only)"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), from)
+		}
+	}
+	for _, b := range cfg.Backends {
+		if b.TCPPort != 0 {
+			fmt.Fprintf(w, "tcp :%d\t-\t%s\t%s\t%s\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
+		}
+		for _, h := range b.Redirects {
+			fmt.Fprintf(w, "%s\t/\t301 → %s\t-\t-\t%s\n", h.Name, b.Canonical, source(h.Source))
+		}
+	}
+	w.Flush()
+	return out.Bytes()
+}
+
+func servers(b model.Backend) string {
+	return fmt.Sprintf("%s:%d ×%d", b.Servers.Address, b.Servers.Port, b.Servers.Slots)
+}
+
+func check(b model.Backend) string {
+	if b.Check.HTTPPath != "" {
+		return "http " + b.Check.HTTPPath
+	}
+	return "tcp"
+}
+
+// source names the service and the label a value came from.
+func source(s model.Source) string {
+	if s.Service == "" {
+		return keyValue(s)
+	}
+	return s.Service + ": " + keyValue(s)
+}
+
+func keyValue(s model.Source) string {
+	if s.From == "compose" {
+		return "compose service name"
+	}
+	if s.Item != "" {
+		return s.Key + "(" + s.Item + ")"
+	}
+	v := s.Value
+	if strings.ContainsAny(v, " \t") {
+		v = fmt.Sprintf("%q", v)
+	}
+	return s.Key + "=" + v
+}

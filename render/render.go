@@ -1,0 +1,274 @@
+package render
+
+import (
+	"bytes"
+	"embed"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+//go:embed templates/*.tmpl
+var templates embed.FS
+
+// DefaultTemplateName is the embedded template Config renders with.
+const DefaultTemplateName = "haproxy.cfg.tmpl"
+
+// DefaultTemplate returns the text of the embedded template, for
+// --print-template and as a starting point for custom ones.
+func DefaultTemplate() []byte {
+	b, err := templates.ReadFile("templates/" + DefaultTemplateName)
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return b
+}
+
+// Data is what templates see: the model plus the frontend rules derived
+// from its routes.
+type Data struct {
+	model.Config
+	Frontend Frontend
+}
+
+// Config renders cfg with the default template.
+func Config(cfg model.Config) ([]byte, error) {
+	return Template(cfg, DefaultTemplateName, DefaultTemplate())
+}
+
+// Template renders cfg with a text/template (with sprig's functions) named
+// name, which appears in error messages with the line that failed.
+func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
+	t, err := template.New(name).Funcs(sprig.TxtFuncMap()).Funcs(funcs).Option("missingkey=error").Parse(string(text))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := t.Execute(&out, Data{Config: cfg, Frontend: frontendFor(cfg)}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+var funcs = template.FuncMap{
+	"stripRegex": stripRegex,
+	"stripACL":   stripACL,
+	"regex":      regex,
+	"tcpBind":    tcpBind,
+}
+
+// regex quotes the one regex meta character validated paths can hold, the
+// dot, as [.]: a backslash is an escape in haproxy.cfg.
+func regex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
+
+// tcpBind listens for a TCP service on the HTTP listener's host.
+func tcpBind(httpBind string, port int) string {
+	host := httpBind[:strings.LastIndex(httpBind, ":")]
+	return host + ":" + strconv.Itoa(port)
+}
+
+// stripRegex matches any of the prefixes (longest first, so the longest
+// wins) and captures the rest of the path after an optional slash as \2.
+func stripRegex(paths []model.Path) string {
+	alts := make([]string, len(paths))
+	for i, p := range paths {
+		alts[i] = regex(p.Prefix)
+	}
+	return "^(" + strings.Join(alts, "|") + ")/?(.*)$"
+}
+
+// stripACL is the condition of a strip_path rewrite as ACL lines (ORed
+// by HAProxy), at most hostsPerLine prefixes a line: the path itself, or
+// anything below it.
+func stripACL(paths []model.Path) []string {
+	var lines []string
+	for _, match := range []struct{ fetch, suffix string }{{"path", ""}, {"path_beg", "/"}} {
+		for chunk := range slices.Chunk(paths, hostsPerLine) {
+			words := []string{match.fetch}
+			for _, p := range chunk {
+				words = append(words, p.Prefix+match.suffix)
+			}
+			lines = append(lines, strings.Join(words, " "))
+		}
+	}
+	return lines
+}
+
+// Frontend is the HTTP frontend's ACLs, redirects and use_backend rules.
+type Frontend struct {
+	HostACLs  []HostACL
+	PathACLs  []PathACL
+	Redirects []Redirect
+	Rules     []Rule
+}
+
+// Redirect is one "http-request redirect prefix" line: to Target, keeping
+// the path and query.
+type Redirect struct {
+	Target string
+	ACLs   []string
+}
+
+// HostACL matches the host (lower-cased, without port) exactly ("str") or
+// by suffix ("end"). One ACL may span several lines: HAProxy ORs ACL lines
+// of the same name, and a line holds at most 64 words.
+type HostACL struct {
+	Name     string
+	Match    string
+	Patterns []string
+}
+
+// PathACL is a segment-aware prefix: the path itself or anything below it.
+type PathACL struct {
+	Name   string
+	Prefix string
+}
+
+// Rule is one use_backend line.
+type Rule struct {
+	Backend string
+	ACLs    []string
+}
+
+const hostsPerLine = 32
+
+func frontendFor(cfg model.Config) Frontend {
+	var f Frontend
+	pathACL := map[string]string{}
+	var prefixes []string
+	for _, r := range cfg.Routes {
+		if p := r.Path.Prefix; p != "" && pathACL[p] == "" {
+			prefixes = append(prefixes, p)
+			pathACL[p] = "?"
+		}
+	}
+	slices.Sort(prefixes)
+	for i, p := range prefixes {
+		pathACL[p] = "path" + strconv.Itoa(i+1)
+		f.PathACLs = append(f.PathACLs, PathACL{Name: pathACL[p], Prefix: p})
+	}
+
+	httpsOnly := httpsOnlyBackends(cfg)
+	mapped := hostMapRoutes(cfg, httpsOnly)
+	if slices.ContainsFunc(cfg.Routes, mapped) {
+		// One lookup replaces every mapped rule, and it goes first: a mapped
+		// host has no route with a path, and exact hosts come before
+		// wildcards and routes on any host, so no rule before it could match.
+		lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
+		f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
+	}
+	hostACL := map[string]bool{}
+	for _, r := range cfg.Routes {
+		if mapped(r) {
+			continue
+		}
+		name, match, patterns := "host_"+r.Backend, "str", hostNames(r.Hosts)
+		if r.Wildcard() {
+			name, match, patterns = "wild_"+r.Backend+"_"+r.Hosts[0].Suffix()[1:], "end", []string{r.Hosts[0].Suffix()}
+		}
+		if len(r.Hosts) > 0 && !hostACL[name] {
+			hostACL[name] = true
+			f.addHostACL(name, match, patterns)
+		}
+		rule := Rule{Backend: r.Backend}
+		if len(r.Hosts) > 0 {
+			rule.ACLs = append(rule.ACLs, name)
+		}
+		if r.Path.Prefix != "" {
+			rule.ACLs = append(rule.ACLs, pathACL[r.Path.Prefix])
+		}
+		if httpsOnly[r.Backend] {
+			// The host without its port: "redirect scheme" would keep ":80".
+			f.Redirects = append(f.Redirects, Redirect{Target: "https://%[var(txn.host)]", ACLs: append([]string{"!{ ssl_fc }"}, rule.ACLs...)})
+		}
+		f.Rules = append(f.Rules, rule)
+	}
+	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
+	return f
+}
+
+// hostRedirects sends old hosts to each backend's canonical host, over
+// https when the route is https_only, else over the scheme the request used.
+func hostRedirects(cfg model.Config, f *Frontend) []Redirect {
+	var rs []Redirect
+	for _, b := range cfg.Backends {
+		if len(b.Redirects) == 0 {
+			continue
+		}
+		name := "redirect_" + b.Name
+		f.addHostACL(name, "str", hostNames(b.Redirects))
+		switch {
+		case b.HTTPSOnly:
+			rs = append(rs, Redirect{Target: "https://" + b.Canonical, ACLs: []string{name}})
+		case cfg.Listen.Certs != "":
+			rs = append(rs, Redirect{Target: "https://" + b.Canonical, ACLs: []string{name, "{ ssl_fc }"}},
+				Redirect{Target: "http://" + b.Canonical, ACLs: []string{name, "!{ ssl_fc }"}})
+		default:
+			rs = append(rs, Redirect{Target: "http://" + b.Canonical, ACLs: []string{name}})
+		}
+	}
+	return rs
+}
+
+// addHostACL adds the ACL lines of one host ACL, at most hostsPerLine
+// patterns a line.
+func (f *Frontend) addHostACL(name, match string, patterns []string) {
+	for chunk := range slices.Chunk(patterns, hostsPerLine) {
+		f.HostACLs = append(f.HostACLs, HostACL{Name: name, Match: match, Patterns: chunk})
+	}
+}
+
+func httpsOnlyBackends(cfg model.Config) map[string]bool {
+	m := map[string]bool{}
+	for _, b := range cfg.Backends {
+		m[b.Name] = b.HTTPSOnly
+	}
+	return m
+}
+
+// hostMapRoutes returns which routes go into the host map (none without
+// --map): exact hosts, no path, no https redirect (which needs the route's
+// own ACL), and no host that another route serves under a path (which must
+// be tried before it).
+func hostMapRoutes(cfg model.Config, httpsOnly map[string]bool) func(model.Route) bool {
+	pathHosts := map[string]bool{}
+	for _, r := range cfg.Routes {
+		if r.Path.Prefix != "" && !r.Wildcard() {
+			for _, h := range r.Hosts {
+				pathHosts[h.Name] = true
+			}
+		}
+	}
+	return func(r model.Route) bool {
+		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && !httpsOnly[r.Backend] &&
+			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
+	}
+}
+
+// HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.
+func HostMap(cfg model.Config) []byte {
+	mapped := hostMapRoutes(cfg, httpsOnlyBackends(cfg))
+	var lines []string
+	for _, r := range cfg.Routes {
+		if mapped(r) {
+			for _, h := range r.Hosts {
+				lines = append(lines, h.Name+" "+r.Backend+"\n")
+			}
+		}
+	}
+	slices.Sort(lines)
+	return []byte(strings.Join(lines, ""))
+}
+
+func hostNames(hs []model.Host) []string {
+	names := make([]string, len(hs))
+	for i, h := range hs {
+		names[i] = h.Name
+	}
+	return names
+}
