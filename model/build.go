@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,19 +149,20 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 		ds.errorf(src, fix, "port %s", prob)
 		return
 	}
-	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
-		host = host[1 : len(host)-1]
-		if host == "" {
-			ds.errorf(src, fix, "address has empty brackets")
-			return
+	if strings.HasPrefix(host, "[") || strings.HasSuffix(host, "]") || strings.Contains(host, ":") {
+		// Only an IPv6 address may hold a colon, and brackets hold nothing else.
+		bare := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		if a, err := netip.ParseAddr(bare); err != nil || !a.Is6() || a.Zone() != "" {
+			ds.errorf(src, fix, "%q is not an IPv6 address", bare)
 		}
+		return
 	}
 	if needHost && host == "" {
 		ds.errorf(src, fix, "address has no host")
 		return
 	}
 	for _, r := range host {
-		if !(r == '.' || r == ':' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if !(r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			ds.errorf(src, fix, "address has the character %q", r)
 			return
 		}
