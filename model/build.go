@@ -161,11 +161,14 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 		ds.errorf(src, fix, "address has no host")
 		return
 	}
-	for _, r := range host {
-		if !(r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			ds.errorf(src, fix, "address has the character %q", r)
-			return
-		}
+	if host == "" {
+		return
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
+		return
+	}
+	if prob := checkHost(host, false); prob != "" {
+		ds.errorf(src, fix, "host %q %s", host, prob)
 	}
 }
 

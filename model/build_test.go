@@ -272,3 +272,40 @@ func TestDockerFlowLabels(t *testing.T) {
 		t.Errorf("canonical hosts (-want +got):\n%s", diff)
 	}
 }
+
+// Listener and resolver addresses are IPv4, [IPv6] or a host name, then a
+// port: anything else would be a config HAProxy rejects or reads otherwise.
+func TestAddresses(t *testing.T) {
+	tests := []struct {
+		bind string
+		want string // the problem, or "" when accepted
+	}{
+		{":80", ""},
+		{"127.0.0.1:8080", ""},
+		{"[::1]:80", ""},
+		{"[::]:80", ""},
+		{"localhost:80", ""},
+		{"80", "address has no port"},
+		{"127.0.0.1:0", "port is not a whole number from 1 to 65535"},
+		{"[X]:1", `"X" is not an IPv6 address`},
+		{"a:b:80", `"a:b" is not an IPv6 address`},
+		{"[127.0.0.1]:80", `"127.0.0.1" is not an IPv6 address`},
+		{"[]:80", `"" is not an IPv6 address`},
+		{"-:80", `host "-" is not a valid host name`},
+		{"a..b:80", `host "a..b" is not a valid host name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.bind, func(t *testing.T) {
+			_, got := build(t, Options{Listen: Listen{HTTP: tt.bind}}, svc("w", map[string]string{"SERVICE_NAME": "w"}, 80))
+			if tt.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("--bind %s: unexpected diagnostics %q", tt.bind, got)
+				}
+				return
+			}
+			if len(got) != 1 || !strings.Contains(got[0], "--bind="+tt.bind) || !strings.Contains(got[0], tt.want) {
+				t.Fatalf("--bind %s: got %q, want one error containing %q", tt.bind, got, tt.want)
+			}
+		})
+	}
+}
