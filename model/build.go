@@ -149,10 +149,14 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 		ds.errorf(src, fix, "port %s", prob)
 		return
 	}
-	if strings.HasPrefix(host, "[") || strings.HasSuffix(host, "]") || strings.Contains(host, ":") {
-		// Only an IPv6 address may hold a colon, and brackets hold nothing else.
-		bare := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-		if a, err := netip.ParseAddr(bare); err != nil || !a.Is6() || a.Zone() != "" {
+	if strings.ContainsAny(host, "[]:") {
+		// Only an IPv6 address may hold a colon, and a pair of brackets
+		// around the whole host holds nothing else.
+		bare, open := strings.CutPrefix(host, "[")
+		bare, closed := strings.CutSuffix(bare, "]")
+		if open != closed || strings.ContainsAny(bare, "[]") {
+			ds.errorf(src, fix, "address has unmatched brackets")
+		} else if a, err := netip.ParseAddr(bare); err != nil || !a.Is6() || a.Zone() != "" {
 			ds.errorf(src, fix, "%q is not an IPv6 address", bare)
 		}
 		return

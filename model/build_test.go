@@ -291,6 +291,11 @@ func TestAddresses(t *testing.T) {
 		{"a:b:80", `"a:b" is not an IPv6 address`},
 		{"[127.0.0.1]:80", `"127.0.0.1" is not an IPv6 address`},
 		{"[]:80", `"" is not an IPv6 address`},
+		{":::80", ""},
+		{"[:::1", "address has unmatched brackets"},
+		{"[::1:80", "address has unmatched brackets"},
+		{"::1]:80", "address has unmatched brackets"},
+		{"[[::1]]:80", "address has unmatched brackets"},
 		{"-:80", `host "-" is not a valid host name`},
 		{"a..b:80", `host "a..b" is not a valid host name`},
 	}
