@@ -92,8 +92,9 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 	if opts.Slots == 0 {
 		opts.Slots = DefaultSlots
 	}
-	if opts.Slots < 1 || opts.Slots > maxSlots {
-		ds.errorf(Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"}, "", "slots must be from 1 to %d", maxSlots)
+	if opts.Slots < 1 || opts.Slots > MaxSlots {
+		ds.errorf(Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"},
+			fmt.Sprintf("give a number from 1 to %d; the default is %d", MaxSlots, DefaultSlots), "a backend's server-template size is out of range")
 	}
 	if opts.Listen.Certs != "" {
 		src := Source{Key: "--tls", Value: opts.Listen.Certs, From: "flag"}
@@ -126,7 +127,8 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 	return domains
 }
 
-const maxSlots = 4096
+// MaxSlots caps a server-template: HAProxy's start-up slows with every slot.
+const MaxSlots = 4096
 
 // checkAddr validates a listen or nameserver address: [HOST]:PORT. A
 // nameserver needs a host; a listener may omit it (all addresses).

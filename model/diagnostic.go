@@ -33,6 +33,7 @@ type Diagnostic struct {
 	Value    string
 	Message  string // what is wrong
 	Fix      string // how to fix it; may be empty
+	Flag     bool   // Key is a command-line flag: a usage error
 }
 
 // String formats d as "SERVICE: KEY=VALUE: message (fix)". Values with
@@ -80,6 +81,12 @@ func (ds Diagnostics) HasErrors() bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
 
+// BadFlag reports whether an error is in a flag's value rather than in
+// the compose project: the CLI exits with its usage code then.
+func (ds Diagnostics) BadFlag() bool {
+	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error && d.Flag })
+}
+
 // Sort orders diagnostics by service, key, value and message, and drops
 // exact repeats, so the same input always reports the same lines.
 func (ds Diagnostics) Sort() Diagnostics {
@@ -101,7 +108,7 @@ func (ds Diagnostics) Strict() Diagnostics {
 
 func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...any) {
 	*ds = append(*ds, Diagnostic{Severity: sev, Service: src.Service, Key: src.Key, Value: src.Value,
-		Message: fmt.Sprintf(msg, args...), Fix: fix})
+		Message: fmt.Sprintf(msg, args...), Fix: fix, Flag: src.From == "flag"})
 }
 
 func (ds *Diagnostics) errorf(src Source, fix, msg string, args ...any) {

@@ -136,10 +136,10 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Balance: "roundrobin",
 		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: max(svc.Replicas, opts.Slots)},
 	}
-	if b.Servers.Slots > maxSlots {
+	if b.Servers.Slots > MaxSlots {
 		ds.warnf(Source{Service: svc.Name, Key: "replicas", Value: strconv.Itoa(svc.Replicas), From: "compose"}, "use a slots= tag to choose a size",
-			"server-template capped at %d slots (HAProxy's start-up slows with every slot)", maxSlots)
-		b.Servers.Slots = maxSlots
+			"server-template capped at %d slots (HAProxy's start-up slows with every slot)", MaxSlots)
+		b.Servers.Slots = MaxSlots
 	}
 	if opts.Swarm {
 		b.Servers.Address = "tasks." + svc.Name
@@ -304,7 +304,7 @@ func applyTags(b *Backend, ds *Diagnostics) {
 		case "maxconn":
 			b.Servers.MaxConn = intTag(t.Value, 1, 1_000_000, bad)
 		case "slots":
-			b.Servers.Slots = intTag(t.Value, 1, maxSlots, bad)
+			b.Servers.Slots = intTag(t.Value, 1, MaxSlots, bad)
 		case "timeout":
 			if prob := checkDuration(t.Value); prob != "" {
 				bad(prob, "give a duration like 30s")

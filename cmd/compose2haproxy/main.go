@@ -122,6 +122,9 @@ func (f flags) validate() error {
 		return errors.New("--check validates haproxy.cfg: it does not go with --format " + f.format)
 	case f.template != "" && f.format != "cfg":
 		return errors.New("--template renders haproxy.cfg: it does not go with --format " + f.format)
+	case f.slots < 1:
+		// Zero would mean the default to model.Build: say so instead.
+		return fmt.Errorf("--slots %d: give a number from 1 to %d; the default is %d", f.slots, model.MaxSlots, model.DefaultSlots)
 	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
 		return errors.New("--map writes a second file: add -o FILE for the config")
 	}
@@ -182,6 +185,9 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 	if diags.HasErrors() {
 		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags))
+		if diags.BadFlag() {
+			return exitUsage
+		}
 		return exitInput
 	}
 

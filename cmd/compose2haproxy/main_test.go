@@ -52,6 +52,31 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 }
 
+// A flag with a wrong value is a usage error too, whether pflag or the
+// model finds it, and the message names the flag and the value.
+func TestBadFlagValuesExitTwo(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--slots", "0"}, "--slots 0: give a number from 1 to 4096"},
+		{[]string{"--slots", "5000"}, "error: --slots=5000: a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)"},
+		{[]string{"--bind", "nope"}, "error: --bind=nope: address has no port"},
+		{[]string{"--domain", ".example.com"}, "error: --domain=.example.com: domain starts with a dot"},
+		{[]string{"--resolver", ":53"}, "error: --resolver=:53: address has no host"},
+	} {
+		dir := t.TempDir()
+		out := writeFile(t, filepath.Join(dir, "haproxy.cfg"), "old\n")
+		code, stdout, stderr := cli(t, webProject, append([]string{"-f", "-", "-o", out}, tt.args...)...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", tt.args, code, stderr, tt.want)
+		}
+		if got, _ := os.ReadFile(out); string(got) != "old\n" {
+			t.Errorf("%q: the output file changed to %q", tt.args, got)
+		}
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, stdout, _ := cli(t, "", "--version")
 	if code != 0 || stdout != "compose2haproxy "+version+"\n" {
