@@ -79,7 +79,7 @@ func requireWriteFailed(t *testing.T, target string, code int, stdout, stderr st
 	}
 }
 
-// tempFiles lists writeAtomic's temporary files in dir.
+// tempFiles lists the temporary files writeAll leaves in dir on failure.
 func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	left, err := filepath.Glob(filepath.Join(dir, ".haproxy.cfg.tmp*"))
@@ -177,6 +177,39 @@ func TestOutputInReadOnlyDirectoryKeepsOldFile(t *testing.T) {
 			t.Errorf("files left behind: %v", entries)
 		}
 	})
+}
+
+// With --map the run writes two files: when the config cannot be written,
+// the map must not change either, and the other way round.
+func TestHostMapIsNotWrittenWhenTheConfigFails(t *testing.T) {
+	dir := t.TempDir()
+	project := writeFile(t, filepath.Join(dir, "compose.yaml"), webProject)
+	const oldMap = "old.example.com old\n"
+	for _, tt := range []struct{ name, cfg, hostMap, failed string }{
+		{"config_parent_missing", filepath.Join(dir, "missing", "haproxy.cfg"), filepath.Join(dir, "hosts.map"), "haproxy.cfg"},
+		{"config_parent_is_a_file", filepath.Join(project, "haproxy.cfg"), filepath.Join(dir, "hosts.map"), "haproxy.cfg"},
+		{"map_parent_missing", filepath.Join(dir, "haproxy.cfg"), filepath.Join(dir, "missing", "hosts.map"), "hosts.map"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, p := range []string{tt.cfg, tt.hostMap} {
+				if fi, err := os.Stat(filepath.Dir(p)); err == nil && fi.IsDir() {
+					writeFile(t, p, oldMap)
+				}
+			}
+			code, _, stderr := cli(t, "", "-f", project, "-o", tt.cfg, "--map", tt.hostMap)
+			if code != exitInput || !strings.Contains(stderr, "error: writing ") || !strings.Contains(stderr, tt.failed) {
+				t.Errorf("exit %d, stderr %q; want 1 and an error writing %s", code, stderr, tt.failed)
+			}
+			for _, p := range []string{tt.cfg, tt.hostMap} {
+				if got, err := os.ReadFile(p); err == nil && string(got) != oldMap {
+					t.Errorf("%s changed to %q", p, got)
+				}
+				if left, _ := filepath.Glob(filepath.Join(filepath.Dir(p), ".*.tmp*")); len(left) > 0 {
+					t.Errorf("temporary files left behind: %q", left)
+				}
+			}
+		})
+	}
 }
 
 func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {

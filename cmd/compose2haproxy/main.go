@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -212,11 +213,10 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		return exitOK
 	}
 	// The map goes first, so a config is never on disk without its map.
-	for i := len(outputs) - 1; i >= 0; i-- {
-		if err := writeAtomic(outputs[i].path, outputs[i].data); err != nil {
-			fmt.Fprintf(stderr, "error: writing %s: %v\n", outputs[i].path, err)
-			return exitInput
-		}
+	slices.Reverse(outputs)
+	if err := writeAll(outputs); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInput
 	}
 	return exitOK
 }

@@ -20,10 +20,43 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
-// writeAtomic replaces path with data so that a reader sees the old file or
-// the new one, never a part: a temporary file in the same directory, synced,
-// then renamed over it. The old file's mode is kept.
-func writeAtomic(path string, data []byte) (err error) {
+// writeAll replaces each output's file so that a reader sees the old file
+// or the new one, never a part, and so that no file changes unless every
+// one could be written: all are written to synced temporary files first,
+// then renamed over their targets in turn.
+func writeAll(outputs []output) error {
+	staged := make([]stagedFile, 0, len(outputs))
+	for _, o := range outputs {
+		s, err := stage(o.path, o.data)
+		if err != nil {
+			for _, s := range staged {
+				s.abort()
+			}
+			return fmt.Errorf("writing %s: %w", o.path, err)
+		}
+		staged = append(staged, s)
+	}
+	for i, s := range staged {
+		if err := s.commit(); err != nil {
+			for _, s := range staged[i+1:] {
+				s.abort()
+			}
+			return fmt.Errorf("writing %s: %w", outputs[i].path, err)
+		}
+	}
+	return nil
+}
+
+// stagedFile is new contents for path, waiting in a temporary file beside
+// it to be renamed over it.
+type stagedFile struct {
+	path, tmp string
+	data      []byte // for a FIFO or device, which is written at commit
+}
+
+// stage writes data to a temporary file in path's directory, synced, with
+// the old file's mode.
+func stage(path string, data []byte) (s stagedFile, err error) {
 	// Through a symlink, replace the file it points to, not the link.
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
@@ -32,13 +65,13 @@ func writeAtomic(path string, data []byte) (err error) {
 	if fi, err := os.Stat(path); err == nil {
 		if !fi.Mode().IsRegular() {
 			// A FIFO or device (-o /dev/stdout) cannot be renamed over.
-			return writeThrough(path, data)
+			return stagedFile{path: path, data: data}, nil
 		}
 		mode = fi.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return stagedFile{}, err
 	}
 	defer func() {
 		if err != nil {
@@ -47,18 +80,35 @@ func writeAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return err
+		return stagedFile{}, err
 	}
 	if err = tmp.Chmod(mode); err != nil {
-		return err
+		return stagedFile{}, err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return stagedFile{}, err
 	}
 	if err = tmp.Close(); err != nil {
+		return stagedFile{}, err
+	}
+	return stagedFile{path: path, tmp: tmp.Name()}, nil
+}
+
+func (s stagedFile) commit() error {
+	if s.tmp == "" {
+		return writeThrough(s.path, s.data)
+	}
+	if err := os.Rename(s.tmp, s.path); err != nil {
+		s.abort()
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
+}
+
+func (s stagedFile) abort() {
+	if s.tmp != "" {
+		os.Remove(s.tmp)
+	}
 }
 
 func writeThrough(path string, data []byte) error {
