@@ -38,8 +38,8 @@ bench: build
 # so that go test fails until the bug is fixed. See model/fuzz_test.go.
 FUZZTIME ?= 2m
 fuzz:
-	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeader$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeader$$' -fuzztime $(FUZZTIME) -timeout 0
 
 check: test
 

@@ -314,3 +314,13 @@ func TestAddresses(t *testing.T) {
 		})
 	}
 }
+
+// SERVICE_IGNORE takes any value but empty, false or 0 as true (SPEC §2).
+func TestServiceIgnoreValues(t *testing.T) {
+	for v, ignored := range map[string]bool{"": false, "false": false, " FALSE ": false, "0": false, "true": true, "1": true, "no": true, "yes": true} {
+		cfg, _ := build(t, Options{}, svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_IGNORE": v}, 80))
+		if got := len(cfg.Routes) == 0; got != ignored {
+			t.Errorf("SERVICE_IGNORE=%q: ignored %v, want %v", v, got, ignored)
+		}
+	}
+}

@@ -35,7 +35,8 @@ func (l labels) forPort(port int, suffix string) (string, Source, bool) {
 	return l.get("SERVICE_" + suffix)
 }
 
-// flag reads a registrator boolean: set to anything but "", "false" or "0".
+// flag reads a registrator boolean: set to anything but "", "false" or "0"
+// (SPEC §2; registrator itself took any non-empty value).
 func (l labels) flag(key string) (bool, Source) {
 	v, src, ok := l.get(key)
 	return ok && isTrue(v), src
@@ -43,7 +44,7 @@ func (l labels) flag(key string) (bool, Source) {
 
 func isTrue(v string) bool {
 	v = strings.ToLower(strings.TrimSpace(v))
-	return v != "" && v != "false" && v != "0" && v != "no"
+	return v != "" && v != "false" && v != "0"
 }
 
 var portKey = regexp.MustCompile(`^SERVICE_([0-9]+)_([A-Z_]+)$`)
