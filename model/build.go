@@ -173,7 +173,7 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
 		return
 	}
-	if prob := checkHost(host, false); prob != "" {
+	if prob := checkHost(strings.ToLower(host), false); prob != "" {
 		ds.errorf(src, fix, "host %q %s", host, prob)
 	}
 }

@@ -53,9 +53,9 @@ func TestUnsafeCharactersAreRejected(t *testing.T) {
 		{"backslash", "SERVICE_TAGS", `balance=a\b`,
 			`error: web: SERVICE_TAGS=balance=a\b: tag balance=a\b contains a backslash, which HAProxy reads as an escape (remove it from the tag)`},
 		{"non-ascii", "SERVICE_TAGS", "server_alias=bücher.de",
-			`error: web: SERVICE_TAGS=server_alias=bücher.de: tag server_alias=bücher.de contains the non-ASCII character 'ü' (use the punycode form of host names) (remove it from the tag)`},
+			`error: web: SERVICE_TAGS=server_alias=bücher.de: tag server_alias=bücher.de contains the non-ASCII character 'ü'; write host names in punycode, like xn--bcher-kva.de (remove it from the tag)`},
 		{"name with space", "SERVICE_NAME", "my app",
-			`error: web: SERVICE_NAME=my app: service name contains a space, which HAProxy reads as the end of a word (use letters, digits, '-' and '_' (which becomes '.'), like www_hello)`},
+			`error: web: SERVICE_NAME=my app: service name contains a space, which HAProxy reads as the end of a word (use letters, digits, '-' and '_', which becomes '.', like www_hello)`},
 		{"unknown tag value", "SERVICE_TAGS", "custom=a#b",
 			`error: web: SERVICE_TAGS=custom=a#b: tag custom=a#b contains '#', which starts a comment in haproxy.cfg (remove it from the tag)`},
 	}
@@ -173,7 +173,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify on a service, or pass --all)`}},
 		{"empty name",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "_"}, 80)}, Options{},
-			[]string{`error: w: SERVICE_NAME=_: service name gives an empty host name (use letters, digits, '-' and '_' (which becomes '.'), like www_hello)`}},
+			[]string{`error: w: SERVICE_NAME=_: service name gives an empty host name (use letters, digits, '-' and '_', which becomes '.', like www_hello)`}},
 		{"bad tag values",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{

@@ -260,7 +260,7 @@ func routedName(l labels, port int, several bool, line string, ds *Diagnostics) 
 		} else if unsafeChar(name) == "" {
 			prob = fmt.Sprintf("gives the host %q, which %s", name, prob)
 		}
-		ds.errorf(src, "use letters, digits, '-' and '_' (which becomes '.'), like www_hello", "service name %s", prob)
+		ds.errorf(src, "use letters, digits, '-' and '_', which becomes '.', like www_hello", "service name %s", prob)
 		return "", src, false
 	}
 	return name, src, true

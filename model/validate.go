@@ -34,7 +34,7 @@ func unsafeChar(s string) string {
 		case r == '\\':
 			return "contains a backslash, which HAProxy reads as an escape"
 		case r > 0x7e:
-			return fmt.Sprintf("contains the non-ASCII character %q (use the punycode form of host names)", r)
+			return fmt.Sprintf("contains the non-ASCII character %q; write host names in punycode, like xn--bcher-kva.de", r)
 		}
 	}
 	return ""
@@ -75,8 +75,11 @@ func checkHost(h string, wildcard bool) string {
 		return "is longer than 253 characters"
 	}
 	for _, label := range strings.Split(name, ".") {
+		if label == "" {
+			return "is not a valid host name: it has two dots in a row"
+		}
 		if !hostLabel.MatchString(label) {
-			return fmt.Sprintf("is not a valid host name (label %q: use letters, digits and '-', not at either end)", label)
+			return fmt.Sprintf("is not a valid host name: its label %q is not 1 to 63 letters, digits and inner '-'", label)
 		}
 	}
 	return ""
