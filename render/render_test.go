@@ -1,0 +1,60 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Every name the README's template table documents resolves, so renaming
+// a field breaks this test before it breaks users' templates.
+func TestDocumentedTemplateNames(t *testing.T) {
+	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"}, Services: []model.Service{{
+		Name:   "web",
+		Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "path=/api,strip_path,sticky_session,weight=5,maxconn=9,timeout=9s,custom=x", "SERVICE_CHECK_HTTP": "/health", "SERVICE_CHECK_INTERVAL": "3s"},
+		Expose: []model.Port{{Number: 8080, Protocol: "tcp"}},
+	}}}, model.Options{Domains: []string{"example.com"}})
+	if ds.HasErrors() {
+		t.Fatalf("Build: %v", ds)
+	}
+	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}]
+{{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}]
+{{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
+{{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
+{{ range .Paths }}{{ .Prefix }} {{ .Source.Item }} {{ end }}
+{{ .Check.HTTPPath }} {{ .Check.Interval }} [{{ .Check.Timeout }}]
+{{ .Servers.Prefix }} {{ .Servers.Address }} {{ .Servers.Port }} {{ .Servers.Slots }} {{ .Servers.Weight }} {{ .Servers.MaxConn }}
+{{ range .Tags }}{{ .Name }}={{ .Value }}:{{ .Known }}:{{ .Source.From }} {{ end }}
+{{ end }}{{ range .Routes }}{{ .Backend }} {{ .Path.Prefix }} {{ .Wildcard }} {{ len .Hosts }}
+{{ end }}{{ range .Frontend.HostACLs }}{{ .Name }} {{ .Match }} {{ .Patterns }}
+{{ end }}{{ range .Frontend.PathACLs }}{{ .Name }} {{ .Prefix }}
+{{ end }}{{ range .Frontend.Redirects }}{{ .Target }} {{ .ACLs }}
+{{ end }}{{ range .Frontend.Rules }}{{ .Backend }} {{ .ACLs }}
+{{ end }}{{ regex "/a.b" }} {{ tcpBind ":80" 5432 }} {{ upper "sprig" }}`
+	out, err := Template(cfg, "names.tmpl", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"web web 8080 true true roundrobin 9s false",
+		"web.example.com false SERVICE_NAME",
+		"/api path=/api",
+		"/health 3s []",
+		"web- web 8080 10 5 9",
+		"custom=x:false:labels",
+		"/a[.]b :5432 SPRIG",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A template error names the template file and line.
+func TestTemplateErrorNamesFileAndLine(t *testing.T) {
+	_, err := Template(model.Config{}, "my.tmpl", []byte("ok\n{{ .Nmae }}"))
+	if err == nil || !strings.Contains(err.Error(), "my.tmpl:2") {
+		t.Fatalf("error %v, want one naming my.tmpl:2", err)
+	}
+}
