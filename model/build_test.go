@@ -324,3 +324,35 @@ func TestServiceIgnoreValues(t *testing.T) {
 		}
 	}
 }
+
+// Every option records what set it: the server-template size and the check.
+func TestOptionSources(t *testing.T) {
+	replicated := svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_CHECK_HTTP": "/health", "SERVICE_CHECK_INTERVAL": "3s"}, 80)
+	replicated.Replicas = 12
+	tagged := svc("t", map[string]string{"SERVICE_NAME": "t", "SERVICE_TAGS": "slots=3"}, 80)
+	tagged.Replicas = 12
+	cfg, msgs := build(t, Options{Slots: 5}, replicated, tagged, svc("f", map[string]string{"SERVICE_NAME": "f"}, 80))
+	if len(msgs) != 0 {
+		t.Fatal(msgs)
+	}
+	want := map[string]string{"f": "--slots=5", "t": "SERVICE_TAGS=slots=3 (slots=3)", "w": "replicas=12"}
+	for _, b := range cfg.Backends {
+		s := b.Servers.Source
+		got := s.Key + "=" + s.Value
+		if s.Item != "" {
+			got += " (" + s.Item + ")"
+		}
+		if got != want[b.Service] {
+			t.Errorf("%s: slots %d from %s, want %s", b.Service, b.Servers.Slots, got, want[b.Service])
+		}
+		if b.Service == "w" {
+			var keys []string
+			for _, s := range b.Check.Sources {
+				keys = append(keys, s.Key)
+			}
+			if !slices.Equal(keys, []string{"SERVICE_CHECK_HTTP", "SERVICE_CHECK_INTERVAL"}) {
+				t.Errorf("check sources %q", keys)
+			}
+		}
+	}
+}

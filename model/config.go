@@ -109,10 +109,10 @@ type Rewrite struct {
 // Check is a backend's health check. Every server is checked; an empty
 // HTTPPath means a TCP connect check.
 type Check struct {
-	HTTPPath string  `json:"http_path,omitempty"`
-	Interval string  `json:"interval,omitempty"` // empty: HAProxy's default (2s)
-	Timeout  string  `json:"timeout,omitempty"`  // empty: timeout connect
-	Source   *Source `json:"source,omitempty"`   // the SERVICE_CHECK_HTTP key; nil for the TCP check
+	HTTPPath string   `json:"http_path,omitempty"`
+	Interval string   `json:"interval,omitempty"` // empty: HAProxy's default (2s)
+	Timeout  string   `json:"timeout,omitempty"`  // empty: timeout connect
+	Sources  []Source `json:"sources,omitempty"`  // the SERVICE_CHECK_* keys that set it; none for the default check
 }
 
 // Servers describes the server-template that resolves the service's DNS name.
@@ -123,6 +123,7 @@ type Servers struct {
 	Slots   int    `json:"slots"`             // N: the most replicas it can hold
 	Weight  int    `json:"weight,omitempty"`  // 0: HAProxy's default
 	MaxConn int    `json:"maxconn,omitempty"` // 0: no limit
+	Source  Source `json:"source"`            // what set Slots: a slots= tag, the replicas or --slots
 }
 
 // Tag is one SERVICE_TAGS entry: "sticky_session" or "path=/api".

@@ -134,10 +134,15 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Service: svc.Name,
 		Port:    r.port,
 		Balance: "roundrobin",
-		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: max(svc.Replicas, opts.Slots)},
+		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
+			Source: Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"}},
+	}
+	if svc.Replicas > opts.Slots {
+		b.Servers.Slots = svc.Replicas
+		b.Servers.Source = Source{Service: svc.Name, Key: "replicas", Value: strconv.Itoa(svc.Replicas), From: "compose"}
 	}
 	if b.Servers.Slots > MaxSlots {
-		ds.warnf(Source{Service: svc.Name, Key: "replicas", Value: strconv.Itoa(svc.Replicas), From: "compose"}, "use a slots= tag to choose a size",
+		ds.warnf(b.Servers.Source, "use a slots= tag to choose a size",
 			"server-template capped at %d slots (HAProxy's start-up slows with every slot)", MaxSlots)
 		b.Servers.Slots = MaxSlots
 	}
@@ -304,7 +309,7 @@ func applyTags(b *Backend, ds *Diagnostics) {
 		case "maxconn":
 			b.Servers.MaxConn = intTag(t.Value, 1, 1_000_000, bad)
 		case "slots":
-			b.Servers.Slots = intTag(t.Value, 1, MaxSlots, bad)
+			b.Servers.Slots, b.Servers.Source = intTag(t.Value, 1, MaxSlots, bad), t.Source
 		case "timeout":
 			if prob := checkDuration(t.Value); prob != "" {
 				bad(prob, "give a duration like 30s")
@@ -346,7 +351,8 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 		if prob := checkCheckPath(v); prob != "" {
 			ds.errorf(src, "give a path like /health", "health check path %s", prob)
 		} else {
-			c.HTTPPath, c.Source = v, &src
+			c.HTTPPath = v
+			c.Sources = append(c.Sources, src)
 		}
 	}
 	for _, k := range []struct {
@@ -358,6 +364,7 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 				ds.errorf(src, "give a duration like 5s", "%s", prob)
 			} else {
 				*k.dst = v
+				c.Sources = append(c.Sources, src)
 			}
 		}
 	}
@@ -366,6 +373,7 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 			ds.warnf(src, "remove one of SERVICE_CHECK_TCP and SERVICE_CHECK_HTTP", "SERVICE_CHECK_TCP wins over SERVICE_CHECK_HTTP=%s", c.HTTPPath)
 		}
 		c.HTTPPath = ""
+		c.Sources = append(c.Sources, src)
 	}
 	return c
 }
