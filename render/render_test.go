@@ -23,8 +23,8 @@ func TestDocumentedTemplateNames(t *testing.T) {
 {{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
 {{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
 {{ range .Paths }}{{ .Prefix }} {{ .Source.Item }} {{ end }}
-{{ .Check.HTTPPath }} {{ .Check.Interval }} [{{ .Check.Timeout }}]
-{{ .Servers.Prefix }} {{ .Servers.Address }} {{ .Servers.Port }} {{ .Servers.Slots }} {{ .Servers.Weight }} {{ .Servers.MaxConn }}
+{{ .Check.HTTPPath }} {{ .Check.Interval }} [{{ .Check.Timeout }}]{{ range .Check.Sources }} {{ .Key }}{{ end }}
+{{ .Servers.Prefix }} {{ .Servers.Address }} {{ .Servers.Port }} {{ .Servers.Slots }} {{ .Servers.Weight }} {{ .Servers.MaxConn }} {{ .Servers.Source.Key }}
 {{ range .Tags }}{{ .Name }}={{ .Value }}:{{ .Known }}:{{ .Source.From }} {{ end }}
 {{ end }}{{ range .Routes }}{{ .Backend }} {{ .Path.Prefix }} {{ .Wildcard }} {{ len .Hosts }}
 {{ end }}{{ range .Frontend.HostACLs }}{{ .Name }} {{ .Match }} {{ .Patterns }}
@@ -40,8 +40,8 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		"web web 8080 true true roundrobin 9s false",
 		"web.example.com false SERVICE_NAME",
 		"/api path=/api",
-		"/health 3s []",
-		"web- web 8080 10 5 9",
+		"/health 3s [] SERVICE_CHECK_HTTP SERVICE_CHECK_INTERVAL",
+		"web- web 8080 10 5 9 --slots",
 		"custom=x:false:labels",
 		"/a[.]b :5432 SPRIG",
 	} {
