@@ -36,7 +36,7 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 	}
 	df.notify, _ = l.flag("com.df.notify")
 	if v, src, ok := l.get("com.df.serviceDomain"); ok {
-		df.domains = hostList(v, src, ds)
+		df.domains = hostList(v, src, hostOrWildcard, ds)
 	}
 	if v, src, ok := l.get("com.df.servicePath"); ok {
 		for _, p := range splitList(v) {
@@ -62,7 +62,7 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 		df.httpsOnly, df.httpsSource = true, src
 	}
 	if v, src, ok := l.get("com.df.redirectFromDomain"); ok {
-		df.redirectFrom = hostList(v, src, ds)
+		df.redirectFrom = hostList(v, src, exactHost, ds)
 	}
 	return df
 }
@@ -97,12 +97,14 @@ func splitList(v string) []string {
 	return out
 }
 
-func hostList(v string, src Source, ds *Diagnostics) []Host {
+// hostList reads comma-separated hosts of the given form, the same
+// grammar as the tag that means the same.
+func hostList(v string, src Source, form *valueForm, ds *Diagnostics) []Host {
 	var hosts []Host
-	for _, h := range splitList(v) {
-		h = strings.ToLower(h)
-		if prob := checkHost(h, true); prob != "" {
-			ds.errorf(src, "give host names like www.example.com, comma-separated", "host %s %s", printable(h), prob)
+	for _, item := range splitList(v) {
+		h, prob := form.check(item)
+		if prob != "" {
+			ds.errorf(src, form.fix+"; separate several with commas", "host %s %s", printable(item), prob)
 			continue
 		}
 		hosts = append(hosts, Host{Name: h, Source: src.item(h)})

@@ -214,8 +214,7 @@ func canonicalHost(b Backend, df dockerFlow, domains []Host) string {
 func (r route) checkKind(b *Backend, tls bool, ds *Diagnostics) {
 	if b.TCPPort != 0 {
 		for _, t := range b.Tags {
-			switch t.Name {
-			case "path", "strip_path", "sticky_session", "https_only", "redirect_from", "server_alias", "server_aliases":
+			if def := tagsByName[t.Name]; def != nil && def.http {
 				ds.errorf(t.Source, "remove it, or drop tcp= to route HTTP", "tag %s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", t.Name, b.TCPPort)
 			}
 		}
@@ -227,8 +226,8 @@ func (r route) checkKind(b *Backend, tls bool, ds *Diagnostics) {
 	}
 	if b.HTTPSOnly && !tls {
 		src := r.df.httpsSource
-		if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "https_only" }); i >= 0 {
-			src = b.Tags[i].Source
+		if slices.ContainsFunc(b.Tags, func(t Tag) bool { return t.Name == "https_only" }) {
+			src = b.tagSource("https_only")
 		}
 		ds.errorf(src, "add --tls DIR with the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
 	}
@@ -269,79 +268,6 @@ func routedName(l labels, port int, several bool, line string, ds *Diagnostics) 
 		return "", src, false
 	}
 	return name, src, true
-}
-
-// applyTags sets what the known tags ask for.
-func applyTags(b *Backend, ds *Diagnostics) {
-	for _, t := range b.Tags {
-		if !t.Known {
-			continue
-		}
-		src := t.Source
-		bad := func(prob, fix string) { ds.errorf(src, fix, "tag %s=%s %s", t.Name, t.Value, prob) }
-		switch t.Name {
-		case "server_alias", "server_aliases":
-			h := strings.ToLower(t.Value)
-			if prob := checkHost(h, true); prob != "" {
-				bad(prob, "give a host name like www.example.com or *.example.com")
-				continue
-			}
-			b.Hosts = append(b.Hosts, Host{Name: h, Source: src})
-		case "path":
-			p, prob := checkPath(t.Value)
-			if prob != "" {
-				bad(prob, "give a path prefix like /api")
-				continue
-			}
-			b.Paths = append(b.Paths, Path{Prefix: p, Source: src})
-		case "strip_path":
-			b.StripPath = true
-		case "sticky_session":
-			b.Sticky = true
-		case "balance":
-			if prob := checkBalance(t.Value); prob != "" {
-				bad(prob, "see HAProxy's balance directive")
-				continue
-			}
-			b.Balance = t.Value
-		case "weight":
-			b.Servers.Weight = intTag(t.Value, 1, 256, bad)
-		case "maxconn":
-			b.Servers.MaxConn = intTag(t.Value, 1, 1_000_000, bad)
-		case "slots":
-			b.Servers.Slots, b.Servers.Source = intTag(t.Value, 1, MaxSlots, bad), t.Source
-		case "timeout":
-			if prob := checkDuration(t.Value); prob != "" {
-				bad(prob, "give a duration like 30s")
-				continue
-			}
-			b.Timeout = t.Value
-		case "https_only":
-			b.HTTPSOnly = true
-		case "redirect_from":
-			h := strings.ToLower(t.Value)
-			if prob := checkHost(h, false); prob != "" {
-				bad(prob, "give the old host name, like old.example.com")
-				continue
-			}
-			b.Redirects = append(b.Redirects, Host{Name: h, Source: src})
-		case "tcp":
-			b.TCPPort = intTag(t.Value, 1, 65535, bad)
-		}
-	}
-	if b.StripPath && len(b.Paths) == 0 {
-		i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "strip_path" })
-		ds.warnf(b.Tags[i].Source, "add a path=/prefix tag", "strip_path has no path to strip")
-		b.StripPath = false
-	}
-}
-
-func intTag(v string, lo, hi int, bad func(prob, fix string)) int {
-	n, prob := parseInt(v, lo, hi)
-	if prob != "" {
-		bad(prob, "give a number")
-	}
-	return n
 }
 
 // buildCheck reads the SERVICE_CHECK_* keys.

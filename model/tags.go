@@ -2,29 +2,171 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
-// tagSpec says what a known tag takes.
-type tagSpec struct {
-	value      bool // needs =VALUE
+// tagDef is everything compose2haproxy knows about one SERVICE_TAGS tag,
+// in one place: its name, the form of its value, whether it repeats,
+// whether it needs HTTP, what it does (for the README, whose tag table is
+// made from this list, see TagDocs) and how it applies to a backend.
+type tagDef struct {
+	name string
+	// aliasOf names the tag this one is another spelling of; such a tag
+	// has no fields of its own.
+	aliasOf    string
+	value      *valueForm // nil: the tag takes no value
 	repeatable bool
+	http       bool // only means something on an HTTP route: an error with tcp=
+	doc        string
+	example    string
+	// apply sets what the tag asks for; v is the checked, normalised value.
+	apply func(b *Backend, v string, src Source)
 }
 
-var knownTags = map[string]tagSpec{
-	"server_alias":   {value: true, repeatable: true},
-	"server_aliases": {value: true, repeatable: true},
-	"path":           {value: true, repeatable: true},
-	"strip_path":     {},
-	"sticky_session": {},
-	"balance":        {value: true},
-	"weight":         {value: true},
-	"maxconn":        {value: true},
-	"slots":          {value: true},
-	"timeout":        {value: true},
-	"https_only":     {},
-	"redirect_from":  {value: true, repeatable: true},
-	"tcp":            {value: true},
+// valueForm is the grammar of a tag's (or label's) value.
+type valueForm struct {
+	doc string // the form as the README writes it: HOST, /prefix, N
+	fix string // how to write it, for diagnostics
+	// check returns the value normalised (a host lower-cased, a path
+	// without its trailing slash), or what is wrong with it.
+	check func(v string) (norm, prob string)
+}
+
+var (
+	hostOrWildcard = &valueForm{"HOST", "give a host name like www.example.com or *.example.com", func(v string) (string, string) { return normHost(v, true) }}
+	exactHost      = &valueForm{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
+	pathPrefix     = &valueForm{"/PREFIX", "give a path prefix like /api", checkPath}
+	duration       = &valueForm{"DURATION", "give a duration like 30s", func(v string) (string, string) { return v, checkDuration(v) }}
+	balanceAlgo    = &valueForm{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
+)
+
+// wholeNumber is a value from lo to hi.
+func wholeNumber(lo, hi int) *valueForm {
+	return &valueForm{"N", "give a number", func(v string) (string, string) {
+		n, prob := parseInt(v, lo, hi)
+		return strconv.Itoa(n), prob
+	}}
+}
+
+// portNumber is a TCP port.
+var portNumber = &valueForm{"PORT", "give a port from 1 to 65535", wholeNumber(1, 65535).check}
+
+// normHost checks a host before lower-casing it: case folding would turn
+// some non-ASCII letters (the Kelvin sign) into ASCII ones.
+func normHost(v string, wildcard bool) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	h := strings.ToLower(v)
+	return h, checkHost(h, wildcard)
+}
+
+// atoi reads a value that a wholeNumber form has checked.
+func atoi(v string) int {
+	n, _ := strconv.Atoi(v)
+	return n
+}
+
+// tagDefs is the table of known tags, in the README's order.
+var tagDefs = []tagDef{
+	{name: "server_alias", value: hostOrWildcard, repeatable: true, http: true,
+		doc:     "extra host; `*.` wildcard allowed",
+		example: "server_alias=hello.home",
+		apply:   func(b *Backend, v string, src Source) { b.Hosts = append(b.Hosts, Host{Name: v, Source: src}) }},
+	{name: "server_aliases", aliasOf: "server_alias"},
+	{name: "path", value: pathPrefix, repeatable: true, http: true,
+		doc:     "only requests under this path; segment-aware (`/api` matches `/api` and `/api/x`, not `/apix`); longest prefix wins",
+		example: "path=/api",
+		apply:   func(b *Backend, v string, src Source) { b.Paths = append(b.Paths, Path{Prefix: v, Source: src}) }},
+	{name: "strip_path", http: true,
+		doc:     "remove the matched prefix before forwarding (`/api/x?q=1` → `/x?q=1`)",
+		example: "path=/api,strip_path",
+		apply:   func(b *Backend, _ string, _ Source) { b.StripPath = true }},
+	{name: "sticky_session", http: true,
+		doc:     "a cookie keeps a client on one replica (HAProxy dynamic cookies, which follow DNS changes)",
+		example: "sticky_session",
+		apply:   func(b *Backend, _ string, _ Source) { b.Sticky = true }},
+	{name: "balance", value: balanceAlgo,
+		doc:     "`roundrobin` (default), `static-rr`, `leastconn`, `source`, `first`, `random`, `uri`, `hdr(NAME)`",
+		example: "balance=leastconn",
+		apply:   func(b *Backend, v string, _ Source) { b.Balance = v }},
+	{name: "weight", value: wholeNumber(1, 256),
+		doc:     "server weight, 1–256",
+		example: "weight=50",
+		apply:   func(b *Backend, v string, _ Source) { b.Servers.Weight = atoi(v) }},
+	{name: "maxconn", value: wholeNumber(1, 1_000_000),
+		doc:     "per-server connection limit",
+		example: "maxconn=100",
+		apply:   func(b *Backend, v string, _ Source) { b.Servers.MaxConn = atoi(v) }},
+	{name: "slots", value: wholeNumber(1, MaxSlots),
+		doc:     fmt.Sprintf("server-template size, 1–%d", MaxSlots),
+		example: "slots=3",
+		apply:   func(b *Backend, v string, src Source) { b.Servers.Slots, b.Servers.Source = atoi(v), src }},
+	{name: "timeout", value: duration,
+		doc:     "server timeout of this backend",
+		example: "timeout=90s",
+		apply:   func(b *Backend, v string, _ Source) { b.Timeout = v }},
+	{name: "https_only", http: true,
+		doc:     "plain-HTTP requests get a 301 to https, same host, path and query (needs `--tls`)",
+		example: "https_only",
+		apply:   func(b *Backend, _ string, _ Source) { b.HTTPSOnly = true }},
+	{name: "redirect_from", value: exactHost, repeatable: true, http: true,
+		doc:     "301 from this old host to this route's canonical host, keeping path and query",
+		example: "redirect_from=old.example.com",
+		apply:   func(b *Backend, v string, src Source) { b.Redirects = append(b.Redirects, Host{Name: v, Source: src}) }},
+	{name: "tcp", value: portNumber,
+		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
+		example: "tcp=5432",
+		apply:   func(b *Backend, v string, _ Source) { b.TCPPort = atoi(v) }},
+}
+
+// tagsByName finds a tag's definition, aliases resolved to what they
+// stand for.
+var tagsByName = func() map[string]*tagDef {
+	m := map[string]*tagDef{}
+	for i := range tagDefs {
+		m[tagDefs[i].name] = &tagDefs[i]
+	}
+	for name, d := range m {
+		if d.aliasOf != "" {
+			m[name] = m[d.aliasOf]
+		}
+	}
+	return m
+}()
+
+// TagDoc describes one known tag for documentation.
+type TagDoc struct {
+	Name       string
+	Aliases    []string // other spellings
+	Value      string   // the value's form ("HOST"); empty: no value
+	Repeatable bool
+	HTTP       bool // only for HTTP routes, not tcp=
+	Doc        string
+	Example    string
+}
+
+// TagDocs lists the known tags in the README's order: the README's tag
+// table is generated from it, so the two cannot drift apart.
+func TagDocs() []TagDoc {
+	var out []TagDoc
+	for _, d := range tagDefs {
+		if d.aliasOf != "" {
+			for i := range out {
+				if out[i].Name == d.aliasOf {
+					out[i].Aliases = append(out[i].Aliases, d.name)
+				}
+			}
+			continue
+		}
+		doc := TagDoc{Name: d.name, Repeatable: d.repeatable, HTTP: d.http, Doc: d.doc, Example: d.example}
+		if d.value != nil {
+			doc.Value = d.value.doc
+		}
+		out = append(out, doc)
+	}
+	return out
 }
 
 // foreignTags belong to other tools of the registrator ecosystem; they are
@@ -49,41 +191,76 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 			ds.errorf(src, "remove it from the tag", "tag %s %s", printable(item), prob)
 			continue
 		}
-		spec, known := knownTags[name]
-		tag := Tag{Name: name, Value: value, Known: known, Source: src.item(item)}
+		def := tagsByName[name]
+		tag := Tag{Name: name, Value: value, Known: def != nil, Source: src.item(item)}
 		switch {
-		case !known && foreignTags[name]:
-		case !known:
+		case def == nil && foreignTags[name]:
+		case def == nil:
 			fix := "remove it, or see the README for the tags compose2haproxy knows"
 			if s := suggest(name); s != "" {
 				fix = fmt.Sprintf("did you mean %q?", s)
 			}
 			ds.warnf(src, fix, "unknown tag %q", name)
-		case spec.value && (!hasValue || value == ""):
-			ds.errorf(src, fmt.Sprintf("write it as %s=VALUE", name), "tag %q needs a value", name)
+		case def.value != nil && (!hasValue || value == ""):
+			ds.errorf(src, fmt.Sprintf("write it as %s=%s", name, def.value.doc), "tag %q needs a value", name)
 			continue
-		case !spec.value && hasValue:
+		case def.value == nil && hasValue:
 			ds.errorf(src, fmt.Sprintf("write just %q", name), "tag %q takes no value", name)
 			continue
-		case !spec.repeatable:
-			if prev, ok := seen[name]; ok && prev != value {
+		case !def.repeatable:
+			if prev, ok := seen[def.name]; ok && prev != value {
 				ds.errorf(src, "keep one of them", "tag %q is set twice, to %q and %q", name, prev, value)
 				continue
 			}
-			seen[name] = value
+			seen[def.name] = value
 		}
 		tags = append(tags, tag)
 	}
 	return tags
 }
 
+// applyTags sets what the known tags ask for, each value checked against
+// its tag's form first.
+func applyTags(b *Backend, ds *Diagnostics) {
+	for _, t := range b.Tags {
+		def := tagsByName[t.Name]
+		if def == nil {
+			continue
+		}
+		v := t.Value
+		if def.value != nil {
+			norm, prob := def.value.check(v)
+			if prob != "" {
+				ds.errorf(t.Source, def.value.fix, "tag %s=%s %s", t.Name, t.Value, prob)
+				continue
+			}
+			v = norm
+		}
+		def.apply(b, v, t.Source)
+	}
+	if b.StripPath && len(b.Paths) == 0 {
+		ds.warnf(b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
+		b.StripPath = false
+	}
+}
+
+// tagSource is where the first tag of that name came from.
+func (b *Backend) tagSource(name string) Source {
+	for _, t := range b.Tags {
+		if t.Name == name {
+			return t.Source
+		}
+	}
+	return Source{Service: b.Service}
+}
+
 // suggest returns the known tag nearest to name, if it is near enough to be
 // a typo.
 func suggest(name string) string {
 	best, bestDist := "", 3
-	for known := range knownTags {
-		if d := editDistance(name, known); d < bestDist || (d == bestDist && known < best) {
-			best, bestDist = known, d
+	for _, d := range tagDefs {
+		if dist := editDistance(name, d.name); dist < bestDist || (dist == bestDist && d.name < best) {
+			best, bestDist = d.name, dist
 		}
 	}
 	if best == "" || bestDist > len(name)/2 {

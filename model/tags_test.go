@@ -1,0 +1,34 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every tag in the table is documented, applies, and its README example is
+// accepted as written: the table is the one home of a tag's knowledge.
+func TestTagTableExamplesAreAccepted(t *testing.T) {
+	for _, d := range TagDocs() {
+		t.Run(d.Name, func(t *testing.T) {
+			if d.Doc == "" || d.Example == "" {
+				t.Fatalf("tag %s has no doc or example", d.Name)
+			}
+			if !strings.Contains(d.Example, d.Name) {
+				t.Errorf("example %q does not use tag %s", d.Example, d.Name)
+			}
+			labels := map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": d.Example}
+			_, msgs := build(t, Options{Listen: Listen{Certs: "/certs"}}, svc("web", labels, 80))
+			if len(msgs) > 0 {
+				t.Errorf("example %q: %v", d.Example, msgs)
+			}
+		})
+	}
+	for _, d := range tagDefs {
+		if d.aliasOf == "" && d.apply == nil {
+			t.Errorf("tag %s has no apply", d.name)
+		}
+		if d.aliasOf != "" && tagsByName[d.aliasOf] == nil {
+			t.Errorf("tag %s is an alias of unknown %s", d.name, d.aliasOf)
+		}
+	}
+}
