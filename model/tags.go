@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -68,8 +69,12 @@ func atoi(v string) int {
 	return n
 }
 
-// tagDefs is the table of known tags, in the README's order.
-var tagDefs = []tagDef{
+// tagDefs is the table of known tags, in the README's order. Each group
+// of tags is a list of its own, in the file of what it is about.
+var tagDefs = slices.Concat(routingTags)
+
+// routingTags say where requests go and how backends are balanced.
+var routingTags = []tagDef{
 	{name: "server_alias", value: hostOrWildcard, repeatable: true, http: true,
 		doc:     "extra host; `*.` wildcard allowed",
 		example: "server_alias=hello.home",
