@@ -99,6 +99,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // keeps them as free-form strings.
 func parseExpose(entries types.StringOrNumberList) ([]model.Port, error) {
 	var out []model.Port
+	// A set, not a search of out: three full ranges are 196,605 ports.
+	seen := map[model.Port]bool{}
 	for _, e := range entries {
 		spec, proto, _ := strings.Cut(e, "/")
 		proto = protocol(proto)
@@ -123,7 +125,8 @@ func parseExpose(entries types.StringOrNumberList) ([]model.Port, error) {
 		}
 		for n := lo; n <= hi; n++ {
 			p := model.Port{Number: n, Protocol: proto}
-			if !slices.Contains(out, p) {
+			if !seen[p] {
+				seen[p] = true
 				out = append(out, p)
 			}
 		}

@@ -60,6 +60,10 @@ type Options struct {
 	// Warnings receives compose-go's warnings (an obsolete "version:", an
 	// unset variable), one "warning: compose: …" line each; nil drops them.
 	Warnings io.Writer
+	// Read, when set, is told the absolute path of every file Load reads
+	// (compose, env, label and extended files), so that the caller can
+	// refuse to write over one.
+	Read func(path string)
 }
 
 // Load reads the compose project described by opts the way `docker compose
@@ -72,9 +76,16 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	if opts.Warnings != nil {
 		logrus.SetOutput(opts.Warnings)
 	}
+	read := opts.Read
+	if read == nil {
+		read = func(string) {}
+	}
 	po, err := projectOptions(opts)
 	if err != nil {
 		return model.Project{}, err
+	}
+	for _, f := range po.EnvFiles {
+		read(f)
 	}
 	workingDir, err := po.GetWorkingDir()
 	if err != nil {
@@ -88,6 +99,11 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	files, names, err := readConfigFiles(po.ConfigPaths, workingDir, opts.Stdin)
 	if err != nil {
 		return model.Project{}, err
+	}
+	for _, f := range files {
+		if f.Filename != "-" {
+			read(f.Filename)
+		}
 	}
 	named := false
 	hidden := map[string]map[string]map[string]string{}
@@ -109,11 +125,16 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 		Environment: po.Environment,
 	},
 		composeloader.WithProfiles(profiles(opts.Profiles, po.Environment)),
-		// docker compose config discards env_file once it is merged into
-		// environment; we only read environment, so the result is the same.
-		composeloader.WithDiscardEnvFiles,
 		withProjectName(po.Name, po.Environment, workingDir, named),
+		func(o *composeloader.Options) {
+			// env_file and label_file are read below, once checked.
+			o.SkipResolveEnvironment, o.SkipResolveLabels = true, true
+			o.ResourceLoaders = append(o.ResourceLoaders, fileGuard{workingDir, read})
+		},
 	)
+	if err == nil {
+		project, err = resolveServiceFiles(project, workingDir, read)
+	}
 	if err == nil {
 		// docker compose config runs this check after loading, too.
 		err = project.CheckContainerNameUnicity()
@@ -216,6 +237,9 @@ func withEnvFiles(files []string, environ map[string]string) cli.ProjectOptionsF
 				if _, err := os.Stat(f); err != nil {
 					return err
 				}
+				if err := checkFile(f, MaxFileSize); err != nil {
+					return fmt.Errorf("%s: %w", f, err)
+				}
 			}
 			o.EnvFiles = files
 			return nil
@@ -239,6 +263,9 @@ func withEnvFiles(files []string, environ map[string]string) cli.ProjectOptionsF
 			// The default .env is optional: absent or unreadable, docker
 			// compose goes on without it.
 			return nil
+		}
+		if err := checkFile(dotEnv, MaxFileSize); err != nil {
+			return fmt.Errorf("%s: %w", dotEnv, err)
 		}
 		if !fi.IsDir() {
 			o.EnvFiles = []string{dotEnv}
@@ -304,6 +331,9 @@ func readConfigFiles(paths []string, workingDir string, stdin io.Reader) ([]type
 		names[i] = displayName(workingDir, abs)
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
 			return nil, nil, fmt.Errorf("loading %s: %s is a directory", names[i], abs)
+		} else if err == nil && fi.Mode()&fs.ModeDevice != 0 {
+			// A FIFO stays allowed: -f <(envsubst < compose.yaml) is one.
+			return nil, nil, fmt.Errorf("loading %s: %w", inside(workingDir, abs), checkFile(abs, 0))
 		}
 		b, err := os.ReadFile(abs)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -44,7 +44,7 @@ func Config(cfg model.Config) ([]byte, error) {
 // Template renders cfg with a text/template (with sprig's functions) named
 // name, which appears in error messages with the line that failed.
 func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
-	t, err := template.New(name).Funcs(sprig.TxtFuncMap()).Funcs(funcs).Option("missingkey=error").Parse(string(text))
+	t, err := template.New(name).Funcs(sprigFuncs).Funcs(funcs).Option("missingkey=error").Parse(string(text))
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +54,24 @@ func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
+
+// sprigFuncs are sprig's functions less those that would break the
+// tool's promises (README: Safety): sprig's own hermetic set drops env,
+// expandenv, getHostByName, the clock, random strings and UUIDs; these go
+// too: what reads the clock or the local time zone, random numbers and
+// orders, and what makes keys, certificates or salted hashes (random).
+var sprigFuncs = func() template.FuncMap {
+	m := sprig.HermeticTxtFuncMap()
+	for _, name := range []string{
+		"ago", "durationRound", "toDate", "mustToDate", "unixEpoch", "mustDateModify", "must_date_modify",
+		"randInt", "shuffle",
+		"bcrypt", "htpasswd", "encryptAES", "genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert",
+		"genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "buildCustomCert",
+	} {
+		delete(m, name)
+	}
+	return m
+}()
 
 var funcs = template.FuncMap{
 	"stripRegex": stripRegex,

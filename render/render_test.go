@@ -58,3 +58,28 @@ func TestTemplateErrorNamesFileAndLine(t *testing.T) {
 		t.Fatalf("error %v, want one naming my.tmpl:2", err)
 	}
 }
+
+// Templates keep the tool's promises: no network, no secrets from the
+// environment, the same input gives the same bytes. sprig's functions
+// that break one are not there, so a template that calls one fails to
+// parse, naming it.
+func TestTemplatesHaveNoFunctionThatBreaksAPromise(t *testing.T) {
+	for _, name := range []string{
+		"env", "expandenv", "getHostByName",
+		"now", "ago", "date", "dateInZone", "date_in_zone", "dateModify", "date_modify", "mustDateModify", "must_date_modify",
+		"htmlDate", "htmlDateInZone", "toDate", "mustToDate", "unixEpoch", "durationRound",
+		"randAlphaNum", "randAlpha", "randAscii", "randNumeric", "randBytes", "randInt", "shuffle", "uuidv4",
+		"bcrypt", "htpasswd", "encryptAES", "genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert",
+		"genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "buildCustomCert",
+	} {
+		_, err := Template(model.Config{}, "t.tmpl", []byte("{{ "+name+" }}"))
+		if err == nil || !strings.Contains(err.Error(), `function "`+name+`" not defined`) {
+			t.Errorf("{{ %s }}: error %v, want function %q not defined", name, err, name)
+		}
+	}
+	// What stays: pure functions of their arguments.
+	out, err := Template(model.Config{}, "t.tmpl", []byte(`{{ upper "a" }} {{ sha256sum "a" | trunc 4 }} {{ duration "90" }} {{ list 1 2 | join "," }}`))
+	if err != nil || string(out) != "A ca97 1m30s 1,2" {
+		t.Errorf("got %q, %v", out, err)
+	}
+}
