@@ -22,7 +22,13 @@ type tagDef struct {
 	doc        string
 	example    string
 	// apply sets what the tag asks for; v is the checked, normalised value.
-	apply func(b *Backend, v string, src Source)
+	apply func(b *Backend, v string, cx tagContext)
+}
+
+// tagContext is what a tag's apply may need beyond its backend and value.
+type tagContext struct {
+	src Source       // the tag
+	ds  *Diagnostics // for problems only apply can see (what a named secret holds)
 }
 
 // valueForm is the grammar of a tag's (or label's) value.
@@ -78,52 +84,54 @@ var routingTags = []tagDef{
 	{name: "server_alias", value: hostOrWildcard, repeatable: true, http: true,
 		doc:     "extra host; `*.` wildcard allowed",
 		example: "server_alias=hello.home",
-		apply:   func(b *Backend, v string, src Source) { b.Hosts = append(b.Hosts, Host{Name: v, Source: src}) }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.Hosts = append(b.Hosts, Host{Name: v, Source: cx.src}) }},
 	{name: "server_aliases", aliasOf: "server_alias"},
 	{name: "path", value: pathPrefix, repeatable: true, http: true,
 		doc:     "only requests under this path; segment-aware (`/api` matches `/api` and `/api/x`, not `/apix`); longest prefix wins",
 		example: "path=/api",
-		apply:   func(b *Backend, v string, src Source) { b.Paths = append(b.Paths, Path{Prefix: v, Source: src}) }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.Paths = append(b.Paths, Path{Prefix: v, Source: cx.src}) }},
 	{name: "strip_path", http: true,
 		doc:     "remove the matched prefix before forwarding (`/api/x?q=1` → `/x?q=1`)",
 		example: "path=/api,strip_path",
-		apply:   func(b *Backend, _ string, _ Source) { b.StripPath = true }},
+		apply:   func(b *Backend, _ string, _ tagContext) { b.StripPath = true }},
 	{name: "sticky_session", http: true,
 		doc:     "a cookie keeps a client on one replica (HAProxy dynamic cookies, which follow DNS changes)",
 		example: "sticky_session",
-		apply:   func(b *Backend, _ string, _ Source) { b.Sticky = true }},
+		apply:   func(b *Backend, _ string, _ tagContext) { b.Sticky = true }},
 	{name: "balance", value: balanceAlgo,
 		doc:     "`roundrobin` (default), `static-rr`, `leastconn`, `source`, `first`, `random`, `uri`, `hdr(NAME)`",
 		example: "balance=leastconn",
-		apply:   func(b *Backend, v string, _ Source) { b.Balance = v }},
+		apply:   func(b *Backend, v string, _ tagContext) { b.Balance = v }},
 	{name: "weight", value: wholeNumber(1, 256),
 		doc:     "server weight, 1–256",
 		example: "weight=50",
-		apply:   func(b *Backend, v string, _ Source) { b.Servers.Weight = atoi(v) }},
+		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Weight = atoi(v) }},
 	{name: "maxconn", value: wholeNumber(1, 1_000_000),
 		doc:     "per-server connection limit",
 		example: "maxconn=100",
-		apply:   func(b *Backend, v string, _ Source) { b.Servers.MaxConn = atoi(v) }},
+		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.MaxConn = atoi(v) }},
 	{name: "slots", value: wholeNumber(1, MaxSlots),
 		doc:     fmt.Sprintf("server-template size, 1–%d", MaxSlots),
 		example: "slots=3",
-		apply:   func(b *Backend, v string, src Source) { b.Servers.Slots, b.Servers.Source = atoi(v), src }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.Servers.Slots, b.Servers.Source = atoi(v), cx.src }},
 	{name: "timeout", value: duration,
 		doc:     "server timeout of this backend",
 		example: "timeout=90s",
-		apply:   func(b *Backend, v string, _ Source) { b.Timeout = v }},
+		apply:   func(b *Backend, v string, _ tagContext) { b.Timeout = v }},
 	{name: "https_only", http: true,
 		doc:     "plain-HTTP requests get a 301 to https, same host, path and query (needs `--tls`)",
 		example: "https_only",
-		apply:   func(b *Backend, _ string, _ Source) { b.HTTPSOnly = true }},
+		apply:   func(b *Backend, _ string, _ tagContext) { b.HTTPSOnly = true }},
 	{name: "redirect_from", value: exactHost, repeatable: true, http: true,
 		doc:     "301 from this old host to this route's canonical host, keeping path and query",
 		example: "redirect_from=old.example.com",
-		apply:   func(b *Backend, v string, src Source) { b.Redirects = append(b.Redirects, Host{Name: v, Source: src}) }},
+		apply: func(b *Backend, v string, cx tagContext) {
+			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})
+		}},
 	{name: "tcp", value: portNumber,
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",
-		apply:   func(b *Backend, v string, _ Source) { b.TCPPort = atoi(v) }},
+		apply:   func(b *Backend, v string, _ tagContext) { b.TCPPort = atoi(v) }},
 }
 
 // tagsByName finds a tag's definition, aliases resolved to what they
@@ -241,7 +249,7 @@ func applyTags(b *Backend, ds *Diagnostics) {
 			}
 			v = norm
 		}
-		def.apply(b, v, t.Source)
+		def.apply(b, v, tagContext{src: t.Source, ds: ds})
 	}
 	if b.StripPath && len(b.Paths) == 0 {
 		ds.warnf(b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
