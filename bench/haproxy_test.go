@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // This file runs HAProxy and wrk for TestRoutingCost and reads what they
@@ -211,17 +212,6 @@ func envInt(t *testing.T, key string, def int) int {
 	return n
 }
 
-// freePort is a TCP port on 127.0.0.1 that nothing listens on now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // cliBinary is BENCH_BIN, or compose2haproxy built into dir.
 func cliBinary(t *testing.T, dir string) string {
 	t.Helper()
@@ -232,9 +222,9 @@ func cliBinary(t *testing.T, dir string) string {
 		}
 		return abs
 	}
-	bin := filepath.Join(dir, "compose2haproxy")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/compose2haproxy/compose2haproxy/cmd/compose2haproxy").CombinedOutput(); err != nil {
-		t.Fatalf("building compose2haproxy: %v\n%s", err, out)
+	bin, err := e2etest.BuildCLI(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }

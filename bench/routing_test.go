@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // TestRoutingCost measures what routing costs HAProxy with the generated
@@ -68,9 +70,10 @@ func TestRoutingCost(t *testing.T) {
 
 	dir := t.TempDir()
 	bin := cliBinary(t, dir)
-	backend := startFastBackend(t, "127.0.78.1")
-	ns := startNameServer(t, "127.0.78.1")
-	httpPort := freePort(t)
+	const backendIP = "127.0.78.1"
+	backend := startFastBackend(t, backendIP)
+	ns := e2etest.StartDNS(t)
+	httpPort := e2etest.FreePort(t)
 
 	version, _ := exec.Command(haproxy, "-v").Output()
 	t.Logf("%s; %s; pinned: %v; DNS answers: %s; %d runs of wrk -t2 -c32 -d%s",
@@ -91,7 +94,7 @@ func TestRoutingCost(t *testing.T) {
 		{name: "  --map", project: mixed, hostMap: true},
 	}
 	for i, c := range cases {
-		c.generate(t, bin, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.addr)
+		c.generate(t, bin, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
 		if c.hostMap {
 			// The same request as without the map, for a like-for-like ratio.
 			for j := i - 1; c.target.host == ""; j-- {
@@ -101,12 +104,15 @@ func TestRoutingCost(t *testing.T) {
 		t.Logf("%s: %d use_backend rules; requesting Host: %s, path %s (backend %s)", c.name, c.rules, c.target.host, c.target.path, c.target.backend)
 	}
 
+	var answered string
 	for run := range runs {
 		for _, c := range cases {
 			if onlyTarget {
-				ns.answerOnly(c.target.address)
+				ns.Set(answered) // the previous case's target
+				answered = c.target.address
+				ns.Set(answered, backendIP)
 			} else {
-				ns.answerOnly()
+				ns.SetDefault(backendIP)
 			}
 			s := c.measure(t, pin("0", haproxy, "-db", "-f", c.cfg), pin("1", wrk), httpPort, duration)
 			c.samples = append(c.samples, s)
@@ -114,7 +120,7 @@ func TestRoutingCost(t *testing.T) {
 				run+1, c.name, s.rps, s.busy, s.cpuPerReq, s.idle, s.threads, LoadAvg())
 		}
 	}
-	t.Logf("backend requests: %d, DNS queries: %d", backend.requests.Load(), ns.queries.Load())
+	t.Logf("backend requests: %d, DNS queries: %d", backend.requests.Load(), ns.AllQueries())
 	fmt.Print(routingReport(cases))
 }
 

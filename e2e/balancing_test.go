@@ -7,37 +7,39 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 func TestFailingHealthCheckTakesAReplicaOutAndBackIn(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	sick := StartBackend(t, "127.0.6.1", port)
-	well := StartBackend(t, "127.0.6.2", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	sick := e2etest.StartBackend(t, "127.0.6.1", port)
+	well := e2etest.StartBackend(t, "127.0.6.2", port)
 	d.Set("web", sick.IP, well.IP)
 
 	p := startProxy(t, d, webService(port, `      SERVICE_CHECK_HTTP: /health
       SERVICE_CHECK_INTERVAL: 500ms
 `))
-	Eventually(t, 10*time.Second, "both replicas to answer", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "both replicas to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, sick.IP, well.IP)
 	})
 	if sick.HealthChecks() == 0 || well.HealthChecks() == 0 {
 		// Checks run every 500ms; by now each replica has seen some.
-		Eventually(t, 5*time.Second, "HAProxy to check /health on both replicas", func() (bool, string) {
+		e2etest.Eventually(t, 5*time.Second, "HAProxy to check /health on both replicas", func() (bool, string) {
 			return sick.HealthChecks() > 0 && well.HealthChecks() > 0,
 				fmt.Sprintf("checks: %s %d, %s %d", sick.IP, sick.HealthChecks(), well.IP, well.HealthChecks())
 		})
 	}
 
 	sick.SetHealthy(false)
-	out := Eventually(t, 10*time.Second, "the failing replica to leave rotation", func() (bool, string) {
+	out := e2etest.Eventually(t, 10*time.Second, "the failing replica to leave rotation", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 10, well.IP)
 	})
 	served := sick.Requests()
-	if got := Spread(t, p.Addr, "www.hello", "/", 20); !SameKeys(got, well.IP) {
+	if got := e2etest.Spread(t, p.Addr, "www.hello", "/", 20); !e2etest.SameKeys(got, well.IP) {
 		t.Errorf("with %s failing its check: %v, want every request on %s", sick.IP, got, well.IP)
 	}
 	if n := sick.Requests() - served; n != 0 {
@@ -46,7 +48,7 @@ func TestFailingHealthCheckTakesAReplicaOutAndBackIn(t *testing.T) {
 
 	checks := sick.HealthChecks()
 	sick.SetHealthy(true)
-	in := Eventually(t, 10*time.Second, "the recovered replica to come back", func() (bool, string) {
+	in := e2etest.Eventually(t, 10*time.Second, "the recovered replica to come back", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, sick.IP, well.IP)
 	})
 	t.Logf("with checks every 500ms: out of rotation after %v, back after %v (%d checks while failing)",
@@ -58,25 +60,25 @@ func TestFailingHealthCheckTakesAReplicaOutAndBackIn(t *testing.T) {
 
 func TestStickySessionKeepsAClientOnOneReplica(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
 	ips := []string{"127.0.7.1", "127.0.7.2", "127.0.7.3"}
 	for _, ip := range ips {
-		StartBackend(t, ip, port)
+		e2etest.StartBackend(t, ip, port)
 	}
 	d.Set("web", ips...)
 
 	p := startProxy(t, d, webService(port, `      SERVICE_TAGS: sticky_session
 `))
-	Eventually(t, 10*time.Second, "the three replicas to answer", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "the three replicas to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips...)
 	})
 
 	// A browser: it sends back the cookie it was given.
 	landed := map[string]bool{}
 	for i := range 4 {
-		c := NewClient(t, p.Addr)
+		c := e2etest.NewClient(t, p.Addr)
 		first := c.Get("www.hello", "/")
 		if first.Status != 200 || first.Backend == "" {
 			t.Fatalf("client %d: first request: %v", i, first)
@@ -96,17 +98,17 @@ func TestStickySessionKeepsAClientOnOneReplica(t *testing.T) {
 	t.Logf("4 clients with cookies stuck to %d replicas", len(landed))
 
 	// Without cookies, round robin as usual.
-	if got := Spread(t, p.Addr, "www.hello", "/", 30); !SameKeys(got, ips...) {
+	if got := e2etest.Spread(t, p.Addr, "www.hello", "/", 30); !e2etest.SameKeys(got, ips...) {
 		t.Errorf("without cookies: %v, want requests spread over the three replicas", got)
 	}
 
 	// The cookie names a replica, not a connection: sent by hand it picks
 	// the same one again.
-	c := NewClient(t, p.Addr)
+	c := e2etest.NewClient(t, p.Addr)
 	first := c.Get("www.hello", "/")
 	cookie := cookieHeader(c, "www.hello")
 	for range 10 {
-		r := Do(t, p.Addr, "GET", "www.hello", "/", http.Header{"Cookie": {cookie}})
+		r := e2etest.Do(t, p.Addr, "GET", "www.hello", "/", http.Header{"Cookie": {cookie}})
 		if r.Backend != first.Backend {
 			t.Fatalf("with Cookie: %s: got %v, want %s", cookie, r, first.Backend)
 		}
@@ -114,7 +116,7 @@ func TestStickySessionKeepsAClientOnOneReplica(t *testing.T) {
 }
 
 // cookieHeader returns the Cookie header c's jar would send to host.
-func cookieHeader(c *Client, host string) string {
+func cookieHeader(c *e2etest.Client, host string) string {
 	var parts []string
 	for _, ck := range c.Jar.Cookies(&url.URL{Scheme: "http", Host: host, Path: "/"}) {
 		parts = append(parts, ck.Name+"="+ck.Value)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // webService is a one-service project: web, routed as www.hello, with extra
@@ -35,16 +37,16 @@ func assertSameProcess(t *testing.T, p *proxy, pid int) {
 // and HAProxy follows it on its own.
 func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	before := StartBackend(t, "127.0.4.1", port)
-	after := StartBackend(t, "127.0.4.2", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	before := e2etest.StartBackend(t, "127.0.4.1", port)
+	after := e2etest.StartBackend(t, "127.0.4.2", port)
 	d.Set("web", before.IP)
 
 	p := startProxy(t, d, webService(port, ""))
 	pid := p.Pid()
-	Eventually(t, 10*time.Second, "web to answer from its first address", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "web to answer from its first address", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, before.IP)
 	})
 
@@ -53,11 +55,11 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	// that every request it still gets is seen.
 	moved := time.Now()
 	d.Set("web", after.IP)
-	Eventually(t, 10*time.Second, "a request to reach the new address", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "a request to reach the new address", func() (bool, string) {
 		return routesTo(t, p.Addr, "www.hello", "/", after.IP)
 	})
 	reached := time.Since(moved)
-	Eventually(t, 15*time.Second, "only the new address to answer", func() (bool, string) {
+	e2etest.Eventually(t, 15*time.Second, "only the new address to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 10, after.IP)
 	})
 	switched := time.Since(moved)
@@ -77,7 +79,7 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	}
 
 	old := before.Requests()
-	if got := Spread(t, p.Addr, "www.hello", "/", 30); !SameKeys(got, after.IP) {
+	if got := e2etest.Spread(t, p.Addr, "www.hello", "/", 30); !e2etest.SameKeys(got, after.IP) {
 		t.Errorf("after the switch: %v, want every request on %s", got, after.IP)
 	}
 	if n := before.Requests() - old; n != 0 {
@@ -94,47 +96,47 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 
 func TestScalingOutAndInNeedsNoNewConfig(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
 	ips := []string{"127.0.5.1", "127.0.5.2", "127.0.5.3"}
-	var replicas []*Backend
+	var replicas []*e2etest.Backend
 	for _, ip := range ips {
-		replicas = append(replicas, StartBackend(t, ip, port))
+		replicas = append(replicas, e2etest.StartBackend(t, ip, port))
 	}
 	d.Set("web", ips[0])
 
 	p := startProxy(t, d, webService(port, ""))
 	pid := p.Pid()
-	Eventually(t, 10*time.Second, "the one replica to answer", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "the one replica to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips[0])
 	})
 
 	// docker compose up --scale web=3: Docker's DNS answers three records.
 	d.Set("web", ips...)
-	out := Eventually(t, 10*time.Second, "all three replicas to answer", func() (bool, string) {
+	out := e2etest.Eventually(t, 10*time.Second, "all three replicas to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips...)
 	})
-	got := Spread(t, p.Addr, "www.hello", "/", 30)
+	got := e2etest.Spread(t, p.Addr, "www.hello", "/", 30)
 	for _, ip := range ips {
 		if got[ip] < 5 {
 			t.Errorf("scaled out: %v, want 30 requests spread over the three replicas (at least 5 each)", got)
 			break
 		}
 	}
-	if !SameKeys(got, ips...) {
+	if !e2etest.SameKeys(got, ips...) {
 		t.Errorf("scaled out: %v, want only the three replicas", got)
 	}
 
 	// docker compose up --scale web=2: the middle record goes away (the
 	// container still answers, so any request it gets is counted).
 	d.Set("web", ips[0], ips[2])
-	in := Eventually(t, 15*time.Second, "30 requests in a row to miss the removed replica", func() (bool, string) {
+	in := e2etest.Eventually(t, 15*time.Second, "30 requests in a row to miss the removed replica", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 30, ips[0], ips[2])
 	})
 	t.Logf("scale out 1→3 followed in %v; scale in 3→2 followed in %v", out.Round(10*time.Millisecond), in.Round(10*time.Millisecond))
 	gone := replicas[1].Requests()
-	if got := Spread(t, p.Addr, "www.hello", "/", 30); !SameKeys(got, ips[0], ips[2]) {
+	if got := e2etest.Spread(t, p.Addr, "www.hello", "/", 30); !e2etest.SameKeys(got, ips[0], ips[2]) {
 		t.Errorf("scaled in: %v, want only %s and %s", got, ips[0], ips[2])
 	}
 	if n := replicas[1].Requests() - gone; n != 0 {

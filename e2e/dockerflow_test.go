@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // goDemoStack is testdata/docker_flow_proxy_stack_routes_go_demo's stack
@@ -42,15 +44,15 @@ func goDemoStack(p int) string {
 
 func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
 	demo := []string{"127.0.13.1", "127.0.13.2", "127.0.13.3"}
 	for _, ip := range demo {
-		StartBackendID(t, "go-demo@"+ip, ip, port)
+		e2etest.StartBackendID(t, "go-demo@"+ip, ip, port)
 	}
-	StartBackendID(t, "go-demo-domain", "127.0.13.4", port)
-	StartBackendID(t, "books-ms", "127.0.13.5", port)
+	e2etest.StartBackendID(t, "go-demo-domain", "127.0.13.4", port)
+	e2etest.StartBackendID(t, "books-ms", "127.0.13.5", port)
 	// With --swarm the servers are the tasks.<service> names; the bare
 	// service names are deliberately unknown to the DNS.
 	d.Set("tasks.go-demo", demo...)
@@ -60,9 +62,9 @@ func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
 	p := startProxy(t, d, goDemoStack(port), "--swarm")
 
 	isDemo := func(backend string) bool { return strings.HasPrefix(backend, "go-demo@") }
-	Eventually(t, 10*time.Second, "every go-demo replica and the other services to answer", func() (bool, string) {
-		seen := Spread(t, p.Addr, "any.host.test", "/demo/hello", 9)
-		if !SameKeys(seen, "go-demo@"+demo[0], "go-demo@"+demo[1], "go-demo@"+demo[2]) {
+	e2etest.Eventually(t, 10*time.Second, "every go-demo replica and the other services to answer", func() (bool, string) {
+		seen := e2etest.Spread(t, p.Addr, "any.host.test", "/demo/hello", 9)
+		if !e2etest.SameKeys(seen, "go-demo@"+demo[0], "go-demo@"+demo[1], "go-demo@"+demo[2]) {
 			return false, fmt.Sprintf("/demo/hello: %v", seen)
 		}
 		if ok, detail := routesTo(t, p.Addr, "my-domain.com", "/demo", "go-demo-domain"); !ok {
@@ -97,7 +99,7 @@ func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
 		{"any.host.test", "/api/v1/booksx", "", ""},
 		{"any.host.test", "/books/7", "", ""},
 	} {
-		got := Do(t, p.Addr, "GET", tc.host, tc.path, nil)
+		got := e2etest.Do(t, p.Addr, "GET", tc.host, tc.path, nil)
 		what := fmt.Sprintf("Host: %s, GET %s", tc.host, tc.path)
 		switch {
 		case tc.backend == "":

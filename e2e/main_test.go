@@ -9,14 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // binary is the compose2haproxy CLI built once by TestMain.
 var binary string
 
-// TestMain builds the CLI from the module root (the e2e directory's
-// parent) into a temporary directory, runs the tests against that binary,
-// and removes it.
+// TestMain builds the CLI into a temporary directory, runs the tests
+// against that binary, and removes it.
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
 func runTests(m *testing.M) int {
@@ -26,11 +27,8 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "compose2haproxy")
-	build := exec.Command("go", "build", "-o", binary, "./cmd/compose2haproxy")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/compose2haproxy: %v\n%s", err, out)
+	if binary, err = e2etest.BuildCLI(dir); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
 		return 1
 	}
 	return m.Run()
@@ -70,7 +68,7 @@ func generate(tb testing.TB, composeYAML string, args ...string) []byte {
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		tb.Fatalf("compose2haproxy -f compose.yaml %s: %v\nstderr:\n%s\ncompose.yaml:\n%s",
-			strings.Join(args, " "), err, stderr.String(), numbered([]byte(composeYAML)))
+			strings.Join(args, " "), err, stderr.String(), e2etest.Numbered([]byte(composeYAML)))
 	}
 	if stderr.Len() > 0 {
 		tb.Logf("compose2haproxy %s printed:\n%s", strings.Join(args, " "), stderr.String())
@@ -80,7 +78,7 @@ func generate(tb testing.TB, composeYAML string, args ...string) []byte {
 
 // proxy is a running HAProxy on a generated configuration.
 type proxy struct {
-	*HAProxy
+	*e2etest.HAProxy
 	Addr  string // the HTTP frontend, "127.0.0.1:PORT"
 	Stats string // the stats listener, "127.0.0.1:PORT"
 }
@@ -89,17 +87,17 @@ type proxy struct {
 // frontend and the stats page on free loopback ports and d as the only
 // nameserver (plus args), starts HAProxy on it and waits until the
 // frontend accepts connections.
-func startProxy(tb testing.TB, d *DNS, composeYAML string, args ...string) *proxy {
+func startProxy(tb testing.TB, d *e2etest.DNS, composeYAML string, args ...string) *proxy {
 	tb.Helper()
 	p := &proxy{
-		Addr:  fmt.Sprintf("127.0.0.1:%d", FreePort(tb)),
-		Stats: fmt.Sprintf("127.0.0.1:%d", FreePort(tb)),
+		Addr:  fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
+		Stats: fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
 	}
 	cfg := generate(tb, composeYAML, append([]string{
 		"--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr(),
 	}, args...)...)
-	p.HAProxy = StartHAProxy(tb, cfg)
-	WaitListening(tb, p.Addr, 5*time.Second)
+	p.HAProxy = e2etest.StartHAProxy(tb, cfg)
+	e2etest.WaitListening(tb, p.Addr, 5*time.Second)
 	return p
 }
 
@@ -107,7 +105,7 @@ func startProxy(tb testing.TB, d *DNS, composeYAML string, args ...string) *prox
 // by backend want with status 200, for Eventually.
 func routesTo(tb testing.TB, addr, host, path, want string) (bool, string) {
 	tb.Helper()
-	r := Do(tb, addr, "GET", host, path, nil)
+	r := e2etest.Do(tb, addr, "GET", host, path, nil)
 	return r.Err == nil && r.Status == 200 && r.Backend == want, fmt.Sprintf("%s%s: %v", host, path, r)
 }
 
@@ -115,6 +113,6 @@ func routesTo(tb testing.TB, addr, host, path, want string) (bool, string) {
 // by one of want (and each of want answered at least once), for Eventually.
 func onlyBackends(tb testing.TB, addr, host string, n int, want ...string) (bool, string) {
 	tb.Helper()
-	got := Spread(tb, addr, host, "/", n)
-	return SameKeys(got, want...), fmt.Sprint(got)
+	got := e2etest.Spread(tb, addr, host, "/", n)
+	return e2etest.SameKeys(got, want...), fmt.Sprint(got)
 }

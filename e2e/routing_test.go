@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // registratorDemo is the registrator demo of example/compose.yaml with the
@@ -42,14 +44,14 @@ func registratorDemo(p, q int) string {
 
 func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port, ignored := FreePort(t), FreePort(t)
-	StartBackendID(t, "web", "127.0.2.1", port)
-	StartBackendID(t, "web2", "127.0.2.2", port)
-	StartBackendID(t, "load-balancer", "127.0.2.3", port)
-	lb80 := StartBackendID(t, "load-balancer-ignored-port", "127.0.2.3", ignored)
-	StartBackendID(t, "consul", "127.0.2.4", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port, ignored := e2etest.FreePort(t), e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "web", "127.0.2.1", port)
+	e2etest.StartBackendID(t, "web2", "127.0.2.2", port)
+	e2etest.StartBackendID(t, "load-balancer", "127.0.2.3", port)
+	lb80 := e2etest.StartBackendID(t, "load-balancer-ignored-port", "127.0.2.3", ignored)
+	e2etest.StartBackendID(t, "consul", "127.0.2.4", port)
 	d.Set("web", "127.0.2.1")
 	d.Set("web2", "127.0.2.2")
 	d.Set("load-balancer", "127.0.2.3")
@@ -74,7 +76,7 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 		{"consul-admin.infra." + domain, "consul"},
 	}
 	// The servers come up once HAProxy's first DNS answers arrive.
-	Eventually(t, 10*time.Second, "every service to answer by its name", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "every service to answer by its name", func() (bool, string) {
 		for _, r := range routes {
 			if r.host != "www.hello" && r.host != "www.world.dev" && r.host != "proxy-admin.infra" && r.host != "consul-admin.infra" {
 				continue
@@ -85,7 +87,7 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 		}
 		return true, ""
 	})
-	c := NewClient(t, p.Addr)
+	c := e2etest.NewClient(t, p.Addr)
 	for _, r := range routes {
 		got := c.Get(r.host, "/")
 		if got.Status != 200 || got.Backend != r.backend {
@@ -124,12 +126,12 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 
 func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	StartBackendID(t, "api", "127.0.3.1", port)
-	StartBackendID(t, "site", "127.0.3.2", port)
-	StartBackendID(t, "strip", "127.0.3.3", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "api", "127.0.3.1", port)
+	e2etest.StartBackendID(t, "site", "127.0.3.2", port)
+	e2etest.StartBackendID(t, "strip", "127.0.3.3", port)
 	d.Set("api", "127.0.3.1")
 	d.Set("site", "127.0.3.2")
 	d.Set("strip", "127.0.3.3")
@@ -154,7 +156,7 @@ func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
       SERVICE_TAGS: path=/strip,strip_path
 `, port), "--domain", "example.com")
 
-	Eventually(t, 10*time.Second, "the three services to answer", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "the three services to answer", func() (bool, string) {
 		for _, r := range [][2]string{{"/api", "api"}, {"/", "site"}, {"/strip", "strip"}} {
 			if ok, detail := routesTo(t, p.Addr, "app", r[0], r[1]); !ok {
 				return false, detail
@@ -183,13 +185,13 @@ func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
 		{"app", "/strip/a/b", "strip GET /a/b\n"},
 		{"app", "/stripx", "site GET /stripx\n"},
 	} {
-		got := Do(t, p.Addr, "GET", tc.host, tc.path, nil)
+		got := e2etest.Do(t, p.Addr, "GET", tc.host, tc.path, nil)
 		if got.Status != 200 || got.Body != tc.body {
 			t.Errorf("Host: %s, GET %s: got %v, want 200 with body %q", tc.host, tc.path, got, tc.body)
 		}
 	}
 	for _, path := range []string{"/", "/api", "/strip/x"} {
-		if got := Do(t, p.Addr, "GET", "other.example.com", path, nil); got.Status != http.StatusNotFound || got.Backend != "" {
+		if got := e2etest.Do(t, p.Addr, "GET", "other.example.com", path, nil); got.Status != http.StatusNotFound || got.Backend != "" {
 			t.Errorf("Host: other.example.com, GET %s: got %v, want a 404 from HAProxy", path, got)
 		}
 	}
@@ -218,30 +220,30 @@ func prodLineCompose(p int) string {
 
 func TestProductionLinesRouteOnlyTheirOwnHosts(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	port := FreePort(t)
+	e2etest.RequireHAProxy(t)
+	port := e2etest.FreePort(t)
 	compose := prodLineCompose(port)
 
 	// Each line has its own Docker network, so its own DNS: the same
 	// service names resolve to that line's containers.
 	type line struct {
 		name string
-		dns  *DNS
+		dns  *e2etest.DNS
 		p    *proxy
 	}
 	lines := []*line{{name: "prod"}, {name: "feat42"}}
 	for i, l := range lines {
 		a, b := fmt.Sprintf("127.0.8.%d", 10*i+1), fmt.Sprintf("127.0.8.%d", 10*i+2)
-		StartBackendID(t, "serviceA@"+l.name, a, port)
-		StartBackendID(t, "serviceB@"+l.name, b, port)
-		l.dns = StartDNS(t)
+		e2etest.StartBackendID(t, "serviceA@"+l.name, a, port)
+		e2etest.StartBackendID(t, "serviceB@"+l.name, b, port)
+		l.dns = e2etest.StartDNS(t)
 		l.dns.Set("serviceA", a)
 		l.dns.Set("serviceB", b)
 		l.p = startProxy(t, l.dns, compose, "--prod-line", l.name, "--domain", "example.com")
 	}
 
 	for _, l := range lines {
-		Eventually(t, 10*time.Second, "both services of line "+l.name+" to answer", func() (bool, string) {
+		e2etest.Eventually(t, 10*time.Second, "both services of line "+l.name+" to answer", func() (bool, string) {
 			for _, svc := range []string{"serviceA", "serviceB"} {
 				host := svc + "." + l.name + ".example.com"
 				if ok, detail := routesTo(t, l.p.Addr, host, "/", svc+"@"+l.name); !ok {
@@ -260,7 +262,7 @@ func TestProductionLinesRouteOnlyTheirOwnHosts(t *testing.T) {
 				{"serviceB." + other.name + ".example.com", "serviceB@" + other.name},
 				{"serviceb." + other.name, "serviceB@" + other.name},
 			} {
-				got := Do(t, l.p.Addr, "GET", r.host, "/", nil)
+				got := e2etest.Do(t, l.p.Addr, "GET", r.host, "/", nil)
 				if other == l {
 					if got.Status != 200 || got.Backend != r.backend {
 						t.Errorf("line %s, Host: %s: got %v, want 200 from %s", l.name, r.host, got, r.backend)
@@ -272,7 +274,7 @@ func TestProductionLinesRouteOnlyTheirOwnHosts(t *testing.T) {
 		}
 		// Names without a line belong to no line.
 		for _, host := range []string{"serviceA.example.com", "serviceB.example.com", "serviceA", "serviceB"} {
-			if got := Do(t, l.p.Addr, "GET", host, "/", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+			if got := e2etest.Do(t, l.p.Addr, "GET", host, "/", nil); got.Status != http.StatusNotFound || got.Backend != "" {
 				t.Errorf("line %s, Host: %s: got %v, want a 404 from HAProxy", l.name, host, got)
 			}
 		}

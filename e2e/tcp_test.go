@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // tcpExchange connects to addr, reads the greeting line (a TCPEcho's IP),
@@ -15,7 +17,7 @@ import (
 // which step failed.
 func tcpExchange(tb testing.TB, addr, msg string) (greeting string, err error) {
 	tb.Helper()
-	if err := checkLoopback(addr); err != nil {
+	if err := e2etest.CheckLoopback(addr); err != nil {
 		tb.Fatal(err)
 	}
 	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
@@ -47,11 +49,11 @@ func tcpExchange(tb testing.TB, addr, msg string) (greeting string, err error) {
 
 func TestTCPServiceBalancesConnectionsOverItsReplicas(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port, tcpPort := FreePort(t), FreePort(t)
-	one := StartTCPEcho(t, "127.0.12.1", port)
-	two := StartTCPEcho(t, "127.0.12.2", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port, tcpPort := e2etest.FreePort(t), e2etest.FreePort(t)
+	one := e2etest.StartTCPEcho(t, "127.0.12.1", port)
+	two := e2etest.StartTCPEcho(t, "127.0.12.2", port)
 	d.Set("db", one.IP, two.IP)
 
 	// startProxy binds the HTTP frontend on 127.0.0.1, so the TCP
@@ -65,11 +67,11 @@ func TestTCPServiceBalancesConnectionsOverItsReplicas(t *testing.T) {
       SERVICE_TAGS: tcp=%d
 `, port, tcpPort))
 	tcpAddr := fmt.Sprintf("127.0.0.1:%d", tcpPort)
-	WaitListening(t, tcpAddr, 5*time.Second)
+	e2etest.WaitListening(t, tcpAddr, 5*time.Second)
 
 	// Each connection is one replica's; roundrobin gives both once DNS has
 	// named them.
-	Eventually(t, 10*time.Second, "connections to reach both replicas", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "connections to reach both replicas", func() (bool, string) {
 		seen := map[string]int{}
 		for i := range 6 {
 			g, err := tcpExchange(t, tcpAddr, fmt.Sprintf("ping %d", i))
@@ -78,7 +80,7 @@ func TestTCPServiceBalancesConnectionsOverItsReplicas(t *testing.T) {
 			}
 			seen[g]++
 		}
-		return SameKeys(seen, one.IP, two.IP), fmt.Sprint(seen)
+		return e2etest.SameKeys(seen, one.IP, two.IP), fmt.Sprint(seen)
 	})
 
 	seen := map[string]int{}
@@ -91,13 +93,13 @@ func TestTCPServiceBalancesConnectionsOverItsReplicas(t *testing.T) {
 		}
 		seen[g]++
 	}
-	if !SameKeys(seen, one.IP, two.IP) {
+	if !e2etest.SameKeys(seen, one.IP, two.IP) {
 		t.Errorf("20 connections to %s reached %v, want both %s and %s", tcpAddr, seen, one.IP, two.IP)
 	}
 	t.Logf("20 connections: %v", seen)
 
 	// A TCP service is not an HTTP route.
-	if got := Do(t, p.Addr, "GET", "db", "/", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+	if got := e2etest.Do(t, p.Addr, "GET", "db", "/", nil); got.Status != http.StatusNotFound || got.Backend != "" {
 		t.Errorf("HTTP Host: db: got %v, want a 404 from HAProxy", got)
 	}
 }

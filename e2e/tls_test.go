@@ -1,17 +1,14 @@
 package e2e
 
 import (
-	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 	"github.com/compose2haproxy/compose2haproxy/internal/testcert"
 )
 
@@ -32,104 +29,19 @@ func writeCerts(tb testing.TB, groups ...[]string) (dir string, roots *x509.Cert
 	return dir, roots
 }
 
-// tlsResponse is what one HTTPS request through HAProxy gave.
-type tlsResponse struct {
-	Response
-	Proto string            // "HTTP/2.0" or "HTTP/1.1"
-	ALPN  string            // the protocol negotiated by ALPN
-	Peer  *x509.Certificate // the certificate HAProxy presented
-}
-
-func (r tlsResponse) String() string {
-	if r.Err != nil {
-		return r.Response.String()
-	}
-	return fmt.Sprintf("%s (%s, alpn %q)", r.Response.String(), r.Proto, r.ALPN)
-}
-
-// DoTLS sends "GET path" over HTTPS to HAProxy at addr, with SNI and Host
-// set to host, verifying HAProxy's certificate against roots. With h2 the
-// client offers HTTP/2 and HTTP/1.1 by ALPN, else HTTP/1.1 only. It uses a
-// new connection, never follows redirects and times out after 2s; failures
-// are in Err with Status 0, so callers can poll.
-func DoTLS(tb testing.TB, addr string, roots *x509.CertPool, host, path string, h2 bool, header http.Header) tlsResponse {
-	tb.Helper()
-	if err := checkLoopback(addr); err != nil {
-		tb.Fatal(err)
-	}
-	protos := []string{"http/1.1"}
-	if h2 {
-		protos = []string{"h2", "http/1.1"}
-	}
-	dialer := &net.Dialer{Timeout: 2 * time.Second}
-	tr := &http.Transport{
-		Proxy: nil,
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return dialer.DialContext(ctx, network, addr)
-		},
-		TLSClientConfig: &tls.Config{
-			RootCAs:    roots,
-			ServerName: host,
-			NextProtos: protos,
-		},
-		ForceAttemptHTTP2:  h2,
-		DisableCompression: true,
-	}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{
-		Transport: tr,
-		Timeout:   2 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-	req, err := http.NewRequest(http.MethodGet, "https://"+host+path, nil)
-	if err != nil {
-		return tlsResponse{Response: Response{Err: err}}
-	}
-	for k, vs := range header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return tlsResponse{Response: Response{Err: err}}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	r := tlsResponse{
-		Response: Response{
-			Status:  resp.StatusCode,
-			Backend: resp.Header.Get("X-Backend"),
-			Body:    string(body),
-			Header:  resp.Header,
-			Err:     err,
-		},
-		Proto: resp.Proto,
-	}
-	if resp.TLS != nil {
-		r.ALPN = resp.TLS.NegotiatedProtocol
-		if len(resp.TLS.PeerCertificates) > 0 {
-			r.Peer = resp.TLS.PeerCertificates[0]
-		}
-	}
-	return r
-}
-
 // startTLSProxy is startProxy with an HTTPS listener on a free loopback
 // port using the certificates in certs; it returns the proxy and the HTTPS
 // address once both listeners accept connections.
-func startTLSProxy(tb testing.TB, d *DNS, certs, composeYAML string, args ...string) (*proxy, string) {
+func startTLSProxy(tb testing.TB, d *e2etest.DNS, certs, composeYAML string, args ...string) (*proxy, string) {
 	tb.Helper()
-	tlsAddr := fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
+	tlsAddr := fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb))
 	p := startProxy(tb, d, composeYAML, append([]string{"--tls", certs, "--tls-bind", tlsAddr}, args...)...)
-	WaitListening(tb, tlsAddr, 5*time.Second)
+	e2etest.WaitListening(tb, tlsAddr, 5*time.Second)
 	return p, tlsAddr
 }
 
 // wantRedirect checks a response is HAProxy's 301 to location.
-func wantRedirect(t *testing.T, what string, r Response, location string) {
+func wantRedirect(t *testing.T, what string, r e2etest.Response, location string) {
 	t.Helper()
 	if r.Err != nil || r.Status != http.StatusMovedPermanently || r.Backend != "" || r.Header.Get("Location") != location {
 		loc := ""
@@ -145,12 +57,12 @@ func wantRedirect(t *testing.T, what string, r Response, location string) {
 
 func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	StartBackendID(t, "shop", "127.0.9.1", port)
-	StartBackendID(t, "blog", "127.0.9.2", port)
-	StartBackendID(t, "api", "127.0.9.3", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "shop", "127.0.9.1", port)
+	e2etest.StartBackendID(t, "blog", "127.0.9.2", port)
+	e2etest.StartBackendID(t, "api", "127.0.9.3", port)
 	d.Set("shop", "127.0.9.1")
 	d.Set("blog", "127.0.9.2")
 	d.Set("api", "127.0.9.3")
@@ -182,9 +94,9 @@ func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 		{"blog.example.com", "blog", "shop.example.com"},
 		{"api.internal.test", "api", "api.internal.test"},
 	}
-	Eventually(t, 10*time.Second, "every service to answer over HTTPS", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "every service to answer over HTTPS", func() (bool, string) {
 		for _, r := range routes {
-			got := DoTLS(t, tlsAddr, roots, r.host, "/", true, nil)
+			got := e2etest.DoTLS(t, tlsAddr, roots, r.host, "/", true, nil)
 			if got.Err != nil || got.Status != 200 || got.Backend != r.backend {
 				return false, fmt.Sprintf("https://%s/: %v", r.host, got)
 			}
@@ -194,7 +106,7 @@ func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 
 	for _, r := range routes {
 		for _, h2 := range []bool{true, false} {
-			got := DoTLS(t, tlsAddr, roots, r.host, "/x?y=1", h2, nil)
+			got := e2etest.DoTLS(t, tlsAddr, roots, r.host, "/x?y=1", h2, nil)
 			what := fmt.Sprintf("https://%s/x?y=1 (h2 offered: %v)", r.host, h2)
 			if got.Err != nil || got.Status != 200 || got.Backend != r.backend || got.Body != r.backend+" GET /x?y=1\n" {
 				t.Errorf("%s: got %v, want 200 from %s with body %q", what, got, r.backend, r.backend+" GET /x?y=1\n")
@@ -228,7 +140,7 @@ func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 			if claim != "" {
 				h = http.Header{"X-Forwarded-Proto": {claim}}
 			}
-			got := Do(t, p.Addr, "GET", r.host, "/x?y=1", h)
+			got := e2etest.Do(t, p.Addr, "GET", r.host, "/x?y=1", h)
 			what := fmt.Sprintf("http://%s/x?y=1 (client's X-Forwarded-Proto %q)", r.host, claim)
 			if got.Err != nil || got.Status != 200 || got.Backend != r.backend {
 				t.Errorf("%s: got %v, want 200 from %s", what, got, r.backend)
@@ -244,18 +156,18 @@ func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 	}
 
 	// A host no service claims (the wildcard certificate covers it): 404.
-	if got := DoTLS(t, tlsAddr, roots, "unknown.example.com", "/", true, nil); got.Err != nil || got.Status != http.StatusNotFound || got.Backend != "" {
+	if got := e2etest.DoTLS(t, tlsAddr, roots, "unknown.example.com", "/", true, nil); got.Err != nil || got.Status != http.StatusNotFound || got.Backend != "" {
 		t.Errorf("https://unknown.example.com/: got %v, want a 404 from HAProxy", got)
 	}
 }
 
 func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	shop := StartBackendID(t, "shop", "127.0.10.1", port)
-	StartBackendID(t, "blog", "127.0.10.2", port)
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	shop := e2etest.StartBackendID(t, "shop", "127.0.10.1", port)
+	e2etest.StartBackendID(t, "blog", "127.0.10.2", port)
 	d.Set("shop", "127.0.10.1")
 	d.Set("blog", "127.0.10.2")
 
@@ -274,8 +186,8 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
       SERVICE_NAME: blog
 `, port), "--domain", "example.com")
 
-	Eventually(t, 10*time.Second, "shop over HTTPS and blog over HTTP to answer", func() (bool, string) {
-		if got := DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "shop" {
+	e2etest.Eventually(t, 10*time.Second, "shop over HTTPS and blog over HTTP to answer", func() (bool, string) {
+		if got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "shop" {
 			return false, "https://shop.example.com/: " + got.String()
 		}
 		return routesTo(t, p.Addr, "blog.example.com", "/", "blog")
@@ -284,7 +196,7 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 	before := shop.Requests()
 	for _, host := range []string{"shop.example.com", "shop"} {
 		for _, method := range []string{"GET", "HEAD"} {
-			got := Do(t, p.Addr, method, host, "/a/b?x=1", nil)
+			got := e2etest.Do(t, p.Addr, method, host, "/a/b?x=1", nil)
 			wantRedirect(t, fmt.Sprintf("%s http://%s/a/b?x=1", method, host), got, "https://"+host+"/a/b?x=1")
 		}
 	}
@@ -293,7 +205,7 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 	}
 
 	for _, host := range []string{"shop.example.com", "shop"} {
-		got := DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil)
+		got := e2etest.DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil)
 		if got.Err != nil || got.Status != 200 || got.Backend != "shop" || got.Body != "shop GET /a/b?x=1\n" {
 			t.Errorf("https://%s/a/b?x=1: got %v, want 200 from shop with body %q", host, got, "shop GET /a/b?x=1\n")
 		} else if proto := got.Header.Get("X-Seen-Proto"); proto != "https" {
@@ -303,29 +215,29 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 
 	// A service without the tag answers both.
 	for _, host := range []string{"blog.example.com", "blog"} {
-		got := Do(t, p.Addr, "GET", host, "/a/b?x=1", nil)
+		got := e2etest.Do(t, p.Addr, "GET", host, "/a/b?x=1", nil)
 		if got.Err != nil || got.Status != 200 || got.Backend != "blog" || got.Body != "blog GET /a/b?x=1\n" {
 			t.Errorf("http://%s/a/b?x=1: got %v (Location %q), want 200 from blog, not a redirect", host, got, got.Header.Get("Location"))
 		}
-		if got := DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "blog" {
+		if got := e2etest.DoTLS(t, tlsAddr, roots, host, "/a/b?x=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "blog" {
 			t.Errorf("https://%s/a/b?x=1: got %v, want 200 from blog", host, got)
 		}
 	}
 	// Hosts nobody serves are not redirected either.
-	if got := Do(t, p.Addr, "GET", "other.example.com", "/a/b?x=1", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+	if got := e2etest.Do(t, p.Addr, "GET", "other.example.com", "/a/b?x=1", nil); got.Status != http.StatusNotFound || got.Backend != "" {
 		t.Errorf("http://other.example.com/a/b?x=1: got %v, want a 404 from HAProxy", got)
 	}
 }
 
 func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 	t.Parallel()
-	RequireHAProxy(t)
-	d := StartDNS(t)
-	port := FreePort(t)
-	backends := map[string]*Backend{
-		"blog":     StartBackendID(t, "blog", "127.0.11.1", port),
-		"shop":     StartBackendID(t, "shop", "127.0.11.2", port),
-		"new-site": StartBackendID(t, "new-site", "127.0.11.3", port),
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	backends := map[string]*e2etest.Backend{
+		"blog":     e2etest.StartBackendID(t, "blog", "127.0.11.1", port),
+		"shop":     e2etest.StartBackendID(t, "shop", "127.0.11.2", port),
+		"new-site": e2etest.StartBackendID(t, "new-site", "127.0.11.3", port),
 	}
 	for name, b := range backends {
 		d.Set(name, b.IP)
@@ -355,13 +267,13 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
       com.df.port: "%[1]d"
 `, port), "--domain", "example.com")
 
-	Eventually(t, 10*time.Second, "the redirect targets to answer", func() (bool, string) {
+	e2etest.Eventually(t, 10*time.Second, "the redirect targets to answer", func() (bool, string) {
 		for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
 			if ok, detail := routesTo(t, p.Addr, r[0], "/", r[1]); !ok {
 				return false, detail
 			}
 		}
-		got := DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil)
+		got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil)
 		return got.Err == nil && got.Status == 200 && got.Backend == "shop", "https://shop.example.com/: " + got.String()
 	})
 
@@ -377,9 +289,9 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 		// com.df.redirectFromDomain: to the first com.df.serviceDomain.
 		{"old.example.net", "http://new.example.com/p?q=1", "https://new.example.com/p?q=1"},
 	} {
-		wantRedirect(t, "http://"+tc.old+"/p?q=1", Do(t, p.Addr, "GET", tc.old, "/p?q=1", nil), tc.httpTo)
-		wantRedirect(t, "http://"+strings.ToUpper(tc.old)+"/p?q=1", Do(t, p.Addr, "GET", strings.ToUpper(tc.old), "/p?q=1", nil), tc.httpTo)
-		got := DoTLS(t, tlsAddr, roots, tc.old, "/p?q=1", true, nil)
+		wantRedirect(t, "http://"+tc.old+"/p?q=1", e2etest.Do(t, p.Addr, "GET", tc.old, "/p?q=1", nil), tc.httpTo)
+		wantRedirect(t, "http://"+strings.ToUpper(tc.old)+"/p?q=1", e2etest.Do(t, p.Addr, "GET", strings.ToUpper(tc.old), "/p?q=1", nil), tc.httpTo)
+		got := e2etest.DoTLS(t, tlsAddr, roots, tc.old, "/p?q=1", true, nil)
 		wantRedirect(t, "https://"+tc.old+"/p?q=1", got.Response, tc.httpsTo)
 	}
 	for name, b := range backends {
@@ -390,15 +302,15 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 
 	// The canonical hosts themselves are served, not redirected.
 	for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
-		if got := Do(t, p.Addr, "GET", r[0], "/p?q=1", nil); got.Status != 200 || got.Backend != r[1] || got.Body != r[1]+" GET /p?q=1\n" {
+		if got := e2etest.Do(t, p.Addr, "GET", r[0], "/p?q=1", nil); got.Status != 200 || got.Backend != r[1] || got.Body != r[1]+" GET /p?q=1\n" {
 			t.Errorf("http://%s/p?q=1: got %v, want 200 from %s", r[0], got, r[1])
 		}
-		if got := DoTLS(t, tlsAddr, roots, r[0], "/p?q=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != r[1] {
+		if got := e2etest.DoTLS(t, tlsAddr, roots, r[0], "/p?q=1", true, nil); got.Err != nil || got.Status != 200 || got.Backend != r[1] {
 			t.Errorf("https://%s/p?q=1: got %v, want 200 from %s", r[0], got, r[1])
 		}
 	}
 	// Only the named old hosts are redirected.
-	if got := Do(t, p.Addr, "GET", "older.example.com", "/p", nil); got.Status != http.StatusNotFound || got.Backend != "" {
+	if got := e2etest.Do(t, p.Addr, "GET", "older.example.com", "/p", nil); got.Status != http.StatusNotFound || got.Backend != "" {
 		t.Errorf("http://older.example.com/p: got %v, want a 404 from HAProxy", got)
 	}
 }

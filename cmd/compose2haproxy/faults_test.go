@@ -25,7 +25,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -213,6 +212,9 @@ func TestHostMapIsNotWrittenWhenTheConfigFails(t *testing.T) {
 }
 
 func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow fault test, skipped with -short")
+	}
 	// About 150 KiB of config: more than the 64 KiB file system holds.
 	projectDir := t.TempDir()
 	project := aliasProject(t, projectDir, "host", 5000)
@@ -234,7 +236,7 @@ func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
 	// ignores SIGXFSZ, so the write returns the error instead of the
 	// process dying.
 	t.Run("rlimit_fsize_EFBIG", func(t *testing.T) {
-		bin := buildBinary(t)
+		bin, env := cliProcess(t)
 		dir := t.TempDir()
 		target := writeFile(t, filepath.Join(dir, "haproxy.cfg"), oldConfig)
 		const limit = 64 << 10
@@ -248,7 +250,7 @@ func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
 			t.Skip("neither prlimit nor sh to set RLIMIT_FSIZE")
 		}
 		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr, cmd.Env = &stdout, &stderr, []string{}
+		cmd.Stdout, cmd.Stderr, cmd.Env = &stdout, &stderr, env
 		err := cmd.Run()
 		var exit *exec.ExitError
 		code := 0
@@ -273,12 +275,17 @@ func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
 // (the next run creates a new one; nothing reads them) and is reported in
 // the log, then removed before the next round.
 func TestOutputSurvivesSIGKILL(t *testing.T) {
-	bin := buildBinary(t)
+	if testing.Short() {
+		t.Skip("slow fault test, skipped with -short")
+	}
+	bin, env := cliProcess(t)
 	dir := t.TempDir()
 	projects := []string{aliasProject(t, dir, "blue", 20000), aliasProject(t, dir, "green", 20000)}
 	var configs [2][]byte
 	for i, p := range projects {
-		out, err := exec.Command(bin, "-f", p).Output()
+		render := exec.Command(bin, "-f", p)
+		render.Env = env
+		out, err := render.Output()
 		if err != nil {
 			t.Fatalf("rendering %s: %v", p, err)
 		}
@@ -299,7 +306,7 @@ func TestOutputSurvivesSIGKILL(t *testing.T) {
 	for round := range rounds {
 		next := 1 - current
 		cmd := exec.Command(bin, "-f", projects[next], "-o", target)
-		cmd.Env = []string{}
+		cmd.Env = env
 		began := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -369,43 +376,4 @@ func TestOutputSurvivesSIGKILL(t *testing.T) {
 	if midWrite == 0 {
 		t.Errorf("no kill landed while the temporary file existed: the test proved nothing about a kill mid-write")
 	}
-}
-
-var built struct {
-	once sync.Once
-	bin  string
-	err  error
-}
-
-// buildBinary builds compose2haproxy once for the tests that need a real
-// process (to kill it, or to limit it).
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not on PATH: cannot build the binary")
-	}
-	built.once.Do(func() {
-		dir, err := os.MkdirTemp("", "compose2haproxy-faults")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.bin = filepath.Join(dir, "compose2haproxy")
-		if out, err := exec.Command(gobin, "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.bin
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.bin != "" {
-		os.RemoveAll(filepath.Dir(built.bin))
-	}
-	os.Exit(code)
 }

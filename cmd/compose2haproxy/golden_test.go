@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,8 +153,7 @@ func haproxyBinary(t *testing.T) string {
 // haproxyCheck requires HAProxy to accept the config without a warning.
 func haproxyCheck(t *testing.T, path string) {
 	t.Helper()
-	out, err := exec.Command(haproxyBinary(t), "-c", "-dW", "-f", path).CombinedOutput()
-	if err != nil {
-		t.Errorf("haproxy -c -dW -f %s: %v\n%s", path, err, out)
+	if err := haproxytest.Check(haproxyBinary(t), path); err != nil {
+		t.Error(err)
 	}
 }

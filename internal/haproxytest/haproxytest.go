@@ -1,12 +1,15 @@
 // Package haproxytest finds the HAProxy that tests validate and run
-// configs with, and applies the project's rule for when there is none: a
-// failure under CI=true, a skip elsewhere.
+// configs with, applies the project's rule for when there is none (a
+// failure under CI=true, a skip elsewhere), and holds the one
+// "haproxy -c -dW" check every test uses.
 package haproxytest
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -39,4 +42,28 @@ func Require(tb testing.TB) string {
 	}
 	tb.Skip(err)
 	return ""
+}
+
+// Check runs "bin -c -dW -f path": HAProxy must accept the configuration
+// without a single warning (-dW makes every warning fatal). The error
+// carries HAProxy's output. The exit code decides, not the text: 3.0 and
+// later print nothing for a valid file.
+func Check(bin, path string) error {
+	out, err := exec.Command(bin, "-c", "-dW", "-f", path).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s -c -dW -f %s: %v\n%s", bin, path, err, out)
+	}
+	return nil
+}
+
+// CheckConfig writes cfg to a temporary file and runs Check on it with
+// Require's HAProxy. It returns the file's path and Check's error.
+func CheckConfig(tb testing.TB, cfg []byte) (path string, err error) {
+	tb.Helper()
+	bin := Require(tb)
+	path = filepath.Join(tb.TempDir(), "haproxy.cfg")
+	if err := os.WriteFile(path, cfg, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path, Check(bin, path)
 }

@@ -1,0 +1,210 @@
+package e2etest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Backend is an HTTP server on one loopback address, standing in for one
+// container. Every response has status 200 (except /health when unhealthy),
+// header X-Backend: <id> and body "<id> <method> <request-uri>\n", and
+// echoes what it received in X-Seen-Host (Host), X-Seen-XFF
+// (X-Forwarded-For) and X-Seen-Proto (X-Forwarded-Proto).
+type Backend struct {
+	IP   string
+	Port int
+
+	srv      *http.Server
+	mu       sync.Mutex
+	id       string
+	healthy  bool
+	requests int
+	checks   int
+	stopOnce sync.Once
+}
+
+// StartBackend starts a backend whose id is its IP.
+func StartBackend(tb testing.TB, ip string, port int) *Backend {
+	tb.Helper()
+	return StartBackendID(tb, ip, ip, port)
+}
+
+// StartBackendID starts a backend at ip:port that names itself id. It stops
+// when the test ends.
+func StartBackendID(tb testing.TB, id, ip string, port int) *Backend {
+	tb.Helper()
+	addr := net.JoinHostPort(ip, strconv.Itoa(port))
+	if err := CheckLoopback(addr); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		tb.Fatalf("StartBackend %s: %v", addr, err)
+	}
+	b := &Backend{IP: ip, Port: port, id: id, healthy: true}
+	b.srv = &http.Server{Handler: http.HandlerFunc(b.handle), ReadHeaderTimeout: 5 * time.Second}
+	go b.srv.Serve(l)
+	tb.Cleanup(b.Stop)
+	return b
+}
+
+func (b *Backend) handle(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	id, healthy := b.id, b.healthy
+	status := http.StatusOK
+	if r.URL.Path == "/health" {
+		b.checks++
+		if !healthy {
+			status = http.StatusServiceUnavailable
+		}
+	} else {
+		b.requests++
+	}
+	b.mu.Unlock()
+	_, _ = io.Copy(io.Discard, r.Body)
+	h := w.Header()
+	h.Set("X-Backend", id)
+	h.Set("X-Seen-Host", r.Host)
+	h.Set("X-Seen-XFF", strings.Join(r.Header.Values("X-Forwarded-For"), ", "))
+	h.Set("X-Seen-Proto", strings.Join(r.Header.Values("X-Forwarded-Proto"), ", "))
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "%s %s %s\n", id, r.Method, r.RequestURI)
+}
+
+// Addr returns "IP:PORT".
+func (b *Backend) Addr() string { return net.JoinHostPort(b.IP, strconv.Itoa(b.Port)) }
+
+// ID returns the name the backend answers with.
+func (b *Backend) ID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.id
+}
+
+// SetID changes the name the backend answers with (safe at any time).
+func (b *Backend) SetID(id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.id = id
+}
+
+// SetHealthy makes /health answer 200 (true) or 503 (false).
+func (b *Backend) SetHealthy(ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.healthy = ok
+}
+
+// Requests counts the requests served, not counting /health.
+func (b *Backend) Requests() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.requests
+}
+
+// HealthChecks counts the requests for /health.
+func (b *Backend) HealthChecks() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.checks
+}
+
+// Stop closes the listener and all connections. Idempotent.
+func (b *Backend) Stop() {
+	b.stopOnce.Do(func() { _ = b.srv.Close() })
+}
+
+// TCPEcho is a raw TCP server: on connect it writes "<ip>\n", then echoes
+// every line it receives.
+type TCPEcho struct {
+	IP   string
+	Port int
+
+	l        net.Listener
+	mu       sync.Mutex
+	conns    map[net.Conn]bool
+	accepted int
+	wg       sync.WaitGroup
+	stopOnce sync.Once
+}
+
+// StartTCPEcho starts a TCP echo server at ip:port; it stops when the test
+// ends.
+func StartTCPEcho(tb testing.TB, ip string, port int) *TCPEcho {
+	tb.Helper()
+	addr := net.JoinHostPort(ip, strconv.Itoa(port))
+	if err := CheckLoopback(addr); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		tb.Fatalf("StartTCPEcho %s: %v", addr, err)
+	}
+	e := &TCPEcho{IP: ip, Port: port, l: l, conns: map[net.Conn]bool{}}
+	e.wg.Go(e.accept)
+	tb.Cleanup(e.Stop)
+	return e
+}
+
+func (e *TCPEcho) accept() {
+	for {
+		c, err := e.l.Accept()
+		if err != nil {
+			return
+		}
+		e.mu.Lock()
+		e.conns[c] = true
+		e.accepted++
+		e.mu.Unlock()
+		e.wg.Go(func() {
+			defer func() {
+				c.Close()
+				e.mu.Lock()
+				delete(e.conns, c)
+				e.mu.Unlock()
+			}()
+			if _, err := io.WriteString(c, e.IP+"\n"); err != nil {
+				return
+			}
+			sc := bufio.NewScanner(c)
+			for sc.Scan() {
+				if _, err := c.Write(append(sc.Bytes(), '\n')); err != nil {
+					return
+				}
+			}
+		})
+	}
+}
+
+// Addr returns "IP:PORT".
+func (e *TCPEcho) Addr() string { return net.JoinHostPort(e.IP, strconv.Itoa(e.Port)) }
+
+// Conns counts the connections accepted so far.
+func (e *TCPEcho) Conns() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.accepted
+}
+
+// Stop closes the listener and every open connection, and waits for the
+// goroutines. Idempotent.
+func (e *TCPEcho) Stop() {
+	e.stopOnce.Do(func() {
+		e.l.Close()
+		e.mu.Lock()
+		for c := range e.conns {
+			c.Close()
+		}
+		e.mu.Unlock()
+		e.wg.Wait()
+	})
+}
