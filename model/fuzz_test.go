@@ -372,8 +372,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"acl": {
 			`acl {NAME} var\(txn\.host\) -m str(?: {HOST}){1,32}`,
 			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
-			`acl path[0-9]+ path {PATH}`,
-			`acl path[0-9]+ path_beg {PATH}/`,
+			`acl path:{NAME} path {PATH}`,
+			`acl path:{NAME} path_beg {PATH}/`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
 		},

@@ -142,6 +142,7 @@ type HostACL struct {
 }
 
 // PathACL is a segment-aware prefix: the path itself or anything below it.
+// It is named after the prefix (pathACLName), shared by every route with it.
 type PathACL struct {
 	Name   string
 	Prefix string
@@ -157,18 +158,15 @@ const hostsPerLine = 32
 
 func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
-	pathACL := map[string]string{}
 	var prefixes []string
 	for _, r := range cfg.Routes {
-		if p := r.Path.Prefix; p != "" && pathACL[p] == "" {
-			prefixes = append(prefixes, p)
-			pathACL[p] = "?"
+		if r.Path.Prefix != "" {
+			prefixes = append(prefixes, r.Path.Prefix)
 		}
 	}
 	slices.Sort(prefixes)
-	for i, p := range prefixes {
-		pathACL[p] = "path" + strconv.Itoa(i+1)
-		f.PathACLs = append(f.PathACLs, PathACL{Name: pathACL[p], Prefix: p})
+	for _, p := range slices.Compact(prefixes) {
+		f.PathACLs = append(f.PathACLs, PathACL{Name: pathACLName(p), Prefix: p})
 	}
 
 	httpsOnly := httpsOnlyBackends(cfg)
@@ -198,7 +196,7 @@ func frontendFor(cfg model.Config) Frontend {
 			rule.ACLs = append(rule.ACLs, name)
 		}
 		if r.Path.Prefix != "" {
-			rule.ACLs = append(rule.ACLs, pathACL[r.Path.Prefix])
+			rule.ACLs = append(rule.ACLs, pathACLName(r.Path.Prefix))
 		}
 		if httpsOnly[r.Backend] {
 			// The host without its port: "redirect scheme" would keep ":80".
@@ -209,6 +207,16 @@ func frontendFor(cfg model.Config) Frontend {
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
 	return f
 }
+
+// pathACLName names a path ACL after its prefix, so that adding a route
+// never renames another's ACL: "/api/v2" is "path:api:v2". ACL names take
+// neither '/' nor '~'; ':' is in no path, and "//" is rejected, so "::" is
+// free to stand for '~', between dots so that "/~" and "~/" differ.
+func pathACLName(prefix string) string {
+	return "path" + aclEscape.Replace(prefix)
+}
+
+var aclEscape = strings.NewReplacer("/", ":", "~", ".::.")
 
 // hostRedirects sends old hosts to each backend's canonical host, over
 // https when the route is https_only, else over the scheme the request used.

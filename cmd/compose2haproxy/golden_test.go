@@ -25,7 +25,9 @@ const (
 // "env" file (KEY=VALUE lines, the whole environment of the run). The CLI
 // runs in-process with --project-directory set to the folder; its stdout is
 // compared with golden/<case>.cfg and, when it fails or warns, its exit code
-// and stderr with golden/<case>.err.
+// and stderr with golden/<case>.err. $OUT in args is an empty folder: a case
+// that writes haproxy.cfg and hosts.map there (-o, --map) is compared with
+// golden/<case>.cfg and golden/<case>.map, $OUT standing for the folder.
 func TestGolden(t *testing.T) {
 	entries, err := os.ReadDir(testdataDir)
 	if err != nil {
@@ -38,20 +40,31 @@ func TestGolden(t *testing.T) {
 		}
 		name := e.Name()
 		ext := formatExt(filepath.Join(testdataDir, name))
-		used[name+ext], used[name+".err"] = true, true
+		used[name+ext], used[name+".err"], used[name+".map"] = true, true, true
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(testdataDir, name)
-			certs := certDir(t)
-			code, stdout, stderr := runCase(t, dir, certs)
+			certs, out := certDir(t), t.TempDir()
+			code, stdout, stderr := runCase(t, dir, certs, out)
 			var errText bytes.Buffer
 			if code != 0 || stderr != "" {
 				fmt.Fprintf(&errText, "exit %d\n%s", code, stderr)
 			}
-			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(strings.ReplaceAll(stdout, certs, "$CERTS")))
+			cfg := filepath.Join(out, "haproxy.cfg")
+			written, err := os.ReadFile(cfg)
+			if err != nil {
+				cfg = ""
+				written = []byte(stdout)
+			}
+			hostMap, _ := os.ReadFile(filepath.Join(out, "hosts.map"))
+			placeholders := strings.NewReplacer(certs, "$CERTS", out, "$OUT")
+			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(placeholders.Replace(string(written))))
+			compareGolden(t, filepath.Join(goldenDir, name+".map"), hostMap)
 			compareGolden(t, filepath.Join(goldenDir, name+".err"), errText.Bytes())
 			if code == 0 && ext == ".cfg" {
-				cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
-				writeFile(t, cfg, stdout)
+				if cfg == "" {
+					cfg = filepath.Join(t.TempDir(), "haproxy.cfg")
+					writeFile(t, cfg, stdout)
+				}
 				haproxyCheck(t, cfg)
 			}
 		})
@@ -79,14 +92,14 @@ func formatExt(dir string) string {
 	return ".cfg"
 }
 
-func runCase(t *testing.T, dir, certs string) (int, string, string) {
+func runCase(t *testing.T, dir, certs, out string) (int, string, string) {
 	t.Helper()
 	args := []string{"--project-directory", dir}
 	if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 			if line = strings.TrimSpace(line); line != "" {
-				line = strings.ReplaceAll(line, "$CERTS", certs)
-				args = append(args, strings.ReplaceAll(line, "$CASE", dir))
+				line = strings.NewReplacer("$CERTS", certs, "$CASE", dir, "$OUT", out).Replace(line)
+				args = append(args, line)
 			}
 		}
 	}
@@ -96,7 +109,7 @@ func runCase(t *testing.T, dir, certs string) (int, string, string) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, env, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), strings.ReplaceAll(stderr.String(), certs, "$CERTS")
+	return code, stdout.String(), strings.NewReplacer(certs, "$CERTS", out, "$OUT").Replace(stderr.String())
 }
 
 // compareGolden compares got with the file; an empty got means the file

@@ -229,11 +229,11 @@ func TestHostMap(t *testing.T) {
 	}
 	cfg, _ := os.ReadFile(out)
 	lookup := "    use_backend %[var(txn.host),map(" + hostMap + ")] if { var(txn.host),map(" + hostMap + ") -m found }\n"
-	rules := []string{lookup, "    use_backend api if host_api path1\n", "    use_backend wild if wild_wild_example.org\n"}
-	last := -1
+	rules := []string{lookup, "    use_backend api if host_api path:v1\n", "    use_backend wild if wild_wild_example.org\n"}
+	last := 0
 	for _, r := range rules {
 		i := strings.Index(string(cfg), r)
-		if i < last {
+		if i < last { // -1 when missing
 			t.Errorf("rule %q missing or out of order in:\n%s", r, cfg)
 		}
 		last = i
@@ -279,7 +279,7 @@ func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
 		t.Errorf("map = %q, want only the host without path routes", got)
 	}
 	cfg, _ := os.ReadFile(out)
-	for _, want := range []string{"use_backend www_admin_80 if host_www_admin_80 path1\n", "use_backend www_web_80 if host_www_web_80\n"} {
+	for _, want := range []string{"use_backend www_admin_80 if host_www_admin_80 path:admin\n", "use_backend www_web_80 if host_www_web_80\n"} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
