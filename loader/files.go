@@ -62,7 +62,7 @@ func kind(m fs.FileMode) string {
 // sees them; the top-level ones are relative to the working directory.
 type fileGuard struct {
 	workingDir string
-	read       func(string)
+	read       func(what, path string)
 }
 
 func (g fileGuard) abs(p string) string {
@@ -77,7 +77,7 @@ func (g fileGuard) Accept(p string) bool {
 		return true
 	}
 	if fi, err := os.Stat(g.abs(p)); err == nil && fi.Mode().IsRegular() {
-		g.read(g.abs(p))
+		g.read("extended file", g.abs(p))
 	}
 	return false
 }
@@ -91,7 +91,7 @@ func (g fileGuard) Dir(p string) string { return filepath.Dir(g.abs(p)) }
 // resolveServiceFiles reads each service's env_file and label_file entries
 // (compose-go's own step, which it was told to skip) once checkFile lets
 // every one of them through.
-func resolveServiceFiles(p *types.Project, workingDir string, read func(string)) (*types.Project, error) {
+func resolveServiceFiles(p *types.Project, workingDir string, read func(what, path string)) (*types.Project, error) {
 	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
 		specs := []types.ContainerSpec{s.ContainerSpec}
@@ -100,12 +100,12 @@ func resolveServiceFiles(p *types.Project, workingDir string, read func(string))
 		}
 		for _, spec := range specs {
 			for _, f := range spec.EnvFiles {
-				if err := checkServiceFile(name, "env_file", f.Path, workingDir, read); err != nil {
+				if err := checkServiceFile(name, "env_file", f.Path, workingDir, func(p string) { read("env file", p) }); err != nil {
 					return nil, err
 				}
 			}
 			for _, f := range spec.LabelFiles {
-				if err := checkServiceFile(name, "label_file", f, workingDir, read); err != nil {
+				if err := checkServiceFile(name, "label_file", f, workingDir, func(p string) { read("label file", p) }); err != nil {
 					return nil, err
 				}
 			}

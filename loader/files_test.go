@@ -133,7 +133,7 @@ func TestLoadReportsEveryFileItReads(t *testing.T) {
 		"proj/.env":         "X=1\n",
 	})
 	var read []string
-	p, err := Load(context.Background(), Options{WorkingDir: filepath.Join(dir, "proj"), Read: func(path string) { read = append(read, path) }})
+	p, err := Load(context.Background(), Options{WorkingDir: filepath.Join(dir, "proj"), Read: func(_, path string) { read = append(read, path) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,9 +61,9 @@ type Options struct {
 	// unset variable), one "warning: compose: …" line each; nil drops them.
 	Warnings io.Writer
 	// Read, when set, is told the absolute path of every file Load reads
-	// (compose, env, label and extended files), so that the caller can
-	// refuse to write over one.
-	Read func(path string)
+	// and what it is ("compose file", "env file", "label file", "extended
+	// file"), so that the caller can refuse to write over one.
+	Read func(what, path string)
 }
 
 // Load reads the compose project described by opts the way `docker compose
@@ -78,14 +78,14 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	read := opts.Read
 	if read == nil {
-		read = func(string) {}
+		read = func(string, string) {}
 	}
 	po, err := projectOptions(opts)
 	if err != nil {
 		return model.Project{}, err
 	}
 	for _, f := range po.EnvFiles {
-		read(f)
+		read("env file", f)
 	}
 	workingDir, err := po.GetWorkingDir()
 	if err != nil {
@@ -102,7 +102,7 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	for _, f := range files {
 		if f.Filename != "-" {
-			read(f.Filename)
+			read("compose file", f.Filename)
 		}
 	}
 	named := false

@@ -108,8 +108,15 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 	} else if opts.Listen.HTTPS != "" {
 		ds.errorf(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, "add --tls DIR", "an HTTPS listener needs certificates")
 	}
-	if prob := unsafeChar(opts.HostMap); prob != "" {
-		ds.errorf(Source{Key: "--map", Value: opts.HostMap, From: "flag"}, "choose a path without it", "map file path %s", prob)
+	if opts.HostMap != "" {
+		src := Source{Key: "--map", Value: opts.HostMap, From: "flag"}
+		if prob := unsafeChar(opts.HostMap); prob != "" {
+			ds.errorf(src, "choose a path without it", "map file path %s", prob)
+		} else if !filePathRe.MatchString(opts.HostMap) {
+			// It is printed inside map(...): a comma would start a default
+			// value, a parenthesis end the arguments.
+			ds.errorf(src, "choose a path without them", "map file path has characters other than letters, digits and . _ - / + @")
+		}
 	}
 	if opts.Listen.HTTP == "" {
 		opts.Listen.HTTP = ":80"

@@ -47,6 +47,7 @@ var (
 	durationRe = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)?$`)
 	headerRe   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	filePathRe = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 )
 
 // checkHost validates a lower-cased host name, which may be a wildcard

@@ -154,9 +154,14 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	if _, set := env["PROD_LINE"]; f.prodLine != "" && !set {
 		env["PROD_LINE"] = f.prodLine
 	}
+	var inputs []input
+	if f.template != "" {
+		inputs = append(inputs, input{"template", f.template})
+	}
 	project, err := loader.Load(ctx, loader.Options{
 		Files: f.files, ProjectName: f.projectName, WorkingDir: f.projectDir,
 		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Stdin: stdin, Warnings: stderr,
+		Read: func(what, path string) { inputs = append(inputs, input{what, path}) },
 	})
 	if err != nil {
 		// compose-go joins several errors with line breaks: one line each.
@@ -167,6 +172,13 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 			fmt.Fprintln(stderr, "hint: pass the compose file with -f, or run in its directory")
 		}
 		return exitInput
+	}
+
+	if ds := checkOutputs(f, inputs); len(ds) > 0 {
+		for _, d := range ds {
+			fmt.Fprintln(stderr, d)
+		}
+		return exitUsage
 	}
 
 	domains := f.domains

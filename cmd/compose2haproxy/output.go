@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"syscall"
 
 	"github.com/aymanbagabas/go-udiff"
 
@@ -54,22 +56,19 @@ type stagedFile struct {
 	data      []byte // for a FIFO or device, which is written at commit
 }
 
-// stage writes data to a temporary file in path's directory, synced, with
-// the old file's mode.
+// stage writes data to a temporary file in path's directory, synced. A
+// file it replaces keeps its owner, group and mode; a new file gets the
+// mode the umask leaves, like any file the user creates.
 func stage(path string, data []byte) (s stagedFile, err error) {
-	// Through a symlink, replace the file it points to, not the link.
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+	if path, err = followLinks(path); err != nil {
+		return stagedFile{}, err
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		if !fi.Mode().IsRegular() {
-			// A FIFO or device (-o /dev/stdout) cannot be renamed over.
-			return stagedFile{path: path, data: data}, nil
-		}
-		mode = fi.Mode().Perm()
+	old, err := os.Stat(path)
+	if err == nil && !old.Mode().IsRegular() {
+		// A FIFO or device (-o /dev/stdout) cannot be renamed over.
+		return stagedFile{path: path, data: data}, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	tmp, err := createTemp(path)
 	if err != nil {
 		return stagedFile{}, err
 	}
@@ -82,8 +81,15 @@ func stage(path string, data []byte) (s stagedFile, err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return stagedFile{}, err
 	}
-	if err = tmp.Chmod(mode); err != nil {
-		return stagedFile{}, err
+	if old != nil {
+		st := old.Sys().(*syscall.Stat_t)
+		if err = tmp.Chown(int(st.Uid), int(st.Gid)); err != nil {
+			return stagedFile{}, fmt.Errorf("cannot keep its owner and group %d:%d: %w", st.Uid, st.Gid, err)
+		}
+		// After the chown, which may clear set-id bits.
+		if err = tmp.Chmod(old.Mode().Perm()); err != nil {
+			return stagedFile{}, err
+		}
 	}
 	if err = tmp.Sync(); err != nil {
 		return stagedFile{}, err
@@ -92,6 +98,50 @@ func stage(path string, data []byte) (s stagedFile, err error) {
 		return stagedFile{}, err
 	}
 	return stagedFile{path: path, tmp: tmp.Name()}, nil
+}
+
+// createTemp creates a new file beside path, with mode 0666 less the
+// umask (os.CreateTemp's 0600 would ignore the umask).
+func createTemp(path string) (*os.File, error) {
+	for {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp"+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+}
+
+// followLinks resolves the symbolic links at the end of path, following
+// each only where the kernel's protected_symlinks rule would: a link owned
+// by the user running the tool or by the owner of its directory. Anyone
+// else's link in a shared directory (as in /tmp) could point the write at
+// any file the user may write.
+func followLinks(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		dir := filepath.Dir(path)
+		di, err := os.Stat(dir)
+		if err != nil {
+			return "", err
+		}
+		link, owner := fi.Sys().(*syscall.Stat_t).Uid, di.Sys().(*syscall.Stat_t).Uid
+		if int(link) != os.Geteuid() && link != owner {
+			return "", fmt.Errorf("is a symbolic link owned by uid %d, neither yours nor the directory's owner's (uid %d); replace it with the file or a link of your own", link, owner)
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", errors.New("too many levels of symbolic links")
 }
 
 func (s stagedFile) commit() error {
@@ -118,6 +168,48 @@ func writeThrough(path string, data []byte) error {
 	}
 	_, err = f.Write(data)
 	return errors.Join(err, f.Close())
+}
+
+// input is a file the run reads.
+type input struct {
+	what, path string
+}
+
+// checkOutputs refuses -o and --map paths that name a file the run reads
+// (writing the config over its own compose file) or each other.
+func checkOutputs(f flags, inputs []input) model.Diagnostics {
+	var ds model.Diagnostics
+	refuse := func(flag, path, msg, fix string) {
+		ds = append(ds, model.Diagnostic{Severity: model.Error, Key: flag, Value: path, Message: msg, Fix: fix, Flag: true})
+	}
+	for _, o := range []struct{ flag, path string }{{"-o", f.output}, {"--map", f.hostMap}} {
+		if o.path == "" {
+			continue
+		}
+		for _, in := range inputs {
+			if sameFile(o.path, in.path) {
+				refuse(o.flag, o.path, fmt.Sprintf("names an input of this run, the %s %s", in.what, in.path), "write it elsewhere")
+				break
+			}
+		}
+	}
+	if f.output != "" && f.hostMap != "" && sameFile(f.output, f.hostMap) {
+		refuse("--map", f.hostMap, "names the same file as -o", "give the map a file of its own")
+	}
+	return ds
+}
+
+// sameFile reports whether a and b are one file: the same file when both
+// exist (through links, by any name), else the same absolute path.
+func sameFile(a, b string) bool {
+	ai, errA := os.Stat(a)
+	bi, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(ai, bi)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // check runs haproxy -c -dW on the config. HAProxy's messages name a
