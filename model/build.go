@@ -69,8 +69,8 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 	var domains []Host
 	for _, d := range opts.Domains {
 		src := Source{Key: "--domain", Value: d, From: "flag"}
-		name := strings.ToLower(d)
-		if prob := checkHost(name, false); prob != "" {
+		name, prob := normHost(d, false)
+		if prob != "" {
 			fix := "give a domain like example.com"
 			if trimmed := strings.TrimLeft(name, "."); strings.HasPrefix(name, ".") && checkHost(trimmed, false) == "" {
 				fix = fmt.Sprintf("drop the leading dot: --domain %s", trimmed)

@@ -180,6 +180,12 @@ func TestDiagnostics(t *testing.T) {
 		{"non-ASCII is refused before case folding",
 			[]Service{svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/k", "com.df.serviceDomain": "\u212aey.com"}, 80)}, Options{},
 			[]string{"error: d: com.df.serviceDomain=\u212aey.com: host \u212aey.com contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (give a host name like www.example.com or *.example.com; separate several with commas)"}},
+		{"the Kelvin sign in SERVICE_NAME is refused, not folded to k",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "\u212aey"}, 80)}, Options{},
+			[]string{"error: w: SERVICE_NAME=\u212aey: service name contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (use letters, digits, '-' and '_', which becomes '.', like www_hello)"}},
+		{"the Kelvin sign in --domain is refused, not folded to k",
+			nil, Options{Domains: []string{"\u212aey.com"}},
+			[]string{"error: --domain=\u212aey.com: domain contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (give a domain like example.com)"}},
 		{"bad tag values",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{

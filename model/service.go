@@ -29,6 +29,12 @@ func buildService(svc *Service, opts Options, domains []Host, ds *Diagnostics) [
 	if !routed {
 		return nil
 	}
+	if prob := checkServiceName(svc.Name); prob != "" {
+		ds.errorf(Source{Service: svc.Name, Key: "service", Value: svc.Name, From: "compose"},
+			"rename the service to letters, digits, '-' and '_'; SERVICE_NAME sets the host it is routed as",
+			"compose service name %s", prob)
+		return nil
+	}
 	var out []Backend
 	for _, port := range ports {
 		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df}
@@ -254,14 +260,20 @@ func routedName(l labels, port int, several bool, line string, ds *Diagnostics) 
 			raw += "-" + strconv.Itoa(port)
 		}
 	}
+	// Checked before case folding: strings.ToLower turns the Kelvin sign into k.
+	unsafe := unsafeChar(raw)
 	name := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(raw), "_", "."))
 	if line != "" && name != line && !strings.HasSuffix(name, "."+line) {
 		name += "." + line
 	}
-	if prob := checkHost(name, false); prob != "" {
+	prob := unsafe
+	if prob == "" {
+		prob = checkHost(name, false)
+	}
+	if prob != "" {
 		if name == "" || strings.Trim(name, ".") == "" {
 			prob = "gives an empty host name"
-		} else if unsafeChar(name) == "" {
+		} else if unsafe == "" && unsafeChar(name) == "" {
 			prob = fmt.Sprintf("gives the host %q, which %s", name, prob)
 		}
 		ds.errorf(src, "use letters, digits, '-' and '_', which becomes '.', like www_hello", "service name %s", prob)

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,6 +83,31 @@ func checkHost(h string, wildcard bool) string {
 		if !hostLabel.MatchString(label) {
 			return fmt.Sprintf("is not a valid host name: its label %q is not 1 to 63 letters, digits and inner '-'", label)
 		}
+	}
+	return ""
+}
+
+var (
+	serviceNameRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$`)
+	numberRe      = regexp.MustCompile(`^([0-9]+|0[xX][0-9A-Fa-f]+)$`)
+)
+
+// checkServiceName validates a compose service name, which HAProxy
+// resolves through Docker's DNS (server-template): it must be one DNS
+// label, or HAProxy connects to an address (a service named 127.0.0.1) or
+// looks up a domain that is not the service.
+func checkServiceName(n string) string {
+	if prob := unsafeChar(n); prob != "" {
+		return prob
+	}
+	if _, err := netip.ParseAddr(n); err == nil {
+		return "is an IP address: HAProxy would connect to that address instead of the service"
+	}
+	if numberRe.MatchString(n) {
+		return "is a number, which resolvers read as an IPv4 address (2130706433 is 127.0.0.1)"
+	}
+	if !serviceNameRe.MatchString(n) {
+		return "is not a DNS label (1 to 63 letters, digits, inner '-' and '_', no dots), so Docker's DNS would not answer for it alone"
 	}
 	return ""
 }
