@@ -24,15 +24,41 @@ var dockerFlowKeys = map[string]bool{
 	"com.df.reqPathSearchReplace": true, "com.df.httpsOnly": true, "com.df.redirectFromDomain": true,
 }
 
+// accessLabels are the docker-flow-proxy labels (without "com.df.") that
+// restrict who may reach a service, with what they restrict. Not
+// implemented, each is an error rather than a warning: ignoring it would
+// publish the service without its protection. A label leaves this list
+// when it is implemented (added to dockerFlowKeys).
+var accessLabels = map[string]string{
+	"users":                 "HTTP basic authentication",
+	"usersSecret":           "HTTP basic authentication",
+	"usersPassEncrypted":    "HTTP basic authentication",
+	"allowedMethods":        "the HTTP methods allowed",
+	"deniedMethods":         "the HTTP methods denied",
+	"denyHttp":              "plain HTTP is denied",
+	"redirectWhenHttpProto": "plain HTTP is redirected to https",
+	"verifyClientSsl":       "client certificates",
+	"serviceHeader":         "requests need these headers",
+	"userAgent":             "requests need this User-Agent",
+}
+
 var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
 
 func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 	var df dockerFlow
 	for _, k := range l.keys() {
-		if strings.HasPrefix(k, "com.df.") && !dockerFlowKeys[k] {
-			_, src, _ := l.get(k)
-			ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported; it is ignored", k)
+		if !strings.HasPrefix(k, "com.df.") || dockerFlowKeys[k] {
+			continue
 		}
+		_, src, _ := l.get(k)
+		// An indexed label (com.df.denyHttp.1) means what its name does.
+		name, _, _ := strings.Cut(strings.TrimPrefix(k, "com.df."), ".")
+		if what, ok := accessLabels[name]; ok {
+			ds.errorf(src, "protect the service another way and remove the label, or stop routing the service",
+				"docker-flow-proxy label %s restricts access (%s), which compose2haproxy does not implement: routing the service without it would publish it unprotected", k, what)
+			continue
+		}
+		ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported; it is ignored", k)
 	}
 	df.notify, _ = l.flag("com.df.notify")
 	if v, src, ok := l.get("com.df.serviceDomain"); ok {

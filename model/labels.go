@@ -20,7 +20,7 @@ func (l labels) get(key string) (string, Source, bool) {
 		m    map[string]string
 	}{{"labels", l.svc.Labels}, {"deploy.labels", l.svc.DeployLabels}, {"environment", l.svc.Environment}} {
 		if v, ok := layer.m[key]; ok {
-			return v, Source{Service: l.svc.Name, Key: key, Value: v, From: layer.from}, true
+			return v, Source{Service: l.svc.Name, Key: key, Value: redact(key, v), From: layer.from}, true
 		}
 	}
 	return "", Source{Service: l.svc.Name, Key: key}, false
@@ -81,4 +81,19 @@ func (l labels) keys() []string {
 	}
 	slices.Sort(ks)
 	return slices.Compact(ks)
+}
+
+// credentialKey matches keys whose values carry credentials (passwords,
+// tokens, keys, certificates with their keys, user lists): their values
+// never reach a diagnostic, the routes table or the JSON model.
+var credentialKey = regexp.MustCompile(`(?i)pass|pwd|secret|token|user|auth|credential|cert|key|cookie`)
+
+// Redacted stands for the value of a credential-bearing key.
+const Redacted = "[redacted]"
+
+func redact(key, v string) string {
+	if credentialKey.MatchString(key) {
+		return Redacted
+	}
+	return v
 }

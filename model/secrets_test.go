@@ -1,0 +1,63 @@
+package model
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// A docker-flow-proxy label that restricts who may reach a service, and
+// that compose2haproxy does not implement, is an error: routing the
+// service without it would publish it unprotected.
+func TestUnimplementedAccessLabelsAreErrors(t *testing.T) {
+	for _, key := range []string{
+		"com.df.users", "com.df.usersSecret", "com.df.usersPassEncrypted", "com.df.allowedMethods", "com.df.deniedMethods",
+		"com.df.denyHttp", "com.df.verifyClientSsl", "com.df.serviceHeader", "com.df.userAgent", "com.df.redirectWhenHttpProto",
+		"com.df.allowedMethods.1", "com.df.denyHttp.2",
+	} {
+		t.Run(key, func(t *testing.T) {
+			_, got := build(t, Options{}, svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/d", key: "x"}, 80))
+			if len(got) != 1 || !strings.HasPrefix(got[0], "error: d: "+key+"=") || !strings.Contains(got[0], "which compose2haproxy does not implement") {
+				t.Errorf("diagnostics %q, want one error for %s", got, key)
+			}
+		})
+	}
+	// Labels that do not restrict access still only warn.
+	_, got := build(t, Options{}, svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/d", "com.df.timeoutServer": "60"}, 80))
+	if diff := cmp.Diff([]string{"warning: d: com.df.timeoutServer=60: docker-flow-proxy label com.df.timeoutServer is not supported; it is ignored (see the README for the com.df.* labels compose2haproxy maps)"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// The value of a key that carries credentials never appears in a
+// diagnostic, the JSON model or anything else made from a Source: it is
+// redacted, and the diagnostic still says where it came from.
+func TestCredentialValuesAreRedacted(t *testing.T) {
+	const password = "hunter2"
+	services := []Service{
+		svc("a", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/a", "com.df.users": "admin:" + password}, 80),
+		svc("b", map[string]string{"SERVICE_NAME": "b", "x-com.df.usersSecret": password}, 80),
+		svc("c", map[string]string{"SERVICE_NAME": "c", "com.df.serviceCert": "-----BEGIN PRIVATE KEY-----" + password}, 80),
+	}
+	cfg, got := build(t, Options{}, services...)
+	for _, d := range got {
+		if strings.Contains(d, password) {
+			t.Errorf("diagnostic shows the secret: %s", d)
+		}
+	}
+	for _, want := range []string{"error: a: com.df.users=[redacted]: ", "error: b: x-com.df.usersSecret=[redacted]: ", "warning: c: com.df.serviceCert=[redacted]: "} {
+		found := false
+		for _, d := range got {
+			found = found || strings.HasPrefix(d, want)
+		}
+		if !found {
+			t.Errorf("no diagnostic starts with %q: %q", want, got)
+		}
+	}
+	out, _ := json.Marshal(cfg)
+	if strings.Contains(string(out), password) {
+		t.Errorf("the model shows the secret: %s", out)
+	}
+}
