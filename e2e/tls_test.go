@@ -43,14 +43,25 @@ func startTLSProxy(tb testing.TB, d *e2etest.DNS, certs, composeYAML string, arg
 // wantRedirect checks a response is HAProxy's 301 to location.
 func wantRedirect(t *testing.T, what string, r e2etest.Response, location string) {
 	t.Helper()
-	if r.Err != nil || r.Status != http.StatusMovedPermanently || r.Backend != "" || r.Header.Get("Location") != location {
+	wantRedirectCode(t, what, r, http.StatusMovedPermanently, location)
+}
+
+// wantRedirectCode checks a response is HAProxy's redirect with status
+// code to location.
+func wantRedirectCode(t *testing.T, what string, r e2etest.Response, code int, location string) {
+	t.Helper()
+	if r.Err != nil || r.Status != code || r.Backend != "" || r.Header.Get("Location") != location {
 		loc := ""
 		if r.Header != nil {
 			loc = r.Header.Get("Location")
 		}
-		t.Errorf("%s: got %v, Location %q; want a 301 from HAProxy to %q", what, r, loc, location)
+		t.Errorf("%s: got %v, Location %q; want a %d from HAProxy to %q", what, r, loc, code, location)
 	}
 }
+
+// tlsPort is the port of a "127.0.0.1:PORT" address, as a redirect to it
+// ends its host.
+func tlsPort(addr string) string { return addr[strings.LastIndex(addr, ":"):] }
 
 // ---------------------------------------------------------------------------
 // Tests
@@ -194,14 +205,16 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 	})
 
 	before := shop.Requests()
-	for _, host := range []string{"shop.example.com", "shop"} {
-		for _, method := range []string{"GET", "HEAD"} {
-			got := e2etest.Do(t, p.Addr, method, host, "/a/b?x=1", nil)
-			wantRedirect(t, fmt.Sprintf("%s http://%s/a/b?x=1", method, host), got, "https://"+host+"/a/b?x=1")
-		}
+	for _, method := range []string{"GET", "HEAD"} {
+		got := e2etest.Do(t, p.Addr, method, "shop.example.com", "/a/b?x=1", nil)
+		wantRedirect(t, method+" http://shop.example.com/a/b?x=1", got, "https://shop.example.com"+tlsPort(tlsAddr)+"/a/b?x=1")
 	}
 	if n := shop.Requests() - before; n != 0 {
 		t.Errorf("the https_only service got %d plain-HTTP requests, want none (HAProxy answers them)", n)
+	}
+	// A short name is internal traffic that no certificate covers: served.
+	if got := e2etest.Do(t, p.Addr, "GET", "shop", "/a/b?x=1", nil); got.Status != 200 || got.Backend != "shop" {
+		t.Errorf("http://shop/a/b?x=1: got %v (Location %q), want 200 from shop, not a redirect", got, got.Header.Get("Location"))
 	}
 
 	for _, host := range []string{"shop.example.com", "shop"} {
@@ -281,13 +294,14 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 	for name, b := range backends {
 		served[name] = b.Requests()
 	}
+	tls := tlsPort(tlsAddr)
 	for _, tc := range []struct{ old, httpTo, httpsTo string }{
 		// Over the scheme the request used...
-		{"old.example.com", "http://blog.example.com/p?q=1", "https://blog.example.com/p?q=1"},
+		{"old.example.com", "http://blog.example.com/p?q=1", "https://blog.example.com" + tls + "/p?q=1"},
 		// ...except for an https_only route: always https.
-		{"oldshop.example.com", "https://shop.example.com/p?q=1", "https://shop.example.com/p?q=1"},
+		{"oldshop.example.com", "https://shop.example.com" + tls + "/p?q=1", "https://shop.example.com" + tls + "/p?q=1"},
 		// com.df.redirectFromDomain: to the first com.df.serviceDomain.
-		{"old.example.net", "http://new.example.com/p?q=1", "https://new.example.com/p?q=1"},
+		{"old.example.net", "http://new.example.com/p?q=1", "https://new.example.com" + tls + "/p?q=1"},
 	} {
 		wantRedirect(t, "http://"+tc.old+"/p?q=1", e2etest.Do(t, p.Addr, "GET", tc.old, "/p?q=1", nil), tc.httpTo)
 		wantRedirect(t, "http://"+strings.ToUpper(tc.old)+"/p?q=1", e2etest.Do(t, p.Addr, "GET", strings.ToUpper(tc.old), "/p?q=1", nil), tc.httpTo)

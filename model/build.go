@@ -105,8 +105,19 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 			opts.Listen.HTTPS = ":443"
 		}
 		checkAddr(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, opts.Listen.HTTPS, false, ds)
-	} else if opts.Listen.HTTPS != "" {
-		ds.errorf(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, "add --tls DIR", "an HTTPS listener needs certificates")
+		if opts.Listen.HTTPSPort == 0 {
+			opts.Listen.HTTPSPort = addrPort(opts.Listen.HTTPS)
+		}
+		if p := opts.Listen.HTTPSPort; p < 0 || p > 65535 {
+			ds.errorf(Source{Key: "--https-port", Value: strconv.Itoa(p), From: "flag"}, "give the port clients use for HTTPS, like 443", "port is not a whole number from 1 to 65535")
+		}
+	} else {
+		if opts.Listen.HTTPS != "" {
+			ds.errorf(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, "add --tls DIR", "an HTTPS listener needs certificates")
+		}
+		if opts.Listen.HTTPSPort != 0 {
+			ds.errorf(Source{Key: "--https-port", Value: strconv.Itoa(opts.Listen.HTTPSPort), From: "flag"}, "add --tls DIR", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
+		}
 	}
 	if opts.HostMap != "" {
 		src := Source{Key: "--map", Value: opts.HostMap, From: "flag"}
@@ -183,6 +194,12 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 	if prob := checkHost(strings.ToLower(host), false); prob != "" {
 		ds.errorf(src, fix, "host %q %s", host, prob)
 	}
+}
+
+// addrPort is the port of an address that checkAddr accepted; 0 if none.
+func addrPort(addr string) int {
+	n, _ := strconv.Atoi(addr[strings.LastIndex(addr, ":")+1:])
+	return n
 }
 
 // headerNames quotes file names that hold anything but printable ASCII

@@ -22,6 +22,10 @@ type Listen struct {
 	Stats string `json:"stats,omitempty"` // --stats, served at /stats
 	HTTPS string `json:"https,omitempty"` // --tls-bind; empty without --tls
 	Certs string `json:"certs,omitempty"` // --tls: the directory of PEM files (certificate and key), picked by SNI
+	// HTTPSPort is the port clients reach HTTPS on, which redirects to
+	// https name (443 is left out of the URL): --https-port when a port
+	// mapping differs, else HTTPS's port. 0 without --tls.
+	HTTPSPort int `json:"https_port,omitempty"`
 }
 
 // Source records where a value came from, so every host, path and option can
@@ -84,12 +88,17 @@ type Backend struct {
 	Tags      []Tag   `json:"tags,omitempty"` // every tag as given, known or not, for templates
 	// HTTPSOnly redirects plain-HTTP requests to https (https_only).
 	HTTPSOnly bool `json:"https_only"`
+	// HTTPSRedirectCode is the status of that redirect for every method
+	// (com.df.httpsRedirectCode); 0: 301 for GET and HEAD, 308 for the
+	// others, which clients repeat with the same method and body.
+	HTTPSRedirectCode int `json:"https_redirect_code,omitempty"`
 	// Canonical is the host that Redirects lead to: the first explicit host
 	// (com.df.serviceDomain), else <name>.<first domain>, else the first
 	// server_alias, else the name. Empty for a route on any host.
 	Canonical string `json:"canonical,omitempty"`
-	// Redirects are old hosts answered with a 301 to Canonical, keeping
-	// path and query (redirect_from, com.df.redirectFromDomain).
+	// Redirects are old hosts answered with a 301 (308 for methods other
+	// than GET and HEAD) to Canonical, keeping path and query (redirect_from,
+	// com.df.redirectFromDomain).
 	Redirects []Host `json:"redirects,omitempty"`
 	// Rewrite changes the path before forwarding (com.df.reqPathSearchReplace).
 	Rewrite *Rewrite `json:"rewrite,omitempty"`

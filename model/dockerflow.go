@@ -15,6 +15,7 @@ type dockerFlow struct {
 	rewrite      *Rewrite // com.df.reqPathSearchReplace
 	httpsOnly    bool
 	httpsSource  Source
+	httpsCode    int    // com.df.httpsRedirectCode; 0: not set
 	redirectFrom []Host // com.df.redirectFromDomain
 }
 
@@ -22,6 +23,7 @@ type dockerFlow struct {
 var dockerFlowKeys = map[string]bool{
 	"com.df.notify": true, "com.df.serviceDomain": true, "com.df.servicePath": true, "com.df.port": true,
 	"com.df.reqPathSearchReplace": true, "com.df.httpsOnly": true, "com.df.redirectFromDomain": true,
+	"com.df.httpsRedirectCode": true,
 }
 
 // accessLabels are the docker-flow-proxy labels (without "com.df.") that
@@ -86,6 +88,17 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 	}
 	if on, src := l.flag("com.df.httpsOnly"); on {
 		df.httpsOnly, df.httpsSource = true, src
+	}
+	if v, src, ok := l.get("com.df.httpsRedirectCode"); ok {
+		switch n, _ := parseInt(strings.TrimSpace(v), 301, 308); n {
+		case 301, 302, 303, 307, 308:
+			df.httpsCode = n
+		default:
+			ds.errorf(src, "give 307 or 308 to keep the method, or 301, 302 or 303; without it GET and HEAD get 301 and other methods 308", "a redirect status is one of 301, 302, 303, 307 and 308")
+		}
+		if !df.httpsOnly {
+			ds.warnf(src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
+		}
 	}
 	if v, src, ok := l.get("com.df.redirectFromDomain"); ok {
 		df.redirectFrom = hostList(v, src, exactHost, ds)

@@ -356,6 +356,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"{INT}", `[0-9]+`,
 		"{CERTS}", `/[A-Za-z0-9._/-]+`,
 		"{SSL}", `!?\{ ssl_fc \}`,
+		"{CODE}", `30[12378]`,
+		"{METH}", `(?: !?METH_GET)?`,
 	)
 	raw := map[string][]string{
 		"frontend":   {`frontend tcp-[0-9]+`},
@@ -364,8 +366,9 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"bind":       {`bind {ADDR}`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1`},
 		"mode":       {`mode tcp`},
 		"http-request": {
-			`http-request redirect prefix https://%\[var\(txn\.host\)\] code 301 if !\{ ssl_fc \}(?: {NAME}){0,2}`,
-			`http-request redirect prefix https?://{HOST} code 301 if {NAME}(?: {SSL})?`,
+			`http-request redirect prefix https://%\[var\(txn\.host\)\](?::{INT})? code {CODE} if !\{ ssl_fc \} \{ var\(txn\.host\) -m sub \. \}(?: {NAME}){0,2}{METH}`,
+			`http-request redirect prefix https://{HOST}(?::{INT})? code {CODE} if {NAME}(?: {SSL})?{METH}`,
+			`http-request redirect prefix http://{HOST}%\[var\(txn\.port\)\] code {CODE} if {NAME}(?: {SSL})?{METH}`,
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
 			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
 		},
@@ -588,8 +591,11 @@ func allowedSpecial(kw string, words []string, c string) bool {
 	case `\`:
 		return words[1] == "replace-path" && len(words) > 3 && words[3] == `/\2` && strings.Count(strings.Join(words, " "), `\`) == 1
 	case "%":
-		if words[1] == "redirect" && len(words) > 3 && words[3] == "https://%[var(txn.host)]" {
+		if words[1] == "redirect" && len(words) > 3 && (strings.HasPrefix(words[3], "https://%[var(txn.host)]") || strings.HasSuffix(words[3], "%[var(txn.port)]")) {
 			return strings.Count(strings.Join(words, " "), "%") == 1
+		}
+		if words[1] == "set-var-fmt(txn.port)" {
+			return words[2] == ":%[req.hdr(host),port_only]" && strings.Count(strings.Join(words, " "), "%") == 1
 		}
 		return words[1] == "set-path" && strings.HasPrefix(words[2], "%[path,regsub(") && strings.Count(words[2], "%") == 1
 	}

@@ -167,6 +167,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	b.Paths = append(b.Paths, r.df.paths...)
 	b.Rewrite = r.df.rewrite
 	b.HTTPSOnly = r.df.httpsOnly
+	b.HTTPSRedirectCode = r.df.httpsCode
 	b.Redirects = append(b.Redirects, r.df.redirectFrom...)
 
 	errs := len(*ds)

@@ -119,11 +119,11 @@ var routingTags = []tagDef{
 		example: "timeout=90s",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Timeout = v }},
 	{name: "https_only", http: true,
-		doc:     "plain-HTTP requests get a 301 to https, same host, path and query (needs `--tls`)",
+		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served (needs `--tls`)",
 		example: "https_only",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.HTTPSOnly = true }},
 	{name: "redirect_from", value: exactHost, repeatable: true, http: true,
-		doc:     "301 from this old host to this route's canonical host, keeping path and query",
+		doc:     "301 (308 for methods other than GET and HEAD) from this old host to this route's canonical host, keeping path and query",
 		example: "redirect_from=old.example.com",
 		apply: func(b *Backend, v string, cx tagContext) {
 			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})

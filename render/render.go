@@ -123,12 +123,16 @@ type Frontend struct {
 	PathACLs  []PathACL
 	Redirects []Redirect
 	Rules     []Rule
+	// KeepPort: some redirect keeps the port of the request's Host header,
+	// which the frontend then sets in txn.port (":8080", or empty).
+	KeepPort bool
 }
 
 // Redirect is one "http-request redirect prefix" line: to Target, keeping
-// the path and query.
+// the path and query, with status Code.
 type Redirect struct {
 	Target string
+	Code   int
 	ACLs   []string
 }
 
@@ -170,6 +174,10 @@ func frontendFor(cfg model.Config) Frontend {
 	}
 
 	httpsOnly := httpsOnlyBackends(cfg)
+	redirectCode := map[string]int{}
+	for _, b := range cfg.Backends {
+		redirectCode[b.Name] = b.HTTPSRedirectCode
+	}
 	mapped := hostMapRoutes(cfg, httpsOnly)
 	if slices.ContainsFunc(cfg.Routes, mapped) {
 		// One lookup replaces every mapped rule, and it goes first: a mapped
@@ -199,8 +207,11 @@ func frontendFor(cfg model.Config) Frontend {
 			rule.ACLs = append(rule.ACLs, pathACLName(r.Path.Prefix))
 		}
 		if httpsOnly[r.Backend] {
-			// The host without its port: "redirect scheme" would keep ":80".
-			f.Redirects = append(f.Redirects, Redirect{Target: "https://%[var(txn.host)]", ACLs: append([]string{"!{ ssl_fc }"}, rule.ACLs...)})
+			// The host without its port ("redirect scheme" would keep ":80"),
+			// and not a short name, which is internal traffic that no
+			// certificate can match.
+			acls := append([]string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"}, rule.ACLs...)
+			f.Redirects = append(f.Redirects, byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), redirectCode[r.Backend], acls)...)
 		}
 		f.Rules = append(f.Rules, rule)
 	}
@@ -220,6 +231,8 @@ var aclEscape = strings.NewReplacer("/", ":", "~", ".::.")
 
 // hostRedirects sends old hosts to each backend's canonical host, over
 // https when the route is https_only, else over the scheme the request used.
+// A redirect to https lands on the public HTTPS port; one to http keeps the
+// port the client asked for (txn.port), since it reached this listener.
 func hostRedirects(cfg model.Config, f *Frontend) []Redirect {
 	var rs []Redirect
 	for _, b := range cfg.Backends {
@@ -228,17 +241,43 @@ func hostRedirects(cfg model.Config, f *Frontend) []Redirect {
 		}
 		name := "redirect_" + b.Name
 		f.addHostACL(name, "str", hostNames(b.Redirects))
+		https := httpsURL(b.Canonical, cfg.Listen.HTTPSPort)
+		http := "http://" + b.Canonical + "%[var(txn.port)]"
 		switch {
 		case b.HTTPSOnly:
-			rs = append(rs, Redirect{Target: "https://" + b.Canonical, ACLs: []string{name}})
+			rs = append(rs, byMethod(https, 0, []string{name})...)
 		case cfg.Listen.Certs != "":
-			rs = append(rs, Redirect{Target: "https://" + b.Canonical, ACLs: []string{name, "{ ssl_fc }"}},
-				Redirect{Target: "http://" + b.Canonical, ACLs: []string{name, "!{ ssl_fc }"}})
+			f.KeepPort = true
+			rs = append(rs, byMethod(https, 0, []string{name, "{ ssl_fc }"})...)
+			rs = append(rs, byMethod(http, 0, []string{name, "!{ ssl_fc }"})...)
 		default:
-			rs = append(rs, Redirect{Target: "http://" + b.Canonical, ACLs: []string{name}})
+			f.KeepPort = true
+			rs = append(rs, byMethod(http, 0, []string{name})...)
 		}
 	}
 	return rs
+}
+
+// httpsURL is the start of a redirect to https on host: the port is left
+// out when it is the default.
+func httpsURL(host string, port int) string {
+	if port == 443 {
+		return "https://" + host
+	}
+	return "https://" + host + ":" + strconv.Itoa(port)
+}
+
+// byMethod redirects with code, or when it is 0 with 301 for GET and HEAD
+// and 308 for other methods: clients turn a POST answered with 301 into a
+// GET, and repeat it with its method and body after a 308.
+func byMethod(target string, code int, acls []string) []Redirect {
+	if code != 0 {
+		return []Redirect{{Target: target, Code: code, ACLs: acls}}
+	}
+	return []Redirect{
+		{Target: target, Code: 301, ACLs: append(slices.Clone(acls), "METH_GET")},
+		{Target: target, Code: 308, ACLs: append(slices.Clone(acls), "!METH_GET")},
+	}
 }
 
 // addHostACL adds the ACL lines of one host ACL, at most hostsPerLine

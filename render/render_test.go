@@ -19,8 +19,8 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		t.Fatalf("Build: %v", ds)
 	}
 	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}]
-{{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}]
-{{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
+{{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}] {{ .Listen.HTTPSPort }}
+{{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} {{ .HTTPSRedirectCode }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
 {{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
 {{ range .Paths }}{{ .Prefix }} {{ .Source.Item }} {{ end }}
 {{ .Check.HTTPPath }} {{ .Check.Interval }} [{{ .Check.Timeout }}]{{ range .Check.Sources }} {{ .Key }}{{ end }}
@@ -29,7 +29,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 {{ end }}{{ range .Routes }}{{ .Backend }} {{ .Path.Prefix }} {{ .Wildcard }} {{ len .Hosts }}
 {{ end }}{{ range .Frontend.HostACLs }}{{ .Name }} {{ .Match }} {{ .Patterns }}
 {{ end }}{{ range .Frontend.PathACLs }}{{ .Name }} {{ .Prefix }}
-{{ end }}{{ range .Frontend.Redirects }}{{ .Target }} {{ .ACLs }}
+{{ end }}{{ .Frontend.KeepPort }}{{ range .Frontend.Redirects }}{{ .Target }} {{ .Code }} {{ .ACLs }}
 {{ end }}{{ range .Frontend.Rules }}{{ .Backend }} {{ .ACLs }}
 {{ end }}{{ regex "/a.b" }} {{ tcpBind ":80" 5432 }} {{ upper "sprig" }}`
 	out, err := Template(cfg, "names.tmpl", []byte(text))
@@ -37,7 +37,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"web web 8080 true true roundrobin 9s false",
+		"web web 8080 true true roundrobin 9s false 0",
 		"web.example.com false SERVICE_NAME",
 		"/api path=/api",
 		"/health 3s [] SERVICE_CHECK_HTTP SERVICE_CHECK_INTERVAL",

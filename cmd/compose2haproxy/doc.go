@@ -24,6 +24,7 @@
 //	--all                      route every service with a TCP port
 //	--bind ADDR                HTTP listener (default :80)
 //	--tls DIR, --tls-bind ADDR HTTPS listener with DIR's certificates (default :443)
+//	--https-port PORT          the public HTTPS port redirects name (default --tls-bind's)
 //	--stats ADDR               stats page (default :8404; empty disables)
 //	--resolver ADDR            nameserver, repeatable (default 127.0.0.11:53)
 //	--slots N                  server-template size (default 10)

@@ -51,6 +51,7 @@ type flags struct {
 	stats         string
 	tls           string
 	tlsBind       string
+	httpsPort     int
 	resolvers     []string
 	slots         int
 	swarm         bool
@@ -82,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.bind, "bind", ":80", "HTTP listener address")
 	fs.StringVar(&f.tls, "tls", "", "directory of PEM files (certificate and key); adds an HTTPS listener")
 	fs.StringVar(&f.tlsBind, "tls-bind", "", "HTTPS listener address with --tls (default :443)")
+	fs.IntVar(&f.httpsPort, "https-port", 0, "the port clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
 	fs.StringVar(&f.stats, "stats", ":8404", "stats page listener (at /stats); empty disables")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size")
@@ -187,7 +189,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 	cfg, diags := model.Build(project, model.Options{
 		Version: version, Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
-		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls},
+		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort},
 		Resolvers: f.resolvers, HostMap: f.hostMap,
 	})
 	if f.strict {
