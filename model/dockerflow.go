@@ -1,80 +1,231 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
-// dockerFlow holds docker-flow-proxy's com.df.* labels, mapped onto the
-// registrator model so that both conventions route the same way.
+// dfLabel is everything compose2haproxy knows about one docker-flow-proxy
+// label (com.df.NAME), in one place: how its value reads, what it does, and
+// what the README says about it (its label table is made from this list,
+// see DockerFlowDocs). A label does one of four things: it means the same
+// as a tag (tag: the value goes through the tag's form and apply), it
+// applies in its own way (value and apply), it is read while deciding
+// what is routed (routing), or it is refused or accepted with no effect
+// (status and why).
+type dfLabel struct {
+	name string // after "com.df."
+	kind dfKind
+	// tag is the tag the label means. conv turns the label's value (one
+	// item of a list) into the tag's ("60" seconds into "60s"); nil: as is.
+	tag  string
+	conv func(v string) (string, string)
+	// value and apply are the label's own grammar and effect, for labels no
+	// tag means.
+	value *valueForm
+	apply func(b *Backend, v string, cx tagContext)
+	http  bool   // only means something on an HTTP route (a tag's own flag counts for tag labels)
+	what  string // names a value in messages ("host "); may be empty
+	// routing labels are read before any backend exists (see readDockerFlow).
+	routing bool
+	status  dfStatus
+	why     string // for refused, no-effect and unsupported labels: the reason
+	fix     string // for refused labels: what to do instead
+	doc     string // what compose2haproxy does with it, for the README
+	example string // a value
+}
+
+// dfKind says how a label's value reads.
+type dfKind int
+
+const (
+	dfValue dfKind = iota // one value
+	dfList                // comma-separated values, each applied
+	dfFlag                // true or false (Go's strconv.ParseBool, as docker-flow-proxy read it)
+)
+
+// dfStatus is what compose2haproxy does with a label.
+type dfStatus int
+
+const (
+	dfApplies     dfStatus = iota // it takes effect
+	dfNoEffect                    // accepted; nothing is needed here (why says why)
+	dfRefused                     // an error: it would change what the service means (why says why and what to do)
+	dfUnsupported                 // a warning: not built yet; the label is ignored
+)
+
+// seconds reads docker-flow-proxy's timeouts, whole seconds by its
+// definition, as a duration.
+func seconds(v string) (string, string) {
+	n, prob := parseInt(v, 1, maxTimerMillis/1000)
+	if prob != "" {
+		return "", prob + " (seconds)"
+	}
+	return strconv.Itoa(n) + "s", ""
+}
+
+// restricts is the reason given for labels that restrict who may reach a
+// service while compose2haproxy does not implement them: ignoring one would
+// publish the service open.
+const (
+	restricts    = "restricts who may reach the service, which compose2haproxy does not do yet: ignoring it would publish the service open"
+	restrictsFix = "remove it, and restrict access in front of the proxy"
+)
+
+// dockerFlowLabels is the table of docker-flow-proxy's labels: every
+// service parameter of its docs/usage.md "Reconfigure" tables, and
+// com.df.notify, which Docker Flow Swarm Listener reads. Sorted by name.
+var dockerFlowLabels = []dfLabel{
+	{name: "aclName", status: dfUnsupported, why: "route order is by specificity; not built yet", example: "05-go-demo-acl"},
+	{name: "addReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Env prod"},
+	{name: "addResHeader", status: dfUnsupported, why: "not built yet", example: "Server haproxy"},
+	{name: "allowedMethods", status: dfRefused, why: restricts, fix: restrictsFix, example: "GET,DELETE"},
+	{name: "backendExtra", status: dfRefused,
+		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
+		fix:     "render with --template instead",
+		example: "http-request deny"},
+	{name: "balanceGroup", status: dfUnsupported, why: "not built yet", example: "leastconn"},
+	{name: "checkResolvers", kind: dfFlag, status: dfNoEffect,
+		why:     "servers are always re-resolved through the resolvers section (Docker's DNS)",
+		example: "true"},
+	{name: "checkTcp", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "clitcpka", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "compressionAlgo", status: dfUnsupported, why: "not built yet", example: "gzip"},
+	{name: "compressionType", status: dfUnsupported, why: "not built yet", example: "text/html text/css"},
+	{name: "connectionMode", status: dfUnsupported, why: "not built yet", example: "http-server-close"},
+	{name: "delReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Forwarded-For,Cookie"},
+	{name: "delResHeader", status: dfUnsupported, why: "not built yet", example: "X-Varnish,X-Cache"},
+	{name: "deniedMethods", status: dfRefused, why: restricts, fix: restrictsFix, example: "PUT,POST"},
+	{name: "denyHttp", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
+	{name: "discoveryType", status: dfNoEffect,
+		why:     "servers are always found through Docker's DNS, one server-template slot per replica",
+		example: "DNS"},
+	{name: "distribute", kind: dfFlag, status: dfNoEffect,
+		why:     "every proxy that loads the generated file has the same configuration",
+		example: "true"},
+	{name: "httpsOnly", kind: dfFlag, tag: "https_only", doc: "as `https_only`", example: "true"},
+	{name: "httpsPort", status: dfUnsupported, why: "not built yet", example: "443"},
+	{name: "httpsRedirectCode", value: redirectCode, http: true,
+		doc: "the status of the https_only redirect for every method (without it: 301 for GET and HEAD, 308 for others); " +
+			"without `com.df.httpsOnly` it warns that it has no effect",
+		example: "307",
+		apply:   func(b *Backend, v string, _ tagContext) { b.HTTPSRedirectCode = atoi(v) }},
+	{name: "ignoreAuthorization", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "isDefaultBackend", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "notify", kind: dfFlag, routing: true, doc: "route this service", example: "true"},
+	{name: "outboundHostname", status: dfUnsupported, why: "not built yet", example: "api.example.com"},
+	{name: "pathType", status: dfUnsupported, why: "not built yet", example: "path_beg"},
+	{name: "port", value: portNumber, routing: true, doc: "the one port routed", example: "8080"},
+	{name: "proxyInstanceName", status: dfUnsupported, why: "not built yet", example: "docker-flow"},
+	{name: "redirectFromDomain", kind: dfList, tag: "redirect_from", what: "host ",
+		doc: "as `redirect_from`, to the first serviceDomain", example: "old.example.com"},
+	{name: "redirectUnlessHttpsProto", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "redirectWhenHttpProto", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
+	{name: "reqMode", status: dfUnsupported, why: "not built yet", example: "tcp"},
+	{name: "reqPathReplace", status: dfUnsupported, why: "not built yet", example: "/demo/"},
+	{name: "reqPathSearch", status: dfUnsupported, why: "not built yet", example: "/something/"},
+	{name: "reqPathSearchReplace", value: rewritePair, http: true,
+		doc: "rewrite: every match of the search regex in the path is replaced (`http-request set-path %[path,regsub(…,g)]`); " +
+			"both sides are limited to path characters, and `^` at the start of search",
+		example: "/api/v1/books,/books",
+		apply: func(b *Backend, v string, cx tagContext) {
+			search, replace, _ := strings.Cut(v, ",")
+			b.Rewrite = &Rewrite{Search: search, Replace: replace, Source: cx.src}
+		}},
+	{name: "serviceCert", status: dfRefused,
+		why:     "compose2haproxy does not write certificate files",
+		fix:     "put the PEM file, certificate and key, in the --tls directory",
+		example: "-----BEGIN CERTIFICATE-----…"},
+	{name: "serviceDomain", kind: dfList, tag: "server_alias", what: "host ",
+		doc:     "hosts; the first is where redirects lead (without it, and without `SERVICE_NAME`, the route answers **any host**, by path alone, as docker-flow-proxy did)",
+		example: "a.example.com,b.example.com"},
+	{name: "serviceDomainAlgo", status: dfUnsupported, why: "not built yet", example: "hdr_dom(host)"},
+	{name: "serviceGroup", status: dfUnsupported, why: "not built yet", example: "db"},
+	{name: "serviceHeader", status: dfRefused, why: restricts, fix: restrictsFix, example: "X-Version:3"},
+	{name: "serviceName", status: dfUnsupported, why: "not built yet", example: "go-demo"},
+	{name: "servicePath", kind: dfList, tag: "path", what: "path ", doc: "path prefixes (segment-aware)", example: "/demo/hello,/demo/person"},
+	{name: "servicePathExclude", status: dfUnsupported, why: "not built yet", example: "/metrics"},
+	{name: "sessionType", status: dfUnsupported, why: "not built yet", example: "sticky-server"},
+	{name: "setReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Env prod"},
+	{name: "setResHeader", status: dfUnsupported, why: "not built yet", example: "Server haproxy"},
+	{name: "srcHttpsPort", status: dfUnsupported, why: "not built yet", example: "4443"},
+	{name: "srcPort", status: dfUnsupported, why: "not built yet", example: "6379"},
+	{name: "sslVerifyNone", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "templateBePath", status: dfRefused,
+		why:     "a backend snippet from a file inside docker-flow-proxy's image",
+		fix:     "render with --template instead",
+		example: "/tmpl/be.tmpl"},
+	{name: "templateFePath", status: dfRefused,
+		why:     "a frontend snippet from a file inside docker-flow-proxy's image",
+		fix:     "render with --template instead",
+		example: "/tmpl/fe.tmpl"},
+	{name: "timeoutClient", status: dfUnsupported, why: "not built yet", example: "60"},
+	{name: "timeoutServer", tag: "timeout", conv: seconds, doc: "as `timeout`, in seconds", example: "60"},
+	{name: "timeoutTunnel", status: dfUnsupported, why: "not built yet", example: "3600"},
+	{name: "userAgent", status: dfRefused, why: restricts, fix: restrictsFix, example: "googlebot,iphone"},
+	{name: "userDef", status: dfUnsupported, why: "not built yet", example: "team-a"},
+	{name: "users", status: dfRefused, why: restricts, fix: restrictsFix, example: "admin:$6$…"},
+	{name: "usersPassEncrypted", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
+	{name: "usersSecret", status: dfRefused, why: restricts, fix: restrictsFix, example: "monitoring"},
+	{name: "verifyClientSsl", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
+}
+
+// dfByName finds a label's definition by its name after "com.df.".
+var dfByName = func() map[string]*dfLabel {
+	m := map[string]*dfLabel{}
+	for i := range dockerFlowLabels {
+		m[dockerFlowLabels[i].name] = &dockerFlowLabels[i]
+	}
+	return m
+}()
+
+// dockerFlow holds the com.df.* labels that decide whether and on which
+// port a service is routed; the others apply to each backend (see
+// applyDockerFlow).
 type dockerFlow struct {
-	notify       bool
-	domains      []Host   // com.df.serviceDomain
-	paths        []Path   // com.df.servicePath
-	port         int      // com.df.port; 0: not set
-	rewrite      *Rewrite // com.df.reqPathSearchReplace
-	httpsOnly    bool
-	httpsSource  Source
-	httpsCode    int    // com.df.httpsRedirectCode; 0: not set
-	redirectFrom []Host // com.df.redirectFromDomain
+	notify bool
+	port   int // com.df.port; 0: not set
 }
 
-// dockerFlowKeys are the com.df.* labels compose2haproxy understands.
-var dockerFlowKeys = map[string]bool{
-	"com.df.notify": true, "com.df.serviceDomain": true, "com.df.servicePath": true, "com.df.port": true,
-	"com.df.reqPathSearchReplace": true, "com.df.httpsOnly": true, "com.df.redirectFromDomain": true,
-	"com.df.httpsRedirectCode": true,
-}
+// indexed matches docker-flow-proxy's numbered destinations
+// (com.df.servicePath.1).
+var indexed = regexp.MustCompile(`^com\.df\.([A-Za-z]+)\.[0-9]+$`)
 
-// accessLabels are the docker-flow-proxy labels (without "com.df.") that
-// restrict who may reach a service, with what they restrict. Not
-// implemented, each is an error rather than a warning: ignoring it would
-// publish the service without its protection. A label leaves this list
-// when it is implemented (added to dockerFlowKeys).
-var accessLabels = map[string]string{
-	"users":                 "HTTP basic authentication",
-	"usersSecret":           "HTTP basic authentication",
-	"usersPassEncrypted":    "HTTP basic authentication",
-	"allowedMethods":        "the HTTP methods allowed",
-	"deniedMethods":         "the HTTP methods denied",
-	"denyHttp":              "plain HTTP is denied",
-	"redirectWhenHttpProto": "plain HTTP is redirected to https",
-	"verifyClientSsl":       "client certificates",
-	"serviceHeader":         "requests need these headers",
-	"userAgent":             "requests need this User-Agent",
-}
-
-var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
-
+// readDockerFlow reads the routing labels and reports labels that are
+// unknown, numbered, refused or not supported, once per service.
 func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 	var df dockerFlow
 	for _, k := range l.keys() {
-		if !strings.HasPrefix(k, "com.df.") || dockerFlowKeys[k] {
+		name, ok := strings.CutPrefix(k, "com.df.")
+		if !ok {
 			continue
 		}
 		_, src, _ := l.get(k)
-		// An indexed label (com.df.denyHttp.1) means what its name does.
-		name, _, _ := strings.Cut(strings.TrimPrefix(k, "com.df."), ".")
-		if what, ok := accessLabels[name]; ok {
-			ds.errorf(src, "protect the service another way and remove the label, or stop routing the service",
-				"docker-flow-proxy label %s restricts access (%s), which compose2haproxy does not implement: routing the service without it would publish it unprotected", k, what)
-			continue
-		}
-		ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported; it is ignored", k)
-	}
-	df.notify, _ = l.flag("com.df.notify")
-	if v, src, ok := l.get("com.df.serviceDomain"); ok {
-		df.domains = hostList(v, src, hostOrWildcard, ds)
-	}
-	if v, src, ok := l.get("com.df.servicePath"); ok {
-		for _, p := range splitList(v) {
-			prefix, prob := checkPath(p)
-			if prob != "" {
-				ds.errorf(src, "give path prefixes like /demo,/api", "path %s %s", printable(p), prob)
-				continue
+		def := dfByName[name]
+		switch {
+		case indexed.MatchString(k):
+			ds.errorf(src, "route each destination as its own service, or use SERVICE_<port>_* keys for several ports",
+				"docker-flow-proxy's numbered destinations (.1, .2, …) are not supported")
+		case def == nil:
+			fix := "remove it, or see the README for the com.df.* labels compose2haproxy knows"
+			if s := suggestLabel(name); s != "" {
+				fix = fmt.Sprintf("did you mean com.df.%s?", s)
 			}
-			df.paths = append(df.paths, Path{Prefix: prefix, Source: src.item(p)})
+			ds.warnf(src, fix, "unknown docker-flow-proxy label; it is ignored")
+		case def.status == dfRefused:
+			ds.errorf(src, def.fix, "%s", def.why)
+		case def.status == dfUnsupported:
+			ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported (%s); it is ignored", k, def.why)
+		case def.kind == dfFlag:
+			if _, prob := parseFlag(src.Value); prob != "" {
+				ds.errorf(src, "write true or false", "%s", prob)
+			}
 		}
+	}
+	if v, _, ok := l.get("com.df.notify"); ok {
+		df.notify, _ = parseFlag(v)
 	}
 	if v, src, ok := l.get("com.df.port"); ok {
 		n, prob := parseInt(strings.TrimSpace(v), 1, 65535)
@@ -83,47 +234,130 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 		}
 		df.port = n
 	}
-	if v, src, ok := l.get("com.df.reqPathSearchReplace"); ok {
-		df.rewrite = parseRewrite(v, src, ds)
-	}
-	if on, src := l.flag("com.df.httpsOnly"); on {
-		df.httpsOnly, df.httpsSource = true, src
-	}
-	if v, src, ok := l.get("com.df.httpsRedirectCode"); ok {
-		switch n, _ := parseInt(strings.TrimSpace(v), 301, 308); n {
-		case 301, 302, 303, 307, 308:
-			df.httpsCode = n
-		default:
-			ds.errorf(src, "give 307 or 308 to keep the method, or 301, 302 or 303; without it GET and HEAD get 301 and other methods 308", "a redirect status is one of 301, 302, 303, 307 and 308")
-		}
-		if !df.httpsOnly {
-			ds.warnf(src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
-		}
-	}
-	if v, src, ok := l.get("com.df.redirectFromDomain"); ok {
-		df.redirectFrom = hostList(v, src, exactHost, ds)
-	}
 	return df
 }
 
-// parseRewrite reads "search,replace". Both are kept to path characters
-// (and a leading ^ on search) so the regex cannot reach beyond the path.
-func parseRewrite(v string, src Source, ds *Diagnostics) *Rewrite {
-	search, replace, ok := strings.Cut(v, ",")
-	const fix = "write it as search,replace with path characters, like /demo,/api"
-	if prob := unsafeChar(v); prob != "" {
-		ds.errorf(src, fix, "%s", prob)
-		return nil
+// parseFlag reads a docker-flow-proxy boolean as Go's strconv.ParseBool
+// does, as docker-flow-proxy did; what it cannot read is an error here
+// rather than false.
+func parseFlag(v string) (bool, string) {
+	on, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return false, "is not true or false"
 	}
+	return on, ""
+}
+
+// applyDockerFlow applies the com.df.* labels of the service to one of its
+// backends, in the table's order.
+func applyDockerFlow(a *applier, l labels) {
+	for i := range dockerFlowLabels {
+		def := &dockerFlowLabels[i]
+		v, src, ok := l.get("com.df." + def.name)
+		if !ok || def.routing || def.status != dfApplies {
+			continue
+		}
+		var items []string
+		switch def.kind {
+		case dfFlag:
+			if on, _ := parseFlag(v); !on {
+				continue
+			}
+			items = []string{""}
+		case dfList:
+			items = splitList(v)
+		default:
+			items = []string{strings.TrimSpace(v)}
+		}
+		for _, item := range items {
+			isrc := src
+			if def.kind == dfList {
+				isrc = src.item(item)
+			}
+			a.applyLabel(def, item, isrc)
+		}
+	}
+}
+
+// applyLabel applies one value of a label: through the tag it means, or
+// its own form and apply.
+func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
+	if def.conv != nil && v != "" {
+		cv, prob := def.conv(v)
+		if prob != "" {
+			a.ds.errorf(src, "give a whole number of seconds, like 60", "%s", prob)
+			return
+		}
+		v = cv
+	}
+	form := def.value
+	if def.tag != "" {
+		form = tagsByName[def.tag].value
+	}
+	if form != nil && v != "" {
+		norm, prob := form.check(v)
+		if prob != "" {
+			fix := form.fix
+			if def.kind == dfList {
+				fix += "; separate several with commas"
+			}
+			if def.kind == dfList {
+				prob = def.what + printable(v) + " " + prob
+			}
+			a.ds.errorf(src, fix, "%s", prob)
+			return
+		}
+		v = norm
+	}
+	if def.tag != "" {
+		a.apply(tagsByName[def.tag], v, src, "com.df."+def.name)
+		return
+	}
+	if def.http {
+		a.http = append(a.http, setting{"com.df." + def.name, src})
+	}
+	a.set["com.df."+def.name] = setting{v, src}
+	def.apply(a.b, v, tagContext{src: src, ds: a.ds})
+}
+
+// redirectCode is the status of a redirect.
+var redirectCode = &valueForm{"CODE", "give 307 or 308 to keep the method, or 301, 302 or 303; without it GET and HEAD get 301 and other methods 308",
+	func(v string) (string, string) {
+		switch n, _ := parseInt(v, 301, 308); n {
+		case 301, 302, 303, 307, 308:
+			return strconv.Itoa(n), ""
+		}
+		return "", "a redirect status is one of 301, 302, 303, 307 and 308"
+	}}
+
+// rewritePair is "search,replace": both are kept to path characters (and
+// a leading ^ on search) so the regex cannot reach beyond the path.
+var rewritePair = &valueForm{"SEARCH,REPLACE", "write it as search,replace with path characters, like /demo,/api", checkRewrite}
+
+var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
+
+func checkRewrite(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	search, replace, ok := strings.Cut(v, ",")
 	if !ok || search == "" || strings.Contains(replace, ",") {
-		ds.errorf(src, fix, "is not a search,replace pair")
-		return nil
+		return "", "is not a search,replace pair"
 	}
 	if !rewriteRe.MatchString(search) || !rewriteRe.MatchString(replace) || strings.HasPrefix(replace, "^") {
-		ds.errorf(src, fix, "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)")
-		return nil
+		return "", "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)"
 	}
-	return &Rewrite{Search: search, Replace: replace, Source: src}
+	return v, ""
+}
+
+// suggestLabel returns the known label nearest to name, if it is near
+// enough to be a typo.
+func suggestLabel(name string) string {
+	names := make([]string, len(dockerFlowLabels))
+	for i, d := range dockerFlowLabels {
+		names[i] = d.name
+	}
+	return nearest(name, names)
 }
 
 func splitList(v string) []string {
@@ -136,17 +370,45 @@ func splitList(v string) []string {
 	return out
 }
 
-// hostList reads comma-separated hosts of the given form, the same
-// grammar as the tag that means the same.
-func hostList(v string, src Source, form *valueForm, ds *Diagnostics) []Host {
-	var hosts []Host
-	for _, item := range splitList(v) {
-		h, prob := form.check(item)
-		if prob != "" {
-			ds.errorf(src, form.fix+"; separate several with commas", "host %s %s", printable(item), prob)
-			continue
+// LabelDoc describes one docker-flow-proxy label for documentation.
+type LabelDoc struct {
+	Name    string // com.df.NAME
+	Value   string // the value's form: "true|false", "HOST,…", "/PREFIX,…"
+	Effect  string // what compose2haproxy does, or why not
+	Example string
+}
+
+// DockerFlowDocs lists docker-flow-proxy's labels: the README's label
+// table is generated from it.
+func DockerFlowDocs() []LabelDoc {
+	out := make([]LabelDoc, len(dockerFlowLabels))
+	for i, d := range dockerFlowLabels {
+		doc := LabelDoc{Name: "com.df." + d.name, Example: d.example}
+		form := d.value
+		if d.tag != "" {
+			form = tagsByName[d.tag].value
 		}
-		hosts = append(hosts, Host{Name: h, Source: src.item(h)})
+		switch {
+		case d.kind == dfFlag:
+			doc.Value = "true/false"
+		case d.conv != nil:
+			doc.Value = "SECONDS"
+		case form != nil && d.kind == dfList:
+			doc.Value = form.doc + ",…"
+		case form != nil:
+			doc.Value = form.doc
+		}
+		switch d.status {
+		case dfApplies:
+			doc.Effect = d.doc
+		case dfNoEffect:
+			doc.Effect = "accepted, no effect: " + d.why
+		case dfRefused:
+			doc.Effect = "**error**: " + d.why + " (" + d.fix + ")"
+		case dfUnsupported:
+			doc.Effect = "warning, ignored: " + d.why
+		}
+		out[i] = doc
 	}
-	return hosts
+	return out
 }

@@ -163,21 +163,17 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 			b.Hosts = append(b.Hosts, Host{Name: name + "." + d.Name, Source: nameSrc})
 		}
 	}
-	b.Hosts = append(b.Hosts, r.df.domains...)
-	b.Paths = append(b.Paths, r.df.paths...)
-	b.Rewrite = r.df.rewrite
-	b.HTTPSOnly = r.df.httpsOnly
-	b.HTTPSRedirectCode = r.df.httpsCode
-	b.Redirects = append(b.Redirects, r.df.redirectFrom...)
 
 	errs := len(*ds)
+	a := newApplier(&b, ds)
+	applyDockerFlow(a, r.l)
 	if raw, src, ok := r.l.forPort(r.port, "TAGS"); ok {
 		b.Tags = parseTags(raw, src, ds)
 	}
-	applyTags(&b, ds)
+	a.applyTags()
 	b.Check = buildCheck(r.l, r.port, ds)
-	b.Canonical = canonicalHost(b, r.df, domains)
-	r.checkKind(&b, opts.Listen.Certs != "", ds)
+	b.Canonical = canonicalHost(b, domains)
+	r.checkKind(a, opts.Listen.Certs != "")
 
 	sortHosts(b.Hosts)
 	b.Hosts = slices.CompactFunc(b.Hosts, func(a, b Host) bool { return a.Name == b.Name })
@@ -192,9 +188,9 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 
 // canonicalHost is where redirects lead (see Backend.Canonical). It is
 // computed before hosts are sorted, so "first" means first as written.
-func canonicalHost(b Backend, df dockerFlow, domains []Host) string {
-	for _, h := range df.domains {
-		if !h.Wildcard() {
+func canonicalHost(b Backend, domains []Host) string {
+	for _, h := range b.Hosts {
+		if h.Source.Key == "com.df.serviceDomain" && !h.Wildcard() {
 			return h.Name
 		}
 	}
@@ -218,25 +214,19 @@ func canonicalHost(b Backend, df dockerFlow, domains []Host) string {
 // checkKind reports settings that the kind of route cannot honour: HTTP
 // features on a TCP service, https without TLS, a route on any host
 // without a path or a host to redirect to.
-func (r route) checkKind(b *Backend, tls bool, ds *Diagnostics) {
+func (r route) checkKind(a *applier, tls bool) {
+	b, ds := a.b, a.ds
 	if b.TCPPort != 0 {
-		for _, t := range b.Tags {
-			if def := tagsByName[t.Name]; def != nil && def.http {
-				ds.errorf(t.Source, "remove it, or drop tcp= to route HTTP", "tag %s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", t.Name, b.TCPPort)
-			}
-		}
-		if r.df.notify {
-			_, src, _ := r.l.get("com.df.notify")
-			ds.errorf(src, "remove the com.df.* labels, or drop tcp=", "docker-flow-proxy labels route HTTP, but the service is a TCP service (tcp=%d)", b.TCPPort)
+		for _, s := range a.http {
+			ds.errorf(s.src, "remove it, or drop tcp= to route HTTP", "%s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", s.value, b.TCPPort)
 		}
 		return
 	}
+	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly {
+		ds.warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
+	}
 	if b.HTTPSOnly && !tls {
-		src := r.df.httpsSource
-		if slices.ContainsFunc(b.Tags, func(t Tag) bool { return t.Name == "https_only" }) {
-			src = b.tagSource("https_only")
-		}
-		ds.errorf(src, "add --tls DIR with the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
+		ds.errorf(a.set["https_only"].src, "add --tls DIR with the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
 	}
 	if len(b.Hosts) == 0 && len(b.Paths) == 0 {
 		_, src, _ := r.l.get("com.df.notify")

@@ -17,6 +17,7 @@ type tagDef struct {
 	// has no fields of its own.
 	aliasOf    string
 	value      *valueForm // nil: the tag takes no value
+	optional   bool       // the value may be left out (hsts, or hsts=SECONDS)
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
 	doc        string
@@ -154,6 +155,7 @@ type TagDoc struct {
 	Name       string
 	Aliases    []string // other spellings
 	Value      string   // the value's form ("HOST"); empty: no value
+	Optional   bool     // the value may be left out
 	Repeatable bool
 	HTTP       bool // only for HTTP routes, not tcp=
 	Doc        string
@@ -173,7 +175,7 @@ func TagDocs() []TagDoc {
 			}
 			continue
 		}
-		doc := TagDoc{Name: d.name, Repeatable: d.repeatable, HTTP: d.http, Doc: d.doc, Example: d.example}
+		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, Doc: d.doc, Example: d.example}
 		if d.value != nil {
 			doc.Value = d.value.doc
 		}
@@ -191,7 +193,6 @@ var foreignTags = map[string]bool{"public_ipaddress": true}
 // custom templates can print any tag.
 func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 	var tags []Tag
-	seen := map[string]string{}
 	for _, item := range strings.Split(raw, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -214,47 +215,75 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 				fix = fmt.Sprintf("did you mean %q?", s)
 			}
 			ds.warnf(src, fix, "unknown tag %q", name)
-		case def.value != nil && (!hasValue || value == ""):
+		case def.value != nil && !def.optional && (!hasValue || value == ""):
 			ds.errorf(src, fmt.Sprintf("write it as %s=%s", name, def.value.doc), "tag %q needs a value", name)
 			continue
 		case def.value == nil && hasValue:
 			ds.errorf(src, fmt.Sprintf("write just %q", name), "tag %q takes no value", name)
 			continue
-		case !def.repeatable:
-			if prev, ok := seen[def.name]; ok && prev != value {
-				ds.errorf(src, "keep one of them", "tag %q is set twice, to %q and %q", name, prev, value)
-				continue
-			}
-			seen[def.name] = value
 		}
 		tags = append(tags, tag)
 	}
 	return tags
 }
 
-// applyTags sets what the known tags ask for, each value checked against
-// its tag's form first.
-func applyTags(b *Backend, ds *Diagnostics) {
-	for _, t := range b.Tags {
-		def := tagsByName[t.Name]
-		if def == nil {
-			continue
+// applier applies tags, and the labels that mean the same, to one
+// backend. It remembers what set each setting that does not repeat, so
+// that two different values are an error naming both, and what set an
+// HTTP-only setting, which a TCP service cannot honour.
+type applier struct {
+	b    *Backend
+	ds   *Diagnostics
+	set  map[string]setting // tag name → its first value and where it came from
+	http []setting          // HTTP-only settings: what (a tag or label) and where
+}
+
+type setting struct {
+	value string // the value; for http, the tag or label that set it
+	src   Source
+}
+
+func newApplier(b *Backend, ds *Diagnostics) *applier {
+	return &applier{b: b, ds: ds, set: map[string]setting{}}
+}
+
+// applyTags sets what the backend's known tags ask for.
+func (a *applier) applyTags() {
+	for _, t := range a.b.Tags {
+		if def := tagsByName[t.Name]; def != nil {
+			a.apply(def, t.Value, t.Source, "tag "+t.Name)
 		}
-		v := t.Value
-		if def.value != nil {
-			norm, prob := def.value.check(v)
-			if prob != "" {
-				ds.errorf(t.Source, def.value.fix, "tag %s=%s %s", t.Name, t.Value, prob)
-				continue
+	}
+	if a.b.StripPath && len(a.b.Paths) == 0 {
+		a.ds.warnf(a.b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
+		a.b.StripPath = false
+	}
+}
+
+// apply checks v against the tag's form and applies it; who names the tag
+// ("tag path") or label in messages.
+func (a *applier) apply(def *tagDef, v string, src Source, who string) {
+	if def.value != nil && (v != "" || !def.optional) {
+		norm, prob := def.value.check(v)
+		if prob != "" {
+			a.ds.errorf(src, def.value.fix, "%s=%s %s", who, printable(v), prob)
+			return
+		}
+		v = norm
+	}
+	if !def.repeatable {
+		if prev, ok := a.set[def.name]; ok {
+			if prev.value != v {
+				a.ds.errorf(src, "keep one of them", "%s is set twice: to %q here and to %q by %s", def.name, v, prev.value, prev.src.Key)
 			}
-			v = norm
+			return
 		}
-		def.apply(b, v, tagContext{src: t.Source, ds: ds})
+		a.set[def.name] = setting{v, src}
 	}
-	if b.StripPath && len(b.Paths) == 0 {
-		ds.warnf(b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
-		b.StripPath = false
+	if def.http {
+		a.http = append(a.http, setting{who, src})
 	}
+	def.apply(a.b, v, tagContext{src: src, ds: a.ds})
 }
 
 // tagSource is where the first tag of that name came from.
@@ -270,10 +299,20 @@ func (b *Backend) tagSource(name string) Source {
 // suggest returns the known tag nearest to name, if it is near enough to be
 // a typo.
 func suggest(name string) string {
+	names := make([]string, len(tagDefs))
+	for i, d := range tagDefs {
+		names[i] = d.name
+	}
+	return nearest(name, names)
+}
+
+// nearest returns the candidate nearest to name, if it is near enough to
+// be a typo.
+func nearest(name string, candidates []string) string {
 	best, bestDist := "", 3
-	for _, d := range tagDefs {
-		if dist := editDistance(name, d.name); dist < bestDist || (dist == bestDist && d.name < best) {
-			best, bestDist = d.name, dist
+	for _, c := range candidates {
+		if dist := editDistance(name, c); dist < bestDist || (dist == bestDist && c < best) {
+			best, bestDist = c, dist
 		}
 	}
 	if best == "" || bestDist > len(name)/2 {

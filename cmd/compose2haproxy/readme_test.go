@@ -17,16 +17,31 @@ const readme = "../../README.md"
 // drift apart: this fails when they differ, and -update rewrites the part
 // of the README between the markers.
 func TestREADMETagTable(t *testing.T) {
-	const begin, end = "<!-- tag table: made by TestREADMETagTable from model.TagDocs; go test ./cmd/compose2haproxy -update -->\n", "<!-- end of tag table -->\n"
+	readmeSection(t, "tag table", "made by TestREADMETagTable from model.TagDocs", tagTable(model.TagDocs()))
+}
+
+// The README's docker-flow-proxy label table is made from model's label
+// table in the same way.
+func TestREADMELabelTable(t *testing.T) {
+	readmeSection(t, "label table", "made by TestREADMELabelTable from model.DockerFlowDocs", labelTable(model.DockerFlowDocs()))
+}
+
+// readmeSection compares the part of the README between "<!-- name:
+// origin; go test ./cmd/compose2haproxy -update -->" and "<!-- end of name
+// -->" with want, or rewrites it with -update.
+func readmeSection(t *testing.T, name, origin, want string) {
+	t.Helper()
+	begin := "<!-- " + name + ": " + origin + "; go test ./cmd/compose2haproxy -update -->\n"
+	end := "<!-- end of " + name + " -->\n"
 	text, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
-	i, j := bytes.Index(text, []byte(begin)), bytes.Index(text, []byte(end))
+	i := bytes.Index(text, []byte(begin))
+	j := i + bytes.Index(text[max(i, 0):], []byte(end))
 	if i < 0 || j < i {
-		t.Fatalf("README.md has no tag table between %q and %q", begin, end)
+		t.Fatalf("README.md has no section between %q and %q", begin, end)
 	}
-	want := tagTable(model.TagDocs())
 	got := string(text[i+len(begin) : j])
 	if got == want {
 		return
@@ -38,7 +53,7 @@ func TestREADMETagTable(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("README.md's tag table differs from model.TagDocs (run go test ./cmd/compose2haproxy -update):\n--- README\n%s--- model\n%s", got, want)
+	t.Errorf("README.md's %s differs from the model (run go test ./cmd/compose2haproxy -update):\n--- README\n%s--- model\n%s", name, got, want)
 }
 
 func tagTable(docs []model.TagDoc) string {
@@ -52,7 +67,10 @@ func tagTable(docs []model.TagDoc) string {
 	}
 	for _, d := range docs {
 		name := "`" + d.Name
-		if d.Value != "" {
+		switch {
+		case d.Value != "" && d.Optional:
+			name += "[=" + d.Value + "]"
+		case d.Value != "":
 			name += "=" + d.Value
 		}
 		name += "`"
@@ -60,6 +78,19 @@ func tagTable(docs []model.TagDoc) string {
 			name += fmt.Sprintf(" (also `%s`)", a)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", name, d.Doc, yes(d.Repeatable), yes(d.HTTP), d.Example)
+	}
+	return b.String()
+}
+
+func labelTable(docs []model.LabelDoc) string {
+	var b strings.Builder
+	b.WriteString("| label | value | what compose2haproxy does | example |\n|---|---|---|---|\n")
+	for _, d := range docs {
+		value := ""
+		if d.Value != "" {
+			value = "`" + d.Value + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, d.Effect, d.Example)
 	}
 	return b.String()
 }

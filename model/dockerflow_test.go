@@ -1,0 +1,54 @@
+package model
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The label table holds docker-flow-proxy's 59 Reconfigure parameters and
+// com.df.notify, sorted, each with a complete entry; an applying label's
+// README example is accepted as written.
+func TestLabelTable(t *testing.T) {
+	if n := len(dockerFlowLabels); n != 60 {
+		t.Errorf("the label table has %d labels, want docker-flow-proxy's 60", n)
+	}
+	if !slices.IsSortedFunc(dockerFlowLabels, func(a, b dfLabel) int { return strings.Compare(a.name, b.name) }) {
+		t.Error("the label table is not sorted by name")
+	}
+	for _, d := range dockerFlowLabels {
+		t.Run(d.name, func(t *testing.T) {
+			if d.example == "" {
+				t.Error("no example")
+			}
+			switch d.status {
+			case dfApplies:
+				if d.doc == "" {
+					t.Error("no doc")
+				}
+				if d.tag != "" && tagsByName[d.tag] == nil {
+					t.Errorf("means unknown tag %s", d.tag)
+				}
+				if d.tag == "" && d.apply == nil && !d.routing {
+					t.Error("neither a tag, an apply nor a routing label")
+				}
+				if d.routing {
+					return
+				}
+				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true", "com.df." + d.name: d.example}
+				_, msgs := build(t, Options{Listen: Listen{Certs: "/certs"}}, svc("web", labels, 80))
+				if len(msgs) > 0 {
+					t.Errorf("example %q: %v", d.example, msgs)
+				}
+			case dfRefused:
+				if d.why == "" || d.fix == "" {
+					t.Error("refused without a reason and a fix")
+				}
+			default:
+				if d.why == "" {
+					t.Error("no reason")
+				}
+			}
+		})
+	}
+}
