@@ -98,11 +98,89 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 			}
 		}
 	}
+	checkRedirects(bs, ds)
+}
+
+// checkRedirects reports a redirected host that another backend routes in
+// any way: under any path, or through a wildcard that covers it. Redirects
+// run before use_backend, so the redirect would take that traffic. Routes
+// on any host are not counted: they come after every host's rules, and a
+// redirected host is one of those. Two backends redirecting one host are
+// an error too.
+func checkRedirects(bs []Backend, ds *Diagnostics) {
+	// Up to two backends for each host or wildcard suffix: enough to find
+	// one that is not the redirecting backend, without pairwise work.
+	type owners [2]*Backend
+	add := func(m map[string]owners, key string, b *Backend) {
+		o := m[key]
+		switch {
+		case o[0] == nil:
+			o[0] = b
+		case o[0] != b && o[1] == nil:
+			o[1] = b
+		}
+		m[key] = o
+	}
+	other := func(o owners, b *Backend) *Backend {
+		if o[0] != nil && o[0] != b {
+			return o[0]
+		}
+		return o[1]
+	}
+	exact, wild, redirected := map[string]owners{}, map[string]owners{}, map[string]owners{}
+	source := map[[2]any]Source{} // (backend, host) → where that backend got it
 	for i := range bs {
-		for _, h := range bs[i].Redirects {
-			claimed([2]string{h.Name, ""}, h.Source, &bs[i], "redirected host "+strconv.Quote(h.Name))
+		b := &bs[i]
+		if b.TCPPort != 0 {
+			continue
+		}
+		for _, h := range b.Hosts {
+			if h.Wildcard() {
+				add(wild, h.Suffix(), b)
+			} else {
+				add(exact, h.Name, b)
+			}
+			source[[2]any{b, h.Name}] = h.Source
+		}
+		for _, h := range b.Redirects {
+			add(redirected, h.Name, b)
 		}
 	}
+	const fix = "redirect only a host that no other service routes, under any path"
+	for i := range bs {
+		b := &bs[i]
+		for _, h := range b.Redirects {
+			if o := other(exact[h.Name], b); o != nil {
+				src := source[[2]any{o, h.Name}]
+				ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s (%s=%s), and redirects come before routing",
+					h.Name, o.Service, src.Key, printable(src.Value))
+				continue
+			}
+			if o := other(redirected[h.Name], b); o != nil && o == redirected[h.Name][0] {
+				src := o.Redirects[slices.IndexFunc(o.Redirects, func(r Host) bool { return r.Name == h.Name })].Source
+				ds.errorf(h.Source, "give one of them another name, alias or path= tag",
+					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.Service, src.Key, printable(src.Value))
+				continue
+			}
+			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
+				if o := other(wild[h.Name[j:]], b); o != nil {
+					w := "*" + h.Name[j:]
+					src := source[[2]any{o, w}]
+					ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s by its wildcard %s (%s=%s), and redirects come before routing",
+						h.Name, o.Service, w, src.Key, printable(src.Value))
+					break
+				}
+			}
+		}
+	}
+}
+
+// nextDot is the index of the next '.' in s after i, or -1.
+func nextDot(s string, i int) int {
+	if k := strings.IndexByte(s[i+1:], '.'); k >= 0 {
+		return i + 1 + k
+	}
+	return -1
 }
 
 // routesFor lists the HTTP routing rules of bs in the order HAProxy tries

@@ -84,6 +84,9 @@ func checkHost(h string, wildcard bool) string {
 			return fmt.Sprintf("is not a valid host name: its label %q is not 1 to 63 letters, digits and inner '-'", label)
 		}
 	}
+	if name != h && !strings.Contains(name, ".") {
+		return `is a wildcard over a whole top-level domain: it needs at least two labels after "*."`
+	}
 	return ""
 }
 

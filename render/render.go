@@ -34,6 +34,10 @@ func DefaultTemplate() []byte {
 type Data struct {
 	model.Config
 	Frontend Frontend
+	// HTTPSOnly holds the redirects to https of each https_only backend,
+	// by backend name. They are made in the backend, after routing, so
+	// that they apply only to requests routed there.
+	HTTPSOnly map[string][]Redirect
 }
 
 // Config renders cfg with the default template.
@@ -49,7 +53,7 @@ func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
 		return nil, err
 	}
 	var out bytes.Buffer
-	if err := t.Execute(&out, Data{Config: cfg, Frontend: frontendFor(cfg)}); err != nil {
+	if err := t.Execute(&out, Data{Config: cfg, Frontend: frontendFor(cfg), HTTPSOnly: httpsOnlyRedirects(cfg)}); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
@@ -173,12 +177,7 @@ func frontendFor(cfg model.Config) Frontend {
 		f.PathACLs = append(f.PathACLs, PathACL{Name: pathACLName(p), Prefix: p})
 	}
 
-	httpsOnly := httpsOnlyBackends(cfg)
-	redirectCode := map[string]int{}
-	for _, b := range cfg.Backends {
-		redirectCode[b.Name] = b.HTTPSRedirectCode
-	}
-	mapped := hostMapRoutes(cfg, httpsOnly)
+	mapped := hostMapRoutes(cfg)
 	if slices.ContainsFunc(cfg.Routes, mapped) {
 		// One lookup replaces every mapped rule, and it goes first: a mapped
 		// host has no route with a path, and exact hosts come before
@@ -206,17 +205,23 @@ func frontendFor(cfg model.Config) Frontend {
 		if r.Path.Prefix != "" {
 			rule.ACLs = append(rule.ACLs, pathACLName(r.Path.Prefix))
 		}
-		if httpsOnly[r.Backend] {
-			// The host without its port ("redirect scheme" would keep ":80"),
-			// and not a short name, which is internal traffic that no
-			// certificate can match.
-			acls := append([]string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"}, rule.ACLs...)
-			f.Redirects = append(f.Redirects, byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), redirectCode[r.Backend], acls)...)
-		}
 		f.Rules = append(f.Rules, rule)
 	}
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
 	return f
+}
+
+// httpsOnlyRedirects are the redirects of each https_only backend: to the
+// host without its port ("redirect scheme" would keep ":80"), and not for
+// a short name, which is internal traffic that no certificate can match.
+func httpsOnlyRedirects(cfg model.Config) map[string][]Redirect {
+	m := map[string][]Redirect{}
+	for _, b := range cfg.Backends {
+		if b.HTTPSOnly {
+			m[b.Name] = byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), b.HTTPSRedirectCode, []string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"})
+		}
+	}
+	return m
 }
 
 // pathACLName names a path ACL after its prefix, so that adding a route
@@ -288,19 +293,10 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 	}
 }
 
-func httpsOnlyBackends(cfg model.Config) map[string]bool {
-	m := map[string]bool{}
-	for _, b := range cfg.Backends {
-		m[b.Name] = b.HTTPSOnly
-	}
-	return m
-}
-
 // hostMapRoutes returns which routes go into the host map (none without
-// --map): exact hosts, no path, no https redirect (which needs the route's
-// own ACL), and no host that another route serves under a path (which must
-// be tried before it).
-func hostMapRoutes(cfg model.Config, httpsOnly map[string]bool) func(model.Route) bool {
+// --map): exact hosts, no path, and no host that another route serves
+// under a path (which must be tried before it).
+func hostMapRoutes(cfg model.Config) func(model.Route) bool {
 	pathHosts := map[string]bool{}
 	for _, r := range cfg.Routes {
 		if r.Path.Prefix != "" && !r.Wildcard() {
@@ -310,14 +306,14 @@ func hostMapRoutes(cfg model.Config, httpsOnly map[string]bool) func(model.Route
 		}
 	}
 	return func(r model.Route) bool {
-		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && !httpsOnly[r.Backend] &&
+		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" &&
 			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
 	}
 }
 
 // HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.
 func HostMap(cfg model.Config) []byte {
-	mapped := hostMapRoutes(cfg, httpsOnlyBackends(cfg))
+	mapped := hostMapRoutes(cfg)
 	var lines []string
 	for _, r := range cfg.Routes {
 		if mapped(r) {
