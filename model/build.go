@@ -45,6 +45,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	}
 	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
+	checkSources(backends, &ds)
 	checkConflicts(backends, opts.Listen, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
@@ -202,19 +203,11 @@ func addrPort(addr string) int {
 	return n
 }
 
-// headerNames quotes file names that hold anything but printable ASCII
-// other than '"': the header is a comment, and a line break in a name would
-// end it and start a directive.
+// headerNames are the input files' names, safe to print anywhere.
 func headerNames(files []string) []string {
 	out := make([]string, len(files))
 	for i, f := range files {
-		out[i] = f
-		for _, r := range f {
-			if r < 0x20 || r > 0x7e || r == '"' {
-				out[i] = strconv.QuoteToASCII(f)
-				break
-			}
-		}
+		out[i] = safeFileName(f)
 	}
 	return out
 }

@@ -210,6 +210,9 @@ func TestDiagnostics(t *testing.T) {
 		{"a wildcard needs two labels after *.",
 			[]Service{svc("a", map[string]string{"SERVICE_NAME": "a", "SERVICE_TAGS": "server_alias=*.com"}, 80)}, Options{},
 			[]string{`error: a: SERVICE_TAGS=server_alias=*.com: tag server_alias=*.com is a wildcard over a whole top-level domain: it needs at least two labels after "*." (give a host name like www.example.com or *.example.com)`}},
+		{"a provenance value a template could print is checked like any other",
+			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_CHECK_TCP": "1\nlisten pwn\n    bind 127.0.0.1:18999"}, 80)}, Options{},
+			[]string{`error: w: SERVICE_CHECK_TCP="1\nlisten pwn\n    bind 127.0.0.1:18999": value contains a line break, which would start a new HAProxy directive; templates can print where a setting came from (remove it)`}},
 		{"bad tag values",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -116,6 +117,9 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "web", tags: strings.Repeat("server_alias=a.example.com,", 200)},
 		{service: "web", name: "web", tags: "strip_path," + strings.Repeat("path=/p,", 40)},
 		{service: "web", name: "web", tags: "path=/..,path=/.,path=/~a/b-c_d.e"},
+		// A line break next to a comma: each tag is clean, the whole value
+		// (which provenance keeps) is not.
+		{service: "web", name: "web", tags: "sticky_session\n,\nlisten,path=/x"},
 		{service: "-", mode: modeAll},
 		{service: ".", mode: modeAll},
 		{service: "_web", mode: modeAll},
@@ -163,6 +167,9 @@ func FuzzLabels(f *testing.F) {
 		problems := checkRendered(cfg, out)
 		if len(problems) > 0 {
 			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
+		}
+		if problems := checkEveryField(t, cfg); len(problems) > 0 {
+			t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
 		}
 		if !fuzzing {
 			haproxyAccepts(t, out)
@@ -642,6 +649,66 @@ func checkModelValues(cfg model.Config) []string {
 		}
 		if b.Servers.Port < 1 || b.Servers.Port > 65535 {
 			probs = append(probs, fmt.Sprintf("backend %s: server port %d is not a TCP port (1-65535)", b.Name, b.Servers.Port))
+		}
+	}
+	return probs
+}
+
+// everyFieldTemplate prints every field of the model, one "PATH VALUE"
+// line each, made by walking the types so that a new field is printed
+// too. Only render's derived Frontend is left out: the default template
+// checks it.
+var everyFieldTemplate = func() string {
+	var b strings.Builder
+	var walk func(t reflect.Type, path string)
+	walk = func(t reflect.Type, path string) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			p := path + "." + f.Name
+			switch ft := f.Type; {
+			case ft.Kind() == reflect.Pointer:
+				fmt.Fprintf(&b, "{{ with .%s }}", f.Name)
+				walk(ft.Elem(), p)
+				b.WriteString("{{ end }}")
+			case ft.Kind() == reflect.Struct:
+				fmt.Fprintf(&b, "{{ with .%s }}", f.Name)
+				walk(ft, p)
+				b.WriteString("{{ end }}")
+			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+				fmt.Fprintf(&b, "{{ range .%s }}", f.Name)
+				walk(ft.Elem(), p)
+				b.WriteString("{{ end }}")
+			case ft.Kind() == reflect.Slice:
+				fmt.Fprintf(&b, "{{ range .%s }}%s {{ . }}\n{{ end }}", f.Name, p)
+			default:
+				fmt.Fprintf(&b, "%s {{ .%s }}\n", p, f.Name)
+			}
+		}
+	}
+	walk(reflect.TypeFor[model.Config](), "")
+	return b.String()
+}()
+
+// checkEveryField renders cfg with everyFieldTemplate: each line must be
+// one of its "PATH VALUE" lines, and VALUE one word free of what HAProxy's
+// tokenizer interprets. A line break in a value starts a line of its own.
+func checkEveryField(t *testing.T, cfg model.Config) []string {
+	out, err := render.Template(cfg, "every-field.tmpl", []byte(everyFieldTemplate))
+	if err != nil {
+		t.Fatalf("rendering every field: %v", err)
+	}
+	var probs []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		path, value, _ := strings.Cut(line, " ")
+		if !strings.HasPrefix(path, ".") || !strings.Contains(everyFieldTemplate, path+" {{") {
+			probs = append(probs, fmt.Sprintf("line %q is no field's: a value broke its line", line))
+			continue
+		}
+		for _, r := range value {
+			if r <= ' ' || r > '~' || strings.ContainsRune("#'\"`$%\\", r) {
+				probs = append(probs, fmt.Sprintf("%s=%q holds %q", path, value, r))
+				break
+			}
 		}
 	}
 	return probs

@@ -1,0 +1,83 @@
+package model
+
+import (
+	"strings"
+)
+
+// checkSources makes every Source the config holds safe to print: custom
+// templates can print where a setting came from, so the recorded value
+// passes the same character checks as the setting itself. A list value is
+// recorded without the spaces around its items ("a, b" becomes "a,b");
+// what is still unsafe (a line break inside SERVICE_CHECK_TCP's value,
+// which only needs to be true) is an error.
+func checkSources(bs []Backend, ds *Diagnostics) {
+	for i := range bs {
+		b := &bs[i]
+		for src := range b.sources() {
+			src.Value = joinList(src.Value)
+			for _, v := range []string{src.Service, src.Key, src.Value, src.Item} {
+				if prob := unsafeChar(v); prob != "" {
+					ds.errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
+					break
+				}
+			}
+		}
+	}
+}
+
+// sources yields a pointer to every Source b holds.
+func (b *Backend) sources() func(yield func(*Source) bool) {
+	return func(yield func(*Source) bool) {
+		for _, hs := range [][]Host{b.Hosts, b.Redirects} {
+			for i := range hs {
+				if !yield(&hs[i].Source) {
+					return
+				}
+			}
+		}
+		for i := range b.Paths {
+			if !yield(&b.Paths[i].Source) {
+				return
+			}
+		}
+		for i := range b.Tags {
+			if !yield(&b.Tags[i].Source) {
+				return
+			}
+		}
+		for i := range b.Check.Sources {
+			if !yield(&b.Check.Sources[i]) {
+				return
+			}
+		}
+		if !yield(&b.Servers.Source) {
+			return
+		}
+		if b.Rewrite != nil {
+			yield(&b.Rewrite.Source)
+		}
+	}
+}
+
+// joinList is v with the spaces around its comma-separated items removed.
+func joinList(v string) string {
+	items := strings.Split(v, ",")
+	for i := range items {
+		items[i] = strings.TrimSpace(items[i])
+	}
+	return strings.Join(items, ",")
+}
+
+// safeFileName shows a file name with each character that HAProxy's
+// tokenizer would interpret as '?': the header prints the names, and a
+// custom template may print them anywhere.
+func safeFileName(f string) string {
+	var b strings.Builder
+	for _, r := range f {
+		if unsafeChar(string(r)) != "" {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
