@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 		d.Set(name, fmt.Sprintf("127.0.14.%d", i+1))
 	}
 	certs, _ := writeCerts(t, []string{"*.example.com"})
-	p, _ := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
+	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
   shop:
     image: example/shop
     expose: ["%[1]d"]
@@ -61,6 +62,7 @@ func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 		}
 	}
 	// What the redirects are for still happens.
-	wantRedirect(t, "http://other.example.com/x", e2etest.Do(t, p.Addr, "GET", "other.example.com", "/x", nil), "https://other.example.com/x")
-	wantRedirect(t, "http://any.host/login", e2etest.Do(t, p.Addr, "GET", "any.host", "/login", nil), "https://any.host/login")
+	tlsPort := tlsAddr[strings.LastIndex(tlsAddr, ":"):]
+	wantRedirect(t, "http://other.example.com/x", e2etest.Do(t, p.Addr, "GET", "other.example.com", "/x", nil), "https://other.example.com"+tlsPort+"/x")
+	wantRedirect(t, "http://any.host/login", e2etest.Do(t, p.Addr, "GET", "any.host", "/login", nil), "https://any.host"+tlsPort+"/login")
 }

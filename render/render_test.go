@@ -31,7 +31,8 @@ func TestDocumentedTemplateNames(t *testing.T) {
 {{ end }}{{ range .Frontend.PathACLs }}{{ .Name }} {{ .Prefix }}
 {{ end }}{{ .Frontend.KeepPort }}{{ range .Frontend.Redirects }}{{ .Target }} {{ .Code }} {{ .ACLs }}
 {{ end }}{{ range .Frontend.Rules }}{{ .Backend }} {{ .ACLs }}
-{{ end }}{{ regex "/a.b" }} {{ tcpBind ":80" 5432 }} {{ upper "sprig" }}`
+{{ end }}{{ range $name, $rs := .HTTPSOnly }}{{ $name }}{{ range $rs }} {{ .Target }} {{ .Code }} {{ .ACLs }}{{ end }}{{ end }}
+{{ regex "/a.b" }} {{ tcpBind ":80" 5432 }} {{ upper "sprig" }}`
 	out, err := Template(cfg, "names.tmpl", []byte(text))
 	if err != nil {
 		t.Fatal(err)
