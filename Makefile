@@ -1,5 +1,6 @@
 # compose2haproxy — `make run` renders the bundled example, `make test` runs
-# every test (HAProxy must be installed: apt-get install haproxy).
+# every test (HAProxy must be installed: apt-get install haproxy; the Docker
+# tests need a Docker engine and docker-compose; .ci/run installs it all).
 GO      ?= go
 BIN     := bin/compose2haproxy
 DOMAIN  ?= 127.0.0.1.nip.io
@@ -16,7 +17,14 @@ run: build
 		haproxy -c -dW -f example/haproxy.cfg && echo "haproxy -c -dW: example/haproxy.cfg is valid"; \
 	else echo "haproxy not installed (apt-get install haproxy): skipped haproxy -c -dW"; fi
 
+# Every golden config is also checked with the further HAProxy versions
+# that .ci/debian-haproxy made, when they exist (see the README's HAProxy
+# versions). The Docker tests need a Docker engine and docker-compose.
+HAPROXY_ALSO ?= $(wildcard /var/cache/compose2haproxy/bin/haproxy-*)
+export HAPROXY_ALSO
+
 test:
+	@for h in $$(command -v haproxy) $(HAPROXY_ALSO); do printf '%s: ' "$$h"; "$$h" -v | head -n 1; done
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test ./model -run '^$$' -fuzz FuzzLabels -fuzztime 10s

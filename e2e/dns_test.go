@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -86,10 +84,8 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 		t.Errorf("the old address got %d more requests after the switch", n)
 	}
 	// HAProxy says so: "www.hello/web-1 changed its IP from A to B by docker/dns1."
-	if !slices.ContainsFunc(strings.Split(p.Logs(), "\n"), func(line string) bool {
-		return strings.Contains(line, "changed its IP") && strings.Contains(line, " to "+after.IP+" ")
-	}) {
-		t.Errorf("HAProxy's log has no \"changed its IP ... to %s\" line:\n%s", after.IP, p.Logs())
+	if !e2etest.LogsIPChange(p.Logs(), after.IP) {
+		t.Errorf("HAProxy's log does not say that a server changed its IP to %s:\n%s", after.IP, p.Logs())
 	}
 	assertSameProcess(t, p, pid)
 }

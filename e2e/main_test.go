@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compose2haproxy/compose2haproxy/internal/dockertest"
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
@@ -31,6 +32,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
 		return 1
 	}
+	defer dockertest.Cleanup()
 	return m.Run()
 }
 
@@ -50,30 +52,38 @@ func hermeticEnv() []string {
 
 // generate writes composeYAML to compose.yaml in a fresh directory and runs
 // "compose2haproxy -f compose.yaml ARGS..." there, returning the generated
-// configuration. A non-zero exit fails the test with the CLI's stderr;
-// warnings are logged. (startProxy adds the --bind, --stats and --resolver
+// configuration. (startProxy adds the --bind, --stats and --resolver
 // arguments that point the configuration at the test's loopback world.)
 func generate(tb testing.TB, composeYAML string, args ...string) []byte {
 	tb.Helper()
 	dir := tb.TempDir()
-	file := filepath.Join(dir, "compose.yaml")
-	if err := os.WriteFile(file, []byte(composeYAML), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(composeYAML), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.Command(binary, append([]string{"-f", file}, args...)...)
+	stdout, _ := compose2haproxy(tb, dir, append([]string{"-f", "compose.yaml"}, args...)...)
+	return stdout
+}
+
+// compose2haproxy runs the CLI with args in dir and returns what it
+// printed. A non-zero exit fails the test with the CLI's stderr and
+// dir/compose.yaml; warnings are logged.
+func compose2haproxy(tb testing.TB, dir string, args ...string) (stdout []byte, stderr string) {
+	tb.Helper()
+	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = hermeticEnv()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
+	var out, errs bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &errs
 	if err := cmd.Run(); err != nil {
-		tb.Fatalf("compose2haproxy -f compose.yaml %s: %v\nstderr:\n%s\ncompose.yaml:\n%s",
-			strings.Join(args, " "), err, stderr.String(), e2etest.Numbered([]byte(composeYAML)))
+		composeYAML, _ := os.ReadFile(filepath.Join(dir, "compose.yaml"))
+		tb.Fatalf("compose2haproxy %s: %v\nstderr:\n%s\ncompose.yaml:\n%s",
+			strings.Join(args, " "), err, errs.String(), e2etest.Numbered(composeYAML))
 	}
-	if stderr.Len() > 0 {
-		tb.Logf("compose2haproxy %s printed:\n%s", strings.Join(args, " "), stderr.String())
+	if errs.Len() > 0 {
+		tb.Logf("compose2haproxy %s printed:\n%s", strings.Join(args, " "), errs.String())
 	}
-	return stdout.Bytes()
+	return out.Bytes(), errs.String()
 }
 
 // proxy is a running HAProxy on a generated configuration.

@@ -163,10 +163,11 @@ func haproxyBinary(t *testing.T) string {
 	return haproxytest.Require(t)
 }
 
-// haproxyCheck requires HAProxy to accept the config without a warning.
+// haproxyCheck requires every HAProxy at hand (haproxytest.All) to accept
+// the config without a warning.
 func haproxyCheck(t *testing.T, path string) {
 	t.Helper()
-	if err := haproxytest.Check(haproxyBinary(t), path); err != nil {
+	if err := haproxytest.CheckAll(t, path); err != nil {
 		t.Error(err)
 	}
 }

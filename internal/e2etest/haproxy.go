@@ -3,8 +3,8 @@ package e2etest
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -210,31 +210,17 @@ func haproxyLogTail(tb testing.TB, lines int) string {
 	liveMu.Unlock()
 	var sb strings.Builder
 	for _, h := range hs {
-		all := strings.Split(strings.TrimRight(h.Logs(), "\n"), "\n")
-		if len(all) > lines {
-			fmt.Fprintf(&sb, "\n--- haproxy pid %d log (last %d of %d lines) ---\n", h.Pid(), lines, len(all))
-			all = all[len(all)-lines:]
-		} else {
-			fmt.Fprintf(&sb, "\n--- haproxy pid %d log ---\n", h.Pid())
-		}
-		sb.WriteString(strings.Join(all, "\n"))
-		sb.WriteString("\n")
+		sb.WriteString(logTail(fmt.Sprintf("haproxy pid %d", h.Pid()), h.Logs(), lines))
 	}
 	return sb.String()
 }
 
-// WaitListening polls a TCP dial to addr (every 50ms) until it connects.
-func WaitListening(tb testing.TB, addr string, deadline time.Duration) {
-	tb.Helper()
-	if err := CheckLoopback(addr); err != nil {
-		tb.Fatal(err)
-	}
-	Eventually(tb, deadline, "something listening on "+addr, func() (bool, string) {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err != nil {
-			return false, err.Error()
-		}
-		c.Close()
-		return true, ""
-	})
+// LogsIPChange reports whether an HAProxy log says that a server moved to
+// ip: "web-1 changed its IP from A to ip by docker/dns1." up to 2.8,
+// "web-1: IP changed from 'A' to 'ip' by 'docker/dns1'." from 3.0 on.
+// The old address is "(none)" when the server had none, after an NXDOMAIN
+// answer for example.
+func LogsIPChange(log, ip string) bool {
+	q := regexp.QuoteMeta(ip)
+	return regexp.MustCompile(`changed its IP from \S+ to ` + q + ` |IP changed from '[^']*' to '` + q + `'`).MatchString(log)
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -44,6 +46,33 @@ func Require(tb testing.TB) string {
 	return ""
 }
 
+// All returns Require's HAProxy, then every binary listed in
+// $HAPROXY_ALSO (space-separated): further versions that tests check
+// configs with, such as those .ci/debian-haproxy makes. A listed binary
+// that does not run fails the test.
+func All(tb testing.TB) []string {
+	tb.Helper()
+	all := []string{Require(tb)}
+	for _, bin := range strings.Fields(os.Getenv("HAPROXY_ALSO")) {
+		if _, err := Version(bin); err != nil {
+			tb.Fatalf("HAPROXY_ALSO: %v", err)
+		}
+		all = append(all, bin)
+	}
+	return all
+}
+
+// Version returns the first line of "bin -v", such as "HAProxy version
+// 3.0.11-1+deb13u4 2026/10/15 - https://haproxy.org/".
+func Version(bin string) (string, error) {
+	out, err := exec.Command(bin, "-v").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s -v: %v", bin, err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return first, nil
+}
+
 // Check runs "bin -c -dW -f path": HAProxy must accept the configuration
 // without a single warning (-dW makes every warning fatal). The error
 // carries HAProxy's output. The exit code decides, not the text: 3.0 and
@@ -54,6 +83,20 @@ func Check(bin, path string) error {
 		return fmt.Errorf("%s -c -dW -f %s: %v\n%s", bin, path, err, out)
 	}
 	return nil
+}
+
+// CheckAll runs Check with every HAProxy of All at once and joins their
+// errors.
+func CheckAll(tb testing.TB, path string) error {
+	tb.Helper()
+	bins := All(tb)
+	errs := make([]error, len(bins))
+	var wg sync.WaitGroup
+	for i, bin := range bins {
+		wg.Go(func() { errs[i] = Check(bin, path) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // CheckConfig writes cfg to a temporary file and runs Check on it with

@@ -1,0 +1,97 @@
+package dockertest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// commandTimeout bounds every docker and docker-compose command, so that a
+// stuck engine fails the test instead of hanging the run.
+const commandTimeout = 3 * time.Minute
+
+var engine struct {
+	once sync.Once
+	err  error
+}
+
+// Require skips the test with -short, and when no Docker engine answers or
+// docker-compose is missing; under CI=true those are failures instead.
+func Require(tb testing.TB) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("Docker test, skipped with -short")
+	}
+	engine.once.Do(func() {
+		if _, err := exec.LookPath("docker-compose"); err != nil {
+			engine.err = fmt.Errorf("docker-compose not found (apt-get install docker-compose): %v", err)
+			return
+		}
+		if _, err := Run("docker", "version", "--format", "{{.Server.Version}}"); err != nil {
+			engine.err = fmt.Errorf("no Docker engine answers: %v", err)
+		}
+	})
+	if engine.err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("%v; CI=true, so this is a failure", engine.err)
+	}
+	tb.Skip(engine.err)
+}
+
+// Run runs a command with the environment of the test process and returns
+// its standard output; the error holds the command and its standard error.
+func Run(name string, args ...string) (string, error) {
+	return RunIn("", name, args...)
+}
+
+// RunIn is Run in directory dir.
+func RunIn(dir, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+// Docker runs docker with args and returns its trimmed output; a failure
+// fails the test.
+func Docker(tb testing.TB, args ...string) string {
+	tb.Helper()
+	out, err := Run("docker", args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return strings.TrimSpace(out)
+}
+
+// Inspect returns the Go template format applied to a container (or any
+// object docker inspect knows).
+func Inspect(tb testing.TB, id, format string) string {
+	tb.Helper()
+	return Docker(tb, "inspect", "--format", format, id)
+}
+
+// Logs returns a container's output so far (both streams); errors are
+// returned as text, for failure messages.
+func Logs(id string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", "logs", id).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("docker logs %s: %v\n%s", id, err, out)
+	}
+	return string(out)
+}
