@@ -1,3 +1,4 @@
 package dockertest
 
+// leaveSwarm leaves the Swarm if this run joined it.
 func leaveSwarm() {}
