@@ -43,6 +43,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	for i := range services {
 		backends = append(backends, buildService(&services[i], opts, domains, &ds)...)
 	}
+	backends = limitBackends(backends, &ds)
 	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)

@@ -61,7 +61,10 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
+// printable is s for a message: quoted when it would garble a terminal,
+// and shortened when long, so that a huge value costs one short line.
 func printable(s string) string {
+	s = shorten(s)
 	if !utf8.ValidString(s) {
 		return strconv.Quote(s)
 	}

@@ -265,6 +265,9 @@ func applyDockerFlow(a *applier, l labels) {
 			}
 			items = []string{""}
 		case dfList:
+			if listTooLong(v, src, a.ds) {
+				continue
+			}
 			items = splitList(v)
 		default:
 			items = []string{strings.TrimSpace(v)}
@@ -346,6 +349,16 @@ func checkRewrite(v string) (string, string) {
 	}
 	if !rewriteRe.MatchString(search) || !rewriteRe.MatchString(replace) || strings.HasPrefix(replace, "^") {
 		return "", "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)"
+	}
+	switch {
+	case len(search) > maxRewriteLen || len(replace) > maxRewriteLen:
+		return "", fmt.Sprintf("is longer than %d characters on one side, more than HAProxy's regex and sample parsers take", maxRewriteLen)
+	case replace == "":
+		// A path the search matches whole would become empty: HAProxy
+		// sends "GET  HTTP/1.1".
+		return "", "the replacement is empty, so a path the search matches whole would be empty; replace with / instead"
+	case strings.HasPrefix(strings.TrimPrefix(search, "^"), "/") && !strings.HasPrefix(replace, "/"):
+		return "", "the replacement does not start with '/', so a match at the start of the path would leave it without its leading /"
 	}
 	return v, ""
 }

@@ -10,31 +10,89 @@ import (
 // lintShadows warns where one route covers another's hosts or paths: a
 // wildcard alias over another service's host, or a path prefix over a
 // longer one on a shared host. Both still work (the more specific wins, see
-// SortRoutes), but a reader of the compose file may not expect it. Only
-// candidates are compared (wildcards, backends on one host), not every
-// pair of backends, so large projects stay linear.
+// SortRoutes), but a reader of the compose file may not expect it. Each
+// covering is found by looking up what could cover it (a host's suffixes,
+// a path's parents), never by comparing pairs of backends, so the cost is
+// linear in the hosts and paths. It runs only on a project without errors,
+// where no two backends share a host and path.
 func lintShadows(bs []Backend, ds *Diagnostics) {
-	var wildcards []*Backend
-	byHost := map[string][]*Backend{} // backends with paths, by host ("" for any host)
-	bySuffix := map[string][]int{}    // backends with a host ending in the key (".example.com")
+	if ds.HasErrors() {
+		return
+	}
+	lintWildcards(bs, ds)
+	lintPaths(bs, ds)
+}
+
+// lintWildcards warns once per pair of backends when a wildcard of one
+// covers a host of the other: about a's first wildcard that covers any of
+// b's hosts, and b's first host it covers.
+func lintWildcards(bs []Backend, ds *Diagnostics) {
+	// suffix → the backends with a host ending in it, each with its first
+	// two such hosts (the first may be the wildcard itself).
+	type entry struct {
+		b     *Backend
+		hosts []Host
+	}
+	bySuffix := map[string][]entry{}
 	for i := range bs {
 		b := &bs[i]
 		if b.TCPPort != 0 {
 			continue
 		}
-		if slices.ContainsFunc(b.Hosts, Host.Wildcard) {
-			wildcards = append(wildcards, b)
-		}
 		for _, h := range b.Hosts {
-			for j := 1; j < len(h.Name); j++ {
-				if s := h.Name[j:]; s[0] == '.' {
-					if l := bySuffix[s]; len(l) == 0 || l[len(l)-1] != i {
-						bySuffix[s] = append(l, i)
-					}
+			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
+				l := bySuffix[h.Name[j:]]
+				if n := len(l); n == 0 || l[n-1].b != b {
+					l = append(l, entry{b: b})
 				}
+				if e := &l[len(l)-1]; len(e.hosts) < 2 {
+					e.hosts = append(e.hosts, h)
+				}
+				bySuffix[h.Name[j:]] = l
 			}
 		}
-		if len(b.Paths) == 0 {
+	}
+	warned := map[[2]*Backend]bool{}
+	for i := range bs {
+		a := &bs[i]
+		if a.TCPPort != 0 {
+			continue
+		}
+		for _, w := range a.Hosts {
+			if !w.Wildcard() {
+				continue
+			}
+			for _, e := range bySuffix[w.Suffix()] {
+				if e.b.Service == a.Service || warned[[2]*Backend{a, e.b}] {
+					continue
+				}
+				h := e.hosts[0]
+				if h.Name == w.Name {
+					if len(e.hosts) < 2 {
+						continue
+					}
+					h = e.hosts[1]
+				}
+				warned[[2]*Backend{a, e.b}] = true
+				kind := "exact hosts win"
+				if h.Wildcard() {
+					kind = "the longer wildcard wins"
+				}
+				ds.warnf(w.Source, "nothing to do if that is intended",
+					"wildcard %s also matches %s of service %s; %s, so %s answers it", w.Name, h.Name, e.b.Service, kind, e.b.Service)
+			}
+		}
+	}
+}
+
+// lintPaths warns once per pair of backends that share a host when a path
+// prefix of one covers a longer prefix of the other: about a's first such
+// prefix (they are longest first) and b's first prefix under it.
+func lintPaths(bs []Backend, ds *Diagnostics) {
+	byHost := map[string][]*Backend{} // backends with paths, by host ("" for any host)
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 || len(b.Paths) == 0 {
 			continue
 		}
 		if len(b.Hosts) == 0 {
@@ -44,67 +102,46 @@ func lintShadows(bs []Backend, ds *Diagnostics) {
 			byHost[h.Name] = append(byHost[h.Name], b)
 		}
 	}
-	// A wildcard can only cover hosts ending in its suffix: look those up.
-	for _, a := range wildcards {
-		var js []int
-		for _, w := range a.Hosts {
-			if w.Wildcard() {
-				js = append(js, bySuffix[w.Suffix()]...)
-			}
-		}
-		slices.Sort(js)
-		for _, j := range slices.Compact(js) {
-			if b := &bs[j]; b != a && b.Service != a.Service {
-				lintWildcard(a, b, ds)
-			}
-		}
-	}
-	warned := map[[2]*Backend]bool{}
+	type at struct{ p, q int } // indexes into a.Paths and b.Paths
+	best := map[[2]*Backend]at{}
+	seen := map[string]bool{} // groups already looked at: hosts shared by the same backends
 	for _, group := range byHost {
-		for _, a := range group {
-			for _, b := range group {
-				if a != b && a.Service != b.Service && !warned[[2]*Backend{a, b}] {
-					warned[[2]*Backend{a, b}] = lintPaths(a, b, ds)
+		key := fmt.Sprint(group)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		type routed struct {
+			b *Backend
+			i int // the prefix's index in b.Paths
+		}
+		owner := map[string]routed{} // prefix → the backend routing it on this host
+		for _, b := range group {
+			for i, p := range b.Paths {
+				owner[p.Prefix] = routed{b, i}
+			}
+		}
+		for _, b := range group {
+			for qi, q := range b.Paths {
+				for parent := path.Dir(q.Prefix); parent != "/" && parent != "."; parent = path.Dir(parent) {
+					o, ok := owner[parent]
+					if !ok || o.b.Service == b.Service {
+						continue
+					}
+					a, pi := o.b, o.i
+					if prev, ok := best[[2]*Backend{a, b}]; !ok || pi < prev.p || pi == prev.p && qi < prev.q {
+						best[[2]*Backend{a, b}] = at{pi, qi}
+					}
 				}
 			}
 		}
 	}
-}
-
-// lintWildcard warns once per pair when a wildcard of a covers a host of b.
-func lintWildcard(a, b *Backend, ds *Diagnostics) {
-	for _, w := range a.Hosts {
-		if !w.Wildcard() {
-			continue
-		}
-		for _, h := range b.Hosts {
-			if h.Name == w.Name || !strings.HasSuffix(h.Name, w.Suffix()) {
-				continue
-			}
-			kind := "exact hosts win"
-			if h.Wildcard() {
-				kind = "the longer wildcard wins"
-			}
-			ds.warnf(w.Source, "nothing to do if that is intended",
-				"wildcard %s also matches %s of service %s; %s, so %s answers it", w.Name, h.Name, b.Service, kind, b.Service)
-			return
-		}
+	for pair, x := range best {
+		a, b := pair[0], pair[1]
+		p, q := a.Paths[x.p], b.Paths[x.q]
+		ds.warnf(p.Source, "nothing to do if that is intended",
+			"path %s also covers %s of service %s on the same host; the longest prefix wins, so %s answers %s", p.Prefix, q.Prefix, b.Service, b.Service, q.Prefix)
 	}
-}
-
-// lintPaths warns when a path prefix of a covers a longer prefix of b (the
-// two share a host), and reports whether it did.
-func lintPaths(a, b *Backend, ds *Diagnostics) bool {
-	for _, p := range a.Paths {
-		for _, q := range b.Paths {
-			if p.Prefix != "" && strings.HasPrefix(q.Prefix, p.Prefix+"/") {
-				ds.warnf(p.Source, "nothing to do if that is intended",
-					"path %s also covers %s of service %s on the same host; the longest prefix wins, so %s answers %s", p.Prefix, q.Prefix, b.Service, b.Service, q.Prefix)
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // isProxy reports whether svc is the proxy itself: an haproxy image, or

@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,23 +44,6 @@ func nameBackends(bs []Backend) {
 // checkConflicts reports every host and path that two backends claim, a
 // redirect from a host that is routed, and two TCP services on one port.
 func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
-	type claim struct {
-		src Source
-		b   *Backend
-	}
-	claims := map[[2]string]claim{}
-	claimed := func(key [2]string, src Source, b *Backend, what string) {
-		prev, taken := claims[key]
-		if !taken {
-			claims[key] = claim{src, b}
-			return
-		}
-		if prev.b == b {
-			return
-		}
-		ds.errorf(src, "give one of them another name, alias or path= tag",
-			"%s is also routed to service %s (%s=%s)", what, prev.b.Service, prev.src.Key, printable(prev.src.Value))
-	}
 	tcp := map[int]*Backend{}
 	for _, addr := range []string{listen.HTTP, listen.HTTPS, listen.Stats} {
 		if i := strings.LastIndex(addr, ":"); i >= 0 {
@@ -70,35 +54,89 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 	}
 	for i := range bs {
 		b := &bs[i]
-		if b.TCPPort != 0 {
-			src := b.Tags[slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" })].Source
-			if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
-				ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
-			} else if taken {
-				ds.errorf(src, "give one of them another tcp= port", "TCP port %d is also taken by service %s", b.TCPPort, prev.Service)
-			} else {
-				tcp[b.TCPPort] = b
-			}
+		if b.TCPPort == 0 {
 			continue
 		}
-		paths := b.Paths
-		if len(paths) == 0 {
-			paths = []Path{{}}
+		src := b.Tags[slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" })].Source
+		if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
+			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
+		} else if taken {
+			ds.errorf(src, "give one of them another tcp= port", "TCP port %d is also taken by service %s", b.TCPPort, prev.Service)
+		} else {
+			tcp[b.TCPPort] = b
 		}
-		for _, p := range paths {
-			where := ""
-			if p.Prefix != "" {
-				where = " path " + p.Prefix
+	}
+	checkPathConflicts(bs, ds)
+	checkRedirects(bs, ds)
+}
+
+// checkPathConflicts reports every host and path that two backends claim.
+// Hosts that the same backends claim conflict in the same paths, so each
+// set of claimants is checked once, whatever the number of hosts they
+// share: the cost is the hosts plus the paths, not their product.
+func checkPathConflicts(bs []Backend, ds *Diagnostics) {
+	claimants := map[string][]int{} // host ("" for any host) → backends, in order
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 {
+			continue
+		}
+		if len(b.Hosts) == 0 {
+			claimants[""] = append(claimants[""], i)
+		}
+		for _, h := range b.Hosts {
+			claimants[h.Name] = append(claimants[h.Name], i)
+		}
+	}
+	groups := map[string][]string{} // the claimants, as a key → their hosts
+	for host, is := range claimants {
+		if len(is) > 1 {
+			key := fmt.Sprint(is)
+			groups[key] = append(groups[key], host)
+		}
+	}
+	for _, hosts := range groups {
+		slices.Sort(hosts)
+		first := map[string]int{} // prefix → the first backend claiming it
+		for _, i := range claimants[hosts[0]] {
+			b := &bs[i]
+			paths := b.Paths
+			if len(paths) == 0 {
+				paths = []Path{{}}
 			}
-			if len(b.Hosts) == 0 {
-				claimed([2]string{"", p.Prefix}, p.Source, b, "any host"+where)
-			}
-			for _, h := range b.Hosts {
-				claimed([2]string{h.Name, p.Prefix}, h.Source, b, "host "+strconv.Quote(h.Name)+where)
+			for _, p := range paths {
+				j, taken := first[p.Prefix]
+				if !taken {
+					first[p.Prefix] = i
+					continue
+				}
+				for _, host := range hosts {
+					reportConflict(&bs[j], b, host, p, ds)
+				}
 			}
 		}
 	}
-	checkRedirects(bs, ds)
+}
+
+// reportConflict says that b claims host (empty: any host) under p, which
+// prev claimed first.
+func reportConflict(prev, b *Backend, host string, p Path, ds *Diagnostics) {
+	claim := func(b *Backend) Source {
+		if host == "" {
+			return b.Paths[slices.IndexFunc(b.Paths, func(q Path) bool { return q.Prefix == p.Prefix })].Source
+		}
+		return b.Hosts[slices.IndexFunc(b.Hosts, func(h Host) bool { return h.Name == host })].Source
+	}
+	what := "any host"
+	if host != "" {
+		what = "host " + strconv.Quote(host)
+	}
+	if p.Prefix != "" {
+		what += " path " + p.Prefix
+	}
+	src := claim(prev)
+	ds.errorf(claim(b), "give one of them another name, alias or path= tag",
+		"%s is also routed to service %s (%s=%s)", what, prev.Service, src.Key, printable(src.Value))
 }
 
 // checkRedirects reports a redirected host that another backend routes in

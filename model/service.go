@@ -29,6 +29,11 @@ func buildService(svc *Service, opts Options, domains []Host, ds *Diagnostics) [
 	if !routed {
 		return nil
 	}
+	if len(ports) > MaxPorts {
+		ds.errorf(Source{Service: svc.Name}, "route fewer ports: SERVICE_<port>_IGNORE, or name them in SERVICE_<port>_NAME without --all",
+			"%s routes %d ports; the limit is %d", svc.Name, len(ports), MaxPorts)
+		return nil
+	}
 	if prob := checkServiceName(svc.Name); prob != "" {
 		ds.errorf(Source{Service: svc.Name, Key: "service", Value: svc.Name, From: "compose"},
 			"rename the service to letters, digits, '-' and '_'; SERVICE_NAME sets the host it is routed as",
@@ -62,7 +67,12 @@ func routedPorts(l labels, all bool, df dockerFlow, ds *Diagnostics) (ports []in
 
 	// udp holds every non-TCP port (udp, sctp): none is routed.
 	tcp, udp := map[int]bool{}, map[int]bool{}
+	var bad []int // not ports; reported once the service is known to be routed
 	for _, p := range slices.Concat(l.svc.Ports, l.svc.Expose) {
+		if p.Number < 1 || p.Number > 65535 {
+			bad = append(bad, p.Number)
+			continue
+		}
 		if p.Protocol == "" || p.Protocol == "tcp" {
 			tcp[p.Number] = true
 		} else {
@@ -72,6 +82,10 @@ func routedPorts(l labels, all bool, df dockerFlow, ds *Diagnostics) (ports []in
 	// --all leaves out the proxy itself: routing it to itself is a loop.
 	if !named && !df.notify && !(all && len(tcp) > 0 && !isProxy(l.svc)) {
 		return nil, false, false
+	}
+	for _, n := range bad {
+		ds.errorf(Source{Service: l.svc.Name, Key: "ports", Value: strconv.Itoa(n), From: "compose"},
+			"use the container port, from 1 to 65535", "%d is not a TCP port", n)
 	}
 	if df.port != 0 {
 		// docker-flow-proxy routes the one port it is told.
@@ -94,9 +108,13 @@ func routedPorts(l labels, all bool, df dockerFlow, ds *Diagnostics) (ports []in
 	}
 
 	for _, p := range slices.Sorted(maps.Keys(tcp)) {
-		if ignored, _ := l.flag("SERVICE_" + strconv.Itoa(p) + "_IGNORE"); !ignored {
-			ports = append(ports, p)
+		// Only a port with SERVICE_<port>_* keys can have an _IGNORE one.
+		if _, keyed := byKey[p]; keyed {
+			if ignored, _ := l.flag("SERVICE_" + strconv.Itoa(p) + "_IGNORE"); ignored {
+				continue
+			}
 		}
+		ports = append(ports, p)
 	}
 	switch {
 	case len(tcp) > 0:
@@ -220,8 +238,14 @@ func (r route) checkKind(a *applier, tls bool) {
 		for _, s := range a.http {
 			ds.errorf(s.src, "remove it, or drop tcp= to route HTTP", "%s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", s.value, b.TCPPort)
 		}
+		if b.Balance == "uri" || strings.HasPrefix(b.Balance, "hdr(") {
+			// HAProxy would fall back to roundrobin, with a warning.
+			ds.errorf(a.set["balance"].src, "use roundrobin, leastconn, source, first, random or static-rr",
+				"balance %s needs HTTP, but the service is a TCP service (tcp=%d)", b.Balance, b.TCPPort)
+		}
 		return
 	}
+	checkStripRegex(b, ds)
 	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly {
 		ds.warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
 	}

@@ -11,12 +11,25 @@ import (
 // what is still unsafe (a line break inside SERVICE_CHECK_TCP's value,
 // which only needs to be true) is an error.
 func checkSources(bs []Backend, ds *Diagnostics) {
+	// Many sources share one long value (every tag of a SERVICE_TAGS):
+	// each distinct value of a service is cleaned and checked once.
+	type key struct{ service, key, from string }
+	cleaned := map[key]string{}
 	for i := range bs {
 		b := &bs[i]
 		for src := range b.sources() {
-			src.Value = joinList(src.Value)
-			for _, v := range []string{src.Service, src.Key, src.Value, src.Item} {
-				if prob := unsafeChar(v); prob != "" {
+			k := key{src.Service, src.Key, src.From}
+			v, done := cleaned[k]
+			if !done {
+				v = joinList(src.Value)
+				cleaned[k] = v
+			}
+			src.Value = v
+			for _, s := range []string{src.Service, src.Key, src.Value, src.Item} {
+				if done && s == src.Value {
+					continue
+				}
+				if prob := unsafeChar(s); prob != "" {
 					ds.errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
 					break
 				}

@@ -192,6 +192,9 @@ var foreignTags = map[string]bool{"public_ipaddress": true}
 // characters HAProxy would interpret even when the tag is unknown, because
 // custom templates can print any tag.
 func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
+	if listTooLong(raw, src, ds) {
+		return nil
+	}
 	var tags []Tag
 	for _, item := range strings.Split(raw, ",") {
 		item = strings.TrimSpace(item)

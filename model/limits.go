@@ -1,0 +1,116 @@
+package model
+
+import "fmt"
+
+// Limits keep the cost of a run close to the cost of loading the compose
+// files (README: Safety), whatever the labels say: an input beyond one is
+// an error naming it, found before the work it would cost.
+const (
+	// MaxListItems bounds the items of one list value: SERVICE_TAGS, a
+	// com.df.* list.
+	MaxListItems = 1000
+	// MaxPorts bounds the routed ports of one service: each is a backend
+	// (expose: ["1-65535"] with --all would be 65,535).
+	MaxPorts = 1000
+	// MaxBackendPairs bounds a backend's hosts × paths: each pair is an
+	// ACL match HAProxy tries and a row of the routes table.
+	MaxBackendPairs = 10_000
+	// MaxPairs bounds the hosts × paths of the whole project.
+	MaxPairs = 100_000
+	// MaxTotalSlots bounds the server-template slots of the whole project:
+	// HAProxy's start-up time and memory grow with each (about 34 µs and
+	// 4 KiB a slot with HAProxy 2.6).
+	MaxTotalSlots = 65_536
+	// maxRegexLen bounds a regex the config holds: HAProxy's PCRE2 refuses
+	// a compiled pattern over 64 KiB, which a strip_path alternation of
+	// about 30,000 characters reaches.
+	maxRegexLen = 16_000
+	// maxRewriteLen bounds each side of com.df.reqPathSearchReplace.
+	maxRewriteLen = 1000
+)
+
+// listTooLong reports, as an error, a list value of more than MaxListItems
+// items.
+func listTooLong(v string, src Source, ds *Diagnostics) bool {
+	n := 1
+	for i := range len(v) {
+		if v[i] == ',' {
+			n++
+		}
+	}
+	if n <= MaxListItems {
+		return false
+	}
+	ds.errorf(src, "split the service, or route it by fewer names and paths",
+		"%s holds %d items; the limit is %d", src.Key, n, MaxListItems)
+	return true
+}
+
+// pairs is the number of host and path pairs b routes (a redirect is a
+// host; no path counts as one).
+func (b *Backend) pairs() int {
+	return (len(b.Hosts) + len(b.Redirects)) * max(len(b.Paths), 1)
+}
+
+// limitBackends drops the backends over MaxBackendPairs, and all of them
+// when the project is over MaxPairs or MaxTotalSlots, each with an error.
+func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
+	var kept []Backend
+	total, slots := 0, 0
+	for _, b := range bs {
+		if n := b.pairs(); n > MaxBackendPairs {
+			ds.errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
+				"%s routes %d hosts × %d paths = %d host and path pairs; the limit is %d",
+				b.Service, len(b.Hosts)+len(b.Redirects), max(len(b.Paths), 1), n, MaxBackendPairs)
+			continue
+		}
+		total += b.pairs()
+		slots += b.Servers.Slots
+		kept = append(kept, b)
+	}
+	if total > MaxPairs {
+		ds.errorf(Source{}, "route fewer names and paths, or split the project into several configs",
+			"the project routes %d host and path pairs in all; the limit is %d", total, MaxPairs)
+		return nil
+	}
+	if slots > MaxTotalSlots {
+		ds.errorf(Source{}, "lower --slots or the slots= tags",
+			"the server-templates hold %d slots in all; the limit is %d, as HAProxy's start-up time and memory grow with each", slots, MaxTotalSlots)
+		return nil
+	}
+	return kept
+}
+
+// stripRegexLen is an upper bound of the length of the strip_path regex
+// render writes for paths: each character at most three ([.] for a dot),
+// a '|' between paths, and the anchors and groups around them.
+func stripRegexLen(paths []Path) int {
+	n := 16
+	for _, p := range paths {
+		n += 3*len(p.Prefix) + 1
+	}
+	return n
+}
+
+func checkStripRegex(b *Backend, ds *Diagnostics) {
+	if !b.StripPath {
+		return
+	}
+	if n := stripRegexLen(b.Paths); n > maxRegexLen {
+		ds.errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
+			"strip_path would match %d paths with one regex of up to %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
+	}
+}
+
+// shorten cuts a long value for a message: its start and its length.
+func shorten(s string) string {
+	const keep = 100
+	if len(s) <= keep+20 {
+		return s
+	}
+	cut := keep
+	for cut > 0 && s[cut]&0xc0 == 0x80 {
+		cut-- // not inside a UTF-8 sequence
+	}
+	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
+}
