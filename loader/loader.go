@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,6 +31,9 @@ var (
 	// ErrNoComposeFile: no -f, no COMPOSE_FILE and no compose.yaml (or one
 	// of its alternative names) in the working directory or its parents.
 	ErrNoComposeFile = errors.New("no compose file found")
+	// ErrEnvFile: an env file (--env-file, COMPOSE_ENV_FILES or .env)
+	// could not be read; the error names it.
+	ErrEnvFile = errors.New("reading env files")
 )
 
 // Options mirror docker compose's flags; the zero value of each means "as
@@ -64,6 +68,10 @@ type Options struct {
 	// and what it is ("compose file", "env file", "label file", "extended
 	// file"), so that the caller can refuse to write over one.
 	Read func(what, path string)
+	// Resolved, when set, is given the environment the project is
+	// interpolated with (Environ, then the env files), so that the caller
+	// reads its own variables from .env as docker compose reads COMPOSE_*.
+	Resolved func(environment map[string]string)
 }
 
 // Load reads the compose project described by opts the way `docker compose
@@ -86,6 +94,9 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	for _, f := range po.EnvFiles {
 		read("env file", f)
+	}
+	if opts.Resolved != nil {
+		opts.Resolved(maps.Clone(po.Environment))
 	}
 	workingDir, err := po.GetWorkingDir()
 	if err != nil {
@@ -140,7 +151,7 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 		err = project.CheckContainerNameUnicity()
 	}
 	if err != nil {
-		return model.Project{}, fmt.Errorf("loading %s: %w", strings.Join(names, ", "), err)
+		return model.Project{}, fmt.Errorf("loading %s: %w", strings.Join(names, ", "), suggestKey(err))
 	}
 	p, err := convert(project, names)
 	restoreHidden(&p, hidden)
@@ -187,12 +198,12 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 	po, err := cli.NewProjectOptions(slices.Clone(opts.Files),
 		step("project directory", cli.WithWorkingDirectory(opts.WorkingDir)),
 		withEnviron(opts.Environ),
-		step("reading env files", withEnvFiles(envFiles, opts.Environ)),
-		step("reading env files", cli.WithDotEnv),
+		envStep(withEnvFiles(envFiles, opts.Environ)),
+		envStep(cli.WithDotEnv),
 		cli.WithConfigFileEnv, // its errors already name COMPOSE_FILE
 		step("finding compose file", cli.WithDefaultConfigPath),
-		step("reading env files", withEnvFiles(envFiles, opts.Environ)),
-		step("reading env files", cli.WithDotEnv),
+		envStep(withEnvFiles(envFiles, opts.Environ)),
+		envStep(cli.WithDotEnv),
 		cli.WithName(opts.ProjectName), // its error names the project name
 	)
 	if err != nil {
@@ -206,6 +217,16 @@ func step(what string, fn cli.ProjectOptionsFn) cli.ProjectOptionsFn {
 	return func(o *cli.ProjectOptions) error {
 		if err := fn(o); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+}
+
+// envStep wraps fn's error in ErrEnvFile.
+func envStep(fn cli.ProjectOptionsFn) cli.ProjectOptionsFn {
+	return func(o *cli.ProjectOptions) error {
+		if err := fn(o); err != nil {
+			return fmt.Errorf("%w: %w", ErrEnvFile, err)
 		}
 		return nil
 	}

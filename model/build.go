@@ -12,21 +12,26 @@ import (
 // DefaultSlots is the server-template size when nothing asks for more.
 const DefaultSlots = 10
 
-// Options are the command-line choices that shape the config.
+// Options are the choices, besides the project, that shape the config.
+// Diagnostics about them name them by Option.
 type Options struct {
 	Version  string
 	Domains  []string // base domains; each routed name also answers as <name>.<domain>
 	ProdLine string   // appended to every routed name; empty: none
 	All      bool     // route every service with a TCP port
 	Swarm    bool     // address servers as tasks.<service>
-	Slots    int      // server-template size floor; 0: DefaultSlots
+	Slots    int      // server-template size floor, 1 to MaxSlots; 0: DefaultSlots
 	// Listen: empty HTTP means ":80"; empty Stats, no stats page; Certs
-	// turns on HTTPS, on HTTPS or ":443".
+	// turns on HTTPS, on HTTPS or ":443". No two listeners may share an
+	// address and port.
 	Listen    Listen
 	Resolvers []string // nameservers; empty: Docker's 127.0.0.11:53
-	// HostMap is the path of a host map file the config reads (--map);
-	// empty: hosts are matched by ACLs in the config itself.
+	// HostMap is the path of a host map file the config reads; empty:
+	// hosts are matched by ACLs in the config itself.
 	HostMap string
+	// Command is the command line that made the config, for its header, so
+	// that anyone can make it again; nil: none is recorded.
+	Command []string
 }
 
 // Build turns a project into a routing config. It is pure: the same project
@@ -34,7 +39,7 @@ type Options struct {
 // meaningful only when the diagnostics hold no error.
 func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
-	domains := checkFlags(&opts, &ds)
+	domains := checkOptions(&opts, &ds)
 
 	services := slices.Clone(p.Services)
 	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
@@ -50,13 +55,14 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	checkConflicts(backends, opts.Listen, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
-		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or pass --all", "no service is routed; the config answers every request with 404")
+		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or turn on "+OptionAll.ref(), "no service is routed; the config answers every request with 404")
 	}
 	lintNetworks(services, backends, &ds)
 
 	return Config{
 		Version:   opts.Version,
 		Files:     headerNames(p.Files),
+		Command:   headerNames(opts.Command),
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,
 		Backends:  backends,
@@ -65,17 +71,17 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	}, ds.Sort()
 }
 
-// checkFlags validates the command-line values that reach the config and
-// fills defaults. It returns the domains as hosts.
-func checkFlags(opts *Options, ds *Diagnostics) []Host {
+// checkOptions validates the options that reach the config and fills
+// defaults. It returns the domains as hosts.
+func checkOptions(opts *Options, ds *Diagnostics) []Host {
 	var domains []Host
 	for _, d := range opts.Domains {
-		src := Source{Key: "--domain", Value: d, From: "flag"}
+		src := OptionDomains.source(d)
 		name, prob := normHost(d, false)
 		if prob != "" {
 			fix := "give a domain like example.com"
 			if trimmed := strings.TrimLeft(name, "."); strings.HasPrefix(name, ".") && checkHost(trimmed, false) == "" {
-				fix = fmt.Sprintf("drop the leading dot: --domain %s", trimmed)
+				fix = fmt.Sprintf("drop the leading dot: %s %s", OptionDomains.ref(), trimmed)
 			}
 			ds.errorf(src, fix, "domain %s", prob)
 			continue
@@ -83,7 +89,7 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 		domains = append(domains, Host{Name: name, Source: src})
 	}
 	if opts.ProdLine != "" {
-		src := Source{Key: "--prod-line", Value: opts.ProdLine, From: "flag"}
+		src := OptionProdLine.source(opts.ProdLine)
 		if prob := unsafeChar(opts.ProdLine); prob != "" {
 			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line %s", prob)
 		} else if !dnsLabelRe.MatchString(strings.ToLower(opts.ProdLine)) {
@@ -95,34 +101,36 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 		opts.Slots = DefaultSlots
 	}
 	if opts.Slots < 1 || opts.Slots > MaxSlots {
-		ds.errorf(Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"},
+		ds.errorf(OptionSlots.source(strconv.Itoa(opts.Slots)),
 			fmt.Sprintf("give a number from 1 to %d; the default is %d", MaxSlots, DefaultSlots), "a backend's server-template size is out of range")
+		// Reported once: no backend warns that it was capped.
+		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}
 	if opts.Listen.Certs != "" {
-		src := Source{Key: "--tls", Value: opts.Listen.Certs, From: "flag"}
+		src := OptionCerts.source(opts.Listen.Certs)
 		if prob := unsafeChar(opts.Listen.Certs); prob != "" {
 			ds.errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
 		}
 		if opts.Listen.HTTPS == "" {
 			opts.Listen.HTTPS = ":443"
 		}
-		checkAddr(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, opts.Listen.HTTPS, false, ds)
+		checkAddr(OptionHTTPS.source(opts.Listen.HTTPS), opts.Listen.HTTPS, false, ds)
 		if opts.Listen.HTTPSPort == 0 {
 			opts.Listen.HTTPSPort = addrPort(opts.Listen.HTTPS)
 		}
 		if p := opts.Listen.HTTPSPort; p < 0 || p > 65535 {
-			ds.errorf(Source{Key: "--https-port", Value: strconv.Itoa(p), From: "flag"}, "give the port clients use for HTTPS, like 443", "port is not a whole number from 1 to 65535")
+			ds.errorf(OptionHTTPSPort.source(strconv.Itoa(p)), "give the port clients use for HTTPS, like 443", "port is not a whole number from 1 to 65535")
 		}
 	} else {
 		if opts.Listen.HTTPS != "" {
-			ds.errorf(Source{Key: "--tls-bind", Value: opts.Listen.HTTPS, From: "flag"}, "add --tls DIR", "an HTTPS listener needs certificates")
+			ds.errorf(OptionHTTPS.source(opts.Listen.HTTPS), "add "+OptionCerts.ref()+" with the directory of the certificates", "an HTTPS listener needs certificates")
 		}
 		if opts.Listen.HTTPSPort != 0 {
-			ds.errorf(Source{Key: "--https-port", Value: strconv.Itoa(opts.Listen.HTTPSPort), From: "flag"}, "add --tls DIR", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
+			ds.errorf(OptionHTTPSPort.source(strconv.Itoa(opts.Listen.HTTPSPort)), "add "+OptionCerts.ref()+" with the directory of the certificates", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
 		}
 	}
 	if opts.HostMap != "" {
-		src := Source{Key: "--map", Value: opts.HostMap, From: "flag"}
+		src := OptionHostMap.source(opts.HostMap)
 		if prob := unsafeChar(opts.HostMap); prob != "" {
 			ds.errorf(src, "choose a path without it", "map file path %s", prob)
 		} else if !filePathRe.MatchString(opts.HostMap) {
@@ -138,13 +146,46 @@ func checkFlags(opts *Options, ds *Diagnostics) []Host {
 		opts.Resolvers = []string{"127.0.0.11:53"}
 	}
 	for _, r := range opts.Resolvers {
-		checkAddr(Source{Key: "--resolver", Value: r, From: "flag"}, r, true, ds)
+		checkAddr(OptionResolvers.source(r), r, true, ds)
 	}
-	checkAddr(Source{Key: "--bind", Value: opts.Listen.HTTP, From: "flag"}, opts.Listen.HTTP, false, ds)
+	checkAddr(OptionHTTP.source(opts.Listen.HTTP), opts.Listen.HTTP, false, ds)
 	if opts.Listen.Stats != "" {
-		checkAddr(Source{Key: "--stats", Value: opts.Listen.Stats, From: "flag"}, opts.Listen.Stats, false, ds)
+		checkAddr(OptionStats.source(opts.Listen.Stats), opts.Listen.Stats, false, ds)
 	}
+	checkListeners(opts.Listen, ds)
 	return domains
+}
+
+// checkListeners refuses two listeners on one address and port: the kernel
+// would hand each of them part of the connections.
+func checkListeners(l Listen, ds *Diagnostics) {
+	type listener struct {
+		opt  Option
+		addr string
+	}
+	ls := []listener{{OptionHTTP, l.HTTP}}
+	if l.Certs != "" {
+		ls = append(ls, listener{OptionHTTPS, l.HTTPS})
+	}
+	if l.Stats != "" {
+		ls = append(ls, listener{OptionStats, l.Stats})
+	}
+	for i, b := range ls {
+		for _, a := range ls[:i] {
+			if sameListener(a.addr, b.addr) {
+				ds.errorf(b.opt.source(b.addr), "give each listener its own port", "listens where %s=%s does", a.opt.ref(), a.addr)
+				break
+			}
+		}
+	}
+}
+
+// sameListener reports whether two listen addresses take the same port on
+// a common address: an empty host (or 0.0.0.0, [::]) is every address.
+func sameListener(a, b string) bool {
+	ha, hb := a[:max(strings.LastIndex(a, ":"), 0)], b[:max(strings.LastIndex(b, ":"), 0)]
+	any := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "[::]" || h == "*" }
+	return addrPort(a) == addrPort(b) && addrPort(a) != 0 && (any(ha) || any(hb) || strings.EqualFold(ha, hb))
 }
 
 // MaxSlots caps a server-template: HAProxy's start-up slows with every slot.
@@ -204,7 +245,9 @@ func addrPort(addr string) int {
 	return n
 }
 
-// headerNames are the input files' names, safe to print anywhere.
+// headerNames are words for the header (the input files' names, the
+// command line), safe to print anywhere: render quotes them, but a custom
+// template may print them as they are.
 func headerNames(files []string) []string {
 	out := make([]string, len(files))
 	for i, f := range files {

@@ -155,7 +155,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`error: dns: SERVICE_NAME=dns: service dns publishes only UDP ports (53), which compose2haproxy does not route (publish a TCP port, or remove SERVICE_NAME)`}},
 		{"domain with a leading dot",
 			nil, Options{Domains: []string{".example.com"}},
-			[]string{`error: --domain=.example.com: domain starts with a dot (drop the leading dot: --domain example.com)`}},
+			[]string{`error: domains=.example.com: domain starts with a dot (drop the leading dot: domains example.com)`}},
 		{"redirect without a host to redirect to",
 			[]Service{svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/d", "com.df.serviceDomain": "*.a.com", "com.df.redirectFromDomain": "x.com"}, 80)}, Options{},
 			[]string{`error: d: com.df.redirectFromDomain=x.com: there is no host to redirect to (add a host that is not a wildcard (com.df.serviceDomain or server_alias) to redirect to)`}},
@@ -167,10 +167,10 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`error: w: SERVICE_TAGS=timeout=25d: tag timeout=25d is longer than HAProxy's longest timer (24 days) (give a duration like 30s)`}},
 		{"a fix never echoes an unsafe value",
 			nil, Options{Domains: []string{".a.com\nbackend x"}},
-			[]string{`error: --domain=".a.com\nbackend x": domain contains a line break, which would start a new HAProxy directive (give a domain like example.com)`}},
+			[]string{`error: domains=".a.com\nbackend x": domain contains a line break, which would start a new HAProxy directive (give a domain like example.com)`}},
 		{"nothing routed",
 			[]Service{svc("w", nil, 80)}, Options{},
-			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify on a service, or pass --all)`}},
+			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify on a service, or turn on all)`}},
 		{"empty name",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "_"}, 80)}, Options{},
 			[]string{`error: w: SERVICE_NAME=_: service name gives an empty host name (use letters, digits, '-' and '_', which becomes '.', like www_hello)`}},
@@ -185,7 +185,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{"error: w: SERVICE_NAME=\u212aey: service name contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (use letters, digits, '-' and '_', which becomes '.', like www_hello)"}},
 		{"the Kelvin sign in --domain is refused, not folded to k",
 			nil, Options{Domains: []string{"\u212aey.com"}},
-			[]string{"error: --domain=\u212aey.com: domain contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (give a domain like example.com)"}},
+			[]string{"error: domains=\u212aey.com: domain contains the non-ASCII character '\u212a'; write host names in punycode, like xn--bcher-kva.de (give a domain like example.com)"}},
 		{"a redirect status HAProxy cannot send",
 			[]Service{svc("d", map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "a.com", "com.df.httpsOnly": "true", "com.df.httpsRedirectCode": "304"}, 80)}, Options{Listen: Listen{Certs: "/certs"}},
 			[]string{`error: d: com.df.httpsRedirectCode=304: a redirect status is one of 301, 302, 303, 307 and 308 (give 307 or 308 to keep the method, or 301, 302 or 303; without it GET and HEAD get 301 and other methods 308)`}},
@@ -194,10 +194,10 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`warning: d: com.df.httpsRedirectCode=308: it has no effect without com.df.httpsOnly (add com.df.httpsOnly: "true", or remove it)`}},
 		{"a public HTTPS port without HTTPS",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w"}, 80)}, Options{Listen: Listen{HTTPSPort: 8443}},
-			[]string{`error: --https-port=8443: the public HTTPS port is for redirects to an HTTPS listener, and there is none (add --tls DIR)`}},
+			[]string{`error: listen.https_port=8443: the public HTTPS port is for redirects to an HTTPS listener, and there is none (add listen.certs with the directory of the certificates)`}},
 		{"a public HTTPS port out of range",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w"}, 80)}, Options{Listen: Listen{Certs: "/certs", HTTPSPort: 70000}},
-			[]string{`error: --https-port=70000: port is not a whole number from 1 to 65535 (give the port clients use for HTTPS, like 443)`}},
+			[]string{`error: listen.https_port=70000: port is not a whole number from 1 to 65535 (give the port clients use for HTTPS, like 443)`}},
 		{"a redirect_from of a host another service routes under a path",
 			[]Service{svc("a", map[string]string{"SERVICE_NAME": "shop_example_com", "SERVICE_TAGS": "path=/api"}, 80), svc("b", map[string]string{"SERVICE_NAME": "b", "SERVICE_TAGS": "redirect_from=shop.example.com"}, 80)}, Options{},
 			[]string{`error: b: SERVICE_TAGS=redirect_from=shop.example.com: redirected host "shop.example.com" is also routed to service a (SERVICE_NAME=shop_example_com), and redirects come before routing (redirect only a host that no other service routes, under any path)`}},
@@ -213,6 +213,12 @@ func TestDiagnostics(t *testing.T) {
 		{"a provenance value a template could print is checked like any other",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_CHECK_TCP": "1\nlisten pwn\n    bind 127.0.0.1:18999"}, 80)}, Options{},
 			[]string{`error: w: SERVICE_CHECK_TCP="1\nlisten pwn\n    bind 127.0.0.1:18999": value contains a line break, which would start a new HAProxy directive; templates can print where a setting came from (remove it)`}},
+		{"two listeners on one port",
+			nil, Options{Listen: Listen{HTTP: "127.0.0.1:8404", Stats: ":8404"}},
+			[]string{`error: listen.stats=:8404: listens where listen.http=127.0.0.1:8404 does (give each listener its own port)`}},
+		{"the HTTPS listener on the HTTP listener's port",
+			nil, Options{Listen: Listen{Certs: "/certs", HTTPS: "[::]:80"}},
+			[]string{`error: listen.https=[::]:80: listens where listen.http=:80 does (give each listener its own port)`}},
 		{"bad tag values",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{
@@ -347,7 +353,7 @@ func TestAddresses(t *testing.T) {
 				}
 				return
 			}
-			if len(got) != 1 || !strings.Contains(got[0], "--bind="+tt.bind) || !strings.Contains(got[0], tt.want) {
+			if len(got) != 1 || !strings.Contains(got[0], "listen.http="+tt.bind) || !strings.Contains(got[0], tt.want) {
 				t.Fatalf("--bind %s: got %q, want one error containing %q", tt.bind, got, tt.want)
 			}
 		})
@@ -374,7 +380,7 @@ func TestOptionSources(t *testing.T) {
 	if len(msgs) != 0 {
 		t.Fatal(msgs)
 	}
-	want := map[string]string{"f": "--slots=5", "t": "SERVICE_TAGS=slots=3 (slots=3)", "w": "replicas=12"}
+	want := map[string]string{"f": "slots=5", "t": "SERVICE_TAGS=slots=3 (slots=3)", "w": "replicas=12"}
 	for _, b := range cfg.Backends {
 		s := b.Servers.Source
 		got := s.Key + "=" + s.Value
@@ -393,5 +399,27 @@ func TestOptionSources(t *testing.T) {
 				t.Errorf("check sources %q", keys)
 			}
 		}
+	}
+}
+
+// A front end spells the options a diagnostic names, as its key and in its
+// message and fix; the model's own text names them plainly.
+func TestDiagnosticsSpellOptions(t *testing.T) {
+	_, ds := Build(Project{}, Options{Listen: Listen{HTTPSPort: 8443}})
+	spell := func(o Option) string {
+		return map[Option]string{OptionHTTPSPort: "--https-port", OptionCerts: "--tls", OptionAll: "--all"}[o]
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Spell(spell).String())
+	}
+	want := []string{
+		"error: --https-port=8443: the public HTTPS port is for redirects to an HTTPS listener, and there is none (add --tls with the directory of the certificates)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("spelled diagnostics (-want +got):\n%s", diff)
+	}
+	if !ds.BadOption() {
+		t.Error("BadOption() = false for an option's error")
 	}
 }

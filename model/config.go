@@ -3,8 +3,10 @@ package model
 // Config is everything the renderer needs, already validated and sorted:
 // rendering it cannot fail on input and cannot leak map order.
 type Config struct {
-	Version   string    `json:"version"` // tool version, for the header
-	Files     []string  `json:"files"`   // input files, for the header
+	Version string   `json:"version"` // tool version, for the header
+	Files   []string `json:"files"`   // input files, for the header
+	// Command is the command line that made the config (Options.Command).
+	Command   []string  `json:"command,omitempty"`
 	Listen    Listen    `json:"listen"`
 	Resolvers []string  `json:"resolvers"` // nameserver addresses, in the order given
 	Backends  []Backend `json:"backends"`
@@ -12,19 +14,19 @@ type Config struct {
 	// (see SortRoutes): the first that matches a request wins.
 	Routes []Route `json:"routes"`
 	// HostMap, when set, is the path of a map file (host → backend) that the
-	// config reads for exact hosts without a path (--map).
+	// config reads for exact hosts without a path.
 	HostMap string `json:"host_map,omitempty"`
 }
 
 // Listen holds the addresses the proxy listens on; empty means off.
 type Listen struct {
-	HTTP  string `json:"http"`            // --bind
-	Stats string `json:"stats,omitempty"` // --stats, served at /stats
-	HTTPS string `json:"https,omitempty"` // --tls-bind; empty without --tls
-	Certs string `json:"certs,omitempty"` // --tls: the directory of PEM files (certificate and key), picked by SNI
+	HTTP  string `json:"http"`            // the HTTP listener
+	Stats string `json:"stats,omitempty"` // the stats page's listener, served at /stats
+	HTTPS string `json:"https,omitempty"` // the HTTPS listener; empty without Certs
+	Certs string `json:"certs,omitempty"` // the directory of PEM files (certificate and key), picked by SNI
 	// HTTPSPort is the port clients reach HTTPS on, which redirects to
-	// https name (443 is left out of the URL): --https-port when a port
-	// mapping differs, else HTTPS's port. 0 without --tls.
+	// https name (443 is left out of the URL): set when a port mapping
+	// differs, else HTTPS's port. 0 without Certs.
 	HTTPSPort int `json:"https_port,omitempty"`
 }
 
@@ -32,14 +34,14 @@ type Listen struct {
 // be traced back to the compose file in errors, JSON and the routes table.
 type Source struct {
 	Service string `json:"service"`
-	// Key is the label or environment key ("SERVICE_TAGS"), or a flag
-	// ("--domain") for values that come from the command line.
+	// Key is the label or environment key ("SERVICE_TAGS"), or an Option
+	// ("slots") for values that come from Options.
 	Key   string `json:"key"`
 	Value string `json:"value"`
 	// Item is the entry of a list value (one tag of SERVICE_TAGS, one path
 	// of com.df.servicePath) that gave this; empty for a whole value.
 	Item string `json:"item,omitempty"`
-	// From is "labels", "deploy.labels", "environment", "flag" or
+	// From is "labels", "deploy.labels", "environment", "option" or
 	// "compose" (a value docker compose itself defines, like a port).
 	From string `json:"from"`
 }
@@ -132,7 +134,7 @@ type Servers struct {
 	Slots   int    `json:"slots"`             // N: the most replicas it can hold
 	Weight  int    `json:"weight,omitempty"`  // 0: HAProxy's default
 	MaxConn int    `json:"maxconn,omitempty"` // 0: no limit
-	Source  Source `json:"source"`            // what set Slots: a slots= tag, the replicas or --slots
+	Source  Source `json:"source"`            // what set Slots: a slots= tag, the replicas or the slots option
 }
 
 // Tag is one SERVICE_TAGS entry: "sticky_session" or "path=/api".

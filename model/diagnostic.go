@@ -33,12 +33,28 @@ type Diagnostic struct {
 	Value    string
 	Message  string // what is wrong
 	Fix      string // how to fix it; may be empty
-	Flag     bool   // Key is a command-line flag: a usage error
+	// Option: Key names one of Options' settings (an Option), not a label:
+	// the front end's usage, not the compose project, is wrong.
+	Option bool
+}
+
+// Spell returns d with the options it names, as its Key or in its message
+// and fix, spelled by spell: the CLI turns OptionCerts into "--tls".
+func (d Diagnostic) Spell(spell func(Option) string) Diagnostic {
+	if d.Option {
+		d.Key = spell(Option(d.Key))
+	}
+	d.Message, d.Fix = SpellRefs(d.Message, spell), SpellRefs(d.Fix, spell)
+	return d
 }
 
 // String formats d as "SERVICE: KEY=VALUE: message (fix)". Values with
-// characters that would garble a terminal are quoted.
+// characters that would garble a terminal are quoted; options keep the
+// model's names (see Spell).
 func (d Diagnostic) String() string {
+	if strings.Contains(d.Message+d.Fix, refStart) {
+		return d.Spell(func(o Option) string { return string(o) }).String()
+	}
 	var b strings.Builder
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
@@ -84,10 +100,10 @@ func (ds Diagnostics) HasErrors() bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
 
-// BadFlag reports whether an error is in a flag's value rather than in
-// the compose project: the CLI exits with its usage code then.
-func (ds Diagnostics) BadFlag() bool {
-	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error && d.Flag })
+// BadOption reports whether an error is in an option's value rather than
+// in the compose project: the CLI exits with its usage code then.
+func (ds Diagnostics) BadOption() bool {
+	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error && d.Option })
 }
 
 // Sort orders diagnostics by service, key, value and message, and drops
@@ -111,7 +127,7 @@ func (ds Diagnostics) Strict() Diagnostics {
 
 func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...any) {
 	*ds = append(*ds, Diagnostic{Severity: sev, Service: src.Service, Key: src.Key, Value: src.Value,
-		Message: fmt.Sprintf(msg, args...), Fix: fix, Flag: src.From == "flag"})
+		Message: fmt.Sprintf(msg, args...), Fix: fix, Option: src.From == "option"})
 }
 
 func (ds *Diagnostics) errorf(src Source, fix, msg string, args ...any) {

@@ -136,7 +136,7 @@ var dockerFlowLabels = []dfLabel{
 		}},
 	{name: "serviceCert", status: dfRefused,
 		why:     "compose2haproxy does not write certificate files",
-		fix:     "put the PEM file, certificate and key, in the --tls directory",
+		fix:     "put the PEM file, certificate and key, in the " + OptionCerts.ref() + " directory",
 		example: "-----BEGIN CERTIFICATE-----…"},
 	{name: "serviceDomain", kind: dfList, tag: "server_alias", what: "host ",
 		doc:     "hosts; the first is where redirects lead (without it, and without `SERVICE_NAME`, the route answers **any host**, by path alone, as docker-flow-proxy did)",
@@ -370,7 +370,7 @@ func suggestLabel(name string) string {
 	for i, d := range dockerFlowLabels {
 		names[i] = d.name
 	}
-	return nearest(name, names)
+	return Nearest(name, names)
 }
 
 func splitList(v string) []string {
@@ -387,7 +387,7 @@ func splitList(v string) []string {
 type LabelDoc struct {
 	Name    string // com.df.NAME
 	Value   string // the value's form: "true|false", "HOST,…", "/PREFIX,…"
-	Effect  string // what compose2haproxy does, or why not
+	Effect  string // what compose2haproxy does, or why not; options marked for SpellRefs
 	Example string
 }
 

@@ -159,7 +159,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Port:    r.port,
 		Balance: "roundrobin",
 		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
-			Source: Source{Key: "--slots", Value: strconv.Itoa(opts.Slots), From: "flag"}},
+			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
 	}
 	if svc.Replicas > opts.Slots {
 		b.Servers.Slots = svc.Replicas
@@ -250,7 +250,7 @@ func (r route) checkKind(a *applier, tls bool) {
 		ds.warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
 	}
 	if b.HTTPSOnly && !tls {
-		ds.errorf(a.set["https_only"].src, "add --tls DIR with the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
+		ds.errorf(a.set["https_only"].src, "add "+OptionCerts.ref()+" with the directory of the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
 	}
 	if len(b.Hosts) == 0 && len(b.Paths) == 0 {
 		_, src, _ := r.l.get("com.df.notify")

@@ -306,12 +306,14 @@ func suggest(name string) string {
 	for i, d := range tagDefs {
 		names[i] = d.name
 	}
-	return nearest(name, names)
+	return Nearest(name, names)
 }
 
-// nearest returns the candidate nearest to name, if it is near enough to
-// be a typo.
-func nearest(name string, candidates []string) string {
+// Nearest is the candidate closest to name by edit distance (a tie goes to
+// the first in sort order), or "" when none is close enough to be a likely
+// typo: at most 2 edits, and at most half of name. It is exported for the
+// loader's suggestions, so that every "did you mean" measures alike.
+func Nearest(name string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if dist := editDistance(name, c); dist < bestDist || (dist == bestDist && c < best) {

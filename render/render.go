@@ -78,10 +78,45 @@ var sprigFuncs = func() template.FuncMap {
 }()
 
 var funcs = template.FuncMap{
+	"comment":    comment,
+	"shellWords": shellWords,
 	"stripRegex": stripRegex,
 	"stripACL":   stripACL,
 	"regex":      regex,
 	"tcpBind":    tcpBind,
+}
+
+// comment makes words safe in a comment line: a word holding anything but
+// printable ASCII other than '"' is Go-quoted, so that a line break in a
+// file name cannot end the comment and start a directive.
+func comment(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w
+		if strings.ContainsFunc(w, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' }) {
+			out[i] = strconv.QuoteToASCII(w)
+		}
+	}
+	return out
+}
+
+// shellWords quotes a command line so that a POSIX shell reads it back as
+// the same words: plain words stay bare, others go in single quotes ('\”
+// for a quote). A word the comment line cannot hold (see comment) is
+// Go-quoted instead, which a shell does not read back but which keeps the
+// header a comment.
+func shellWords(args []string) []string {
+	out := comment(args)
+	for i, w := range out {
+		switch {
+		case w != args[i]:
+		case w == "":
+			out[i] = "''"
+		case strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,/:@+%") != "":
+			out[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+	}
+	return out
 }
 
 // regex quotes the one regex meta character validated paths can hold, the

@@ -18,7 +18,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
-	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}]
+	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}] {{ shellWords .Command }} {{ comment .Files }}
 {{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}] {{ .Listen.HTTPSPort }}
 {{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} {{ .HTTPSRedirectCode }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
 {{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
@@ -42,7 +42,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		"web.example.com false SERVICE_NAME",
 		"/api path=/api",
 		"/health 3s [] SERVICE_CHECK_HTTP SERVICE_CHECK_INTERVAL",
-		"web- web 8080 10 5 9 --slots",
+		"web- web 8080 10 5 9 slots",
 		"custom=x:false:labels",
 		"/a[.]b :5432 SPRIG",
 	} {

@@ -84,3 +84,13 @@ func TestPathACLNamesAreDistinctAndValid(t *testing.T) {
 		seen[name] = p
 	}
 }
+
+// The recorded command line reads back as the same words in a shell, and
+// no word can end the header's comment line.
+func TestShellWords(t *testing.T) {
+	got := strings.Join(shellWords([]string{"--file", "a b.yaml", "--stats=", "--domain", "example.com", "it's", "", "x\ny"}), " ")
+	want := `--file 'a b.yaml' --stats= --domain example.com 'it'\''s' '' "x\ny"`
+	if got != want {
+		t.Errorf("shellWords = %s, want %s", got, want)
+	}
+}

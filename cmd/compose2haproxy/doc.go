@@ -36,6 +36,7 @@
 //	--diff                     unified diff against -o; exit 1 when it differs
 //	--strict                   warnings are errors
 //	--version                  print the version
+//	-h, --help                 print the flags (to stdout)
 //
 // Exit codes: 0 done; 1 the input is wrong or --diff found a difference;
 // 2 usage; 3 haproxy -c rejected the result. On a non-zero exit nothing is

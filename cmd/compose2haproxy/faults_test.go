@@ -281,13 +281,21 @@ func TestOutputSurvivesSIGKILL(t *testing.T) {
 	bin, env := cliProcess(t)
 	dir := t.TempDir()
 	projects := []string{aliasProject(t, dir, "blue", 20000), aliasProject(t, dir, "green", 20000)}
+	// The configs as the runs below write them: the header records -o.
+	target := filepath.Join(dir, "out", "haproxy.cfg")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var configs [2][]byte
 	for i, p := range projects {
-		render := exec.Command(bin, "-f", p)
+		render := exec.Command(bin, "-f", p, "-o", target)
 		render.Env = env
-		out, err := render.Output()
+		if msgs, err := render.CombinedOutput(); err != nil {
+			t.Fatalf("rendering %s: %v\n%s", p, err, msgs)
+		}
+		out, err := os.ReadFile(target)
 		if err != nil {
-			t.Fatalf("rendering %s: %v", p, err)
+			t.Fatal(err)
 		}
 		configs[i] = out
 		haproxyCheck(t, writeFile(t, filepath.Join(dir, fmt.Sprintf("want%d.cfg", i)), string(out)))
@@ -296,7 +304,6 @@ func TestOutputSurvivesSIGKILL(t *testing.T) {
 		t.Fatal("the two configs are the same; the test could not tell them apart")
 	}
 
-	target := filepath.Join(dir, "out", "haproxy.cfg")
 	writeFile(t, target, string(configs[0]))
 	current := 0
 	var completed, midWrite, early, leftovers int

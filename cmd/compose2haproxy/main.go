@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -18,8 +20,9 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
-// version is set at release time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// version is set at release time with -ldflags "-X main.version=…";
+// without it, toolVersion asks the build.
+var version = ""
 
 // Exit codes, as documented in the README.
 const (
@@ -66,10 +69,11 @@ type flags struct {
 	version       bool
 }
 
-func parseFlags(args []string, stderr io.Writer) (flags, error) {
-	var f flags
+// flagSet declares the flags into f. Each flag is a model option or a
+// choice of the CLI; optionFlags maps the model's options to them.
+func flagSet(f *flags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("compose2haproxy", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors and usage are printed below, once
+	fs.SetOutput(io.Discard) // errors are printed once, in the tool's style
 	fs.SortFlags = false
 	fs.StringArrayVarP(&f.files, "file", "f", nil, "compose file, repeatable, merged in order; - reads stdin")
 	fs.StringVarP(&f.projectName, "project-name", "p", "", "project name")
@@ -86,7 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.IntVar(&f.httpsPort, "https-port", 0, "the port clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
 	fs.StringVar(&f.stats, "stats", ":8404", "stats page listener (at /stats); empty disables")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
-	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size")
+	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size, 1 to 4096")
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
 	fs.StringVar(&f.format, "format", "cfg", "output: cfg (haproxy.cfg), json (the model) or routes (a table)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with this text/template (sprig functions) instead of the default")
@@ -95,57 +99,153 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
 	fs.BoolVar(&f.diff, "diff", false, "print a unified diff against the existing -o file; exit 1 when they differ; write nothing")
 	fs.StringVar(&f.haproxy, "haproxy", "haproxy", "haproxy binary for --check")
-	fs.BoolVar(&f.strict, "strict", false, "treat warnings as errors")
+	fs.BoolVar(&f.strict, "strict", false, "treat warnings as errors, compose's own included")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: compose2haproxy [flags]\n\nTurns a Docker Compose project into haproxy.cfg.\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	err := fs.Parse(args)
-	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q (flags only; name compose files with -f)", fs.Arg(0))
-	}
-	if err == nil {
-		err = f.validate()
-	}
-	if err != nil && !errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprintf(stderr, "compose2haproxy: %v\n", err)
-		fs.Usage()
-	}
-	return f, err
+	return fs
 }
 
-// validate checks what pflag cannot: values and combinations.
+// optionFlags spells the model's options as this CLI's flags.
+var optionFlags = map[model.Option]string{
+	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
+	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
+	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
+	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map",
+}
+
+func spellOption(o model.Option) string {
+	if f, ok := optionFlags[o]; ok {
+		return f
+	}
+	return string(o)
+}
+
+// usageError is a wrong command line, printed in the style of the model's
+// diagnostics: "error: --flag=value: what (fix)".
+type usageError struct {
+	flag, value string // value: "" prints the flag alone
+	msg, fix    string
+}
+
+func (e usageError) Error() string {
+	d := model.Diagnostic{Severity: model.Error, Key: e.flag, Value: e.value, Message: e.msg, Fix: e.fix}
+	if e.value == "" && e.flag != "" {
+		d.Key, d.Message = "", e.flag+": "+e.msg
+	}
+	return d.String()
+}
+
+const seeHelp = "see compose2haproxy --help"
+
+// parseFlags reads args. Errors are usageErrors; --help is pflag.ErrHelp.
+func parseFlags(args []string) (flags, *pflag.FlagSet, error) {
+	var f flags
+	flagset := flagSet(&f)
+	err := flagset.Parse(args)
+	var notExist *pflag.NotExistError
+	var needsValue *pflag.ValueRequiredError
+	var invalid *pflag.InvalidValueError
+	switch {
+	case errors.Is(err, pflag.ErrHelp):
+		return f, flagset, err
+	case errors.As(err, &invalid):
+		msg := invalid.Unwrap().Error()
+		if invalid.GetFlag().Value.Type() == "int" {
+			msg = "not a whole number"
+		}
+		return f, flagset, usageError{"--" + invalid.GetFlag().Name, invalid.GetValue(), msg, seeHelp}
+	case errors.As(err, &needsValue):
+		return f, flagset, usageError{"--" + needsValue.GetFlag().Name, "", "needs a value", seeHelp}
+	case errors.As(err, &notExist), err != nil:
+		return f, flagset, usageError{msg: err.Error(), fix: seeHelp}
+	case flagset.NArg() > 0:
+		return f, flagset, usageError{flagset.Arg(0), "", "unexpected argument: name compose files with -f", seeHelp}
+	}
+	return f, flagset, f.validate()
+}
+
+// validate checks what pflag cannot: values and combinations. The values
+// that are the model's options are the model's to check.
 func (f flags) validate() error {
 	switch {
 	case f.format != "cfg" && f.format != "json" && f.format != "routes":
-		return fmt.Errorf("--format %q: use cfg, json or routes", f.format)
+		return usageError{"--format", f.format, "not a format", "use cfg, json or routes"}
 	case f.diff && f.output == "":
-		return errors.New("--diff compares with the -o file: add -o FILE")
+		return usageError{"--diff", "", "compares with the -o file", "add -o FILE"}
 	case f.check && f.format != "cfg":
-		return errors.New("--check validates haproxy.cfg: it does not go with --format " + f.format)
+		return usageError{"--check", "", "validates haproxy.cfg, and does not go with --format " + f.format, ""}
 	case f.template != "" && f.format != "cfg":
-		return errors.New("--template renders haproxy.cfg: it does not go with --format " + f.format)
-	case f.slots < 1:
-		// Zero would mean the default to model.Build: say so instead.
-		return fmt.Errorf("--slots %d: give a number from 1 to %d; the default is %d", f.slots, model.MaxSlots, model.DefaultSlots)
+		return usageError{"--template", f.template, "renders haproxy.cfg, and does not go with --format " + f.format, ""}
 	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
-		return errors.New("--map writes a second file: add -o FILE for the config")
+		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
 	return nil
 }
 
+// notInHeader are the flags that do not change what is written, left out
+// of the command line the header records, so that "--diff" or "--check"
+// runs compare equal to the run that wrote the file.
+var notInHeader = map[string]bool{"check": true, "diff": true, "haproxy": true, "strict": true}
+
+// commandLine is the command line the header records: the flags given,
+// in the order --help lists them, each value as its own word ("--file
+// a.yaml --file b.yaml"), so that the same choices give the same header
+// however they were typed. The environment is not recorded.
+func commandLine(flagset *pflag.FlagSet) []string {
+	var words []string
+	flagset.VisitAll(func(fl *pflag.Flag) {
+		if !fl.Changed || notInHeader[fl.Name] {
+			return
+		}
+		values := []string{fl.Value.String()}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			values = sv.GetSlice()
+		}
+		for _, v := range values {
+			switch {
+			case fl.Value.Type() == "bool" && v == "true":
+				words = append(words, "--"+fl.Name)
+			case v == "":
+				words = append(words, "--"+fl.Name+"=")
+			default:
+				words = append(words, "--"+fl.Name, v)
+			}
+		}
+	})
+	return words
+}
+
+// toolVersion is what --version and the header report.
+func toolVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	return versionOf(version, info, ok)
+}
+
+// versionOf is the release's -X main.version, else the module version that
+// go install …@version stamps into the binary, else "(devel)".
+func versionOf(ldflags string, info *debug.BuildInfo, ok bool) string {
+	switch {
+	case ldflags != "":
+		return ldflags
+	case ok && info.Main.Version != "":
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
 // run is the whole command; main only wires it to the process.
 func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	f, err := parseFlags(args, stderr)
+	f, flagset, err := parseFlags(args)
 	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprintf(stdout, "usage: compose2haproxy [flags]\n\nTurns a Docker Compose project into haproxy.cfg.\n\nFlags:\n%s", flagset.FlagUsages())
 		return exitOK
 	}
 	if err != nil {
+		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
 	switch {
 	case f.version:
-		fmt.Fprintf(stdout, "compose2haproxy %s\n", version)
+		fmt.Fprintf(stdout, "compose2haproxy %s\n", toolVersion())
 		return exitOK
 	case f.printTemplate:
 		stdout.Write(render.DefaultTemplate())
@@ -160,17 +260,31 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	if f.template != "" {
 		inputs = append(inputs, input{"template", f.template})
 	}
+	var composeWarnings bytes.Buffer
 	project, err := loader.Load(ctx, loader.Options{
 		Files: f.files, ProjectName: f.projectName, WorkingDir: f.projectDir,
-		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Stdin: stdin, Warnings: stderr,
-		Read: func(what, path string) { inputs = append(inputs, input{what, path}) },
+		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Stdin: stdin, Warnings: &composeWarnings,
+		Read:     func(what, path string) { inputs = append(inputs, input{what, path}) },
+		Resolved: func(e map[string]string) { env = e },
 	})
+	// compose's own warnings (an unset variable) are problems like the
+	// model's: errors with --strict.
+	warnings := strings.SplitAfter(strings.TrimSuffix(composeWarnings.String(), "\n"), "\n")
+	if composeWarnings.Len() == 0 {
+		warnings = nil
+	}
+	for _, w := range warnings {
+		if f.strict {
+			w = "error:" + strings.TrimPrefix(w, "warning:")
+		}
+		io.WriteString(stderr, strings.TrimSuffix(w, "\n")+"\n")
+	}
 	if err != nil {
 		// compose-go joins several errors with line breaks: one line each.
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "error: %s\n", line)
 		}
-		if errors.Is(err, fs.ErrNotExist) && len(f.files) == 0 {
+		if errors.Is(err, fs.ErrNotExist) && len(f.files) == 0 && !errors.Is(err, loader.ErrEnvFile) {
 			fmt.Fprintln(stderr, "hint: pass the compose file with -f, or run in its directory")
 		}
 		return exitInput
@@ -188,7 +302,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		domains = strings.Split(env["HAPROXY_DOMAIN"], ":")
 	}
 	cfg, diags := model.Build(project, model.Options{
-		Version: version, Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
+		Version: toolVersion(), Command: commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort},
 		Resolvers: f.resolvers, HostMap: f.hostMap,
 	})
@@ -196,11 +310,11 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		diags = diags.Strict()
 	}
 	for _, d := range diags {
-		fmt.Fprintln(stderr, d)
+		fmt.Fprintln(stderr, d.Spell(spellOption))
 	}
-	if diags.HasErrors() {
-		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags))
-		if diags.BadFlag() {
+	if diags.HasErrors() || f.strict && len(warnings) > 0 {
+		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+len(warnings))
+		if diags.BadOption() {
 			return exitUsage
 		}
 		return exitInput

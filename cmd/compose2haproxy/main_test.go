@@ -46,8 +46,8 @@ func writeFile(t *testing.T, path, text string) string {
 func TestUsageErrorsExitTwo(t *testing.T) {
 	for _, args := range [][]string{{"--no-such-flag"}, {"extra-argument"}, {"--slots", "many"}} {
 		code, stdout, stderr := cli(t, "", args...)
-		if code != exitUsage || stdout != "" || !strings.Contains(stderr, "usage: compose2haproxy") {
-			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 with usage on stderr", args, code, stdout, stderr)
+		if code != exitUsage || stdout != "" || !strings.HasSuffix(stderr, "(see compose2haproxy --help)\n") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and a pointer to --help on stderr", args, code, stdout, stderr)
 		}
 	}
 }
@@ -59,7 +59,7 @@ func TestBadFlagValuesExitTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--slots", "0"}, "--slots 0: give a number from 1 to 4096"},
+		{[]string{"--slots", "-1"}, "error: --slots=-1: a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)"},
 		{[]string{"--slots", "5000"}, "error: --slots=5000: a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)"},
 		{[]string{"--bind", "nope"}, "error: --bind=nope: address has no port"},
 		{[]string{"--domain", ".example.com"}, "error: --domain=.example.com: domain starts with a dot"},
@@ -79,7 +79,7 @@ func TestBadFlagValuesExitTwo(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	code, stdout, _ := cli(t, "", "--version")
-	if code != 0 || stdout != "compose2haproxy "+version+"\n" {
+	if code != 0 || stdout != "compose2haproxy "+toolVersion()+"\n" {
 		t.Errorf("exit %d, stdout %q", code, stdout)
 	}
 }
@@ -123,13 +123,13 @@ func TestOutputIsAtomicAndUntouchedOnError(t *testing.T) {
 
 // Services listed in another order, in another file, give the same bytes.
 func TestServiceOrderDoesNotChangeOutput(t *testing.T) {
-	dir := t.TempDir()
-	a := writeFile(t, filepath.Join(dir, "a", "compose.yaml"), webProject)
+	file := filepath.Join(t.TempDir(), "compose.yaml")
 	parts := strings.SplitN(webProject, "  api:\n", 2)
 	reordered := "services:\n  api:\n" + parts[1] + strings.TrimPrefix(parts[0], "services:\n")
-	b := writeFile(t, filepath.Join(dir, "b", "compose.yaml"), reordered)
-	_, outA, _ := cli(t, "", "-f", a, "--domain", "example.com", "--domain", "example.org")
-	_, outB, _ := cli(t, "", "-f", b, "--domain", "example.com", "--domain", "example.org")
+	writeFile(t, file, webProject)
+	_, outA, _ := cli(t, "", "-f", file, "--domain", "example.com", "--domain", "example.org")
+	writeFile(t, file, reordered)
+	_, outB, _ := cli(t, "", "-f", file, "--domain", "example.com", "--domain", "example.org")
 	if outA == "" || outA != outB {
 		t.Errorf("outputs differ:\n%s", lineDiff(outA, outB))
 	}
@@ -201,7 +201,7 @@ func TestDiff(t *testing.T) {
 		t.Errorf("drift: exit %d, file changed: %v", code, !bytes.Equal(before, after))
 	}
 
-	if code, _, stderr := cli(t, "", "-f", project, "--diff"); code != exitUsage || !strings.Contains(stderr, "--diff compares with the -o file") {
+	if code, _, stderr := cli(t, "", "-f", project, "--diff"); code != exitUsage || !strings.Contains(stderr, "--diff: compares with the -o file") {
 		t.Errorf("--diff without -o: exit %d, %s", code, stderr)
 	}
 }

@@ -180,7 +180,7 @@ type input struct {
 func checkOutputs(f flags, inputs []input) model.Diagnostics {
 	var ds model.Diagnostics
 	refuse := func(flag, path, msg, fix string) {
-		ds = append(ds, model.Diagnostic{Severity: model.Error, Key: flag, Value: path, Message: msg, Fix: fix, Flag: true})
+		ds = append(ds, model.Diagnostic{Severity: model.Error, Key: flag, Value: path, Message: msg, Fix: fix})
 	}
 	for _, o := range []struct{ flag, path string }{{"-o", f.output}, {"--map", f.hostMap}} {
 		if o.path == "" {

@@ -90,7 +90,7 @@ func labelTable(docs []model.LabelDoc) string {
 		if d.Value != "" {
 			value = "`" + d.Value + "`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, d.Effect, d.Example)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, model.SpellRefs(d.Effect, spellOption), d.Example)
 	}
 	return b.String()
 }
