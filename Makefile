@@ -32,13 +32,15 @@ test:
 # Performance (a few minutes; needs haproxy and wrk; not part of make test,
 # and it asserts nothing): loading vs the whole run at 100, 1,000 and 5,000
 # services as separate processes (time and peak RSS), the Go benchmarks of
-# model and render (saved in bin/bench.txt for benchstat), then routing
+# model and render (saved in bin/bench.txt for benchstat), the hostile
+# shapes of issue 9 against loading alone (bin/hostile.txt), then routing
 # through HAProxy with 1 and 1,000 hosts under wrk. See bench/doc.go.
 BENCH_N ?= 7
 bench: build
 	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
 	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./model ./render | tee bin/bench.txt
+	$(GO) test -run '^$$' -bench Hostile -benchmem -count 5 -benchtime 5x -timeout 30m ./bench | tee bin/hostile.txt
 	BENCH_ROUTING=1 BENCH_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run '^TestRoutingCost$$' -v -timeout 30m ./bench
 
 # Fuzzing, 2 minutes a target (FUZZTIME=10m for longer). An input that

@@ -15,6 +15,10 @@
 //     child process, at 100, 1,000 and 5,000 services.
 //   - bench_test.go, ../model and ../render: Go benchmarks of each stage, for
 //     benchstat and pprof.
+//   - hostile_test.go: Shapes(), the hostile projects of issue 9 (ranges,
+//     aliases × paths, services sharing hosts, long values, slots), each
+//     loaded alone and run whole, in-process; TestHostileShapesAreBoundedOrRefused
+//     checks that each is accepted or refused naming its limit.
 //   - routing_test.go (BENCH_ROUTING=1): requests per second through HAProxy
 //     with the generated config for 1 and 1,000 hosts, driven by wrk.
 //
