@@ -155,6 +155,7 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	p, err := convert(project, names)
 	restoreHidden(&p, hidden)
+	p.Secrets = secrets(project, workingDir, read)
 	return p, err
 }
 

@@ -32,6 +32,11 @@ type Options struct {
 	// Command is the command line that made the config, for its header, so
 	// that anyone can make it again; nil: none is recorded.
 	Command []string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed;
+	// Listen.AcceptProxy takes the PROXY protocol.
+	TrustedProxies []string
+	// StatsAuth holds the users of the stats page; nil: it is open.
+	StatsAuth *Secret
 }
 
 // Build turns a project into a routing config. It is pure: the same project
@@ -40,13 +45,18 @@ type Options struct {
 func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
 	domains := checkOptions(&opts, &ds)
+	trusted, statsAuth := checkAccessFlags(opts, &ds)
 
 	services := slices.Clone(p.Services)
 	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
 
+	secrets := map[string]*Secret{}
+	for i := range p.Secrets {
+		secrets[p.Secrets[i].Name] = &p.Secrets[i]
+	}
 	var backends []Backend
 	for i := range services {
-		backends = append(backends, buildService(&services[i], opts, domains, &ds)...)
+		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
 	}
 	backends = limitBackends(backends, &ds)
 	nameBackends(backends)
@@ -68,6 +78,9 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		Backends:  backends,
 		Routes:    routesFor(backends),
 		HostMap:   opts.HostMap,
+
+		TrustedProxies: trusted,
+		StatsAuth:      statsAuth,
 	}, ds.Sort()
 }
 

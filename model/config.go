@@ -16,6 +16,11 @@ type Config struct {
 	// HostMap, when set, is the path of a map file (host → backend) that the
 	// config reads for exact hosts without a path.
 	HostMap string `json:"host_map,omitempty"`
+	// TrustedProxies are the networks whose X-Forwarded-For gives the
+	// client address (its last value); others' connections are the client.
+	TrustedProxies []Network `json:"trusted_proxies,omitempty"`
+	// StatsAuth protects the stats page; nil: it is open.
+	StatsAuth *Auth `json:"stats_auth,omitempty"`
 }
 
 // Listen holds the addresses the proxy listens on; empty means off.
@@ -28,6 +33,9 @@ type Listen struct {
 	// https name (443 is left out of the URL): set when a port mapping
 	// differs, else HTTPS's port. 0 without Certs.
 	HTTPSPort int `json:"https_port,omitempty"`
+	// AcceptProxy makes every listener take the PROXY protocol
+	// (--accept-proxy): the client address is the one its header carries.
+	AcceptProxy bool `json:"accept_proxy,omitempty"`
 }
 
 // Source records where a value came from, so every host, path and option can
@@ -107,6 +115,8 @@ type Backend struct {
 	// TCPPort, when set, makes this a raw TCP service on its own listener
 	// (tcp=PORT) instead of an HTTP route.
 	TCPPort int `json:"tcp_port,omitempty"`
+	// Policy says who may come in; its zero value lets everyone in.
+	Policy Policy `json:"policy,omitzero"`
 }
 
 // Rewrite replaces every match of the regular expression Search in the

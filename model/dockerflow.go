@@ -81,7 +81,7 @@ var dockerFlowLabels = []dfLabel{
 	{name: "aclName", status: dfUnsupported, why: "route order is by specificity; not built yet", example: "05-go-demo-acl"},
 	{name: "addReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Env prod"},
 	{name: "addResHeader", status: dfUnsupported, why: "not built yet", example: "Server haproxy"},
-	{name: "allowedMethods", status: dfRefused, why: restricts, fix: restrictsFix, example: "GET,DELETE"},
+	{name: "allowedMethods", kind: dfList, tag: "method", what: "method ", doc: "as `method=` for each", example: "GET,POST"},
 	{name: "backendExtra", status: dfRefused,
 		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
 		fix:     "render with --template instead",
@@ -97,8 +97,13 @@ var dockerFlowLabels = []dfLabel{
 	{name: "connectionMode", status: dfUnsupported, why: "not built yet", example: "http-server-close"},
 	{name: "delReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Forwarded-For,Cookie"},
 	{name: "delResHeader", status: dfUnsupported, why: "not built yet", example: "X-Varnish,X-Cache"},
-	{name: "deniedMethods", status: dfRefused, why: restricts, fix: restrictsFix, example: "PUT,POST"},
-	{name: "denyHttp", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
+	{name: "deniedMethods", kind: dfList, value: httpMethod, http: true, what: "method ",
+		doc:     "these methods get 405 with `Allow`, even when allowed",
+		example: "PUT,DELETE",
+		apply: func(b *Backend, v string, cx tagContext) {
+			b.Policy.DeniedMethods = append(b.Policy.DeniedMethods, Method{v, cx.src})
+		}},
+	{name: "denyHttp", kind: dfFlag, tag: "deny_http", doc: "as `deny_http`", example: "true"},
 	{name: "discoveryType", status: dfNoEffect,
 		why:     "servers are always found through Docker's DNS, one server-template slot per replica",
 		example: "DNS"},
@@ -166,9 +171,22 @@ var dockerFlowLabels = []dfLabel{
 	{name: "timeoutTunnel", status: dfUnsupported, why: "not built yet", example: "3600"},
 	{name: "userAgent", status: dfRefused, why: restricts, fix: restrictsFix, example: "googlebot,iphone"},
 	{name: "userDef", status: dfUnsupported, why: "not built yet", example: "team-a"},
-	{name: "users", status: dfRefused, why: restricts, fix: restrictsFix, example: "admin:$6$…"},
-	{name: "usersPassEncrypted", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
-	{name: "usersSecret", status: dfRefused, why: restricts, fix: restrictsFix, example: "monitoring"},
+	{name: "users", http: true,
+		doc:     "basic auth for these `user:HASH` users (`$` written `$$` in compose files); a user without a hash takes it from `usersSecret`; needs `usersPassEncrypted`",
+		example: "ops",
+		apply:   func(b *Backend, _ string, cx tagContext) { b.Policy.Auth = dockerFlowAuth(cx) }},
+	{name: "usersPassEncrypted", kind: dfFlag,
+		doc:     "required with `users` and `usersSecret`: the passwords are crypt(3) hashes (without it docker-flow-proxy took them as plaintext, which is refused)",
+		example: "true",
+		apply:   func(*Backend, string, tagContext) {}},
+	{name: "usersSecret", http: true,
+		doc:     "basic auth for the users of the compose secret `dfp_users_NAME` (docker-flow-proxy's name), else `NAME`; needs `usersPassEncrypted`",
+		example: "monitoring",
+		apply: func(b *Backend, _ string, cx tagContext) {
+			if _, _, ok := cx.l.get("com.df.users"); !ok { // users reads it
+				b.Policy.Auth = dockerFlowAuth(cx)
+			}
+		}},
 	{name: "verifyClientSsl", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
 }
 
@@ -202,7 +220,7 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 		if !ok {
 			continue
 		}
-		_, src, _ := l.get(k)
+		v, src, _ := l.get(k) // src.Value may be redacted (usersPassEncrypted)
 		def := dfByName[name]
 		switch {
 		case indexed.MatchString(k):
@@ -219,7 +237,7 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 		case def.status == dfUnsupported:
 			ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported (%s); it is ignored", k, def.why)
 		case def.kind == dfFlag:
-			if _, prob := parseFlag(src.Value); prob != "" {
+			if _, prob := parseFlag(v); prob != "" {
 				ds.errorf(src, "write true or false", "%s", prob)
 			}
 		}
@@ -320,7 +338,7 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 		a.http = append(a.http, setting{"com.df." + def.name, src})
 	}
 	a.set["com.df."+def.name] = setting{v, src}
-	def.apply(a.b, v, tagContext{src: src, ds: a.ds})
+	def.apply(a.b, v, a.context(src))
 }
 
 // redirectCode is the status of a redirect.

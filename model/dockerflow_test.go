@@ -8,7 +8,7 @@ import (
 
 // The label table holds docker-flow-proxy's 59 Reconfigure parameters and
 // com.df.notify, sorted, each with a complete entry; an applying label's
-// README example is accepted as written.
+// README example is accepted as written (with the users a secret gives).
 func TestLabelTable(t *testing.T) {
 	if n := len(dockerFlowLabels); n != 60 {
 		t.Errorf("the label table has %d labels, want docker-flow-proxy's 60", n)
@@ -35,10 +35,12 @@ func TestLabelTable(t *testing.T) {
 				if d.routing {
 					return
 				}
-				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true", "com.df." + d.name: d.example}
-				_, msgs := build(t, Options{Listen: Listen{Certs: "/certs"}}, svc("web", labels, 80))
-				if len(msgs) > 0 {
-					t.Errorf("example %q: %v", d.example, msgs)
+				// com.df.users and usersSecret are read together.
+				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true",
+					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df." + d.name: d.example}
+				p := Project{Services: []Service{svc("web", labels, 80)}, Secrets: []Secret{{Name: "dfp_users_monitoring", Content: opsSecret.Content}}}
+				if _, ds := Build(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
+					t.Errorf("example %q: %v", d.example, ds)
 				}
 			case dfRefused:
 				if d.why == "" || d.fix == "" {

@@ -367,12 +367,16 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"{SSL}", `!?\{ ssl_fc \}`,
 		"{CODE}", `30[12378]`,
 		"{METH}", `(?: !?METH_GET)?`,
+		"{NETS}", `(?: [0-9a-f.:]+(?:/[0-9]+)?){1,32}`,
+		"{METHODS}", `(?: [A-Z][A-Z-]*)+`,
+		"{ALLOW}", `[A-Z][A-Z-]*(?:,[A-Z][A-Z-]*)*`,
+		"{HASH}", `'\$[./0-9A-Za-z$=]+'`,
 	)
 	raw := map[string][]string{
 		"frontend":   {`frontend tcp-[0-9]+`},
 		"backend":    {`backend {NAME}`},
 		"nameserver": {`nameserver dns[0-9]+ {ADDR}`},
-		"bind":       {`bind {ADDR}`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1`},
+		"bind":       {`bind {ADDR}(?: accept-proxy)?`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1(?: accept-proxy)?`},
 		"mode":       {`mode tcp`},
 		"http-request": {
 			`http-request redirect prefix https://%\[var\(txn\.host\)\](?::{INT})? code {CODE} if !\{ ssl_fc \} \{ var\(txn\.host\) -m sub \. \}(?: {NAME}){0,2}{METH}`,
@@ -380,7 +384,15 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request redirect prefix http://{HOST}%\[var\(txn\.port\)\] code {CODE} if {NAME}(?: {SSL})?{METH}`,
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
 			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
+			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
+			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method{METHODS} \}`,
+			`http-request auth realm {NAME} unless \{ http_auth\(users_{NAME}\) \}`,
+			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
+			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
+			`http-request deny deny_status 413 if body_unsized \{ req\.body_len,add\(txn\.held\) ge {INT} \}`,
 		},
+		"user":        {`user [A-Za-z0-9._@+-]+ password {HASH}`},
+		"stick-table": {`stick-table type ipv6 size 100k expire {INT}s store http_req_rate\({INT}s\)`},
 		"acl": {
 			`acl {NAME} var\(txn\.host\) -m str(?: {HOST}){1,32}`,
 			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
@@ -388,6 +400,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl path:{NAME} path_beg {PATH}/`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
+			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
 		"use_backend":        {`use_backend {NAME} if(?: {NAME}){1,2}`, `use_backend {NAME}`},
@@ -409,7 +422,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 
 // sectionKeywords start a section and are not indented; every other
 // directive is indented four spaces.
-var sectionKeywords = map[string]bool{"global": true, "defaults": true, "resolvers": true, "frontend": true, "backend": true, "listen": true}
+var sectionKeywords = map[string]bool{"global": true, "defaults": true, "resolvers": true, "userlist": true, "frontend": true, "backend": true, "listen": true}
 
 // haproxyMaxWords is the most words HAProxy 2.6 reads on a line (MAX_LINE_ARGS).
 const haproxyMaxWords = 64
@@ -571,23 +584,103 @@ func checkText(cfg model.Config, out []byte) []string {
 				strip = append(strip, w[3:]...)
 			}
 		}
-		if b.StripPath {
+		if b.StripPath && b.Policy.Maintenance == nil { // a backend in maintenance rewrites nothing
 			for _, p := range b.Paths {
 				wantStrip = append(wantStrip, p.Prefix)
 			}
 		}
 		compareSets("strip_path prefixes of backend "+b.Name, strip, wantStrip)
+		for _, w := range policyLines(b.Name, b.Policy) {
+			if !slices.Contains(lines, w) {
+				bad("backend %s lacks the policy line %q the model asks for", b.Name, w)
+			}
+		}
+		if got, want := sections["userlist users_"+b.Name], userLines(b.Policy.Auth); !slices.Equal(got, want) {
+			bad("userlist of backend %s is %q, the model's users %q", b.Name, got, want)
+		}
 		if b.Check.HTTPPath == "" && slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "http-check") }) {
 			bad("backend %s has an HTTP check the model does not", b.Name)
 		}
 	}
+	if got, want := sections["userlist stats_users"], userLines(cfg.StatsAuth); !slices.Equal(got, want) {
+		bad("the stats page's userlist is %q, the model's users %q", got, want)
+	}
+	var trusted []string
+	for _, n := range cfg.TrustedProxies {
+		trusted = append(trusted, n.CIDR)
+	}
+	var gotTrusted []string
+	for _, l := range sections["frontend http"] {
+		if w := strings.Fields(l); len(w) > 3 && w[1] == "trusted_proxy" {
+			gotTrusted = append(gotTrusted, w[3:]...)
+		}
+	}
+	if !slices.Equal(gotTrusted, trusted) {
+		bad("trusted proxies in the config %q, in the model %q", gotTrusted, trusted)
+	}
 	return probs
+}
+
+// userLines are the lines of the userlist an Auth asks for: the hash is
+// single-quoted, so HAProxy takes its '$' literally.
+func userLines(a *model.Auth) []string {
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, u := range a.Users {
+		out = append(out, "user "+u.Name+" password '"+u.Hash+"'")
+	}
+	return out
+}
+
+// policyLines are lines a backend's policy must hold, with the model's
+// values in them.
+func policyLines(name string, p model.Policy) []string {
+	var want []string
+	for _, l := range []struct {
+		acl  string
+		nets []model.Network
+	}{{"allowed_client", p.Allow}, {"denied_client", p.Deny}} {
+		var cidrs []string
+		for _, n := range l.nets {
+			cidrs = append(cidrs, n.CIDR)
+		}
+		if len(cidrs) > 0 && len(cidrs) <= 32 {
+			want = append(want, "acl "+l.acl+" src "+strings.Join(cidrs, " "))
+		}
+	}
+	if p.Maintenance != nil {
+		return want
+	}
+	if r := p.RateLimit; r != nil {
+		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.Seconds, r.Requests))
+	}
+	if p.Auth != nil {
+		want = append(want, "http-request auth realm "+name+" unless { http_auth(users_"+name+") }")
+	}
+	if b := p.MaxBody; b != nil {
+		want = append(want, fmt.Sprintf("http-request deny deny_status 413 if { req.body_size gt %d }", b.Bytes))
+	}
+	var methods []string
+	for _, m := range p.Methods {
+		methods = append(methods, m.Name)
+	}
+	if len(methods) > 0 {
+		want = append(want, `http-request return status 405 content-type text/plain string "method not allowed" hdr Allow `+p.AllowHeader()+" unless { method "+strings.Join(methods, " ")+" }")
+	}
+	return want
 }
 
 // allowedSpecial reports whether the tokenizer-special character c is one
 // the template itself writes on this line: the 404 body's quotes, the
 // replace-path regex's "$" and "\2", the set-path "%[".
 func allowedSpecial(kw string, words []string, c string) bool {
+	if kw == "user" {
+		// A password hash, single-quoted so that HAProxy takes its '$'
+		// literally (the user shape says it holds nothing else).
+		return (c == "'" || c == "$") && len(words) == 4 && strings.Count(words[3], "'") == 2
+	}
 	if kw != "http-request" || len(words) < 3 {
 		return false
 	}
@@ -617,6 +710,12 @@ func allowedSpecial(kw string, words []string, c string) bool {
 func checkModelValues(cfg model.Config) []string {
 	var probs []string
 	check := func(what, v string) {
+		if what == "password hash" {
+			if !hashRe.MatchString(v) {
+				probs = append(probs, fmt.Sprintf("model value %s=%q is not '$' and [./0-9A-Za-z$=]", what, v))
+			}
+			return
+		}
 		for _, r := range v {
 			if r <= ' ' || r > '~' || strings.ContainsRune("#'\"`$%\\", r) {
 				probs = append(probs, fmt.Sprintf("model value %s=%q holds %q", what, v, r))
@@ -649,9 +748,16 @@ func checkModelValues(cfg model.Config) []string {
 			check("rewrite search", b.Rewrite.Search)
 			check("rewrite replace", b.Rewrite.Replace)
 		}
+		checkPolicyValues(b.Policy, check)
 		if b.Servers.Port < 1 || b.Servers.Port > 65535 {
 			probs = append(probs, fmt.Sprintf("backend %s: server port %d is not a TCP port (1-65535)", b.Name, b.Servers.Port))
 		}
+	}
+	for _, n := range cfg.TrustedProxies {
+		check("trusted proxy", n.CIDR)
+	}
+	if cfg.StatsAuth != nil {
+		checkPolicyValues(model.Policy{Auth: cfg.StatsAuth}, check)
 	}
 	return probs
 }
@@ -706,6 +812,13 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			probs = append(probs, fmt.Sprintf("line %q is no field's: a value broke its line", line))
 			continue
 		}
+		if strings.HasSuffix(path, ".Users.Hash") {
+			// A password hash holds '$': templates print it single-quoted.
+			if !hashRe.MatchString(value) {
+				probs = append(probs, fmt.Sprintf("%s=%q is not a hash of '$', '.', '/', '=', letters and digits", path, value))
+			}
+			continue
+		}
 		for _, r := range value {
 			if r <= ' ' || r > '~' || strings.ContainsRune("#'\"`$%\\", r) {
 				probs = append(probs, fmt.Sprintf("%s=%q holds %q", path, value, r))
@@ -714,6 +827,35 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 		}
 	}
 	return probs
+}
+
+// hashRe is what a password hash may hold: it is printed single-quoted,
+// where '$' is literal, so only a quote or a line break could escape.
+var hashRe = regexp.MustCompile(`^\$[./0-9A-Za-z$=]+$`)
+
+// checkPolicyValues checks the values of a policy, the password hashes
+// against hashRe, the rest as every other value.
+func checkPolicyValues(p model.Policy, check func(what, v string)) {
+	for _, n := range slices.Concat(p.Allow, p.Deny) {
+		check("network", n.CIDR)
+	}
+	for _, m := range slices.Concat(p.Methods, p.DeniedMethods) {
+		check("method", m.Name)
+	}
+	if r := p.RateLimit; r != nil {
+		check("rate period", r.Period)
+	}
+	if b := p.MaxBody; b != nil {
+		check("body size", b.Size)
+	}
+	if a := p.Auth; a != nil {
+		check("auth secret", a.Secret)
+		for _, u := range a.Users {
+			check("user", u.Name)
+			check("hash scheme", u.Scheme)
+			check("password hash", u.Hash)
+		}
+	}
 }
 
 func serverTemplate(b model.Backend) string {
@@ -824,6 +966,19 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 			c.Backends[0].Paths = []model.Path{{Prefix: `/a\b`}}
 		},
 		"duplicate literal in a section": func(c *model.Config) { c.Backends[0].Check.HTTPPath = "/h\n    option httpchk" },
+		"hash that closes its quote": func(c *model.Config) {
+			c.Backends[0].Policy.Auth = &model.Auth{Users: []model.User{{Name: "a", Hash: "$6$x' insecure-password 'y"}}}
+		},
+		"hash with a new directive": func(c *model.Config) {
+			c.Backends[0].Policy.Auth = &model.Auth{Users: []model.User{{Name: "a", Hash: "$6$x'\n    user b insecure-password 'y"}}}
+		},
+		"user name with a second word": func(c *model.Config) {
+			c.Backends[0].Policy.Auth = &model.Auth{Users: []model.User{{Name: "a groups g", Hash: "$6$x"}}}
+		},
+		"network with a condition": func(c *model.Config) {
+			c.Backends[0].Policy.Allow = []model.Network{{CIDR: "10.0.0.0/8 } || { always_true"}}
+		},
+		"trusted proxy with a comment": func(c *model.Config) { c.TrustedProxies = []model.Network{{CIDR: "10.0.0.0/8#x"}} },
 	} {
 		cfg := base()
 		inject(&cfg)
@@ -835,4 +990,134 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 			t.Errorf("%s: checkText accepts the injected config:\n%s", name, out)
 		}
 	}
+}
+
+// repeatedPassword returns a password of the user lists that msg repeats.
+// Only passwords that cannot be in msg by chance count: 12 letters or
+// digits or more, not a user name and not in the other inputs.
+func repeatedPassword(msg string, lists []string, others string) string {
+	var names, pws []string
+	for _, list := range lists {
+		for _, e := range strings.FieldsFunc(list, func(r rune) bool { return r == '\n' || r == ',' }) {
+			name, pw, colon := strings.Cut(e, ":")
+			if !colon {
+				pw = e // without ':', the entry may be a password
+			} else {
+				names = append(names, strings.TrimSpace(name))
+			}
+			pws = append(pws, strings.TrimSpace(pw))
+		}
+	}
+	for _, pw := range pws {
+		if len(pw) >= 12 && alnum.MatchString(pw) && !slices.Contains(names, pw) && !strings.Contains(others, pw) && strings.Contains(msg, pw) {
+			return pw
+		}
+	}
+	return ""
+}
+
+var alnum = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+// Mode bits of FuzzPolicy.
+const (
+	policyTLS         = 1 << 0 // --tls
+	policyUsersSecret = 1 << 1 // the docker-flow service also names the secret (com.df.usersSecret)
+	policyAcceptProxy = 1 << 2 // --accept-proxy
+	policyPlaintext   = 1 << 3 // no com.df.usersPassEncrypted
+)
+
+// FuzzPolicy feeds access policies to Build and the renderer: policy tags,
+// docker-flow-proxy's users label, the content of the secret both name,
+// a trusted proxy and the stats page's users. Password hashes hold '$',
+// which HAProxy expands outside single quotes: the property is FuzzLabels'
+// (an error, or a config where every value is where the model put it),
+// with the hashes only inside their quotes.
+//
+//	go test ./model -run '^$' -fuzz FuzzPolicy -fuzztime 60s
+func FuzzPolicy(f *testing.F) {
+	const h6 = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
+	const hb = "$2b$12$aTXK9jVDm3WzI7Mewm7ukeodAK5eGd/R1aZ2cs9U3GlOQ3SGYnuz6"
+	type seed struct {
+		tags, users, secret, trusted, stats string
+		mode                                uint8
+	}
+	for _, s := range []seed{
+		// Each policy, valid.
+		{tags: "auth=ops,allow=10.0.0.0/8,deny=10.6.6.6,rate_limit=100/10s,max_body=10m,method=GET,method=post", secret: "alice:" + h6 + "\nbob:" + hb + "\n"},
+		{tags: "deny_http,allow=2001:db8::/32,allow=::1", trusted: "172.16.0.0/12", mode: policyTLS | policyAcceptProxy},
+		{tags: "maintenance,auth=ops,path=/x,strip_path", secret: "alice:" + h6},
+		{users: "admin:" + h6 + ",ops", secret: "ops:" + hb, mode: policyUsersSecret},
+		{users: "admin:" + h6, stats: "alice:" + h6},
+		// Injection attempts through users, hashes and networks.
+		{tags: "auth=ops", secret: "alice:" + h6 + "'\n    user evil insecure-password x"},
+		{tags: "auth=ops", secret: "alice:$6$x' insecure-password 'y"},
+		{users: "admin:$6$abc$def'\n    stats enable", mode: 0},
+		{users: "admin groups g:" + h6},
+		{users: "admin:correcthorsebattery", mode: policyPlaintext},
+		{tags: "auth=ops", secret: "alice:correcthorsebattery\ncorrecthorsebattery\n"},
+		{users: "admin:correcthorsebattery"},
+		{tags: "allow=10.0.0.0/8 if TRUE,deny=1.2.3.4#x"},
+		{tags: "method=GET POST,method=G\nET"},
+		{trusted: "10.0.0.0/8\n    stats enable", stats: "alice:" + h6 + "\r\nbackend x"},
+		{tags: "rate_limit=1/0s,max_body=0,max_body=99999999999999g"},
+	} {
+		f.Add(s.tags, s.users, s.secret, s.trusted, s.stats, s.mode)
+	}
+	fuzzing := isFuzzing()
+	f.Fuzz(func(t *testing.T, tags, users, secret, trusted, stats string, mode uint8) {
+		certs := fuzzCertsDir
+		if mode&policyTLS != 0 && !fuzzing {
+			certs = fuzzCertDir(t)
+		}
+		p := model.Project{Name: "fuzz", Files: []string{"compose.yaml"}, Secrets: []model.Secret{{Name: "ops", File: "ops.users", Content: []byte(secret)}},
+			Services: []model.Service{
+				{Name: "web", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": tags}},
+				{Name: "dfp", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: map[string]string{"com.df.notify": "true", "com.df.servicePath": "/dfp"}},
+			}}
+		dfp := p.Services[1].Labels
+		if users != "" {
+			dfp["com.df.users"] = users
+		}
+		if mode&policyUsersSecret != 0 {
+			dfp["com.df.usersSecret"] = "ops"
+		}
+		if mode&policyPlaintext == 0 {
+			dfp["com.df.usersPassEncrypted"] = "true"
+		}
+		opts := model.Options{Version: "fuzz", Listen: model.Listen{HTTP: ":80", Stats: ":8404", AcceptProxy: mode&policyAcceptProxy != 0}}
+		if mode&policyTLS != 0 {
+			opts.Listen.Certs, opts.Listen.HTTPS = certs, ":8443"
+		}
+		if trusted != "" {
+			opts.TrustedProxies = []string{trusted}
+		}
+		if stats != "" {
+			opts.StatsAuth = &model.Secret{Name: "stats", Content: []byte(stats)}
+		}
+		cfg, ds := model.Build(p, opts)
+		for _, d := range ds {
+			if s := d.String(); strings.ContainsAny(s, "\n\r") || !utf8.ValidString(s) {
+				t.Errorf("diagnostic is not one printable line: %q", s)
+			}
+			if pw := repeatedPassword(d.String(), []string{secret, users, stats}, tags+trusted); pw != "" {
+				t.Errorf("diagnostic repeats the password %q: %s", pw, d)
+			}
+		}
+		if ds.HasErrors() {
+			return
+		}
+		out, err := render.Config(cfg)
+		if err != nil {
+			t.Fatalf("render.Config failed on a config Build accepted: %v", err)
+		}
+		if problems := checkRendered(cfg, out); len(problems) > 0 {
+			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
+		}
+		if problems := checkEveryField(t, cfg); len(problems) > 0 {
+			t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
+		}
+		if !fuzzing && !testing.Short() {
+			haproxyAccepts(t, out)
+		}
+	})
 }

@@ -20,6 +20,9 @@ const (
 	OptionHTTPSPort Option = "listen.https_port"
 	OptionResolvers Option = "resolvers"
 	OptionHostMap   Option = "host_map"
+
+	OptionTrustedProxies Option = "trusted_proxies"
+	OptionStatsAuth      Option = "stats_auth"
 )
 
 // source is where a value of option o came from.

@@ -9,6 +9,7 @@ type Project struct {
 	// directory where possible ("-" for stdin); they appear in the header.
 	Files    []string
 	Services []Service // in any order; Build sorts
+	Secrets  []Secret  // the top-level secrets, in any order
 }
 
 // Service is one compose service.

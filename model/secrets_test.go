@@ -8,12 +8,12 @@ import (
 
 // A docker-flow-proxy label that restricts who may reach a service, and
 // that compose2haproxy does not implement, is an error: routing the
-// service without it would publish it unprotected.
+// service without it would publish it unprotected. The access labels
+// compose2haproxy implements (policy.go) are so only without an index.
 func TestUnimplementedAccessLabelsAreErrors(t *testing.T) {
 	for _, key := range []string{
-		"com.df.users", "com.df.usersSecret", "com.df.usersPassEncrypted", "com.df.allowedMethods", "com.df.deniedMethods",
-		"com.df.denyHttp", "com.df.verifyClientSsl", "com.df.serviceHeader", "com.df.userAgent", "com.df.redirectWhenHttpProto",
-		"com.df.allowedMethods.1", "com.df.denyHttp.2",
+		"com.df.verifyClientSsl", "com.df.serviceHeader", "com.df.userAgent", "com.df.redirectWhenHttpProto",
+		"com.df.users.1", "com.df.allowedMethods.1", "com.df.denyHttp.2",
 	} {
 		t.Run(key, func(t *testing.T) {
 			_, got := build(t, Options{}, svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/d", key: "x"}, 80))

@@ -13,7 +13,7 @@ import (
 var unsupportedKeys = []string{"SERVICE_CHECK_SCRIPT", "SERVICE_CHECK_TTL", "SERVICE_CHECK_CMD", "SERVICE_CHECK_HTTPS"}
 
 // buildService returns one backend per routed port of svc.
-func buildService(svc *Service, opts Options, domains []Host, ds *Diagnostics) []Backend {
+func buildService(svc *Service, opts Options, domains []Host, secrets map[string]*Secret, ds *Diagnostics) []Backend {
 	l := labels{svc}
 	lintKeys(l, ds)
 	if ignored, _ := l.flag("SERVICE_IGNORE"); ignored {
@@ -42,7 +42,7 @@ func buildService(svc *Service, opts Options, domains []Host, ds *Diagnostics) [
 	}
 	var out []Backend
 	for _, port := range ports {
-		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df}
+		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df, secrets: secrets}
 		if b, ok := r.build(opts, domains, ds); ok {
 			out = append(out, b)
 		}
@@ -145,6 +145,7 @@ type route struct {
 	several bool // the service has several routed ports
 	named   bool // by SERVICE_NAME or SERVICE_<port>_NAME
 	df      dockerFlow
+	secrets map[string]*Secret
 }
 
 func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bool) {
@@ -183,12 +184,13 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	}
 
 	errs := len(*ds)
-	a := newApplier(&b, ds)
+	a := newApplier(&b, r.l, r.secrets, ds)
 	applyDockerFlow(a, r.l)
 	if raw, src, ok := r.l.forPort(r.port, "TAGS"); ok {
 		b.Tags = parseTags(raw, src, ds)
 	}
 	a.applyTags()
+	finishPolicy(&b.Policy, ds)
 	b.Check = buildCheck(r.l, r.port, ds)
 	b.Canonical = canonicalHost(b, domains)
 	r.checkKind(a, opts.Listen.Certs != "")
@@ -248,6 +250,9 @@ func (r route) checkKind(a *applier, tls bool) {
 	checkStripRegex(b, ds)
 	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly {
 		ds.warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
+	}
+	if b.Policy.DenyHTTP != nil && !tls {
+		ds.errorf(*b.Policy.DenyHTTP, "add --tls DIR with the certificates, or drop it", "plain HTTP is refused, but there is no HTTPS listener: every request would get 403")
 	}
 	if b.HTTPSOnly && !tls {
 		ds.errorf(a.set["https_only"].src, "add "+OptionCerts.ref()+" with the directory of the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")

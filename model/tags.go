@@ -28,8 +28,10 @@ type tagDef struct {
 
 // tagContext is what a tag's apply may need beyond its backend and value.
 type tagContext struct {
-	src Source       // the tag
-	ds  *Diagnostics // for problems only apply can see (what a named secret holds)
+	src     Source             // the tag
+	secrets map[string]*Secret // the project's, by name (auth=NAME)
+	l       labels             // the service's, for a label read with others (com.df.users)
+	ds      *Diagnostics       // for problems only apply can see (what a named secret holds)
 }
 
 // valueForm is the grammar of a tag's (or label's) value.
@@ -78,7 +80,7 @@ func atoi(v string) int {
 
 // tagDefs is the table of known tags, in the README's order. Each group
 // of tags is a list of its own, in the file of what it is about.
-var tagDefs = slices.Concat(routingTags)
+var tagDefs = slices.Concat(routingTags, policyTags)
 
 // routingTags say where requests go and how backends are balanced.
 var routingTags = []tagDef{
@@ -235,10 +237,12 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 // that two different values are an error naming both, and what set an
 // HTTP-only setting, which a TCP service cannot honour.
 type applier struct {
-	b    *Backend
-	ds   *Diagnostics
-	set  map[string]setting // tag name → its first value and where it came from
-	http []setting          // HTTP-only settings: what (a tag or label) and where
+	b       *Backend
+	l       labels
+	secrets map[string]*Secret
+	ds      *Diagnostics
+	set     map[string]setting // tag name → its first value and where it came from
+	http    []setting          // HTTP-only settings: what (a tag or label) and where
 }
 
 type setting struct {
@@ -246,8 +250,13 @@ type setting struct {
 	src   Source
 }
 
-func newApplier(b *Backend, ds *Diagnostics) *applier {
-	return &applier{b: b, ds: ds, set: map[string]setting{}}
+func newApplier(b *Backend, l labels, secrets map[string]*Secret, ds *Diagnostics) *applier {
+	return &applier{b: b, l: l, secrets: secrets, ds: ds, set: map[string]setting{}}
+}
+
+// context is what an apply gets for a value from src.
+func (a *applier) context(src Source) tagContext {
+	return tagContext{src: src, secrets: a.secrets, l: a.l, ds: a.ds}
 }
 
 // applyTags sets what the backend's known tags ask for.
@@ -286,7 +295,7 @@ func (a *applier) apply(def *tagDef, v string, src Source, who string) {
 	if def.http {
 		a.http = append(a.http, setting{who, src})
 	}
-	def.apply(a.b, v, tagContext{src: src, ds: a.ds})
+	def.apply(a.b, v, a.context(src))
 }
 
 // tagSource is where the first tag of that name came from.

@@ -25,7 +25,7 @@ func JSON(cfg model.Config) ([]byte, error) {
 func Routes(cfg model.Config) []byte {
 	var out bytes.Buffer
 	w := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "HOST\tPATH\tBACKEND\tSERVERS\tCHECK\tFROM")
+	fmt.Fprintln(w, "HOST\tPATH\tBACKEND\tSERVERS\tCHECK\tPOLICY\tFROM")
 	backends := map[string]model.Backend{}
 	for _, b := range cfg.Backends {
 		backends[b.Name] = b
@@ -49,19 +49,77 @@ func Routes(cfg model.Config) []byte {
 			if b.HTTPSOnly {
 				host += " (https only)"
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), from)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), policy(b.Policy), from)
 		}
 	}
 	for _, b := range cfg.Backends {
 		if b.TCPPort != 0 {
-			fmt.Fprintf(w, "tcp :%d\t-\t%s\t%s\t%s\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
+			fmt.Fprintf(w, "tcp :%d\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
 		}
 		for _, h := range b.Redirects {
-			fmt.Fprintf(w, "%s\t/\t301 → %s\t-\t-\t%s\n", h.Name, b.Canonical, source(h.Source))
+			fmt.Fprintf(w, "%s\t/\t301 → %s\t-\t-\t-\t%s\n", h.Name, b.Canonical, source(h.Source))
 		}
 	}
 	w.Flush()
 	return out.Bytes()
+}
+
+// policy sums up who may come in, in the order the rules run: "auth ops,
+// allow 10.0.0.0/8, 100/10s"; "-" when everyone may.
+func policy(p model.Policy) string {
+	var parts []string
+	add := func(format string, args ...any) { parts = append(parts, fmt.Sprintf(format, args...)) }
+	if p.DenyHTTP != nil {
+		add("no plain http")
+	}
+	if len(p.Allow) > 0 {
+		add("allow %s", cidrs(p.Allow))
+	}
+	if len(p.Deny) > 0 {
+		add("deny %s", cidrs(p.Deny))
+	}
+	if p.Maintenance != nil {
+		add("maintenance")
+	}
+	if r := p.RateLimit; r != nil {
+		add("%d/%s", r.Requests, r.Period)
+	}
+	switch {
+	case len(p.Methods) > 0:
+		add("methods %s", p.AllowHeader())
+	case len(p.DeniedMethods) > 0:
+		add("not %s", methodNames(p.DeniedMethods))
+	}
+	if a := p.Auth; a != nil {
+		if a.Secret != "" {
+			add("auth %s", a.Secret)
+		} else {
+			add("auth %s", a.Source.Key)
+		}
+	}
+	if p.MaxBody != nil {
+		add("max body %s", p.MaxBody.Size)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cidrs(ns []model.Network) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = n.CIDR
+	}
+	return strings.Join(s, " ")
+}
+
+func methodNames(ms []model.Method) string {
+	s := make([]string, len(ms))
+	for i, m := range ms {
+		s[i] = m.Name
+	}
+	return strings.Join(s, ",")
 }
 
 func servers(b model.Backend) string {

@@ -84,6 +84,9 @@ var funcs = template.FuncMap{
 	"stripACL":   stripACL,
 	"regex":      regex,
 	"tcpBind":    tcpBind,
+	"words":      words,
+	"waitBytes":  waitBytes,
+	"maxUnsized": func() int { return maxUnsizedBody },
 }
 
 // comment makes words safe in a comment line: a word holding anything but
@@ -118,6 +121,30 @@ func shellWords(args []string) []string {
 	}
 	return out
 }
+
+// words lists networks as the words of src ACL lines, at most
+// hostsPerLine a line (HAProxy ORs lines of one ACL).
+func words(nets []model.Network) []string {
+	var lines []string
+	for chunk := range slices.Chunk(nets, hostsPerLine) {
+		cidrs := make([]string, len(chunk))
+		for i, n := range chunk {
+			cidrs[i] = n.CIDR
+		}
+		lines = append(lines, strings.Join(cidrs, " "))
+	}
+	return lines
+}
+
+// maxUnsizedBody is how much of a body without Content-Length (and of
+// its headers) HAProxy is sure to hold in its buffer (16 KiB, less 1 KiB
+// kept for rewrites and room for its own bookkeeping); beyond it, the
+// body cannot be counted.
+const maxUnsizedBody = 12 << 10
+
+// waitBytes is how much of a body without Content-Length to wait for:
+// one byte over the limit proves it too large.
+func waitBytes(limit int64) int64 { return min(limit+1, maxUnsizedBody) }
 
 // regex quotes the one regex meta character validated paths can hold, the
 // dot, as [.]: a backslash is an escape in haproxy.cfg.

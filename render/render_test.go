@@ -84,3 +84,38 @@ func TestTemplatesHaveNoFunctionThatBreaksAPromise(t *testing.T) {
 		t.Errorf("got %q, %v", out, err)
 	}
 }
+
+// The policy names the README's template table documents resolve too.
+func TestDocumentedPolicyNames(t *testing.T) {
+	const hash = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
+	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"},
+		Secrets: []model.Secret{{Name: "ops", Content: []byte("alice:" + hash)}},
+		Services: []model.Service{{
+			Name: "web",
+			Labels: map[string]string{"SERVICE_NAME": "web", "com.df.deniedMethods": "PUT",
+				"SERVICE_TAGS": "auth=ops,allow=10.0.0.0/8,deny=10.6.6.6,rate_limit=5/s,max_body=1k,method=GET,deny_http,maintenance"},
+			Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+		}}}, model.Options{Listen: model.Listen{Certs: "/certs", Stats: ":8404", AcceptProxy: true}, TrustedProxies: []string{"10.1.0.0/16"},
+		StatsAuth: &model.Secret{Name: "ops", Content: []byte("bob:" + hash)}})
+	if ds.HasErrors() {
+		t.Fatalf("Build: %v", ds)
+	}
+	const text = `{{ range .Backends }}{{ with .Policy }}{{ .DenyHTTP.Key }} {{ range .Allow }}{{ .CIDR }}{{ end }} {{ range .Deny }}{{ .CIDR }} {{ .Source.Item }}{{ end }} {{ .Maintenance.Item }}
+{{ .RateLimit.Requests }}/{{ .RateLimit.Period }} {{ .RateLimit.Seconds }} {{ range .Methods }}{{ .Name }}{{ end }} {{ range .DeniedMethods }}{{ .Name }}{{ end }} {{ .AllowHeader }} {{ .Open }}
+{{ .Auth.Secret }}{{ range .Auth.Users }} {{ .Name }} {{ .Scheme }} {{ len .Hash }}{{ end }} {{ .MaxBody.Bytes }} {{ .MaxBody.Size }}{{ end }}{{ end }}
+{{ range .TrustedProxies }}{{ .CIDR }}{{ end }} {{ range .StatsAuth.Users }}{{ .Name }}{{ end }} {{ .Listen.AcceptProxy }}`
+	out, err := Template(cfg, "names.tmpl", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"SERVICE_TAGS 10.0.0.0/8 10.6.6.6 deny=10.6.6.6 maintenance",
+		"5/1s 1 GETHEAD PUT GET,HEAD false",
+		"ops alice sha512 106 1024 1k",
+		"10.1.0.0/16 bob true",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

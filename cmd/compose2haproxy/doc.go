@@ -26,6 +26,9 @@
 //	--tls DIR, --tls-bind ADDR HTTPS listener with DIR's certificates (default :443)
 //	--https-port PORT          the public HTTPS port redirects name (default --tls-bind's)
 //	--stats ADDR               stats page (default :8404; empty disables)
+//	--stats-auth NAME          stats page users: a compose secret, or a file
+//	--accept-proxy             listeners take the PROXY protocol
+//	--trusted-proxy CIDR       X-Forwarded-For gives the client, repeatable
 //	--resolver ADDR            nameserver, repeatable (default 127.0.0.11:53)
 //	--slots N                  server-template size (default 10)
 //	--swarm                    servers are tasks.<service>

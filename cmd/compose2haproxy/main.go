@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -52,6 +53,9 @@ type flags struct {
 	all           bool
 	bind          string
 	stats         string
+	statsAuth     string
+	acceptProxy   bool
+	trustedProxy  []string
 	tls           string
 	tlsBind       string
 	httpsPort     int
@@ -89,6 +93,9 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.tlsBind, "tls-bind", "", "HTTPS listener address with --tls (default :443)")
 	fs.IntVar(&f.httpsPort, "https-port", 0, "the port clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
 	fs.StringVar(&f.stats, "stats", ":8404", "stats page listener (at /stats); empty disables")
+	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the users of this compose secret, or of this file (user:HASH lines)")
+	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
+	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network whose X-Forwarded-For gives the client address, repeatable")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size, 1 to 4096")
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
@@ -110,6 +117,7 @@ var optionFlags = map[model.Option]string{
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
 	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map",
+	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
 }
 
 func spellOption(o model.Option) string {
@@ -289,6 +297,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		}
 		return exitInput
 	}
+	statsAuth := statsUsers(project, f.statsAuth, func(path string) { inputs = append(inputs, input{"users file", path}) })
 
 	if ds := checkOutputs(f, inputs); len(ds) > 0 {
 		for _, d := range ds {
@@ -303,8 +312,9 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 	cfg, diags := model.Build(project, model.Options{
 		Version: toolVersion(), Command: commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
-		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort},
+		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap,
+		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
 	})
 	if f.strict {
 		diags = diags.Strict()
@@ -399,4 +409,22 @@ func envMap(environ []string) map[string]string {
 		}
 	}
 	return m
+}
+
+// statsUsers finds the users --stats-auth names: a secret of the project,
+// else a file. nil when the flag is not given.
+func statsUsers(project model.Project, name string, read func(path string)) *model.Secret {
+	if name == "" {
+		return nil
+	}
+	for i := range project.Secrets {
+		if project.Secrets[i].Name == name {
+			return &project.Secrets[i]
+		}
+	}
+	if abs, err := filepath.Abs(name); err == nil {
+		read(abs)
+	}
+	sec := loader.ReadUsersFile(name)
+	return &sec
 }

@@ -1,0 +1,424 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Policy says who may reach a backend and how much they may send. Its zero
+// value lets every request through. The rules run in the order of the
+// fields: the cheap refusals first, basic auth (a slow hash) after the rate
+// limit, and the body, which HAProxy may have to wait for, last.
+type Policy struct {
+	// DenyHTTP refuses plain-HTTP requests with 403 (deny_http,
+	// com.df.denyHttp).
+	DenyHTTP *Source `json:"deny_http,omitempty"`
+	// Allow lets in only clients in these networks (allow=); empty: every
+	// client. Deny refuses clients in these networks (deny=), allowed or
+	// not. Either way the refusal is a 403.
+	Allow []Network `json:"allow,omitempty"`
+	Deny  []Network `json:"deny,omitempty"`
+	// Maintenance answers every request with 503, Retry-After and a short
+	// page; no request reaches the servers.
+	Maintenance *Source    `json:"maintenance,omitempty"`
+	RateLimit   *RateLimit `json:"rate_limit,omitempty"`
+	// Methods are the methods let in (method=, com.df.allowedMethods),
+	// without the denied ones; empty: every method but DeniedMethods
+	// (com.df.deniedMethods). Others get 405 with an Allow header.
+	Methods       []Method   `json:"methods,omitempty"`
+	DeniedMethods []Method   `json:"denied_methods,omitempty"`
+	Auth          *Auth      `json:"auth,omitempty"`
+	MaxBody       *BodyLimit `json:"max_body,omitempty"`
+}
+
+// Network is a client address or network, as HAProxy's src ACL takes it:
+// "10.0.0.0/8", "192.168.1.5", "2001:db8::/32".
+type Network struct {
+	CIDR   string `json:"cidr"`
+	Source Source `json:"source"`
+}
+
+// RateLimit refuses a client address's requests beyond Requests in Period
+// with 429 and Retry-After: Seconds.
+type RateLimit struct {
+	Requests int    `json:"requests"`
+	Period   string `json:"period"`  // as HAProxy reads it: "10s"
+	Seconds  int    `json:"seconds"` // the period in seconds, for Retry-After
+	Source   Source `json:"source"`
+}
+
+// BodyLimit refuses a request body larger than Bytes with 413.
+type BodyLimit struct {
+	Bytes  int64  `json:"bytes"`
+	Size   string `json:"size"` // as written: "512k"
+	Source Source `json:"source"`
+}
+
+// Method is an HTTP method a policy names.
+type Method struct {
+	Name   string `json:"name"`
+	Source Source `json:"source"`
+}
+
+// Open reports whether the policy lets every request through.
+func (p Policy) Open() bool {
+	return p.DenyHTTP == nil && len(p.Allow) == 0 && len(p.Deny) == 0 && p.Maintenance == nil && p.RateLimit == nil &&
+		len(p.Methods) == 0 && len(p.DeniedMethods) == 0 && p.Auth == nil && p.MaxBody == nil
+}
+
+// policyTags say who may reach a service. Each refusal is an HTTP status,
+// so they all need HTTP.
+var policyTags = []tagDef{
+	{name: "auth", value: secretName, http: true,
+		doc:     "basic auth: NAME is a top-level compose secret whose file holds `user:HASH` lines (`openssl passwd -6`); others get 401",
+		example: "auth=ops",
+		apply:   applyAuthTag},
+	{name: "allow", value: network, repeatable: true, http: true,
+		doc:     "only clients in this network or address (IPv4 or IPv6) get in; others get 403",
+		example: "allow=10.0.0.0/8",
+		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.Allow = append(b.Policy.Allow, Network{v, cx.src}) }},
+	{name: "deny", value: network, repeatable: true, http: true,
+		doc:     "clients in this network or address get 403, even when allowed",
+		example: "deny=192.168.1.13",
+		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.Deny = append(b.Policy.Deny, Network{v, cx.src}) }},
+	{name: "rate_limit", value: rate, http: true,
+		doc:     "at most N requests per PERIOD (`s`, `m`, `h`) from one client address; more get 429 with `Retry-After`",
+		example: "rate_limit=100/10s",
+		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.RateLimit = parseRate(v, cx.src) }},
+	{name: "max_body", value: bodySize, http: true,
+		doc:     "request bodies over SIZE (`512k`, `10m`; 1024-based) get 413, chunked ones too (see below)",
+		example: "max_body=10m",
+		apply: func(b *Backend, v string, cx tagContext) {
+			n, _ := parseSize(v)
+			b.Policy.MaxBody = &BodyLimit{Bytes: n, Size: v, Source: cx.src}
+		}},
+	{name: "method", value: httpMethod, repeatable: true, http: true,
+		doc:     "only these methods get in (`GET` lets `HEAD` in too); others get 405 with `Allow`",
+		example: "method=GET",
+		apply: func(b *Backend, v string, cx tagContext) {
+			b.Policy.Methods = append(b.Policy.Methods, Method{v, cx.src})
+		}},
+	{name: "deny_http", http: true,
+		doc:     "plain-HTTP requests get 403 (needs `--tls`); unlike `https_only`, nothing is redirected",
+		example: "deny_http",
+		apply:   func(b *Backend, _ string, cx tagContext) { b.Policy.DenyHTTP = &cx.src }},
+	{name: "maintenance", http: true,
+		doc:     "every request gets 503 with `Retry-After` and a short page; the servers get no requests",
+		example: "maintenance",
+		apply:   func(b *Backend, _ string, cx tagContext) { b.Policy.Maintenance = &cx.src }},
+}
+
+var (
+	secretName = &valueForm{"NAME", "give the name of a top-level compose secret", checkSecretName}
+	network    = &valueForm{"CIDR", "give an address or network like 10.0.0.0/8, 192.168.1.5 or 2001:db8::/32", checkNetwork}
+	rate       = &valueForm{"N/PERIOD", "give requests per period like 100/10s, 20/s or 1000/h", checkRate}
+	bodySize   = &valueForm{"SIZE", "give a size like 512k, 10m or 1g (1024-based), or bytes", func(v string) (string, string) {
+		_, prob := parseSize(v)
+		return strings.ToLower(v), prob
+	}}
+	httpMethod = &valueForm{"METHOD", "give a method like GET or POST", checkMethod}
+)
+
+var secretNameRe = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
+func checkSecretName(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	if !secretNameRe.MatchString(v) {
+		return "", "is not a compose secret name (letters, digits, '.', '_' and '-')"
+	}
+	return v, ""
+}
+
+// checkNetwork normalises an address or a network. A network with bits
+// set after its prefix (10.1.2.3/8) is refused: it is usually a typo for
+// an address or another prefix length.
+func checkNetwork(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	if strings.Contains(v, "/") {
+		p, err := netip.ParsePrefix(v)
+		switch {
+		case err != nil:
+			return "", "is not an IPv4 or IPv6 network like 10.0.0.0/8"
+		case p.Masked() != p:
+			return "", fmt.Sprintf("has bits set after its /%d prefix: write %s, or the address alone", p.Bits(), p.Masked())
+		}
+		return p.String(), ""
+	}
+	a, err := netip.ParseAddr(v)
+	if err != nil || a.Zone() != "" {
+		return "", "is not an IPv4 or IPv6 address"
+	}
+	return a.Unmap().String(), ""
+}
+
+var rateRe = regexp.MustCompile(`^([0-9]{1,7})/([0-9]{0,5})(s|m|h)$`)
+
+var unitSeconds = map[string]int{"s": 1, "m": 60, "h": 3600}
+
+// checkRate reads N/PERIOD ("100/10s", "20/s") and gives it as
+// N/SECONDSs, the one unit HAProxy's rate and Retry-After share.
+func checkRate(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	m := rateRe.FindStringSubmatch(v)
+	if m == nil {
+		return "", "is not N/PERIOD like 100/10s"
+	}
+	n, _ := strconv.Atoi(m[1])
+	count := 1
+	if m[2] != "" {
+		count, _ = strconv.Atoi(m[2])
+	}
+	secs := count * unitSeconds[m[3]]
+	switch {
+	case n < 1 || n > 1_000_000:
+		return "", "allows fewer than 1 or more than 1000000 requests"
+	case secs < 1 || secs > 86400:
+		return "", "has a period shorter than 1s or longer than a day"
+	}
+	return fmt.Sprintf("%d/%ds", n, secs), ""
+}
+
+// parseRate reads what checkRate normalised.
+func parseRate(v string, src Source) *RateLimit {
+	n, period, _ := strings.Cut(v, "/")
+	secs, _ := strconv.Atoi(strings.TrimSuffix(period, "s"))
+	return &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, Source: src}
+}
+
+var sizeRe = regexp.MustCompile(`^([0-9]{1,13})([kmg]?)$`)
+
+// MaxBodyLimit is the largest max_body: a terabyte, far beyond any body
+// HAProxy should pass, and far from int64's end.
+const MaxBodyLimit = 1 << 40
+
+// parseSize reads a byte count with an optional k, m or g (1024-based,
+// as HAProxy's sizes), in either case.
+func parseSize(v string) (int64, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return 0, prob
+	}
+	m := sizeRe.FindStringSubmatch(strings.ToLower(v))
+	if m == nil {
+		return 0, "is not a size like 512k, 10m or 1g"
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	n <<= map[string]int{"": 0, "k": 10, "m": 20, "g": 30}[m[2]]
+	if n < 1 || n > MaxBodyLimit {
+		return 0, "is not a size from 1 byte to 1024g"
+	}
+	return n, ""
+}
+
+var methodRe = regexp.MustCompile(`^[A-Z][A-Z-]{0,31}$`)
+
+// checkMethod upper-cases a method: HAProxy compares them case-sensitively
+// and clients send them in capitals.
+func checkMethod(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	m := strings.ToUpper(v)
+	if !methodRe.MatchString(m) {
+		return "", "is not an HTTP method like GET (letters and '-')"
+	}
+	return m, ""
+}
+
+// commonMethods are what the Allow header of a 405 lists when only denied
+// methods are known.
+var commonMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// applyAuthTag sets basic auth from the secret an auth=NAME tag names.
+func applyAuthTag(b *Backend, name string, cx tagContext) {
+	if b.Policy.Auth != nil {
+		cx.ds.errorf(cx.src, "keep one of them", "basic auth is set twice: by %s and by %s", cx.src.Item, b.Policy.Auth.Source.Key)
+		return
+	}
+	sec := cx.secrets[name]
+	if sec == nil {
+		cx.ds.errorf(cx.src, fmt.Sprintf("declare it under the top-level secrets: key, like secrets: {%s: {file: ./%s.users}}", name, name),
+			"there is no compose secret %q", name)
+		return
+	}
+	if users := secretUsers(sec, cx.src, cx.ds); users != nil {
+		b.Policy.Auth = &Auth{Secret: name, Users: users, Source: cx.src}
+		warnSlowHashes(b.Policy.Auth, "secret "+name, cx.ds)
+	}
+}
+
+// dockerFlowAuth reads com.df.users and com.df.usersSecret as
+// docker-flow-proxy did: the users of the label, each with its hash or,
+// without one, the hash the secret gives it; without the label, every user
+// of the secret. The secret is dfp_users_NAME (docker-flow-proxy's name) or
+// NAME. Hashes are required: com.df.usersPassEncrypted=true says they are.
+func dockerFlowAuth(cx tagContext) *Auth {
+	l, secrets, ds := cx.l, cx.secrets, cx.ds
+	raw, usersSrc, hasUsers := l.get("com.df.users")
+	secName, secSrc, hasSecret := l.get("com.df.usersSecret")
+	src := usersSrc
+	if !hasUsers {
+		src = secSrc
+	}
+	v, encSrc, set := l.get("com.df.usersPassEncrypted")
+	if encrypted, _ := parseFlag(v); !encrypted {
+		// docker-flow-proxy would have taken the passwords as plaintext.
+		if !set {
+			encSrc = src
+		}
+		ds.errorf(encSrc, hashFix+", write user:HASH and set com.df.usersPassEncrypted=true",
+			"plaintext passwords are refused: com.df.users and com.df.usersSecret must hold crypt(3) hashes")
+		return nil
+	}
+	auth := &Auth{Source: src}
+	var fromSecret map[string]User
+	if hasSecret {
+		name, prob := checkSecretName(strings.TrimSpace(secName))
+		sec := secrets["dfp_users_"+name]
+		if sec == nil {
+			sec = secrets[name]
+		}
+		switch {
+		case prob != "":
+			ds.errorf(secSrc, secretName.fix, "secret name %s", prob)
+			return nil
+		case sec == nil:
+			ds.errorf(secSrc, fmt.Sprintf("declare dfp_users_%s (or %s) under the top-level secrets: key", name, name),
+				"there is no compose secret dfp_users_%s or %s", name, name)
+			return nil
+		}
+		users := secretUsers(sec, secSrc, ds)
+		if users == nil {
+			return nil
+		}
+		auth.Secret = sec.Name
+		fromSecret = map[string]User{}
+		for _, u := range users {
+			fromSecret[u.Name] = u
+		}
+		if !hasUsers {
+			auth.Users = users
+			warnSlowHashes(auth, "secret "+sec.Name, ds)
+			return auth
+		}
+	}
+	entries := splitUsers(raw, "entry")
+	var listed []userEntry
+	for _, e := range entries {
+		if e.colon || fromSecret == nil {
+			listed = append(listed, e)
+			continue
+		}
+		u, ok := fromSecret[e.name]
+		if !ok {
+			ds.errorf(usersSrc, "give the user a hash (user:HASH) or add it to the secret", "com.df.users, %s: has no hash, and secret %s does not list that user", e.pos, auth.Secret)
+			return nil
+		}
+		listed = append(listed, userEntry{name: u.Name, hash: u.Hash, colon: true, pos: e.pos})
+	}
+	auth.Users = checkUsers(listed, "com.df.users", usersSrc, ds)
+	if auth.Users == nil {
+		return nil
+	}
+	warnSlowHashes(auth, "com.df.users", ds)
+	return auth
+}
+
+// finishPolicy settles what depends on more than one setting: denied
+// methods leave the allowed list, GET lets HEAD in, and the methods come
+// out sorted and once each.
+func finishPolicy(p *Policy, ds *Diagnostics) {
+	if len(p.Methods) == 0 {
+		p.DeniedMethods = sortMethods(p.DeniedMethods)
+		return
+	}
+	denied := map[string]bool{}
+	for _, m := range p.DeniedMethods {
+		denied[m.Name] = true
+	}
+	var allowed []Method
+	for _, m := range p.Methods {
+		if !denied[m.Name] {
+			allowed = append(allowed, m)
+		}
+		if m.Name == "GET" && !denied["HEAD"] {
+			allowed = append(allowed, Method{"HEAD", m.Source})
+		}
+	}
+	if len(allowed) == 0 {
+		ds.errorf(p.Methods[0].Source, "allow at least one method the denied methods leave", "every allowed method is also denied: no request could get in")
+	}
+	p.Methods = sortMethods(allowed)
+	p.DeniedMethods = sortMethods(p.DeniedMethods)
+}
+
+func sortMethods(ms []Method) []Method {
+	slices.SortStableFunc(ms, func(a, b Method) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(ms, func(a, b Method) bool { return a.Name == b.Name })
+}
+
+// AllowHeader is the Allow header of a 405: the allowed methods, or the
+// common methods the policy does not deny.
+func (p Policy) AllowHeader() string {
+	var names []string
+	if len(p.Methods) > 0 {
+		for _, m := range p.Methods {
+			names = append(names, m.Name)
+		}
+	} else {
+		for _, m := range commonMethods {
+			if !slices.ContainsFunc(p.DeniedMethods, func(d Method) bool { return d.Name == m }) {
+				names = append(names, m)
+			}
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// MaxTrustedProxies bounds --trusted-proxy: each is a word of one ACL.
+const MaxTrustedProxies = 256
+
+// checkAccessFlags checks the command-line options about clients: the
+// trusted proxies and the users of the stats page.
+func checkAccessFlags(opts Options, ds *Diagnostics) ([]Network, *Auth) {
+	var trusted []Network
+	for _, v := range opts.TrustedProxies {
+		src := OptionTrustedProxies.source(v)
+		n, prob := checkNetwork(v)
+		if prob != "" {
+			ds.errorf(src, network.fix, "trusted proxy %s", prob)
+			continue
+		}
+		trusted = append(trusted, Network{n, src})
+	}
+	if len(trusted) > MaxTrustedProxies {
+		ds.errorf(trusted[0].Source, "give networks rather than addresses", "more than %d trusted proxies", MaxTrustedProxies)
+	}
+	slices.SortFunc(trusted, func(a, b Network) int { return strings.Compare(a.CIDR, b.CIDR) })
+	trusted = slices.CompactFunc(trusted, func(a, b Network) bool { return a.CIDR == b.CIDR })
+	if opts.StatsAuth == nil {
+		return trusted, nil
+	}
+	src := OptionStatsAuth.source(cmp.Or(opts.StatsAuth.Name, opts.StatsAuth.File))
+	if opts.Listen.Stats == "" {
+		ds.errorf(src, "give "+OptionStats.ref()+" an address, or drop "+OptionStatsAuth.ref(), "the stats page's users are given, but the stats page is off")
+		return trusted, nil
+	}
+	users := secretUsers(opts.StatsAuth, src, ds)
+	if users == nil {
+		return trusted, nil
+	}
+	a := &Auth{Secret: opts.StatsAuth.Name, Users: users, Source: src}
+	warnSlowHashes(a, "the stats page", ds)
+	return trusted, a
+}
