@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -59,8 +60,8 @@ func (l labels) portKeys() map[int]Source {
 			continue
 		}
 		n, err := strconv.Atoi(sub[1])
-		if err != nil {
-			continue
+		if err != nil || strconv.Itoa(n) != sub[1] {
+			continue // zero-padded: see paddedPortKeys
 		}
 		if _, ok := out[n]; !ok {
 			_, src, _ := l.get(k)
@@ -68,6 +69,21 @@ func (l labels) portKeys() map[int]Source {
 		}
 	}
 	return out
+}
+
+// paddedPortKeys reports SERVICE_<port>_* keys whose port has a leading
+// zero: registrator looks up SERVICE_81_NAME, so SERVICE_081_NAME would be
+// ignored without a word.
+func (l labels) paddedPortKeys(ds *Diagnostics) {
+	for _, k := range l.keys() {
+		sub := portKey.FindStringSubmatch(k)
+		if sub == nil || len(sub[1]) < 2 || sub[1][0] != '0' {
+			continue
+		}
+		_, src, _ := l.get(k)
+		n, _ := strconv.Atoi(sub[1])
+		ds.errorf(src, fmt.Sprintf("write SERVICE_%d_%s", n, sub[2]), "the port in the key has a leading zero, so it names no port")
+	}
 }
 
 // keys lists every key set in any layer, sorted, for checks that look at

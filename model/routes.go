@@ -52,6 +52,7 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 			}
 		}
 	}
+	var selfTaken []*Backend
 	for i := range bs {
 		b := &bs[i]
 		if b.TCPPort == 0 {
@@ -60,6 +61,11 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 		src := b.Tags[slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" })].Source
 		if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
 			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
+		} else if taken && prev.Service == b.Service {
+			if !slices.Contains(selfTaken, prev) {
+				selfTaken = append(selfTaken, prev)
+				tcpOnEveryPort(bs, prev, src, ds)
+			}
 		} else if taken {
 			ds.errorf(src, "give one of them another tcp= port", "TCP port %d is also taken by service %s", b.TCPPort, prev.Service)
 		} else {
@@ -68,6 +74,25 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 	}
 	checkPathConflicts(bs, ds)
 	checkRedirects(bs, ds)
+}
+
+// tcpOnEveryPort explains a tcp= tag that the service's tags for all its
+// ports gave to each of them: it belongs in the tags of one port.
+func tcpOnEveryPort(bs []Backend, first *Backend, src Source, ds *Diagnostics) {
+	var ports []int
+	for _, b := range bs {
+		if b.Service == first.Service && b.TCPPort == first.TCPPort {
+			ports = append(ports, b.Port)
+		}
+	}
+	slices.Sort(ports)
+	forPort := ports[0]
+	if slices.Contains(ports, first.TCPPort) {
+		forPort = first.TCPPort
+	}
+	fix := fmt.Sprintf("put it in SERVICE_%d_TAGS, the tags of the port it is for (a docker-flow-proxy service: set com.df.port to the one port to route)", forPort)
+	ds.errorf(src, fix, "tcp=%d applies to every port of %s (%s), and one TCP port cannot forward to several",
+		first.TCPPort, first.Service, strings.ReplaceAll(strings.Trim(fmt.Sprint(ports), "[]"), " ", ", "))
 }
 
 // checkPathConflicts reports every host and path that two backends claim.

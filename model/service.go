@@ -55,6 +55,7 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 // --all).
 func routedPorts(l labels, all bool, df dockerFlow, ds *Diagnostics) (ports []int, named, routed bool) {
 	_, nameSrc, named := l.get("SERVICE_NAME")
+	l.paddedPortKeys(ds)
 	byKey := l.portKeys()
 	for p := range byKey {
 		if _, _, ok := l.get("SERVICE_" + strconv.Itoa(p) + "_NAME"); ok {
@@ -240,6 +241,10 @@ func (r route) checkKind(a *applier, tls bool) {
 		for _, s := range a.http {
 			ds.errorf(s.src, "remove it, or drop tcp= to route HTTP", "%s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", s.value, b.TCPPort)
 		}
+		if b.Check.HTTPPath != "" {
+			ds.errorf(b.Check.Sources[0], "remove it: a TCP service is checked by connecting",
+				"an HTTP check on a TCP service (tcp=%d) fails on every server, which HAProxy then takes out", b.TCPPort)
+		}
 		if b.Balance == "uri" || strings.HasPrefix(b.Balance, "hdr(") {
 			// HAProxy would fall back to roundrobin, with a warning.
 			ds.errorf(a.set["balance"].src, "use roundrobin, leastconn, source, first, random or static-rr",
@@ -318,10 +323,10 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 		dst    *string
 	}{{"CHECK_INTERVAL", &c.Interval}, {"CHECK_TIMEOUT", &c.Timeout}} {
 		if v, src, ok := l.forPort(port, k.suffix); ok {
-			if prob := checkDuration(v); prob != "" {
+			if norm, prob := normDuration(v); prob != "" {
 				ds.errorf(src, "give a duration like 5s", "%s", prob)
 			} else {
-				*k.dst = v
+				*k.dst = norm
 				c.Sources = append(c.Sources, src)
 			}
 		}

@@ -47,7 +47,7 @@ var (
 	hostOrWildcard = &valueForm{"HOST", "give a host name like www.example.com or *.example.com", func(v string) (string, string) { return normHost(v, true) }}
 	exactHost      = &valueForm{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
 	pathPrefix     = &valueForm{"/PREFIX", "give a path prefix like /api", checkPath}
-	duration       = &valueForm{"DURATION", "give a duration like 30s", func(v string) (string, string) { return v, checkDuration(v) }}
+	duration       = &valueForm{"DURATION", "give a duration like 30s", normDuration}
 	balanceAlgo    = &valueForm{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
 )
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -42,13 +43,14 @@ func unsafeChar(s string) string {
 }
 
 var (
-	hostLabel  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	pathRe     = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
-	checkRe    = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
-	durationRe = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)?$`)
-	headerRe   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	filePathRe = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
+	hostLabel    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	pathRe       = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
+	checkRe      = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
+	durationRe   = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)$`)
+	bareNumberRe = regexp.MustCompile(`^[0-9]+$`)
+	headerRe     = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	dnsLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	filePathRe   = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 )
 
 // checkHost validates a lower-cased host name, which may be a wildcard
@@ -143,30 +145,52 @@ func checkCheckPath(p string) string {
 	return ""
 }
 
-func checkDuration(d string) string {
+// normDuration checks a duration and writes it in one unit HAProxy reads:
+// "30s" as it is, a Go-style duration as Consul takes it ("1m30s") as
+// "90s". A bare number is an error: HAProxy reads milliseconds where most
+// people mean seconds.
+func normDuration(d string) (string, string) {
 	if prob := unsafeChar(d); prob != "" {
-		return prob
+		return "", prob
 	}
-	m := durationRe.FindStringSubmatch(d)
-	if m == nil {
-		return "is not a duration like 500ms, 5s or 1m"
+	if bareNumberRe.MatchString(d) {
+		return "", fmt.Sprintf("has no unit, which HAProxy reads as milliseconds: write %ss for seconds (or %sms)", d, d)
 	}
-	n, _ := strconv.ParseInt(d[:len(d)-len(m[1])], 10, 64)
-	switch ms := n * unitMillis[m[1]]; {
-	case ms > maxTimerMillis:
-		return "is longer than HAProxy's longest timer (24 days)"
-	case ms < 1:
-		return "is shorter than 1ms"
+	const notDuration = "is not a duration like 500ms, 5s, 1m or 1m30s"
+	norm, micros := d, int64(0)
+	if m := durationRe.FindStringSubmatch(d); m != nil {
+		n, _ := strconv.ParseInt(d[:len(d)-len(m[1])], 10, 64)
+		if n > maxTimerMillis*1000/unitMicros[m[1]] {
+			return "", "is longer than HAProxy's longest timer (24 days)"
+		}
+		micros = n * unitMicros[m[1]]
+	} else {
+		// Go's form, several units ("1m30s") or a fraction ("1.5s"), in the
+		// largest unit that holds it exactly.
+		gd, err := time.ParseDuration(d)
+		if err != nil || gd < 0 {
+			return "", notDuration
+		}
+		micros = gd.Microseconds()
+		for _, u := range []string{"h", "m", "s", "ms", "us"} {
+			if micros%unitMicros[u] == 0 {
+				norm = strconv.FormatInt(micros/unitMicros[u], 10) + u
+				break
+			}
+		}
 	}
-	return ""
+	switch {
+	case micros > maxTimerMillis*1000:
+		return "", "is longer than HAProxy's longest timer (24 days)"
+	case micros < 1000:
+		return "", "is shorter than 1ms"
+	}
+	return norm, ""
 }
 
-// HAProxy's timers hold at most 2^31-1 ms and at least 1 ms; an empty
-// unit means ms. Microseconds count as 0 ms here so that only whole
-// milliseconds pass.
 const maxTimerMillis = 1<<31 - 1
 
-var unitMillis = map[string]int64{"us": 0, "": 1, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+var unitMicros = map[string]int64{"us": 1, "ms": 1000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
 
 // parseInt parses a whole number in [lo, hi].
 func parseInt(s string, lo, hi int) (int, string) {
