@@ -7,140 +7,89 @@ import (
 	"strings"
 )
 
-// lintShadows warns where one route covers another's hosts or paths: a
-// wildcard alias over another service's host, or a path prefix over a
-// longer one on a shared host. Both still work (the more specific wins, see
-// SortRoutes), but a reader of the compose file may not expect it. Each
-// covering is found by looking up what could cover it (a host's suffixes,
-// a path's parents), never by comparing pairs of backends, so the cost is
-// linear in the hosts and paths. It runs only on a project without errors,
-// where no two backends share a host and path.
+// lintShadows warns about routes that a request they name never reaches:
+// a path of a wildcard route (or a route on any host) under a shorter path
+// that a more specific host routes, which comes first whatever the length
+// of the paths (exact hosts before wildcards, longer wildcards before
+// shorter ones, any host last; see SortRoutes). A shorter prefix beside a
+// longer one on the same host, or a wildcard beside exact hosts, is a
+// normal layout and not reported. Each route looks up what could come
+// before it, by its host's suffixes and its path's parents, never by
+// comparing pairs of backends, so the cost is linear in the hosts and
+// paths. It runs only on a project without errors, where no two backends
+// share a host and path.
 func lintShadows(bs []Backend, ds *Diagnostics) {
 	if ds.HasErrors() {
 		return
 	}
-	lintWildcards(bs, ds)
-	lintPaths(bs, ds)
-}
-
-// lintWildcards warns once per pair of backends when a wildcard of one
-// covers a host of the other: about a's first wildcard that covers any of
-// b's hosts, and b's first host it covers.
-func lintWildcards(bs []Backend, ds *Diagnostics) {
-	// suffix → the backends with a host ending in it, each with its first
-	// two such hosts (the first may be the wildcard itself).
-	type entry struct {
-		b     *Backend
-		hosts []Host
+	// (suffix, prefix) → the first path route of a host under that suffix
+	// ("" for any host), which comes before a wildcard route on the suffix.
+	type key struct{ suffix, prefix string }
+	type first struct {
+		b    *Backend
+		host string
 	}
-	bySuffix := map[string][]entry{}
+	before := map[key]first{}
 	for i := range bs {
 		b := &bs[i]
 		if b.TCPPort != 0 {
 			continue
 		}
 		for _, h := range b.Hosts {
-			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
-				l := bySuffix[h.Name[j:]]
-				if n := len(l); n == 0 || l[n-1].b != b {
-					l = append(l, entry{b: b})
-				}
-				if e := &l[len(l)-1]; len(e.hosts) < 2 {
-					e.hosts = append(e.hosts, h)
-				}
-				bySuffix[h.Name[j:]] = l
+			name := h.Name
+			if h.Wildcard() {
+				name = h.Suffix()[1:]
 			}
-		}
-	}
-	warned := map[[2]*Backend]bool{}
-	for i := range bs {
-		a := &bs[i]
-		if a.TCPPort != 0 {
-			continue
-		}
-		for _, w := range a.Hosts {
-			if !w.Wildcard() {
-				continue
-			}
-			for _, e := range bySuffix[w.Suffix()] {
-				if e.b.Service == a.Service || warned[[2]*Backend{a, e.b}] {
-					continue
-				}
-				h := e.hosts[0]
-				if h.Name == w.Name {
-					if len(e.hosts) < 2 {
-						continue
+			for _, p := range b.Paths {
+				for j := strings.IndexByte(name, '.'); ; j = nextDot(name, j) {
+					suffix := ""
+					if j >= 0 {
+						suffix = name[j:]
 					}
-					h = e.hosts[1]
+					if k := (key{suffix, p.Prefix}); before[k].b == nil {
+						before[k] = first{b, h.Name}
+					}
+					if j < 0 {
+						break
+					}
 				}
-				warned[[2]*Backend{a, e.b}] = true
-				kind := "exact hosts win"
-				if h.Wildcard() {
-					kind = "the longer wildcard wins"
-				}
-				ds.warnf(w.Source, "nothing to do if that is intended",
-					"wildcard %s also matches %s of service %s; %s, so %s answers it", w.Name, h.Name, e.b.Service, kind, e.b.Service)
 			}
 		}
 	}
-}
-
-// lintPaths warns once per pair of backends that share a host when a path
-// prefix of one covers a longer prefix of the other: about a's first such
-// prefix (they are longest first) and b's first prefix under it.
-func lintPaths(bs []Backend, ds *Diagnostics) {
-	byHost := map[string][]*Backend{} // backends with paths, by host ("" for any host)
 	for i := range bs {
 		b := &bs[i]
-		if b.TCPPort != 0 || len(b.Paths) == 0 {
+		if b.TCPPort != 0 {
 			continue
 		}
-		if len(b.Hosts) == 0 {
-			byHost[""] = append(byHost[""], b)
-		}
-		for _, h := range b.Hosts {
-			byHost[h.Name] = append(byHost[h.Name], b)
-		}
-	}
-	type at struct{ p, q int } // indexes into a.Paths and b.Paths
-	best := map[[2]*Backend]at{}
-	seen := map[string]bool{} // groups already looked at: hosts shared by the same backends
-	for _, group := range byHost {
-		key := fmt.Sprint(group)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		type routed struct {
-			b *Backend
-			i int // the prefix's index in b.Paths
-		}
-		owner := map[string]routed{} // prefix → the backend routing it on this host
-		for _, b := range group {
-			for i, p := range b.Paths {
-				owner[p.Prefix] = routed{b, i}
-			}
-		}
-		for _, b := range group {
-			for qi, q := range b.Paths {
-				for parent := path.Dir(q.Prefix); parent != "/" && parent != "."; parent = path.Dir(parent) {
-					o, ok := owner[parent]
-					if !ok || o.b.Service == b.Service {
-						continue
-					}
-					a, pi := o.b, o.i
-					if prev, ok := best[[2]*Backend{a, b}]; !ok || pi < prev.p || pi == prev.p && qi < prev.q {
-						best[[2]*Backend{a, b}] = at{pi, qi}
-					}
+		suffixes := []string{""} // a route on any host
+		if len(b.Hosts) > 0 {
+			suffixes = nil
+			for _, h := range b.Hosts {
+				if h.Wildcard() {
+					suffixes = append(suffixes, h.Suffix())
 				}
 			}
 		}
-	}
-	for pair, x := range best {
-		a, b := pair[0], pair[1]
-		p, q := a.Paths[x.p], b.Paths[x.q]
-		ds.warnf(p.Source, "nothing to do if that is intended",
-			"path %s also covers %s of service %s on the same host; the longest prefix wins, so %s answers %s", p.Prefix, q.Prefix, b.Service, b.Service, q.Prefix)
+		for _, suffix := range suffixes {
+			for _, q := range b.Paths {
+				for parent := path.Dir(q.Prefix); parent != "/" && parent != "."; parent = path.Dir(parent) {
+					f := before[key{suffix, parent}]
+					if f.b == nil || f.b.Service == b.Service {
+						continue
+					}
+					where, why := "of *"+suffix, "exact hosts come before wildcards"
+					switch {
+					case suffix == "":
+						where, why = "on any host", "routes on a host come before routes on any host"
+					case strings.HasPrefix(f.host, "*."):
+						why = "longer wildcards come first"
+					}
+					ds.warnf(q.Source, fmt.Sprintf("route %s on %s too, or give one of them another path", q.Prefix, f.host),
+						"path %s %s is never reached on %s: service %s routes %s there, and %s", q.Prefix, where, f.host, f.b.Service, parent, why)
+					break
+				}
+			}
+		}
 	}
 }
 
