@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -129,4 +130,170 @@ func TestOnDockerARestartedContainerIsFollowedWithoutAReload(t *testing.T) {
 	if n := strings.Count(dockertest.Logs(proxy), "New worker"); n != 1 {
 		t.Errorf("HAProxy started %d workers, want 1 (no reload):\n%s", n, dockertest.Logs(proxy))
 	}
+}
+
+// TestOnDockerAServiceOffTheProxyNetworkIsUnreachable is seed 003: api is
+// on a network the proxy does not share. The network lint says so, and,
+// run for real, the warning is right: the proxy cannot resolve api, so
+// api's host answers 503, while web, on the proxy's network, answers.
+func TestOnDockerAServiceOffTheProxyNetworkIsUnreachable(t *testing.T) {
+	t.Parallel()
+	p := newDockerProject(t, `services:
+`+strings.Replace(proxyService, "    dns:", "    networks: [front]\n    dns:", 1)+`  web:
+    image: BACKEND_IMAGE
+    expose: ["80"]
+    networks: [front]
+    environment: {SERVICE_NAME: web, SERVICE: web}
+  api:
+    image: BACKEND_IMAGE
+    expose: ["80"]
+    networks: [back]
+    environment: {SERVICE_NAME: api, SERVICE: api}
+networks:
+  front: {}
+  back: {}
+`)
+	warnings := p.generate(t)
+	if want := "warning: api: shares no network with the proxy proxy"; !strings.Contains(warnings, want) {
+		t.Errorf("the CLI did not warn %q; it printed:\n%s", want, warnings)
+	}
+	addr := p.start(t)
+	e2etest.Eventually(t, 20*time.Second, "web to answer", func() (bool, string) {
+		return answeredBy(t, addr, "web", "web", "")
+	})
+	// web answers, so HAProxy's resolvers work and have asked for api
+	// too (every name is asked each round); api is up, on its network.
+	if running := dockertest.Inspect(t, p.Container("api"), "{{.State.Running}}"); running != "true" {
+		t.Fatalf("api is not running (%s): the test proves nothing", running)
+	}
+	got := e2etest.Spread(t, addr, "api", "/", 20)
+	if !e2etest.SameKeys(got, "<status 503>") {
+		t.Errorf("api, off the proxy's network: %v, want only 503", got)
+	}
+	if logs := dockertest.Logs(p.Container("proxy")); regexp.MustCompile(`api/api-[0-9]+.*(IP|UP)`).MatchString(logs) {
+		t.Errorf("HAProxy found a server for api:\n%s", logs)
+	}
+}
+
+// registratorDemoOnDocker is seed 002's demo as the Docker tests run it: web
+// (www_hello, an HTTP check every second so that a failing replica leaves
+// quickly, where the demo checks every 15s; a stopped replica fails its
+// check for 4s before it goes, so that HAProxy stops sending it requests
+// first) and web2 (www_world_dev with aliases
+// and sticky sessions), and the proxy's own stats page routed as
+// proxy-admin_infra. (The demo's consul service is left out: there is no
+// image for it here.)
+const registratorDemoOnDocker = `services:
+` + proxyService + `    environment: {SERVICE_8404_NAME: proxy-admin_infra}
+  web:
+    image: BACKEND_IMAGE
+    expose: ["80"]
+    environment:
+      SERVICE_NAME: www_hello
+      SERVICE_CHECK_HTTP: /health
+      SERVICE_CHECK_INTERVAL: 1s
+      SERVICE: web
+      DRAIN: 4s
+  web2:
+    image: BACKEND_IMAGE
+    expose: ["80"]
+    environment:
+      SERVICE_NAME: www_world_dev
+      SERVICE_TAGS: sticky_session,server_alias=hello.home,server_alias=www.world.home
+      SERVICE: web2
+`
+
+// TestOnDockerTheRegistratorDemoRoutesScalesAndHeals is seed 002 for
+// real: every documented host, scaling out and in under load with no
+// failed request, a replica whose health check fails taken out and put
+// back, and sticky sessions across replicas.
+func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
+	t.Parallel()
+	p := newDockerProject(t, registratorDemoOnDocker)
+	p.generate(t, "--domain", "127.0.0.1.nip.io")
+	addr := p.start(t)
+
+	t.Run("hosts", func(t *testing.T) {
+		for _, r := range []struct{ host, service string }{
+			{"www.hello", "web"}, {"www.hello.127.0.0.1.nip.io", "web"},
+			{"www.world.dev", "web2"}, {"www.world.dev.127.0.0.1.nip.io", "web2"},
+			{"hello.home", "web2"}, {"www.world.home", "web2"},
+		} {
+			e2etest.Eventually(t, 20*time.Second, r.host+" to be answered by "+r.service, func() (bool, string) {
+				return answeredBy(t, addr, r.host, r.service, "")
+			})
+		}
+		stats := e2etest.Do(t, addr, "GET", "proxy-admin.infra", "/stats", nil)
+		if stats.Status != 200 || !strings.Contains(stats.Body, "Statistics Report") {
+			t.Errorf("proxy-admin.infra/stats: %v, want HAProxy's stats page", stats)
+		}
+		if r := e2etest.Do(t, addr, "GET", "nobody.example.com", "/", nil); r.Status != 404 {
+			t.Errorf("an unknown host: %v, want 404", r)
+		}
+	})
+
+	// hostnames are the X-Backend answers of service's replicas.
+	hostnames := func(service string) []string {
+		var hs []string
+		for _, id := range p.Containers(service) {
+			hs = append(hs, p.Hostname(id))
+		}
+		return hs
+	}
+
+	t.Run("scale out and in", func(t *testing.T) {
+		loop := e2etest.StartLoop(t, addr, "www.hello", "/")
+		p.Up("--no-recreate", "--scale", "web=3", "--scale", "web2=3")
+		three := hostnames("web")
+		e2etest.Eventually(t, 30*time.Second, "the three replicas of web to answer", func() (bool, string) {
+			return onlyBackends(t, addr, "www.hello", 12, three...)
+		})
+		p.Up("--no-recreate", "--scale", "web=1", "--scale", "web2=3")
+		one := hostnames("web")
+		e2etest.Eventually(t, 30*time.Second, "only the last replica of web to answer", func() (bool, string) {
+			return onlyBackends(t, addr, "www.hello", 12, one...)
+		})
+		res := loop.Stop()
+		t.Logf("scaled web 1 → 3 → 1 under load: %v", res)
+		if res.Failed > 0 || len(res.Backends) < 3 {
+			t.Errorf("want no failed request, and answers from the three replicas: %v", res)
+		}
+	})
+
+	t.Run("health check", func(t *testing.T) {
+		p.Up("--no-recreate", "--scale", "web=3", "--scale", "web2=3")
+		ids, all := p.Containers("web"), hostnames("web")
+		e2etest.Eventually(t, 30*time.Second, "the three replicas of web to answer", func() (bool, string) {
+			return onlyBackends(t, addr, "www.hello", 12, all...)
+		})
+		sick := all[1]
+		dockertest.Docker(t, "exec", ids[1], "/backend", "health", "down")
+		e2etest.Eventually(t, 20*time.Second, "the replica failing its check ("+sick+") to be taken out", func() (bool, string) {
+			return onlyBackends(t, addr, "www.hello", 12, all[0], all[2])
+		})
+		dockertest.Docker(t, "exec", ids[1], "/backend", "health", "up")
+		e2etest.Eventually(t, 20*time.Second, "the healed replica ("+sick+") to be put back", func() (bool, string) {
+			return onlyBackends(t, addr, "www.hello", 12, all...)
+		})
+	})
+
+	t.Run("sticky sessions", func(t *testing.T) {
+		three := hostnames("web2")
+		if len(three) != 3 {
+			t.Fatalf("web2 has %d replicas, want 3", len(three))
+		}
+		e2etest.Eventually(t, 30*time.Second, "the three replicas of web2 to answer", func() (bool, string) {
+			return onlyBackends(t, addr, "www.world.dev", 12, three...)
+		})
+		c := e2etest.NewClient(t, addr)
+		first := c.Get("www.world.dev", "/")
+		if first.Status != 200 || first.Header.Get("Set-Cookie") == "" {
+			t.Fatalf("first request: %v, want 200 and a cookie", first)
+		}
+		for range 12 {
+			if r := c.Get("www.world.dev", "/"); r.Backend != first.Backend {
+				t.Fatalf("with the cookie, %v, want every answer from %s", r, first.Backend)
+			}
+		}
+	})
 }

@@ -7,8 +7,11 @@
 //
 // GET /health answers 200, or 503 after "backend health down" was run in
 // the container (docker exec); "backend health up" makes it healthy again.
-// On SIGTERM it stops accepting connections, finishes the requests in
-// flight and exits. It listens on :$PORT (default 80).
+// On SIGTERM it drains: for $DRAIN (a Go duration, default 0) /health
+// answers 503 while every other request is still served, so that a proxy
+// checking /health stops sending before the replica goes; then it stops
+// accepting connections, finishes the requests in flight and exits. It
+// listens on :$PORT (default 80).
 //
 // It is built with CGO_ENABLED=0 into a FROM scratch image, so it needs
 // nothing but the kernel.
@@ -79,6 +82,10 @@ func serve(port string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	case <-stop:
+	}
+	if drain, err := time.ParseDuration(os.Getenv("DRAIN")); err == nil && drain > 0 {
+		unhealthy.Store(true)
+		time.Sleep(drain)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
