@@ -29,6 +29,31 @@
 // return routesTo(t, p.Addr, host, path, "web-1") }); then assertions
 // on e2etest.Do, Spread or the backends' counters.
 //
+// # On a real Docker engine
+//
+// The TestOnDocker… and TestOnSwarm… tests run the seeds' demos on the
+// Docker engine itself, with the images of internal/dockertest (HAProxy
+// and a static Go backend, FROM scratch, built once per run, nothing
+// pulled) and the config the CLI generates from each test's own compose
+// file, checked with --check:
+//
+//	docker_test.go  a restarted container followed with no reload (seeds
+//	                000/001); the registrator demo's hosts, scaling out
+//	                and in under load, a failing health check, sticky
+//	                sessions (002); a service off the proxy's network, as
+//	                the lint warns, unreachable for real (003); --check
+//	                run by the proxy image's HAProxy
+//	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
+//	                routing, docker service scale, a killed task (004)
+//	reload_test.go  regenerate and "docker kill -s USR2" under load: the
+//	                README's deploy recipe
+//
+// Each test has its own compose project or stack (unique names) and
+// removes it; TestMain removes the images and leaves the Swarm if the run
+// made it. Requests go only to ports published on 127.0.0.1. They skip
+// with -short, and without a Docker engine or docker-compose (failing
+// when CI=true).
+//
 // # Running
 //
 // HAProxy 2.6 or newer must be installed (Debian/Ubuntu: apt-get install
@@ -37,6 +62,8 @@
 // where a missing HAProxy fails them.
 //
 //	go test ./e2e/ -count=1 -v
+//	go test ./e2e/ -short -count=1             # without the Docker tests
+//	go test ./e2e/ -run 'TestOn(Docker|Swarm)' -count=1 -v
 //	go test ./internal/e2etest -count=1 -v      # the harness alone
 //	HAPROXY=/opt/haproxy-3.2/sbin/haproxy go test ./e2e/ -count=1
 //

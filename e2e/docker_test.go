@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -296,4 +298,44 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOnDockerCheckRunsTheImagesHAProxy proves the README's haproxy-prod
+// script: --check --haproxy ./haproxy-prod runs "haproxy -c -dW" in the
+// proxy's image, which accepts a generated config and rejects a broken one.
+func TestOnDockerCheckRunsTheImagesHAProxy(t *testing.T) {
+	t.Parallel()
+	images := dockertest.BuildImages(t)
+	dir := t.TempDir()
+	// As in the README, with the test image for haproxy:3.0.
+	script := `#!/bin/sh
+# deploy/haproxy-prod: the HAProxy of the proxy's image, for --check.
+tmp=${TMPDIR:-/tmp}
+exec docker run --rm --network none --user "$(id -u):$(id -g)" --entrypoint haproxy \
+  -v "$tmp:$tmp:ro" ` + images.HAProxy + ` "$@"
+`
+	if err := os.WriteFile(filepath.Join(dir, "haproxy-prod"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(`services:
+  web:
+    image: nginx
+    expose: ["80"]
+    environment: {SERVICE_NAME: www_hello}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	compose2haproxy(t, dir, "-f", "compose.yaml", "-o", "haproxy.cfg", "--check", "--haproxy", "./haproxy-prod")
+
+	// A template that renders a directive HAProxy does not know.
+	if err := os.WriteFile(filepath.Join(dir, "broken.tmpl"), []byte("global\n    no-such-directive\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "-f", "compose.yaml", "--template", "broken.tmpl", "--check", "--haproxy", "./haproxy-prod")
+	cmd.Dir, cmd.Env = dir, hermeticEnv()
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 || !strings.Contains(string(out), "no-such-directive") {
+		t.Errorf("a config the image's HAProxy rejects: %v, want exit 3 naming the directive; output:\n%s", err, out)
+	}
 }

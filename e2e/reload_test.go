@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +81,21 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	}
 	if n := strings.Count(dockertest.Logs(proxy), "Loading success."); n != 2 {
 		t.Errorf("HAProxy loaded a config %d times, want 2 (start and reload):\n%s", n, dockertest.Logs(proxy))
+	}
+
+	// A config the new worker cannot load leaves the running one serving.
+	p.WriteFile("haproxy/broken.cfg", "global\n    no-such-directive\n")
+	if err := os.Rename(filepath.Join(p.Dir, "haproxy/broken.cfg"), filepath.Join(p.Dir, "haproxy/haproxy.cfg")); err != nil {
+		t.Fatal(err)
+	}
+	dockertest.Docker(t, "kill", "-s", "USR2", proxy)
+	e2etest.Eventually(t, 20*time.Second, "HAProxy to refuse the broken config", func() (bool, string) {
+		return strings.Contains(dockertest.Logs(proxy), "Loading failure"), "no \"Loading failure\" line yet"
+	})
+	for _, r := range []struct{ host, service string }{{"www.hello", "web"}, {"www.world", "web2"}} {
+		if ok, detail := answeredBy(t, addr, r.host, r.service, ""); !ok {
+			t.Errorf("after a failed reload: %s", detail)
+		}
 	}
 }
 
