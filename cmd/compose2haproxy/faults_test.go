@@ -28,28 +28,31 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
 // aliasProject writes a compose project whose config is large (one
-// server_alias a line pattern, n of them) without being slow to build: one
-// service, so the model's pairwise checks stay cheap.
+// server_alias a line pattern, n of them) without being slow to build:
+// services of model.MaxListItems aliases each, the most SERVICE_TAGS holds.
 func aliasProject(t *testing.T, dir, label string, n int) string {
 	t.Helper()
-	var tags strings.Builder
-	for i := range n {
-		if i > 0 {
-			tags.WriteByte(',')
+	var project strings.Builder
+	project.WriteString("services:\n")
+	for svc := 0; svc*model.MaxListItems < n; svc++ {
+		var tags []string
+		for i := svc * model.MaxListItems; i < min(n, (svc+1)*model.MaxListItems); i++ {
+			tags = append(tags, fmt.Sprintf("server_alias=%s%05d.example.com", label, i))
 		}
-		fmt.Fprintf(&tags, "server_alias=%s%05d.example.com", label, i)
-	}
-	return writeFile(t, filepath.Join(dir, label, "compose.yaml"), fmt.Sprintf(`services:
-  web:
+		fmt.Fprintf(&project, `  web%d:
     image: example/web
     expose: ["80"]
     labels:
-      SERVICE_NAME: web
+      SERVICE_NAME: web%d
       SERVICE_TAGS: %s
-`, tags.String()))
+`, svc, svc, strings.Join(tags, ","))
+	}
+	return writeFile(t, filepath.Join(dir, label, "compose.yaml"), project.String())
 }
 
 const oldConfig = "# the old config, which must survive\n"
