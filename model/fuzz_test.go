@@ -430,7 +430,41 @@ const haproxyMaxWords = 64
 // checkRendered checks the values of cfg (checkModelValues) and the config
 // rendered from it (checkText). It returns what is wrong.
 func checkRendered(cfg model.Config, out []byte) []string {
-	return append(checkModelValues(cfg), checkText(cfg, out)...)
+	return slices.Concat(checkModelValues(cfg), checkText(cfg, out), checkRedirects(cfg, out))
+}
+
+// checkRedirects requires every redirect to take only its own service's
+// requests: no other backend routes a redirected host, exactly or by a
+// wildcard, and the https redirects sit in their backend, after routing,
+// so that the frontend redirects only redirected hosts.
+func checkRedirects(cfg model.Config, out []byte) []string {
+	var probs []string
+	for _, b := range cfg.Backends {
+		for _, r := range b.Redirects {
+			for _, o := range cfg.Backends {
+				if o.Name == b.Name {
+					continue
+				}
+				for _, h := range o.Hosts {
+					if h.Name == r.Name || h.Wildcard() && strings.HasSuffix(r.Name, h.Suffix()) {
+						probs = append(probs, fmt.Sprintf("backend %s redirects %s, which backend %s routes as %s", b.Name, r.Name, o.Name, h.Name))
+					}
+				}
+			}
+		}
+	}
+	frontend := false
+	for _, line := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(line, "frontend "):
+			frontend = line == "frontend http"
+		case !strings.HasPrefix(line, " "):
+			frontend = false
+		case frontend && strings.HasPrefix(line, "    http-request redirect ") && !strings.Contains(line, " if redirect_"):
+			probs = append(probs, fmt.Sprintf("%q redirects in the frontend, before routing, a host no route redirects", line))
+		}
+	}
+	return probs
 }
 
 // checkText tokenizes out as HAProxy does and checks it against the
