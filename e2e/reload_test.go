@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"encoding/base64"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +14,12 @@ import (
 )
 
 // TestOnDockerAReloadDropsNoConnection proves the README's deploy recipe:
-// a service is added, the config regenerated into the directory the proxy
-// mounts, and HAProxy, in master-worker mode (-W), reloaded with
-// "docker kill -s USR2" while a request loop runs: no connection is
-// refused or cut, the new service is routed, and the container is the
-// same one.
+// the stats page behind --stats-auth; a service added, the config
+// regenerated into the directory the proxy mounts, and HAProxy, in
+// master-worker mode (-W), reloaded with "docker kill -s USR2" while a
+// request loop runs: no connection is refused or cut, the new service is
+// routed, and the container is the same one; a broken config refused by
+// the reload, the running one still serving.
 //
 // One gap remains, and the test measures it rather than hides it: the new
 // worker starts with no server addresses (init-addr last,none, and no
@@ -37,10 +40,30 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
     expose: ["80"]
     environment: {SERVICE_NAME: www_world, SERVICE: web2}
 `
-	p := newDockerProject(t, "services:\n"+proxyService+web)
-	p.generate(t)
+	proxyWithStats := strings.Replace(proxyService, `ports: ["127.0.0.1::80"]`, `ports: ["127.0.0.1::80", "127.0.0.1::8404"]`, 1)
+	// ops.users holds alice's password s3cret, hashed with
+	// openssl passwd -6 -salt c2he2etest s3cret.
+	secrets := "secrets:\n  ops:\n    file: ./ops.users\n"
+	p := newDockerProject(t, "services:\n"+proxyWithStats+web+secrets)
+	p.WriteFile("ops.users", "alice:$6$c2he2etest$duL57khA7SVxGxfjbXUZ7pC6ATqYsTUfh4iLYJVb8do6YgtjxQ4I5.GSXxnIMTGuvaZMTGCk5zkNYwGeozQas.\n")
+	p.generate(t, "--stats-auth", "ops")
 	addr := p.start(t)
 	proxy := p.Container("proxy")
+
+	stats := p.Published("proxy", 8404)
+	e2etest.WaitListening(t, stats, 10*time.Second)
+	for _, c := range []struct {
+		user, password string
+		want           int
+	}{{"", "", 401}, {"alice", "wrong", 401}, {"alice", "s3cret", 200}} {
+		h := http.Header{}
+		if c.user != "" {
+			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.user+":"+c.password)))
+		}
+		if r := e2etest.Do(t, stats, "GET", "", "/stats", h); r.Status != c.want {
+			t.Errorf("the stats page as %q/%q: %v, want %d", c.user, c.password, r, c.want)
+		}
+	}
 	e2etest.Eventually(t, 20*time.Second, "web to answer", func() (bool, string) {
 		return answeredBy(t, addr, "www.hello", "web", "")
 	})
@@ -50,9 +73,9 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	started := dockertest.Inspect(t, proxy, "{{.State.StartedAt}}")
 
 	loop := e2etest.StartLoop(t, addr, "www.hello", "/")
-	p.writeCompose("services:\n" + proxyService + web + web2)
+	p.writeCompose("services:\n" + proxyWithStats + web + web2 + secrets)
 	p.Up("--no-recreate", "web2")
-	p.generate(t)
+	p.generate(t, "--stats-auth", "ops")
 	dockertest.Docker(t, "kill", "-s", "USR2", proxy)
 	e2etest.Eventually(t, 20*time.Second, "www.world to be routed to web2 after the reload", func() (bool, string) {
 		return answeredBy(t, addr, "www.world", "web2", "")
