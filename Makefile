@@ -27,8 +27,9 @@ test:
 	@for h in $$(command -v haproxy) $(HAPROXY_ALSO); do printf '%s: ' "$$h"; "$$h" -v | head -n 1; done
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test ./model -run '^$$' -fuzz FuzzLabels -fuzztime 10s
-	$(GO) test ./model -run '^$$' -fuzz FuzzPolicy -fuzztime 10s
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime 10s
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime 10s
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeaderLabels$$' -fuzztime 10s
 
 # Performance (a few minutes; needs haproxy and wrk; not part of make test,
 # and it asserts nothing): loading vs the whole run at 100, 1,000 and 5,000
@@ -52,6 +53,7 @@ fuzz:
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime $(FUZZTIME) -timeout 0
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeader$$' -fuzztime $(FUZZTIME) -timeout 0
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeaderLabels$$' -fuzztime $(FUZZTIME) -timeout 0
 
 check: test
 

@@ -63,6 +63,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)
 	checkConflicts(backends, opts.Listen, &ds)
+	defaultBackend := pickDefault(backends, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
 		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or turn on "+OptionAll.ref(), "no service is routed; the config answers every request with 404")
@@ -81,7 +82,28 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 
 		TrustedProxies: trusted,
 		StatsAuth:      statsAuth,
+		DefaultBackend: defaultBackend,
 	}, ds.Sort()
+}
+
+// pickDefault returns the backend that asked to get the requests no route
+// matches; two that ask are an error naming both.
+func pickDefault(bs []Backend, ds *Diagnostics) string {
+	var first *Backend
+	for i := range bs {
+		b := &bs[i]
+		switch {
+		case b.Default == nil:
+		case first == nil:
+			first = b
+		default:
+			ds.errorf(*b.Default, "keep one default backend", "service %s is the default backend already (%s=%s)", first.Service, first.Default.Key, printable(first.Default.Value))
+		}
+	}
+	if first == nil {
+		return ""
+	}
+	return first.Name
 }
 
 // checkOptions validates the options that reach the config and fills
@@ -264,7 +286,7 @@ func addrPort(addr string) int {
 func headerNames(files []string) []string {
 	out := make([]string, len(files))
 	for i, f := range files {
-		out[i] = safeFileName(f)
+		out[i] = safeShown(f)
 	}
 	return out
 }

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Config is everything the renderer needs, already validated and sorted:
 // rendering it cannot fail on input and cannot leak map order.
 type Config struct {
@@ -21,6 +23,9 @@ type Config struct {
 	TrustedProxies []Network `json:"trusted_proxies,omitempty"`
 	// StatsAuth protects the stats page; nil: it is open.
 	StatsAuth *Auth `json:"stats_auth,omitempty"`
+	// DefaultBackend is the backend of requests no route matches; empty:
+	// they get a 404.
+	DefaultBackend string `json:"default_backend,omitempty"`
 }
 
 // Listen holds the addresses the proxy listens on; empty means off.
@@ -117,6 +122,58 @@ type Backend struct {
 	TCPPort int `json:"tcp_port,omitempty"`
 	// Policy says who may come in; its zero value lets everyone in.
 	Policy Policy `json:"policy,omitzero"`
+	// Headers change request headers on their way to the servers and
+	// response headers on their way to the client, in this order.
+	Headers []Header `json:"headers,omitempty"`
+	// HSTS is the max-age, in seconds, of the Strict-Transport-Security
+	// header on HTTPS responses (hsts); 0: none.
+	HSTS int `json:"hsts,omitempty"`
+	// CORS lists the origins a browser may call the service from
+	// (cors_origin); "*" is any. Empty: no CORS headers.
+	CORS []Origin `json:"cors,omitempty"`
+	// Compression compresses responses for clients that accept it; nil: off.
+	Compression *Compression `json:"compression,omitempty"`
+	// Default, when set, makes this the backend of requests no route
+	// matches, instead of the 404; it is what asked for it (the default
+	// tag, com.df.isDefaultBackend).
+	Default *Source `json:"default,omitempty"`
+}
+
+// Header is one change to a request header (on its way to the servers) or
+// a response header (on its way to the client). Value is sent as it is:
+// the config quotes it so that HAProxy evaluates nothing in it.
+type Header struct {
+	Response bool    `json:"response"`
+	Action   string  `json:"action"` // "add", "set" or "del"
+	Name     string  `json:"name"`
+	Value    Literal `json:"value,omitempty"` // printable ASCII; empty for del
+	Source   Source  `json:"source"`
+}
+
+// Literal is a value HAProxy must take as it is written. It holds printable
+// ASCII; printed (by a template, or with %v) it is one double-quoted HAProxy
+// word with backslash, quote and '$' escaped (no environment expansion)
+// and '%' doubled (no log-format variable or sample expression), so that
+// even a custom template that prints it cannot change the line around it.
+type Literal string
+
+func (l Literal) String() string {
+	return `"` + literalEscape.Replace(string(l)) + `"`
+}
+
+var literalEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, `%`, `%%`)
+
+// Origin is one origin allowed by CORS: "https://app.example.com", or "*".
+type Origin struct {
+	Origin string `json:"origin"`
+	Source Source `json:"source"`
+}
+
+// Compression says how responses are compressed.
+type Compression struct {
+	Algo   string   `json:"algo"`            // gzip, deflate, raw-deflate or identity
+	Types  []string `json:"types,omitempty"` // MIME types; empty: every type
+	Source Source   `json:"source"`
 }
 
 // Rewrite replaces every match of the regular expression Search in the
@@ -145,6 +202,18 @@ type Servers struct {
 	Weight  int    `json:"weight,omitempty"`  // 0: HAProxy's default
 	MaxConn int    `json:"maxconn,omitempty"` // 0: no limit
 	Source  Source `json:"source"`            // what set Slots: a slots= tag, the replicas or the slots option
+	// TLS is "verify" (TLS, the certificate checked against the system's
+	// CAs for SNI), "insecure" (TLS, unchecked) or empty (clear text).
+	TLS string `json:"tls,omitempty"`
+	// SNI is the server name sent and verified over TLS: the compose
+	// service's name. Empty without TLS.
+	SNI string `json:"sni,omitempty"`
+	// Proto is "h2" to speak HTTP/2 (in clear text, or chosen by ALPN over
+	// TLS); empty: HTTP/1.1.
+	Proto string `json:"proto,omitempty"`
+	// SendProxy sends a PROXY protocol v2 header on each connection,
+	// health checks included.
+	SendProxy bool `json:"send_proxy,omitempty"`
 }
 
 // Tag is one SERVICE_TAGS entry: "sticky_session" or "path=/api".

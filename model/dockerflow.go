@@ -22,12 +22,17 @@ type dfLabel struct {
 	// item of a list) into the tag's ("60" seconds into "60s"); nil: as is.
 	tag  string
 	conv func(v string) (string, string)
+	// flagValue is the tag's value a true flag stands for ("" for none).
+	flagValue string
 	// value and apply are the label's own grammar and effect, for labels no
 	// tag means.
 	value *valueForm
 	apply func(b *Backend, v string, cx tagContext)
 	http  bool   // only means something on an HTTP route (a tag's own flag counts for tag labels)
 	what  string // names a value in messages ("host "); may be empty
+	// loose grammars allow characters unsafe in a Source (a header value's
+	// spaces): the Source records them as '?'.
+	loose bool
 	// routing labels are read before any backend exists (see readDockerFlow).
 	routing bool
 	status  dfStatus
@@ -79,8 +84,10 @@ const (
 // com.df.notify, which Docker Flow Swarm Listener reads. Sorted by name.
 var dockerFlowLabels = []dfLabel{
 	{name: "aclName", status: dfUnsupported, why: "route order is by specificity; not built yet", example: "05-go-demo-acl"},
-	{name: "addReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Env prod"},
-	{name: "addResHeader", status: dfUnsupported, why: "not built yet", example: "Server haproxy"},
+	{name: "addReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "add"),
+		doc: "add request headers (`Name value` pairs), sent to the servers as written", example: "X-Env prod,X-Team shop"},
+	{name: "addResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "add"),
+		doc: "add response headers (`Name value` pairs), sent to the client as written", example: "Cache-Control no-store"},
 	{name: "allowedMethods", kind: dfList, tag: "method", what: "method ", doc: "as `method=` for each", example: "GET,POST"},
 	{name: "backendExtra", status: dfRefused,
 		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
@@ -92,11 +99,21 @@ var dockerFlowLabels = []dfLabel{
 		example: "true"},
 	{name: "checkTcp", status: dfUnsupported, why: "not built yet", example: "true"},
 	{name: "clitcpka", status: dfUnsupported, why: "not built yet", example: "true"},
-	{name: "compressionAlgo", status: dfUnsupported, why: "not built yet", example: "gzip"},
-	{name: "compressionType", status: dfUnsupported, why: "not built yet", example: "text/html text/css"},
+	{name: "compressionAlgo", tag: "compress", doc: "as `compress=ALGO`", example: "gzip"},
+	{name: "compressionType", loose: true, value: mimeTypes, http: true,
+		doc:     "the MIME types compressed (instead of every type), separated by spaces; without compressionAlgo it warns that it has no effect",
+		example: "text/html text/css application/json",
+		apply: func(b *Backend, v string, cx tagContext) {
+			if b.Compression == nil {
+				b.Compression = &Compression{Source: cx.src}
+			}
+			b.Compression.Types = strings.Fields(v)
+		}},
 	{name: "connectionMode", status: dfUnsupported, why: "not built yet", example: "http-server-close"},
-	{name: "delReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Forwarded-For,Cookie"},
-	{name: "delResHeader", status: dfUnsupported, why: "not built yet", example: "X-Varnish,X-Cache"},
+	{name: "delReqHeader", kind: dfList, value: headerName, http: true, apply: headerLabel(false, "del"),
+		doc: "delete request headers before they reach the servers", example: "X-Forwarded-Host,Cookie"},
+	{name: "delResHeader", kind: dfList, value: headerName, http: true, apply: headerLabel(true, "del"),
+		doc: "delete response headers before they reach the client", example: "X-Varnish,X-Powered-By"},
 	{name: "deniedMethods", kind: dfList, value: httpMethod, http: true, what: "method ",
 		doc:     "these methods get 405 with `Allow`, even when allowed",
 		example: "PUT,DELETE",
@@ -118,7 +135,7 @@ var dockerFlowLabels = []dfLabel{
 		example: "307",
 		apply:   func(b *Backend, v string, _ tagContext) { b.HTTPSRedirectCode = atoi(v) }},
 	{name: "ignoreAuthorization", status: dfUnsupported, why: "not built yet", example: "true"},
-	{name: "isDefaultBackend", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "isDefaultBackend", kind: dfFlag, tag: "default", doc: "as `default`", example: "true"},
 	{name: "notify", kind: dfFlag, routing: true, doc: "route this service", example: "true"},
 	{name: "outboundHostname", status: dfUnsupported, why: "not built yet", example: "api.example.com"},
 	{name: "pathType", status: dfUnsupported, why: "not built yet", example: "path_beg"},
@@ -153,11 +170,13 @@ var dockerFlowLabels = []dfLabel{
 	{name: "servicePath", kind: dfList, tag: "path", what: "path ", doc: "path prefixes (segment-aware)", example: "/demo/hello,/demo/person"},
 	{name: "servicePathExclude", status: dfUnsupported, why: "not built yet", example: "/metrics"},
 	{name: "sessionType", status: dfUnsupported, why: "not built yet", example: "sticky-server"},
-	{name: "setReqHeader", status: dfUnsupported, why: "not built yet", example: "X-Env prod"},
-	{name: "setResHeader", status: dfUnsupported, why: "not built yet", example: "Server haproxy"},
+	{name: "setReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "set"),
+		doc: "set request headers (`Name value` pairs; replaces the client's)", example: "X-Env prod"},
+	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
+		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
 	{name: "srcHttpsPort", status: dfUnsupported, why: "not built yet", example: "4443"},
 	{name: "srcPort", status: dfUnsupported, why: "not built yet", example: "6379"},
-	{name: "sslVerifyNone", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "sslVerifyNone", kind: dfFlag, tag: "backend_tls", flagValue: "insecure", doc: "as `backend_tls=insecure`", example: "true"},
 	{name: "templateBePath", status: dfRefused,
 		why:     "a backend snippet from a file inside docker-flow-proxy's image",
 		fix:     "render with --template instead",
@@ -281,7 +300,7 @@ func applyDockerFlow(a *applier, l labels) {
 			if on, _ := parseFlag(v); !on {
 				continue
 			}
-			items = []string{""}
+			items = []string{def.flagValue}
 		case dfList:
 			if listTooLong(v, src, a.ds) {
 				continue
@@ -319,7 +338,7 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 		norm, prob := form.check(v)
 		if prob != "" {
 			fix := form.fix
-			if def.kind == dfList {
+			if def.what != "" {
 				fix += "; separate several with commas"
 			}
 			if def.kind == dfList {
@@ -329,6 +348,9 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 			return
 		}
 		v = norm
+	}
+	if def.loose {
+		src.Value, src.Item = safeShown(src.Value), safeShown(src.Item)
 	}
 	if def.tag != "" {
 		a.apply(tagsByName[def.tag], v, src, "com.df."+def.name)

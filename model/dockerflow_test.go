@@ -37,7 +37,7 @@ func TestLabelTable(t *testing.T) {
 				}
 				// com.df.users and usersSecret are read together.
 				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true",
-					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df." + d.name: d.example}
+					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df.compressionAlgo": "gzip", "com.df." + d.name: d.example}
 				p := Project{Services: []Service{svc("web", labels, 80)}, Secrets: []Secret{{Name: "dfp_users_monitoring", Content: opsSecret.Content}}}
 				if _, ds := Build(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
 					t.Errorf("example %q: %v", d.example, ds)

@@ -134,6 +134,12 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "web", tags: "strip_path" + pathTags(26)},                      // 26 paths: 64 words, the most HAProxy reads
 		{service: "web", servicePath: "/", mode: modeNotify},                                  // "use_backend web" (no condition)
 		{service: "web", servicePath: "/a", serviceDomain: "*.example.com", mode: modeNotify}, // wildcard only
+
+		// What goes through: headers, compression, CORS, TLS and
+		// protocols toward the servers, the default backend.
+		{service: "web", name: "web", tags: "hsts,security_headers,cors_origin=https://app.example.com,cors_origin=*,compress=deflate,backend_tls,proto=h2,send_proxy,default", mode: modeTLS},
+		{service: "web", name: "web", tags: "backend_tls=insecure,cors_origin=HTTP://A.example.com:8080,compress,proto=h2", checkHTTP: "/health"},
+		{service: "web", name: "web", tags: "hsts=60,cors_origin=https://a.com/x,compress=brotli,proto=h3,backend_tls=maybe,default=1"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -145,35 +151,76 @@ func FuzzLabels(f *testing.F) {
 			certs = fuzzCertDir(t)
 		}
 		p, opts := fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceDomain, rewrite, domain, prodLine, portKey, bind, mode, certs)
-		cfg, ds := model.Build(p, opts)
-		for _, d := range ds {
-			// Diagnostics are printed one a line; a value with a line
-			// break must be quoted, or it forges the next diagnostic.
-			if s := d.String(); strings.ContainsAny(s, "\n\r") || !utf8.ValidString(s) {
-				t.Errorf("diagnostic is not one printable line: %q", s)
+		checkBuilt(t, p, opts, fuzzing)
+	})
+}
+
+// checkBuilt builds p: either Build reports an error, with diagnostics
+// one printable line each, or the config it renders, the same every time,
+// holds every value only where the model put it, and so does a template
+// that prints every field. Outside fuzzing HAProxy must accept the config.
+func checkBuilt(t *testing.T, p model.Project, opts model.Options, fuzzing bool) {
+	t.Helper()
+	cfg, ds := model.Build(p, opts)
+	for _, d := range ds {
+		// Diagnostics are printed one a line; a value with a line
+		// break must be quoted, or it forges the next diagnostic.
+		if s := d.String(); strings.ContainsAny(s, "\n\r") || !utf8.ValidString(s) {
+			t.Errorf("diagnostic is not one printable line: %q", s)
+		}
+	}
+	if ds.HasErrors() {
+		return
+	}
+	out, err := render.Config(cfg)
+	if err != nil {
+		t.Fatalf("render.Config failed on a config Build accepted: %v", err)
+	}
+	cfg2, _ := model.Build(p, opts)
+	if out2, _ := render.Config(cfg2); !bytes.Equal(out, out2) {
+		t.Fatalf("the same input rendered two different configs")
+	}
+	problems := checkRendered(cfg, out)
+	if len(problems) > 0 {
+		t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
+	}
+	if problems := checkEveryField(t, cfg); len(problems) > 0 {
+		t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
+	}
+	if !fuzzing {
+		haproxyAccepts(t, out)
+	}
+}
+
+// FuzzHeaderLabels feeds header labels to Build: docker-flow-proxy's
+// "Name value" lists and compose2haproxy's literal labels, whose name is
+// in the key. Every value Build accepts must reach HAProxy as one quoted
+// word that it reads back as exactly the model's value (see headerLine).
+func FuzzHeaderLabels(f *testing.F) {
+	for _, s := range [][5]string{
+		{"X-Env prod,X-Team shop", "Server haproxy", "X-Forwarded-Host,Cookie", "Content-Security-Policy", "default-src 'self'; img-src * data:"},
+		{"X-A 100% sure", `X-B "quoted" \ back`, "X-C", "X-Lit", `$HOME ${X} %[src] %% # not a comment`},
+		{"X-Forwarded-Port %[dst_port]", "X-Ssl on if { ssl_fc }", "Bad Name", "X_Bad", "line\nbreak"},
+		{"X-A a\n    stats enable", "Content-Length 5", "X-A", "X-A", "\x00"},
+		{`X-A a"b c`, "X-A %{+Q}o", "", "Transfer-Encoding", "chunked"},
+		{"X-A ü", "X-B a\tb", "", "X-Big", strings.Repeat("a", 5000)},
+		{"X-A " + strings.Repeat("a b ", 100), "X-Empty", "", "X-A", ""},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4])
+	}
+	fuzzing := isFuzzing()
+	f.Fuzz(func(t *testing.T, addReq, setRes, delReq, litName, litValue string) {
+		labels := map[string]string{"SERVICE_NAME": "web"}
+		for k, v := range map[string]string{"com.df.addReqHeader": addReq, "com.df.setResHeader": setRes, "com.df.delReqHeader": delReq} {
+			if v != "" {
+				labels[k] = v
 			}
 		}
-		if ds.HasErrors() {
-			return
-		}
-		out, err := render.Config(cfg)
-		if err != nil {
-			t.Fatalf("render.Config failed on a config Build accepted: %v", err)
-		}
-		cfg2, _ := model.Build(p, opts)
-		if out2, _ := render.Config(cfg2); !bytes.Equal(out, out2) {
-			t.Fatalf("the same input rendered two different configs")
-		}
-		problems := checkRendered(cfg, out)
-		if len(problems) > 0 {
-			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
-		}
-		if problems := checkEveryField(t, cfg); len(problems) > 0 {
-			t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
-		}
-		if !fuzzing {
-			haproxyAccepts(t, out)
-		}
+		labels["compose2haproxy.request-header."+litName] = litValue
+		p := model.Project{Name: "fuzz", Files: []string{"compose.yaml"}, Services: []model.Service{
+			{Name: "web", Image: "example/web", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: labels},
+		}}
+		checkBuilt(t, p, model.Options{Version: "fuzz"}, fuzzing)
 	})
 }
 
@@ -366,6 +413,11 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"{CERTS}", `/[A-Za-z0-9._/-]+`,
 		"{SSL}", `!?\{ ssl_fc \}`,
 		"{CODE}", `30[12378]`,
+		"{HDR}", `[A-Za-z0-9-]{1,64}`,
+		// A header value: one double-quoted word, \, \" and \$ escaped, %% doubled.
+		"{LIT}", `"(?:[ !#&-\[\]-~]|\\[\\"$]|%%)*"`,
+		"{ORIGIN}", `https?://[a-z0-9.-]+(?::[0-9]+)?`,
+		"{MIME}", `[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*`,
 		"{METH}", `(?: !?METH_GET)?`,
 		"{NETS}", `(?: [0-9a-f.:]+(?:/[0-9]+)?){1,32}`,
 		"{METHODS}", `(?: [A-Z][A-Z-]*)+`,
@@ -390,9 +442,18 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
 			`http-request deny deny_status 413 if body_unsized \{ req\.body_len,add\(txn\.held\) ge {INT} \}`,
+			`http-request (?:add|set)-header {HDR} {LIT}`,
+			`http-request del-header {HDR}`,
+			`http-request set-var\(txn\.cors_origin\) req\.fhdr\(origin\) if \{ req\.fhdr\(origin\) -m str(?: {ORIGIN}){1,50} \}`,
 		},
 		"user":        {`user [A-Za-z0-9._@+-]+ password {HASH}`},
 		"stick-table": {`stick-table type ipv6 size 100k expire {INT}s store http_req_rate\({INT}s\)`},
+		"http-response": {
+			`http-response (?:add|set)-header {HDR} {LIT}`,
+			`http-response del-header {HDR}`,
+			`http-response set-header Strict-Transport-Security max-age={INT} if \{ ssl_fc \}`,
+		},
+		"compression": {`compression algo (?:gzip|deflate|raw-deflate|identity)`, `compression type(?: {MIME}){1,60}`},
 		"acl": {
 			`acl {NAME} var\(txn\.host\) -m str(?: {HOST}){1,32}`,
 			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
@@ -408,8 +469,9 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
 		"timeout":            {`timeout (?:check|server) {DUR}`},
-		"server-template":    {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?`},
-		"default_backend":    {`default_backend {NAME}`},
+		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?` +
+			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9-]+\) verifyhost [a-z0-9-]+ check-sni [a-z0-9-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},
+		"default_backend": {`default_backend {NAME}`},
 	}
 	shapes := map[string][]*regexp.Regexp{}
 	for kw, list := range raw {
@@ -492,6 +554,7 @@ func checkText(cfg model.Config, out []byte) []string {
 	sec := templateSections[""]
 	seen := map[string]int{} // literal lines of this section
 	var backends, hostPatterns, redirectPatterns, pathPrefixes, useBackends []string
+	headers := map[string][]string{} // section → its header changes as HAProxy reads them
 	for n, line := range lines {
 		where := fmt.Sprintf("line %d %q", n+1, line)
 		if line == "" {
@@ -506,6 +569,11 @@ func checkText(cfg model.Config, out []byte) []string {
 		body := strings.TrimPrefix(line, "    ")
 		words := strings.Split(body, " ")
 		kw := words[0]
+		// A header line ends in a quoted value: read it as HAProxy does.
+		header, isHeader := headerLine(body)
+		if isHeader {
+			words = header
+		}
 		if !strings.HasPrefix(body, "#") {
 			if sectionKeywords[kw] != !strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "     ") {
 				bad("%s: indented wrongly for %q (a line break in a value would start this line)", where, kw)
@@ -514,7 +582,7 @@ func checkText(cfg model.Config, out []byte) []string {
 				bad("%s: %d words; HAProxy reads at most %d and fails on the rest", where, len(words), haproxyMaxWords)
 			}
 			for _, c := range []string{"#", "'", "`", "$", `"`, `\`, "%", "\t", "\r"} {
-				if strings.Contains(line, c) && !allowedSpecial(kw, words, c) {
+				if strings.Contains(line, c) && !isHeader && sec.literals[line] == 0 && !allowedSpecial(kw, words, c) {
 					bad("%s: %q is special to HAProxy's tokenizer and the template never writes it here", where, c)
 				}
 			}
@@ -546,6 +614,9 @@ func checkText(cfg model.Config, out []byte) []string {
 			continue
 		}
 		sections[section] = append(sections[section], body)
+		if isHeader {
+			headers[section] = append(headers[section], strings.Join(header, " "))
+		}
 		switch {
 		case section != "frontend http":
 		case kw == "acl" && words[2] == "var(txn.host)" && strings.HasPrefix(words[1], "redirect_"):
@@ -606,6 +677,26 @@ func checkText(cfg model.Config, out []byte) []string {
 		}
 		if b.Timeout != "" {
 			want = append(want, "timeout server "+b.Timeout)
+		}
+		if b.HSTS != 0 {
+			want = append(want, fmt.Sprintf("http-response set-header Strict-Transport-Security max-age=%d if { ssl_fc }", b.HSTS))
+		}
+		if c := b.Compression; c != nil {
+			want = append(want, "compression algo "+c.Algo)
+			if len(c.Types) > 0 {
+				want = append(want, "compression type "+strings.Join(c.Types, " "))
+			}
+		}
+		var wantHeaders []string
+		for _, h := range b.Headers {
+			w := headerRule(h) + " " + h.Name
+			if h.Action != "del" {
+				w += " " + string(h.Value)
+			}
+			wantHeaders = append(wantHeaders, w)
+		}
+		if got := headers["backend "+b.Name]; !slices.Equal(got, wantHeaders) {
+			bad("backend %s changes the headers %q, the model %q", b.Name, got, wantHeaders)
 		}
 		for _, w := range want {
 			if !slices.Contains(lines, w) {
@@ -706,6 +797,116 @@ func policyLines(name string, p model.Policy) []string {
 	return want
 }
 
+// headerRule is how the default template starts a header change.
+func headerRule(h model.Header) string {
+	if h.Response {
+		return "http-response " + h.Action + "-header"
+	}
+	return "http-request " + h.Action + "-header"
+}
+
+// headerLine reads a header change ("http-request set-header NAME "VALUE"")
+// as HAProxy does, its value unquoted and with %% read as %, and reports
+// whether the line is one: the template's shape, the value one word that
+// HAProxy's log-format takes literally.
+func headerLine(body string) ([]string, bool) {
+	if !strings.HasPrefix(body, "http-request ") && !strings.HasPrefix(body, "http-response ") {
+		return nil, false
+	}
+	words, err := haproxyWords(body)
+	if err != nil || len(words) < 3 || !strings.HasSuffix(words[1], "-header") || strings.Contains(body, " if ") {
+		return nil, false
+	}
+	switch {
+	case len(words) == 3 && strings.HasPrefix(words[1], "del-"):
+		return words, true
+	case len(words) == 4 && !strings.HasPrefix(words[1], "del-") && strings.HasSuffix(body, `"`):
+		v, ok := logFormatLiteral(words[3])
+		words[3] = v
+		return words, ok
+	}
+	return nil, false
+}
+
+// haproxyWords splits a config line into words as HAProxy's tokenizer does
+// (its manual, section 2.2): spaces and tabs separate words outside quotes;
+// a backslash escapes the next character outside single quotes; "…" keeps
+// spaces, '#' and "'"; '…' keeps everything; an unquoted '#' starts a
+// comment. An unescaped '$' in double quotes (an environment variable) and
+// escapes the default template never writes are errors.
+func haproxyWords(line string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case ' ', '\t':
+			if inWord {
+				words, inWord = append(words, cur.String()), false
+				cur.Reset()
+			}
+		case '#':
+			i = len(line)
+		case '\\':
+			if i++; i == len(line) {
+				return nil, fmt.Errorf("a backslash ends the line")
+			}
+			cur.WriteByte(line[i])
+			inWord = true
+		case '\'':
+			end := strings.IndexByte(line[i+1:], '\'')
+			if end < 0 {
+				return nil, fmt.Errorf("an unterminated single quote")
+			}
+			cur.WriteString(line[i+1 : i+1+end])
+			i, inWord = i+1+end, true
+		case '"':
+			inWord = true
+			for i++; ; i++ {
+				if i == len(line) {
+					return nil, fmt.Errorf("an unterminated double quote")
+				}
+				c := line[i]
+				if c == '"' {
+					break
+				}
+				if c == '$' {
+					return nil, fmt.Errorf("an unescaped $ in double quotes, which HAProxy expands")
+				}
+				if c == '\\' {
+					if i++; i == len(line) || !strings.ContainsRune(`\"$'#`, rune(line[i])) {
+						return nil, fmt.Errorf("an escape the template does not write")
+					}
+					c = line[i]
+				}
+				cur.WriteByte(c)
+			}
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// logFormatLiteral reads a log-format string that must hold no variable:
+// every '%' doubled.
+func logFormatLiteral(s string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' {
+			if i++; i == len(s) || s[i] != '%' {
+				return "", false
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), true
+}
+
 // allowedSpecial reports whether the tokenizer-special character c is one
 // the template itself writes on this line: the 404 body's quotes, the
 // replace-path regex's "$" and "\2", the set-path "%[".
@@ -783,6 +984,27 @@ func checkModelValues(cfg model.Config) []string {
 			check("rewrite replace", b.Rewrite.Replace)
 		}
 		checkPolicyValues(b.Policy, check)
+		for _, h := range b.Headers {
+			check("header name", h.Name)
+			for _, r := range string(h.Value) {
+				if r < ' ' || r > '~' {
+					probs = append(probs, fmt.Sprintf("header %s value %q holds %q", h.Name, h.Value, r))
+					break
+				}
+			}
+		}
+		for _, o := range b.CORS {
+			check("CORS origin", o.Origin)
+		}
+		if c := b.Compression; c != nil {
+			check("compression algo", c.Algo)
+			for _, t := range c.Types {
+				check("compression type", t)
+			}
+		}
+		check("server TLS", b.Servers.TLS)
+		check("server SNI", b.Servers.SNI)
+		check("server proto", b.Servers.Proto)
 		if b.Servers.Port < 1 || b.Servers.Port > 65535 {
 			probs = append(probs, fmt.Sprintf("backend %s: server port %d is not a TCP port (1-65535)", b.Name, b.Servers.Port))
 		}
@@ -853,6 +1075,15 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			}
 			continue
 		}
+		if path == ".Backends.Headers.Value" {
+			// A model.Literal prints as one quoted word HAProxy takes literally.
+			if words, err := haproxyWords(value); err != nil || len(words) != 1 || !strings.HasPrefix(value, `"`) {
+				probs = append(probs, fmt.Sprintf("%s=%s is not one quoted word (%v)", path, value, err))
+			} else if _, ok := logFormatLiteral(words[0]); !ok {
+				probs = append(probs, fmt.Sprintf("%s=%s holds a log-format variable", path, value))
+			}
+			continue
+		}
 		for _, r := range value {
 			if r <= ' ' || r > '~' || strings.ContainsRune("#'\"`$%\\", r) {
 				probs = append(probs, fmt.Sprintf("%s=%q holds %q", path, value, r))
@@ -902,6 +1133,20 @@ func serverTemplate(b model.Backend) string {
 	}
 	if b.Servers.MaxConn != 0 {
 		s += " maxconn " + strconv.Itoa(b.Servers.MaxConn)
+	}
+	switch sv := b.Servers; sv.TLS {
+	case "verify":
+		s += fmt.Sprintf(" ssl verify required ca-file @system-ca sni str(%s) verifyhost %s check-sni %s", sv.SNI, sv.SNI, sv.SNI)
+	case "insecure":
+		s += " ssl verify none"
+	}
+	if b.Servers.Proto == "h2" && b.Servers.TLS != "" {
+		s += " alpn h2"
+	} else if b.Servers.Proto == "h2" {
+		s += " proto h2"
+	}
+	if b.Servers.SendProxy {
+		s += " send-proxy-v2"
 	}
 	return s
 }
@@ -1013,6 +1258,12 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 			c.Backends[0].Policy.Allow = []model.Network{{CIDR: "10.0.0.0/8 } || { always_true"}}
 		},
 		"trusted proxy with a comment": func(c *model.Config) { c.TrustedProxies = []model.Network{{CIDR: "10.0.0.0/8#x"}} },
+		"header value with a line break": func(c *model.Config) {
+			c.Backends[0].Headers = []model.Header{{Action: "set", Name: "X-A", Value: "a\n    http-request deny"}}
+		},
+		"header name with a condition": func(c *model.Config) {
+			c.Backends[0].Headers = []model.Header{{Action: "del", Name: "X-A if TRUE"}}
+		},
 	} {
 		cfg := base()
 		inject(&cfg)

@@ -103,7 +103,7 @@ func checkPathConflicts(bs []Backend, ds *Diagnostics) {
 	claimants := map[string][]int{} // host ("" for any host) → backends, in order
 	for i := range bs {
 		b := &bs[i]
-		if b.TCPPort != 0 {
+		if b.TCPPort != 0 || b.defaultOnly() {
 			continue
 		}
 		if len(b.Hosts) == 0 {
@@ -246,12 +246,19 @@ func nextDot(s string, i int) int {
 	return -1
 }
 
+// defaultOnly reports whether b is routed only as the default backend: a
+// docker-flow-proxy service with isDefaultBackend and neither a path nor a
+// domain.
+func (b *Backend) defaultOnly() bool {
+	return b.Default != nil && len(b.Hosts) == 0 && len(b.Paths) == 0
+}
+
 // routesFor lists the HTTP routing rules of bs in the order HAProxy tries
 // them (see SortRoutes).
 func routesFor(bs []Backend) []Route {
 	var rs []Route
 	for _, b := range bs {
-		if b.TCPPort != 0 {
+		if b.TCPPort != 0 || b.defaultOnly() {
 			continue
 		}
 		paths := b.Paths

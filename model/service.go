@@ -187,11 +187,16 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	errs := len(*ds)
 	a := newApplier(&b, r.l, r.secrets, ds)
 	applyDockerFlow(a, r.l)
+	a.applyHeaderLabels(r.l)
 	if raw, src, ok := r.l.forPort(r.port, "TAGS"); ok {
 		b.Tags = parseTags(raw, src, ds)
 	}
 	a.applyTags()
 	finishPolicy(&b.Policy, ds)
+	a.checkTraffic(opts.Listen.Certs != "")
+	if b.Servers.TLS != "" {
+		b.Servers.SNI = svc.Name
+	}
 	b.Check = buildCheck(r.l, r.port, ds)
 	b.Canonical = canonicalHost(b, domains)
 	r.checkKind(a, opts.Listen.Certs != "")
@@ -262,7 +267,7 @@ func (r route) checkKind(a *applier, tls bool) {
 	if b.HTTPSOnly && !tls {
 		ds.errorf(a.set["https_only"].src, "add "+OptionCerts.ref()+" with the directory of the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
 	}
-	if len(b.Hosts) == 0 && len(b.Paths) == 0 {
+	if len(b.Hosts) == 0 && len(b.Paths) == 0 && b.Default == nil {
 		_, src, _ := r.l.get("com.df.notify")
 		ds.errorf(src, "add com.df.servicePath or com.df.serviceDomain", "a docker-flow-proxy service needs a path or a domain to be routed by")
 	}

@@ -66,6 +66,24 @@ func (b *Backend) sources() func(yield func(*Source) bool) {
 		if !yield(&b.Servers.Source) {
 			return
 		}
+		for i := range b.Headers {
+			if !yield(&b.Headers[i].Source) {
+				return
+			}
+		}
+		for i := range b.CORS {
+			if !yield(&b.CORS[i].Source) {
+				return
+			}
+		}
+		for _, src := range []*Source{b.Default} {
+			if src != nil && !yield(src) {
+				return
+			}
+		}
+		if b.Compression != nil && !yield(&b.Compression.Source) {
+			return
+		}
 		if b.Rewrite != nil {
 			yield(&b.Rewrite.Source)
 		}
@@ -81,10 +99,11 @@ func joinList(v string) string {
 	return strings.Join(items, ",")
 }
 
-// safeFileName shows a file name with each character that HAProxy's
-// tokenizer would interpret as '?': the header prints the names, and a
-// custom template may print them anywhere.
-func safeFileName(f string) string {
+// safeShown shows a file name, or a value whose grammar allows them (a
+// header value), with each character that HAProxy's tokenizer would
+// interpret as '?': the header prints the names, and a custom template may
+// print a Source anywhere.
+func safeShown(f string) string {
 	var b strings.Builder
 	for _, r := range f {
 		if unsafeChar(string(r)) != "" {

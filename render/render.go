@@ -78,15 +78,32 @@ var sprigFuncs = func() template.FuncMap {
 }()
 
 var funcs = template.FuncMap{
-	"comment":    comment,
-	"shellWords": shellWords,
-	"stripRegex": stripRegex,
-	"stripACL":   stripACL,
-	"regex":      regex,
-	"tcpBind":    tcpBind,
-	"words":      words,
-	"waitBytes":  waitBytes,
-	"maxUnsized": func() int { return maxUnsizedBody },
+	"comment":     comment,
+	"shellWords":  shellWords,
+	"stripRegex":  stripRegex,
+	"stripACL":    stripACL,
+	"regex":       regex,
+	"tcpBind":     tcpBind,
+	"words":       words,
+	"waitBytes":   waitBytes,
+	"maxUnsized":  func() int { return maxUnsizedBody },
+	"corsAny":     corsAny,
+	"corsOrigins": corsOrigins,
+}
+
+// corsAny reports whether any origin may call the service.
+func corsAny(origins []model.Origin) bool {
+	return slices.ContainsFunc(origins, func(o model.Origin) bool { return o.Origin == "*" })
+}
+
+// corsOrigins lists the allowed origins, sorted, each once.
+func corsOrigins(origins []model.Origin) []string {
+	var out []string
+	for _, o := range origins {
+		out = append(out, o.Origin)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // comment makes words safe in a comment line: a word holding anything but

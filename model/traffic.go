@@ -1,0 +1,352 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// trafficTags change what goes through: headers, compression, TLS and
+// protocols toward the servers, the default backend.
+var trafficTags = []tagDef{
+	{name: "hsts", value: &valueForm{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*31536000).check}, optional: true, http: true,
+		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, 31536000) on HTTPS responses (needs `--tls`)",
+		example: "hsts=63072000",
+		apply: func(b *Backend, v string, _ tagContext) {
+			b.HSTS = 31536000
+			if v != "" {
+				b.HSTS = atoi(v)
+			}
+		}},
+	{name: "security_headers", http: true,
+		doc: "`X-Content-Type-Options: nosniff`, `X-Frame-Options: SAMEORIGIN` and `Referrer-Policy: strict-origin-when-cross-origin` " +
+			"on responses; a header the service sets or deletes by label wins",
+		example: "security_headers",
+		apply: func(b *Backend, _ string, cx tagContext) {
+			for _, h := range securityHeaders {
+				b.Headers = append(b.Headers, Header{Response: true, Action: "set", Name: h[0], Value: Literal(h[1]), Source: cx.src})
+			}
+		}},
+	{name: "cors_origin", value: corsOrigin, repeatable: true, http: true,
+		doc: "browsers may call the service from ORIGIN (`*`: any): HAProxy answers preflight requests (`OPTIONS` with " +
+			"`Access-Control-Request-Method`) with 204 itself and adds `Access-Control-Allow-Origin` and `Vary: Origin` to responses",
+		example: "cors_origin=https://app.example.com",
+		apply:   func(b *Backend, v string, cx tagContext) { b.CORS = append(b.CORS, Origin{Origin: v, Source: cx.src}) }},
+	{name: "compress", value: compressionAlgo, optional: true, http: true,
+		doc:     "compress responses with ALGO (`gzip`, the default, `deflate`, `raw-deflate`) for clients that accept it; text, JSON, JavaScript, XML and SVG",
+		example: "compress",
+		apply: func(b *Backend, v string, cx tagContext) {
+			if v == "" {
+				v = "gzip"
+			}
+			if b.Compression == nil {
+				b.Compression = &Compression{Types: compressTypes}
+			}
+			b.Compression.Algo, b.Compression.Source = v, cx.src
+		}},
+	{name: "default", http: true,
+		doc:     "requests that no route matches (an unknown host, or a known host's unknown path) go here instead of the 404; one service at most",
+		example: "default",
+		apply:   func(b *Backend, _ string, cx tagContext) { b.Default = &cx.src }},
+	{name: "backend_tls", value: tlsMode, optional: true,
+		doc: "connect to the servers over TLS, verifying their certificate against the system's CAs for the server name " +
+			"(the compose service, also sent as SNI); `backend_tls=insecure` does not verify",
+		example: "backend_tls",
+		apply: func(b *Backend, v string, _ tagContext) {
+			b.Servers.TLS = "verify"
+			if v != "" {
+				b.Servers.TLS = v
+			}
+		}},
+	{name: "proto", value: serverProto, http: true,
+		doc:     "`h2`: speak HTTP/2 to the servers, in clear text (gRPC), or chosen by ALPN with `backend_tls`",
+		example: "proto=h2",
+		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Proto = v }},
+	{name: "send_proxy",
+		doc:     "send a PROXY protocol v2 header on each connection to the servers (health checks too), so they see the client's address",
+		example: "send_proxy",
+		apply:   func(b *Backend, _ string, _ tagContext) { b.Servers.SendProxy = true }},
+}
+
+// securityHeaders are the response headers the security_headers tag sets.
+var securityHeaders = [][2]string{
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "SAMEORIGIN"},
+	{"Referrer-Policy", "strict-origin-when-cross-origin"},
+}
+
+// compressTypes are what the compress tag compresses: text formats, which
+// shrink; images and archives are compressed already.
+var compressTypes = []string{"application/javascript", "application/json", "application/xml", "image/svg+xml",
+	"text/css", "text/html", "text/javascript", "text/plain", "text/xml"}
+
+func oneOf(doc, fix string, values ...string) *valueForm {
+	return &valueForm{doc, fix, func(v string) (string, string) {
+		if slices.Contains(values, v) {
+			return v, ""
+		}
+		if prob := unsafeChar(v); prob != "" {
+			return "", prob
+		}
+		return "", "is not one of " + strings.Join(values, ", ")
+	}}
+}
+
+var (
+	compressionAlgo = oneOf("ALGO", "give gzip, deflate or raw-deflate", "gzip", "deflate", "raw-deflate", "identity")
+	tlsMode         = oneOf("insecure", "write backend_tls to verify the certificate, or backend_tls=insecure not to", "insecure")
+	serverProto     = oneOf("h2", "write proto=h2 for HTTP/2; HTTP/1.1 needs no tag", "h2")
+	corsOrigin      = &valueForm{"ORIGIN", "give an origin like https://app.example.com (scheme, host, optional port), or *", checkOrigin}
+)
+
+var originRe = regexp.MustCompile(`^(https?)://([^/:]+)(:[0-9]{1,5})?$`)
+
+// checkOrigin validates a CORS origin: scheme://host[:port], lower-case
+// as browsers send it, or "*".
+func checkOrigin(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	if v == "*" {
+		return v, ""
+	}
+	v = strings.ToLower(v)
+	m := originRe.FindStringSubmatch(v)
+	if m == nil {
+		return "", "is not an origin (scheme://host or scheme://host:port, no path)"
+	}
+	if prob := checkHost(m[2], false); prob != "" {
+		return "", "has a host that " + prob
+	}
+	if m[3] != "" {
+		if _, prob := parseInt(m[3][1:], 1, 65535); prob != "" {
+			return "", "has a port that " + prob
+		}
+	}
+	return v, ""
+}
+
+// headerLabels are compose2haproxy's own labels for a header whose value
+// does not fit docker-flow-proxy's format: the label's key names the
+// header, its value is the header's value, taken literally (empty deletes
+// the header).
+var headerLabels = []struct {
+	prefix   string
+	response bool
+}{{"compose2haproxy.request-header.", false}, {"compose2haproxy.response-header.", true}}
+
+// maxHeaderValue keeps a header line far below what HAProxy and servers
+// accept.
+const maxHeaderValue = 4096
+
+var headerNameRe = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+
+// framingHeaders are headers HAProxy manages itself: changing them would
+// break how messages are delimited.
+var framingHeaders = []string{"connection", "content-length", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"}
+
+func checkHeaderName(n string) string {
+	if prob := unsafeChar(n); prob != "" {
+		return prob
+	}
+	if !headerNameRe.MatchString(n) {
+		return "is not a header name (1 to 64 letters, digits and '-')"
+	}
+	if slices.Contains(framingHeaders, strings.ToLower(n)) {
+		return "is a header HAProxy manages itself (it delimits messages or connections)"
+	}
+	return ""
+}
+
+// checkHeaderValue checks a value that is sent literally: printable ASCII,
+// no longer than maxHeaderValue.
+func checkHeaderValue(v string) string {
+	if !utf8.ValidString(v) {
+		return "is not valid UTF-8"
+	}
+	for _, r := range v {
+		if r < 0x20 || r > 0x7e {
+			if prob := unsafeChar(string(r)); prob != "" {
+				return prob
+			}
+		}
+	}
+	if len(v) > maxHeaderValue {
+		return fmt.Sprintf("is longer than %d characters", maxHeaderValue)
+	}
+	return ""
+}
+
+var (
+	// sampleRe finds what HAProxy's log-format would evaluate: a sample
+	// expression %[…], flags %{…}, or a variable like %ci.
+	sampleRe = regexp.MustCompile(`%(\[[^\]]*\]?|\{[^}]*\}?|[A-Za-z]+)`)
+	// conditionRe finds a condition docker-flow-proxy passed through after
+	// the value ("on if { ssl_fc }").
+	conditionRe = regexp.MustCompile(`(^|\s)(if|unless)(\s.*|$)`)
+)
+
+// checkDockerFlowHeaderValue adds docker-flow-proxy's own syntax to what
+// checkHeaderValue refuses: it wrote values into HAProxy's config as they
+// were, so some meant something other than their text.
+func checkDockerFlowHeaderValue(v string) string {
+	if prob := checkHeaderValue(v); prob != "" {
+		return prob
+	}
+	if m := sampleRe.FindString(v); m != "" {
+		return fmt.Sprintf("holds %s, which docker-flow-proxy let HAProxy evaluate; compose2haproxy sends header values as written", m)
+	}
+	if m := conditionRe.FindString(v); m != "" {
+		return fmt.Sprintf("ends in a condition (%s), which docker-flow-proxy passed to HAProxy; compose2haproxy sends header values as written", strings.TrimSpace(m))
+	}
+	return ""
+}
+
+const headerValueFix = "write Name value pairs with literal values; a value with commas goes in a compose2haproxy.request-header.NAME or response-header.NAME label"
+
+// headerPair is docker-flow-proxy's "Name value" entry.
+var headerPair = &valueForm{"NAME VALUE", headerValueFix, func(v string) (string, string) {
+	name, value, _ := strings.Cut(strings.TrimSpace(v), " ")
+	if prob := checkHeaderName(name); prob != "" {
+		return "", "has a name that " + prob
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", "has no value (write Name value)"
+	}
+	if prob := checkDockerFlowHeaderValue(value); prob != "" {
+		return "", prob
+	}
+	return name + " " + value, ""
+}}
+
+var headerName = &valueForm{"NAME", "give header names like X-Cache", func(v string) (string, string) {
+	return v, checkHeaderName(v)
+}}
+
+// headerLabel is the apply of docker-flow-proxy's header labels: add or set
+// "Name value" pairs, or delete names.
+func headerLabel(response bool, action string) func(b *Backend, v string, cx tagContext) {
+	return func(b *Backend, v string, cx tagContext) {
+		name, value, _ := strings.Cut(v, " ")
+		b.Headers = append(b.Headers, Header{Response: response, Action: action, Name: name, Value: Literal(value), Source: cx.src})
+	}
+}
+
+// applyHeaderLabels reads compose2haproxy.request-header.NAME and
+// compose2haproxy.response-header.NAME.
+func (a *applier) applyHeaderLabels(l labels) {
+	b, ds := a.b, a.ds
+	for _, k := range l.keys() {
+		for _, hl := range headerLabels {
+			name, ok := strings.CutPrefix(k, hl.prefix)
+			if !ok {
+				continue
+			}
+			v, src, _ := l.get(k)
+			v = strings.Trim(v, " ") // HTTP does not count them as part of the value
+			if prob := checkHeaderName(name); prob != "" {
+				ds.errorf(src, "write the header's name after the prefix, like "+hl.prefix+"X-Frame-Options", "header %s %s", printable(name), prob)
+				continue
+			}
+			if prob := checkHeaderValue(v); prob != "" {
+				ds.errorf(src, "give a value of printable ASCII characters", "%s", prob)
+				continue
+			}
+			a.http = append(a.http, setting{k, src})
+			src.Value = safeShown(src.Value)
+			h := Header{Response: hl.response, Action: "set", Name: name, Value: Literal(v), Source: src}
+			if v == "" {
+				h.Action = "del"
+			}
+			b.Headers = append(b.Headers, h)
+		}
+	}
+}
+
+// checkHeaders reports a header changed in two ways in one direction (set
+// and deleted, or set twice to different values; adding twice adds two
+// values). A header the service sets by label wins over security_headers.
+func checkHeaders(b *Backend, ds *Diagnostics) {
+	type key struct {
+		response bool
+		name     string
+	}
+	first := map[key]Header{}
+	var kept []Header
+	explicit := func(k key) bool {
+		return slices.ContainsFunc(b.Headers, func(h Header) bool {
+			return h.Response == k.response && strings.EqualFold(h.Name, k.name) && h.Source.Item != "security_headers"
+		})
+	}
+	for _, h := range b.Headers {
+		k := key{h.Response, strings.ToLower(h.Name)}
+		if h.Source.Item == "security_headers" && explicit(k) {
+			continue // security_headers gives way
+		}
+		prev, seen := first[k]
+		switch {
+		case !seen:
+			first[k] = h
+		case prev.Action == "add" && h.Action == "add":
+		case prev.Action == h.Action && prev.Value == h.Value:
+			continue
+		default:
+			dir := "request"
+			if h.Response {
+				dir = "response"
+			}
+			ds.errorf(h.Source, "change each header in one way",
+				"%s header %s is changed twice: %s here and %s by %s=%s", dir, h.Name, describe(h), describe(prev), prev.Source.Key, printable(prev.Source.Value))
+			continue
+		}
+		kept = append(kept, h)
+	}
+	// Request rules first, as HAProxy runs them: a reader sees them in order.
+	slices.SortStableFunc(kept, func(x, y Header) int { return compareBool(x.Response, y.Response) })
+	b.Headers = kept
+}
+
+func describe(h Header) string {
+	if h.Action == "del" {
+		return "deleted"
+	}
+	return h.Action + " to " + strconv.Quote(string(h.Value))
+}
+
+var mimeTypeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$`)
+
+// mimeTypes is docker-flow-proxy's compressionType: MIME types separated by
+// spaces, as HAProxy's "compression type" takes them.
+var mimeTypes = &valueForm{"TYPE …", "give MIME types separated by spaces, like text/html text/css", func(v string) (string, string) {
+	types := strings.Fields(strings.ToLower(v))
+	if len(types) == 0 || len(types) > 60 {
+		return "", "does not hold 1 to 60 MIME types"
+	}
+	for _, t := range types {
+		if prob := unsafeChar(t); prob != "" {
+			return "", prob
+		}
+		if !mimeTypeRe.MatchString(t) {
+			return "", fmt.Sprintf("holds %s, which is not a MIME type like text/html", t)
+		}
+	}
+	return strings.Join(types, " "), ""
+}}
+
+// checkTraffic reports traffic settings the backend cannot honour, once
+// every tag and label is applied.
+func (a *applier) checkTraffic(tls bool) {
+	b, ds := a.b, a.ds
+	checkHeaders(b, ds)
+	if c := b.Compression; c != nil && c.Algo == "" {
+		ds.warnf(c.Source, "add com.df.compressionAlgo=gzip or the compress tag, or remove it", "it has no effect without com.df.compressionAlgo")
+		b.Compression = nil
+	}
+	if b.HSTS != 0 && !tls {
+		ds.errorf(a.set["hsts"].src, "add --tls DIR with the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
+	}
+}
