@@ -21,13 +21,19 @@
 //	                   https_only, redirect_from            127.0.9-11.x
 //	tcp_test.go        a tcp= service over two replicas     127.0.12.x
 //	dockerflow_test.go docker-flow-proxy labels (go-demo)   127.0.13.x
+//	policy_test.go     who may come in: basic auth and the
+//	                   stats page, allow/deny by client address
+//	                   (direct, X-Forwarded-For, PROXY), rate
+//	                   limit, body size, methods, deny_http,
+//	                   maintenance                          127.0.20-26.x
 //
 // A new scenario takes the next free 127.0.N block, then: d :=
 // e2etest.StartDNS(t); e2etest.StartBackendID(t, "web-1", ip, port) per
 // replica; d.Set("web", ips...); p := startProxy(t, d, composeYAML, flags...);
 // e2etest.Eventually(t, 10*time.Second, what, func() (bool, string) {
 // return routesTo(t, p.Addr, host, path, "web-1") }); then assertions
-// on e2etest.Do, Spread or the backends' counters.
+// on e2etest.Do, Send (a client address, a body, a PROXY header), Spread
+// or the backends' counters.
 //
 // # On a real Docker engine
 //

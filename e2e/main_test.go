@@ -56,9 +56,18 @@ func hermeticEnv() []string {
 // arguments that point the configuration at the test's loopback world.)
 func generate(tb testing.TB, composeYAML string, args ...string) []byte {
 	tb.Helper()
+	return generateProject(tb, map[string]string{"compose.yaml": composeYAML}, args...)
+}
+
+// generateProject is generate for a project of several files (a secret's
+// file beside compose.yaml), by name.
+func generateProject(tb testing.TB, files map[string]string, args ...string) []byte {
+	tb.Helper()
 	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(composeYAML), 0o644); err != nil {
-		tb.Fatal(err)
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	stdout, _ := compose2haproxy(tb, dir, append([]string{"-f", "compose.yaml"}, args...)...)
 	return stdout
@@ -99,11 +108,17 @@ type proxy struct {
 // frontend accepts connections.
 func startProxy(tb testing.TB, d *e2etest.DNS, composeYAML string, args ...string) *proxy {
 	tb.Helper()
+	return startProject(tb, d, map[string]string{"compose.yaml": composeYAML}, args...)
+}
+
+// startProject is startProxy for a project of several files, by name.
+func startProject(tb testing.TB, d *e2etest.DNS, files map[string]string, args ...string) *proxy {
+	tb.Helper()
 	p := &proxy{
 		Addr:  fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
 		Stats: fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
 	}
-	cfg := generate(tb, composeYAML, append([]string{
+	cfg := generateProject(tb, files, append([]string{
 		"--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr(),
 	}, args...)...)
 	p.HAProxy = e2etest.StartHAProxy(tb, cfg)

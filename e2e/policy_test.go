@@ -1,0 +1,375 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
+)
+
+// Hashes of the password "s3cret" (openssl passwd -6 and -5).
+const (
+	sha512Hash = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
+	sha256Hash = "$5$4AIE8wQFMTLdmatF$AzvWN2FREixjdXIqh1DHQKkE1Lp5dyyYLzzgfNJKFY/"
+)
+
+func basicAuth(user, password string) http.Header {
+	return http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))}}
+}
+
+// startPolicyBackend starts one replica named id at ip and points name at
+// it, and returns it.
+func startPolicyBackend(t *testing.T, d *e2etest.DNS, name, id, ip string, port int) *e2etest.Backend {
+	t.Helper()
+	b := e2etest.StartBackendID(t, id, ip, port)
+	d.Set(name, ip)
+	return b
+}
+
+// waitRoutes waits until a request that passes the policy reaches want.
+func waitRoutes(t *testing.T, addr string, r e2etest.Request, want string) {
+	t.Helper()
+	e2etest.Eventually(t, 10*time.Second, r.Host+" to reach "+want, func() (bool, string) {
+		got := e2etest.Send(t, addr, r)
+		return got.Err == nil && got.Status == 200 && got.Backend == want, got.String()
+	})
+}
+
+// wantStatus sends r and requires the status (and, for 200, the replica).
+func wantStatus(t *testing.T, what, addr string, r e2etest.Request, status int, backend string) e2etest.Response {
+	t.Helper()
+	got := e2etest.Send(t, addr, r)
+	if got.Err != nil || got.Status != status || (status == 200) != (got.Backend == backend && backend != "") {
+		t.Errorf("%s: %v, want %d from %q", what, got, status, backend)
+	}
+	return got
+}
+
+// Basic auth: the users of a compose secret (auth=ops) and of docker-flow-
+// proxy's label, each with the right password, get through; a wrong
+// password or none gets 401 with a challenge naming the route. The stats
+// page asks for the same users with --stats-auth.
+func TestBasicAuthLetsInOnlyTheUsersOfItsSecret(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	startPolicyBackend(t, d, "admin", "admin", "127.0.20.1", port)
+	startPolicyBackend(t, d, "dfp", "dfp", "127.0.20.2", port)
+	compose := fmt.Sprintf(`services:
+  admin:
+    image: example/admin
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: admin
+      SERVICE_TAGS: auth=ops
+  dfp:
+    image: example/dfp
+    expose: ["%[1]d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: dfp
+      com.df.users: "carol:%[2]s"
+      com.df.usersPassEncrypted: "true"
+secrets:
+  ops:
+    file: ./ops.users
+`, port, strings.ReplaceAll(sha512Hash, "$", "$$"))
+	p := startProject(t, d, map[string]string{"compose.yaml": compose, "ops.users": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n"},
+		"--stats-auth", "ops")
+
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("alice", "s3cret")}, "admin")
+	wantStatus(t, "bob, right password", p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("bob", "s3cret")}, 200, "admin")
+	wantStatus(t, "carol on dfp, right password", p.Addr, e2etest.Request{Host: "dfp", Header: basicAuth("carol", "s3cret")}, 200, "dfp")
+	for _, tc := range []struct {
+		what, host string
+		header     http.Header
+	}{
+		{"alice, wrong password", "admin", basicAuth("alice", "wrong")},
+		{"no credentials", "admin", nil},
+		{"a user of another route", "admin", basicAuth("carol", "s3cret")},
+		{"alice on dfp", "dfp", basicAuth("alice", "s3cret")},
+		{"carol, wrong password", "dfp", basicAuth("carol", "S3cret")},
+	} {
+		got := wantStatus(t, tc.what, p.Addr, e2etest.Request{Host: tc.host, Header: tc.header}, 401, "")
+		if want := `Basic realm="` + tc.host + `"`; got.Header.Get("WWW-Authenticate") != want {
+			t.Errorf("%s: WWW-Authenticate %q, want %q", tc.what, got.Header.Get("WWW-Authenticate"), want)
+		}
+	}
+
+	if got := e2etest.Send(t, p.Stats, e2etest.Request{Path: "/stats"}); got.Status != 401 {
+		t.Errorf("stats page without credentials: %v, want 401", got)
+	}
+	if got := e2etest.Send(t, p.Stats, e2etest.Request{Path: "/stats", Header: basicAuth("alice", "s3cret")}); got.Status != 200 || !strings.Contains(got.Body, "Statistics Report") {
+		t.Errorf("stats page with alice's password: %v, want 200 and the report", got)
+	}
+}
+
+// allow= and deny= by the client's source address (127.0.21.x aliases
+// play the clients), then the client address behind a trusted proxy
+// (X-Forwarded-For) and behind a balancer speaking the PROXY protocol.
+func TestAllowAndDenyBySourceAddress(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	web := startPolicyBackend(t, d, "web", "web", "127.0.21.1", port)
+	compose := fmt.Sprintf(`services:
+  web:
+    image: example/web
+    expose: ["%d"]
+    labels:
+      SERVICE_NAME: web
+      SERVICE_TAGS: allow=127.0.21.0/28,allow=::1,deny=127.0.21.13
+`, port)
+	const allowed, deniedInside, outside, balancer = "127.0.21.10", "127.0.21.13", "127.0.21.100", "127.0.21.200"
+
+	t.Run("source address", func(t *testing.T) {
+		p := startProxy(t, d, compose, "--trusted-proxy", balancer)
+		waitRoutes(t, p.Addr, e2etest.Request{Host: "web", From: allowed}, "web")
+		wantStatus(t, "another allowed address", p.Addr, e2etest.Request{Host: "web", From: "127.0.21.2"}, 200, "web")
+		before := web.Requests()
+		wantStatus(t, "a denied address inside the allowed network", p.Addr, e2etest.Request{Host: "web", From: deniedInside}, 403, "")
+		wantStatus(t, "an address outside the allowed network", p.Addr, e2etest.Request{Host: "web", From: outside}, 403, "")
+		wantStatus(t, "127.0.0.1, not allowed", p.Addr, e2etest.Request{Host: "web"}, 403, "")
+		if web.Requests() != before {
+			t.Errorf("refused requests reached the backend: %d, then %d", before, web.Requests())
+		}
+
+		// The trusted balancer's last X-Forwarded-For value is the client;
+		// anyone else's X-Forwarded-For is ignored.
+		xff := func(client string) http.Header { return http.Header{"X-Forwarded-For": {"127.0.21.13, " + client}} }
+		got := wantStatus(t, "an allowed client behind the trusted balancer", p.Addr, e2etest.Request{Host: "web", From: balancer, Header: xff(allowed)}, 200, "web")
+		if seen := got.Header.Get("X-Seen-XFF"); !strings.HasSuffix(seen, allowed) {
+			t.Errorf("the backend saw X-Forwarded-For %q, want it to end in the client %s", seen, allowed)
+		}
+		wantStatus(t, "a denied client behind the trusted balancer", p.Addr, e2etest.Request{Host: "web", From: balancer, Header: xff(deniedInside)}, 403, "")
+		wantStatus(t, "an outside client claiming an allowed address", p.Addr, e2etest.Request{Host: "web", From: outside, Header: xff(allowed)}, 403, "")
+	})
+
+	t.Run("PROXY protocol", func(t *testing.T) {
+		p := startProxy(t, d, compose, "--accept-proxy")
+		waitRoutes(t, p.Addr, e2etest.Request{Host: "web", ProxyFrom: allowed}, "web")
+		wantStatus(t, "a denied client behind the balancer", p.Addr, e2etest.Request{Host: "web", ProxyFrom: deniedInside}, 403, "")
+		wantStatus(t, "an outside client behind the balancer", p.Addr, e2etest.Request{Host: "web", ProxyFrom: outside}, 403, "")
+		// An allowed connection's own address does not count: the header's does.
+		wantStatus(t, "an outside client from an allowed connection", p.Addr, e2etest.Request{Host: "web", From: allowed, ProxyFrom: outside}, 403, "")
+		if got := e2etest.Send(t, p.Addr, e2etest.Request{Host: "web", From: allowed}); got.Err == nil {
+			t.Errorf("a connection without a PROXY header: %v, want it refused", got)
+		}
+	})
+}
+
+// rate_limit=3/2s: a client's fourth request within the period gets 429
+// with Retry-After, another client is not affected, and after waiting
+// Retry-After seconds the first gets in again.
+func TestRateLimitRefusesTheRequestAfterTheLimitUntilThePeriodEnds(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	api := startPolicyBackend(t, d, "api", "api", "127.0.22.1", port)
+	p := startProxy(t, d, fmt.Sprintf(`services:
+  api:
+    image: example/api
+    expose: ["%d"]
+    labels:
+      SERVICE_NAME: api
+      SERVICE_TAGS: rate_limit=3/2s
+`, port))
+	// 127.0.0.1 waits for the route; the clients below are others.
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
+	client, other := e2etest.Request{Host: "api", From: "127.0.22.50"}, e2etest.Request{Host: "api", From: "127.0.22.51"}
+	for i := 1; i <= 3; i++ {
+		wantStatus(t, fmt.Sprintf("request %d of 3", i), p.Addr, client, 200, "api")
+	}
+	before := api.Requests()
+	got := wantStatus(t, "request 4 of 3", p.Addr, client, 429, "")
+	if got.Header.Get("Retry-After") != "2" {
+		t.Errorf("429 with Retry-After %q, want 2", got.Header.Get("Retry-After"))
+	}
+	if api.Requests() != before {
+		t.Error("the refused request reached the backend")
+	}
+	wantStatus(t, "another client", p.Addr, other, 200, "api")
+
+	// A client that waits as Retry-After says gets in again: waiting is
+	// what is under test, so this is a sleep, not a poll (each poll would
+	// be a request that counts).
+	retry, _ := strconv.Atoi(got.Header.Get("Retry-After"))
+	time.Sleep(time.Duration(retry)*time.Second + 100*time.Millisecond)
+	wantStatus(t, "the request after the period", p.Addr, client, 200, "api")
+}
+
+// max_body=1k: a body of 1024 bytes gets through, 1025 gets 413, with
+// Content-Length or chunked. max_body=10m: a body with Content-Length is
+// counted at any size; a chunked one only up to what HAProxy's buffer
+// holds (12 KiB with the headers), beyond which it is refused.
+func TestMaxBodyRefusesLargerBodiesChunkedToo(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	backends := map[string]*e2etest.Backend{
+		"form":   startPolicyBackend(t, d, "form", "form", "127.0.23.1", port),
+		"upload": startPolicyBackend(t, d, "upload", "upload", "127.0.23.2", port),
+	}
+	p := startProxy(t, d, fmt.Sprintf(`services:
+  form:
+    image: example/form
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: form
+      SERVICE_TAGS: max_body=1k
+  upload:
+    image: example/upload
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: upload
+      SERVICE_TAGS: max_body=10m
+`, port))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "form"}, "form")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "upload"}, "upload")
+	body := func(n int) []byte { return []byte(strings.Repeat("x", n)) }
+	for _, tc := range []struct {
+		host    string
+		size    int
+		chunked bool
+		status  int
+	}{
+		{"form", 1024, false, 200},
+		{"form", 1025, false, 413},
+		{"form", 1024, true, 200},
+		{"form", 1025, true, 413},
+		{"upload", 1 << 20, false, 200},
+		{"upload", 10<<20 + 1, false, 413},
+		{"upload", 8 << 10, true, 200},
+		{"upload", 20 << 10, true, 413},
+	} {
+		what := fmt.Sprintf("%s: %d bytes, chunked %v", tc.host, tc.size, tc.chunked)
+		want, reached := "", 0
+		if tc.status == 200 {
+			want, reached = tc.host, 1
+		}
+		before := backends[tc.host].Requests()
+		wantStatus(t, what, p.Addr, e2etest.Request{Method: "POST", Host: tc.host, Body: body(tc.size), Chunked: tc.chunked}, tc.status, want)
+		if n := backends[tc.host].Requests() - before; n != reached {
+			t.Errorf("%s: the backend got %d requests, want %d", what, n, reached)
+		}
+	}
+}
+
+// method=GET,method=POST lets GET, HEAD and POST in; others get 405 with
+// Allow. com.df.deniedMethods refuses only its methods.
+func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	startPolicyBackend(t, d, "api", "api", "127.0.24.1", port)
+	startPolicyBackend(t, d, "store", "store", "127.0.24.2", port)
+	p := startProxy(t, d, fmt.Sprintf(`services:
+  api:
+    image: example/api
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: api
+      SERVICE_TAGS: method=GET,method=POST
+  store:
+    image: example/store
+    expose: ["%[1]d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: store
+      com.df.deniedMethods: DELETE,PUT
+`, port))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "store"}, "store")
+	for _, tc := range []struct {
+		host, method string
+		status       int
+		allow        string
+	}{
+		{"api", "GET", 200, ""},
+		{"api", "HEAD", 200, ""},
+		{"api", "POST", 200, ""},
+		{"api", "PUT", 405, "GET,HEAD,POST"},
+		{"api", "DELETE", 405, "GET,HEAD,POST"},
+		{"api", "OPTIONS", 405, "GET,HEAD,POST"},
+		{"store", "GET", 200, ""},
+		{"store", "POST", 200, ""},
+		{"store", "PATCH", 200, ""},
+		{"store", "DELETE", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		{"store", "PUT", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+	} {
+		want := ""
+		if tc.status == 200 {
+			want = tc.host
+		}
+		got := wantStatus(t, tc.method+" "+tc.host, p.Addr, e2etest.Request{Method: tc.method, Host: tc.host}, tc.status, want)
+		if got.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.host, got.Header.Get("Allow"), tc.allow)
+		}
+	}
+}
+
+// com.df.denyHttp (deny_http): plain HTTP gets 403, HTTPS gets through.
+func TestDenyHTTPServesOnlyHTTPS(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	bank := startPolicyBackend(t, d, "bank", "bank", "127.0.25.1", port)
+	certs, roots := writeCerts(t, []string{"bank.example.com"})
+	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
+  bank:
+    image: example/bank
+    expose: ["%d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: bank.example.com
+      com.df.denyHttp: "true"
+`, port))
+	e2etest.Eventually(t, 10*time.Second, "bank over HTTPS", func() (bool, string) {
+		got := e2etest.DoTLS(t, tlsAddr, roots, "bank.example.com", "/", true, nil)
+		return got.Err == nil && got.Status == 200 && got.Backend == "bank", got.String()
+	})
+	before := bank.Requests()
+	wantStatus(t, "plain HTTP", p.Addr, e2etest.Request{Host: "bank.example.com"}, 403, "")
+	wantStatus(t, "plain HTTP POST", p.Addr, e2etest.Request{Method: "POST", Host: "bank.example.com", Body: []byte("amount=1")}, 403, "")
+	if bank.Requests() != before {
+		t.Error("a plain-HTTP request reached the backend")
+	}
+}
+
+// maintenance: every request gets 503 with Retry-After and a short page,
+// and the server, up and checked, gets none of them.
+func TestMaintenanceAnswers503WithoutContactingTheServers(t *testing.T) {
+	t.Parallel()
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	shop := startPolicyBackend(t, d, "shop", "shop", "127.0.26.1", port)
+	p := startProxy(t, d, fmt.Sprintf(`services:
+  shop:
+    image: example/shop
+    expose: ["%d"]
+    labels:
+      SERVICE_NAME: shop
+      SERVICE_TAGS: maintenance
+      SERVICE_CHECK_HTTP: /health
+      SERVICE_CHECK_INTERVAL: 100ms
+`, port))
+	// The server is resolved and checked: HAProxy could reach it.
+	e2etest.Eventually(t, 10*time.Second, "health checks of the shop", func() (bool, string) {
+		return shop.HealthChecks() >= 2, fmt.Sprintf("%d checks", shop.HealthChecks())
+	})
+	for _, method := range []string{"GET", "POST", "DELETE"} {
+		got := wantStatus(t, method, p.Addr, e2etest.Request{Method: method, Host: "shop", Path: "/cart"}, 503, "")
+		if got.Header.Get("Retry-After") != "300" || !strings.Contains(got.Body, "maintenance") || got.Header.Get("Content-Type") != "text/html" {
+			t.Errorf("%s: Retry-After %q, Content-Type %q, body %q; want 300, text/html and a page about maintenance",
+				method, got.Header.Get("Retry-After"), got.Header.Get("Content-Type"), got.Body)
+		}
+	}
+	if n := shop.Requests(); n != 0 {
+		t.Errorf("the server got %d requests during maintenance", n)
+	}
+}
