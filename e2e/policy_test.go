@@ -165,7 +165,8 @@ func TestAllowAndDenyBySourceAddress(t *testing.T) {
 
 // rate_limit=3/2s: a client's fourth request within the period gets 429
 // with Retry-After, another client is not affected, and after waiting
-// Retry-After seconds the first gets in again.
+// Retry-After seconds the first gets in again, even one that kept
+// knocking through the period.
 func TestRateLimitRefusesTheRequestAfterTheLimitUntilThePeriodEnds(t *testing.T) {
 	t.Parallel()
 	d := e2etest.StartDNS(t)
@@ -187,13 +188,16 @@ func TestRateLimitRefusesTheRequestAfterTheLimitUntilThePeriodEnds(t *testing.T)
 	}
 	before := api.Requests()
 	got := wantStatus(t, "request 4 of 3", p.Addr, client, 429, "")
-	if got.Header.Get("Retry-After") != "2" {
-		t.Errorf("429 with Retry-After %q, want 2", got.Header.Get("Retry-After"))
+	if got.Header.Get("Retry-After") != "4" {
+		t.Errorf("429 with Retry-After %q, want 4 (twice the period)", got.Header.Get("Retry-After"))
 	}
 	if api.Requests() != before {
 		t.Error("the refused request reached the backend")
 	}
 	wantStatus(t, "another client", p.Addr, other, 200, "api")
+	for i := 0; i < 3; i++ {
+		got = wantStatus(t, "knocking again", p.Addr, client, 429, "")
+	}
 
 	// A client that waits as Retry-After says gets in again: waiting is
 	// what is under test, so this is a sleep, not a poll (each poll would

@@ -779,7 +779,7 @@ func policyLines(name string, p model.Policy) []string {
 		return want
 	}
 	if r := p.RateLimit; r != nil {
-		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.Seconds, r.Requests))
+		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.RetryAfter, r.Requests))
 	}
 	if p.Auth != nil {
 		want = append(want, "http-request auth realm "+name+" unless { http_auth(users_"+name+") }")

@@ -44,12 +44,17 @@ type Network struct {
 }
 
 // RateLimit refuses a client address's requests beyond Requests in Period
-// with 429 and Retry-After: Seconds.
+// with 429 and Retry-After.
 type RateLimit struct {
 	Requests int    `json:"requests"`
 	Period   string `json:"period"`  // as HAProxy reads it: "10s"
-	Seconds  int    `json:"seconds"` // the period in seconds, for Retry-After
-	Source   Source `json:"source"`
+	Seconds  int    `json:"seconds"` // the period in seconds
+	// RetryAfter is twice the period: HAProxy's rate is an estimate over
+	// the current period and the one before, so a client that waits two
+	// periods is sure to get in (most get in after one, when HAProxy
+	// forgets an address idle for a period).
+	RetryAfter int    `json:"retry_after"`
+	Source     Source `json:"source"`
 }
 
 // BodyLimit refuses a request body larger than Bytes with 413.
@@ -193,7 +198,7 @@ func checkRate(v string) (string, string) {
 func parseRate(v string, src Source) *RateLimit {
 	n, period, _ := strings.Cut(v, "/")
 	secs, _ := strconv.Atoi(strings.TrimSuffix(period, "s"))
-	return &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, Source: src}
+	return &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, RetryAfter: 2 * secs, Source: src}
 }
 
 var sizeRe = regexp.MustCompile(`^([0-9]{1,13})([kmg]?)$`)

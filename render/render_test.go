@@ -101,7 +101,7 @@ func TestDocumentedPolicyNames(t *testing.T) {
 		t.Fatalf("Build: %v", ds)
 	}
 	const text = `{{ range .Backends }}{{ with .Policy }}{{ .DenyHTTP.Key }} {{ range .Allow }}{{ .CIDR }}{{ end }} {{ range .Deny }}{{ .CIDR }} {{ .Source.Item }}{{ end }} {{ .Maintenance.Item }}
-{{ .RateLimit.Requests }}/{{ .RateLimit.Period }} {{ .RateLimit.Seconds }} {{ range .Methods }}{{ .Name }}{{ end }} {{ range .DeniedMethods }}{{ .Name }}{{ end }} {{ .AllowHeader }} {{ .Open }}
+{{ .RateLimit.Requests }}/{{ .RateLimit.Period }} {{ .RateLimit.Seconds }} {{ .RateLimit.RetryAfter }} {{ range .Methods }}{{ .Name }}{{ end }} {{ range .DeniedMethods }}{{ .Name }}{{ end }} {{ .AllowHeader }} {{ .Open }}
 {{ .Auth.Secret }}{{ range .Auth.Users }} {{ .Name }} {{ .Scheme }} {{ len .Hash }}{{ end }} {{ .MaxBody.Bytes }} {{ .MaxBody.Size }}{{ end }}{{ end }}
 {{ range .TrustedProxies }}{{ .CIDR }}{{ end }} {{ range .StatsAuth.Users }}{{ .Name }}{{ end }} {{ .Listen.AcceptProxy }}`
 	out, err := Template(cfg, "names.tmpl", []byte(text))
@@ -110,7 +110,7 @@ func TestDocumentedPolicyNames(t *testing.T) {
 	}
 	for _, want := range []string{
 		"SERVICE_TAGS 10.0.0.0/8 10.6.6.6 deny=10.6.6.6 maintenance",
-		"5/1s 1 GETHEAD PUT GET,HEAD false",
+		"5/1s 1 2 GETHEAD PUT GET,HEAD false",
 		"ops alice sha512 106 1024 1k",
 		"10.1.0.0/16 bob true",
 	} {
