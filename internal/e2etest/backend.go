@@ -150,7 +150,8 @@ func StartTCPEcho(tb testing.TB, ip string, port int) *TCPEcho {
 		tb.Fatalf("StartTCPEcho %s: %v", addr, err)
 	}
 	e := &TCPEcho{IP: ip, Port: port, l: l, conns: map[net.Conn]bool{}}
-	e.wg.Go(e.accept)
+	e.wg.Add(1) // not wg.Go, which needs Go 1.25: go.mod asks for 1.24
+	go func() { defer e.wg.Done(); e.accept() }()
 	tb.Cleanup(e.Stop)
 	return e
 }
@@ -165,7 +166,9 @@ func (e *TCPEcho) accept() {
 		e.conns[c] = true
 		e.accepted++
 		e.mu.Unlock()
-		e.wg.Go(func() {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
 			defer func() {
 				c.Close()
 				e.mu.Lock()
@@ -181,7 +184,7 @@ func (e *TCPEcho) accept() {
 					return
 				}
 			}
-		})
+		}()
 	}
 }
 
