@@ -212,8 +212,8 @@ func commandLine(flagset *pflag.FlagSet) []string {
 			switch {
 			case fl.Value.Type() == "bool" && v == "true":
 				words = append(words, "--"+fl.Name)
-			case v == "":
-				words = append(words, "--"+fl.Name+"=")
+			case fl.Value.Type() == "bool", v == "":
+				words = append(words, "--"+fl.Name+"="+v)
 			default:
 				words = append(words, "--"+fl.Name, v)
 			}

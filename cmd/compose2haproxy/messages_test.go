@@ -113,7 +113,7 @@ func TestHAProxyDomainInDotEnv(t *testing.T) {
 func TestHeaderRecordsTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
 	project := writeFile(t, filepath.Join(dir, "my-project", "compose.yaml"), webProject)
-	args := []string{"-f", project, "--domain", "example.com", "--stats="}
+	args := []string{"-f", project, "--domain", "example.com", "--stats=", "--all=false", "--check=false"}
 	code, stdout, stderr := cli(t, "", args...)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -125,7 +125,7 @@ func TestHeaderRecordsTheCommandLine(t *testing.T) {
 			recorded = strings.TrimPrefix(line, prefix)
 		}
 	}
-	want := "--file " + project + " --domain example.com --stats="
+	want := "--file " + project + " --domain example.com --all=false --stats="
 	if recorded != want {
 		t.Fatalf("header records %q, want %q:\n%s", recorded, want, stdout)
 	}
