@@ -1279,7 +1279,7 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 
 // repeatedPassword returns a password of the user lists that msg repeats.
 // Only passwords that cannot be in msg by chance count: 12 letters or
-// digits or more, not a user name and not in the other inputs.
+// digits or more, not part of a user name and not in the other inputs.
 func repeatedPassword(msg string, lists []string, others string) string {
 	var names, pws []string
 	for _, list := range lists {
@@ -1294,7 +1294,8 @@ func repeatedPassword(msg string, lists []string, others string) string {
 		}
 	}
 	for _, pw := range pws {
-		if len(pw) >= 12 && alnum.MatchString(pw) && !slices.Contains(names, pw) && !strings.Contains(others, pw) && strings.Contains(msg, pw) {
+		inName := slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, pw) })
+		if len(pw) >= 12 && alnum.MatchString(pw) && !inName && !strings.Contains(others, pw) && strings.Contains(msg, pw) {
 			return pw
 		}
 	}

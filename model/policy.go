@@ -289,15 +289,15 @@ func dockerFlowAuth(cx tagContext) *Auth {
 	var fromSecret map[string]User
 	if hasSecret {
 		name, prob := checkSecretName(strings.TrimSpace(secName))
+		if prob != "" {
+			ds.errorf(secSrc, secretName.fix, "secret name %s", prob)
+			return nil
+		}
 		sec := secrets["dfp_users_"+name]
 		if sec == nil {
 			sec = secrets[name]
 		}
-		switch {
-		case prob != "":
-			ds.errorf(secSrc, secretName.fix, "secret name %s", prob)
-			return nil
-		case sec == nil:
+		if sec == nil {
 			ds.errorf(secSrc, fmt.Sprintf("declare dfp_users_%s (or %s) under the top-level secrets: key", name, name),
 				"there is no compose secret dfp_users_%s or %s", name, name)
 			return nil

@@ -285,3 +285,23 @@ func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
 		}
 	}
 }
+
+// --stats-auth names a compose secret, else a file of users: the file is
+// read with the same limits, and -o may not overwrite it.
+func TestStatsAuthFromAFile(t *testing.T) {
+	const hash = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
+	dir := t.TempDir()
+	project := writeFile(t, filepath.Join(dir, "compose.yaml"), "services:\n  web:\n    image: nginx\n    expose: [\"80\"]\n    labels: {SERVICE_NAME: web}\n")
+	users := writeFile(t, filepath.Join(dir, "stats.users"), "admin:"+hash+"\n")
+	code, stdout, stderr := cli(t, "", "-f", project, "--stats-auth", users)
+	if code != 0 || !strings.Contains(stdout, "userlist stats_users\n    user admin password '"+hash+"'\n") {
+		t.Errorf("exit %d, stderr %q; the config lacks the file's user:\n%s", code, stderr, stdout)
+	}
+	if code, _, stderr := cli(t, "", "-f", project, "--stats-auth", users, "-o", users); code != exitUsage || !strings.Contains(stderr, "users file") {
+		t.Errorf("-o over the users file: exit %d, %q; want a usage error naming it", code, stderr)
+	}
+	missing := filepath.Join(dir, "missing.users")
+	if code, _, stderr := cli(t, "", "-f", project, "--stats-auth", missing); code != exitUsage || !strings.Contains(stderr, "does not exist") {
+		t.Errorf("a missing users file: exit %d, %q; want exit %d saying it does not exist", code, stderr, exitUsage)
+	}
+}
