@@ -21,6 +21,11 @@ import (
 // and the config the CLI generates from the project's own compose.yaml.
 // Requests go only to the proxy's port, published on 127.0.0.1.
 
+// dockerWait is how long a Docker test waits for a condition: long, as an
+// engine on a busy machine can take many seconds to start a container; a
+// wait ends as soon as its condition holds.
+const dockerWait = 60 * time.Second
+
 // proxyService is the proxy of every Docker test's compose file: the
 // generated config's directory mounted read-only, port 80 published on a
 // free 127.0.0.1 port. Docker's DNS forwards the names it does not know
@@ -73,7 +78,7 @@ func (p *dockerProject) start(t *testing.T, args ...string) string {
 	p.Up(args...)
 	p.ShowLogsOnTimeout("proxy")
 	addr := p.Published("proxy", 80)
-	e2etest.WaitListening(t, addr, 20*time.Second)
+	e2etest.WaitListening(t, addr, dockerWait)
 	return addr
 }
 
@@ -102,7 +107,7 @@ func TestOnDockerARestartedContainerIsFollowedWithoutAReload(t *testing.T) {
 	addr := p.start(t)
 	proxy, web := p.Container("proxy"), p.Container("web")
 	before := p.IP(web, "default")
-	e2etest.Eventually(t, 20*time.Second, "web to answer at "+before, func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "web to answer at "+before, func() (bool, string) {
 		return answeredBy(t, addr, "www.hello", "web", before)
 	})
 	pid := dockertest.Inspect(t, proxy, "{{.State.Pid}} {{.State.StartedAt}}")
@@ -118,11 +123,11 @@ func TestOnDockerARestartedContainerIsFollowedWithoutAReload(t *testing.T) {
 		t.Fatalf("web came back on its old address %s: the test proves nothing", before)
 	}
 
-	took := e2etest.Eventually(t, 20*time.Second, "web to answer at its new address "+after, func() (bool, string) {
+	took := e2etest.Eventually(t, dockerWait, "web to answer at its new address "+after, func() (bool, string) {
 		return answeredBy(t, addr, "www.hello", "web", after)
 	})
 	t.Logf("web moved from %s to %s; HAProxy followed %v after it started", before, after, took.Round(10*time.Millisecond))
-	e2etest.Eventually(t, 10*time.Second, "HAProxy to log the change", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "HAProxy to log the change", func() (bool, string) {
 		logs := dockertest.Logs(proxy)
 		return e2etest.LogsIPChange(logs, after), "no \"changed its IP from … to " + after + "\" line yet"
 	})
@@ -160,7 +165,7 @@ networks:
 		t.Errorf("the CLI did not warn %q; it printed:\n%s", want, warnings)
 	}
 	addr := p.start(t)
-	e2etest.Eventually(t, 20*time.Second, "web to answer", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "web to answer", func() (bool, string) {
 		return answeredBy(t, addr, "web", "web", "")
 	})
 	// web answers, so HAProxy's resolvers work and have asked for api
@@ -221,7 +226,7 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 			{"www.world.dev", "web2"}, {"www.world.dev.127.0.0.1.nip.io", "web2"},
 			{"hello.home", "web2"}, {"www.world.home", "web2"},
 		} {
-			e2etest.Eventually(t, 20*time.Second, r.host+" to be answered by "+r.service, func() (bool, string) {
+			e2etest.Eventually(t, dockerWait, r.host+" to be answered by "+r.service, func() (bool, string) {
 				return answeredBy(t, addr, r.host, r.service, "")
 			})
 		}
@@ -247,12 +252,12 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 		loop := e2etest.StartLoop(t, addr, "www.hello", "/")
 		p.Up("--no-recreate", "--scale", "web=3", "--scale", "web2=3")
 		three := hostnames("web")
-		e2etest.Eventually(t, 30*time.Second, "the three replicas of web to answer", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "the three replicas of web to answer", func() (bool, string) {
 			return onlyBackends(t, addr, "www.hello", 12, three...)
 		})
 		p.Up("--no-recreate", "--scale", "web=1", "--scale", "web2=3")
 		one := hostnames("web")
-		e2etest.Eventually(t, 30*time.Second, "only the last replica of web to answer", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "only the last replica of web to answer", func() (bool, string) {
 			return onlyBackends(t, addr, "www.hello", 12, one...)
 		})
 		res := loop.Stop()
@@ -265,16 +270,16 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 	t.Run("health check", func(t *testing.T) {
 		p.Up("--no-recreate", "--scale", "web=3", "--scale", "web2=3")
 		ids, all := p.Containers("web"), hostnames("web")
-		e2etest.Eventually(t, 30*time.Second, "the three replicas of web to answer", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "the three replicas of web to answer", func() (bool, string) {
 			return onlyBackends(t, addr, "www.hello", 12, all...)
 		})
 		sick := all[1]
 		dockertest.Docker(t, "exec", ids[1], "/backend", "health", "down")
-		e2etest.Eventually(t, 20*time.Second, "the replica failing its check ("+sick+") to be taken out", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "the replica failing its check ("+sick+") to be taken out", func() (bool, string) {
 			return onlyBackends(t, addr, "www.hello", 12, all[0], all[2])
 		})
 		dockertest.Docker(t, "exec", ids[1], "/backend", "health", "up")
-		e2etest.Eventually(t, 20*time.Second, "the healed replica ("+sick+") to be put back", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "the healed replica ("+sick+") to be put back", func() (bool, string) {
 			return onlyBackends(t, addr, "www.hello", 12, all...)
 		})
 	})
@@ -284,7 +289,7 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 		if len(three) != 3 {
 			t.Fatalf("web2 has %d replicas, want 3", len(three))
 		}
-		e2etest.Eventually(t, 30*time.Second, "the three replicas of web2 to answer", func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, "the three replicas of web2 to answer", func() (bool, string) {
 			return onlyBackends(t, addr, "www.world.dev", 12, three...)
 		})
 		c := e2etest.NewClient(t, addr)

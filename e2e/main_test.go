@@ -122,7 +122,7 @@ func startProject(tb testing.TB, d *e2etest.DNS, files map[string]string, args .
 		"--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr(),
 	}, args...)...)
 	p.HAProxy = e2etest.StartHAProxy(tb, cfg)
-	e2etest.WaitListening(tb, p.Addr, 5*time.Second)
+	e2etest.WaitListening(tb, p.Addr, 30*time.Second)
 	return p
 }
 

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/dockertest"
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
@@ -51,7 +50,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	proxy := p.Container("proxy")
 
 	stats := p.Published("proxy", 8404)
-	e2etest.WaitListening(t, stats, 10*time.Second)
+	e2etest.WaitListening(t, stats, dockerWait)
 	for _, c := range []struct {
 		user, password string
 		want           int
@@ -64,7 +63,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 			t.Errorf("the stats page as %q/%q: %v, want %d", c.user, c.password, r, c.want)
 		}
 	}
-	e2etest.Eventually(t, 20*time.Second, "web to answer", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "web to answer", func() (bool, string) {
 		return answeredBy(t, addr, "www.hello", "web", "")
 	})
 	if r := e2etest.Do(t, addr, "GET", "www.world", "/", nil); r.Status != 404 {
@@ -77,12 +76,12 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	p.Up("--no-recreate", "web2")
 	p.generate(t, "--stats-auth", "ops")
 	dockertest.Docker(t, "kill", "-s", "USR2", proxy)
-	e2etest.Eventually(t, 20*time.Second, "www.world to be routed to web2 after the reload", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "www.world to be routed to web2 after the reload", func() (bool, string) {
 		return answeredBy(t, addr, "www.world", "web2", "")
 	})
 	// Keep the loop going until the old worker has gone, so that the
 	// requests it would drop are seen.
-	e2etest.Eventually(t, 20*time.Second, "the old worker to exit", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "the old worker to exit", func() (bool, string) {
 		logs := dockertest.Logs(proxy)
 		return strings.Contains(logs, "exited with code"), "no \"exited with code\" line yet"
 	})
@@ -112,7 +111,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	dockertest.Docker(t, "kill", "-s", "USR2", proxy)
-	e2etest.Eventually(t, 20*time.Second, "HAProxy to refuse the broken config", func() (bool, string) {
+	e2etest.Eventually(t, dockerWait, "HAProxy to refuse the broken config", func() (bool, string) {
 		return strings.Contains(dockertest.Logs(proxy), "Loading failure"), "no \"Loading failure\" line yet"
 	})
 	for _, r := range []struct{ host, service string }{{"www.hello", "web"}, {"www.world", "web2"}} {

@@ -72,7 +72,7 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 		out, _ := dockertest.Run("docker", "service", "logs", "--raw", s.Service("proxy"))
 		return out
 	})
-	e2etest.WaitListening(t, addr, 60*time.Second)
+	e2etest.WaitListening(t, addr, dockerWait)
 
 	// hostnames answers the X-Backend values of service's running tasks.
 	hostnames := func(service string) []string {
@@ -87,7 +87,7 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 	allTasks := func(n int, what string) []string {
 		t.Helper()
 		var hs []string
-		e2etest.Eventually(t, 60*time.Second, what, func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, what, func() (bool, string) {
 			if hs = hostnames("go-demo"); len(hs) != n {
 				return false, fmt.Sprintf("%d tasks run: %v", len(hs), hs)
 			}
@@ -104,7 +104,7 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 	for _, r := range []struct{ path, service string }{
 		{"/demo/hello", "go-demo"}, {"/demo", "go-demo"}, {"/api/v1/books/1", "books"},
 	} {
-		e2etest.Eventually(t, 30*time.Second, r.path+" to be answered by "+r.service, func() (bool, string) {
+		e2etest.Eventually(t, dockerWait, r.path+" to be answered by "+r.service, func() (bool, string) {
 			got := e2etest.Do(t, addr, "GET", "", r.path, nil)
 			return got.Status == 200 && got.Header.Get("X-Service") == r.service, fmt.Sprintf("%s: %v", r.path, got)
 		})

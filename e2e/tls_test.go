@@ -36,7 +36,7 @@ func startTLSProxy(tb testing.TB, d *e2etest.DNS, certs, composeYAML string, arg
 	tb.Helper()
 	tlsAddr := fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb))
 	p := startProxy(tb, d, composeYAML, append([]string{"--tls", certs, "--tls-bind", tlsAddr}, args...)...)
-	e2etest.WaitListening(tb, tlsAddr, 5*time.Second)
+	e2etest.WaitListening(tb, tlsAddr, 30*time.Second)
 	return p, tlsAddr
 }
 

@@ -8,9 +8,9 @@ import (
 )
 
 // A Loop sends GET requests through HAProxy one after another, each on a
-// new connection, while a test changes things underneath (scaling, a
-// reload), and counts what came back. It is bounded: it stops on its own
-// after maxLoop.
+// new connection and at most one every loopPace, while a test changes
+// things underneath (scaling, a reload), and counts what came back. It is
+// bounded: it stops on its own after maxLoop.
 type Loop struct {
 	stop chan struct{}
 	done chan struct{}
@@ -27,6 +27,10 @@ type LoopResult struct {
 	SlowestAt string // when the slowest request was sent, and how it ended
 	Bounded   bool   // the loop stopped on its own, after maxLoop
 }
+
+// loopPace spaces a Loop's requests: enough of them to catch a gap of a
+// few milliseconds, not so many that they load a shared machine.
+const loopPace = 10 * time.Millisecond
 
 // maxLoop bounds a Loop that nobody stops.
 const maxLoop = 3 * time.Minute
@@ -45,6 +49,8 @@ func StartLoop(tb testing.TB, addr, host, path string) *Loop {
 	go func() {
 		defer close(l.done)
 		end := time.After(maxLoop)
+		pace := time.NewTicker(loopPace)
+		defer pace.Stop()
 		for {
 			select {
 			case <-l.stop:
@@ -52,7 +58,7 @@ func StartLoop(tb testing.TB, addr, host, path string) *Loop {
 			case <-end:
 				l.res.Bounded = true
 				return
-			default:
+			case <-pace.C:
 			}
 			start := time.Now()
 			r := c.Get(host, path)
