@@ -26,6 +26,11 @@
 //	                   (direct, X-Forwarded-For, PROXY), rate
 //	                   limit, body size, methods, deny_http,
 //	                   maintenance                          127.0.20-26.x
+//	traffic_test.go    headers as written, gzip, HSTS, CORS
+//	                   preflights, the default backend, TLS
+//	                   to the servers (verified in a mount
+//	                   namespace of HAProxy's own), h2c,
+//	                   the PROXY protocol                   127.0.40-49.x
 //
 // A new scenario takes the next free 127.0.N block, then: d :=
 // e2etest.StartDNS(t); e2etest.StartBackendID(t, "web-1", ip, port) per

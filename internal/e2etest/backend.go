@@ -2,6 +2,7 @@ package e2etest
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -28,6 +29,7 @@ type Backend struct {
 	healthy  bool
 	requests int
 	checks   int
+	last     *http.Request // the last request served, not counting /health
 	stopOnce sync.Once
 }
 
@@ -41,6 +43,36 @@ func StartBackend(tb testing.TB, ip string, port int) *Backend {
 // when the test ends.
 func StartBackendID(tb testing.TB, id, ip string, port int) *Backend {
 	tb.Helper()
+	return startBackend(tb, id, ip, port, nil)
+}
+
+// StartTLSBackend starts a backend like StartBackendID that speaks TLS with
+// the certificate in cfg (HTTP/1.1 or, by ALPN, HTTP/2).
+func StartTLSBackend(tb testing.TB, id, ip string, port int, cfg *tls.Config) *Backend {
+	tb.Helper()
+	return startBackend(tb, id, ip, port, func(srv *http.Server, l net.Listener) net.Listener {
+		srv.TLSConfig = cfg.Clone()
+		srv.TLSConfig.NextProtos = []string{"h2", "http/1.1"}
+		return tls.NewListener(l, srv.TLSConfig)
+	})
+}
+
+// StartH2CBackend starts a backend like StartBackendID that speaks HTTP/2
+// in clear text too (h2c with prior knowledge, as gRPC does).
+func StartH2CBackend(tb testing.TB, id, ip string, port int) *Backend {
+	tb.Helper()
+	return startBackend(tb, id, ip, port, func(srv *http.Server, l net.Listener) net.Listener {
+		srv.Protocols = new(http.Protocols)
+		srv.Protocols.SetHTTP1(true)
+		srv.Protocols.SetUnencryptedHTTP2(true)
+		return l
+	})
+}
+
+// startBackend listens on ip:port; wrap, if set, configures the server and
+// may wrap the listener (TLS).
+func startBackend(tb testing.TB, id, ip string, port int, wrap func(*http.Server, net.Listener) net.Listener) *Backend {
+	tb.Helper()
 	addr := net.JoinHostPort(ip, strconv.Itoa(port))
 	if err := CheckLoopback(addr); err != nil {
 		tb.Fatal(err)
@@ -51,6 +83,9 @@ func StartBackendID(tb testing.TB, id, ip string, port int) *Backend {
 	}
 	b := &Backend{IP: ip, Port: port, id: id, healthy: true}
 	b.srv = &http.Server{Handler: http.HandlerFunc(b.handle), ReadHeaderTimeout: 5 * time.Second}
+	if wrap != nil {
+		l = wrap(b.srv, l)
+	}
 	go b.srv.Serve(l)
 	tb.Cleanup(b.Stop)
 	return b
@@ -67,6 +102,7 @@ func (b *Backend) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		b.requests++
+		b.last = r.Clone(r.Context())
 	}
 	b.mu.Unlock()
 	_, _ = io.Copy(io.Discard, r.Body)
@@ -109,6 +145,14 @@ func (b *Backend) Requests() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.requests
+}
+
+// LastRequest returns the last request served (not counting /health), its
+// body already read, or nil.
+func (b *Backend) LastRequest() *http.Request {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.last
 }
 
 // HealthChecks counts the requests for /health.

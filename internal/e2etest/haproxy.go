@@ -89,6 +89,14 @@ func Numbered(text []byte) string {
 // the test fails with its logs (and Eventually/WaitListening stop at once).
 func StartHAProxy(tb testing.TB, cfg []byte) *HAProxy {
 	tb.Helper()
+	return StartHAProxyPrefix(tb, cfg)
+}
+
+// StartHAProxyPrefix is StartHAProxy with HAProxy run through prefix, a
+// command that ends by executing its arguments (as "unshare …" does), so
+// that HAProxy sees the world the prefix sets up.
+func StartHAProxyPrefix(tb testing.TB, cfg []byte, prefix ...string) *HAProxy {
+	tb.Helper()
 	bin := RequireHAProxy(tb)
 	path, err := haproxytest.CheckConfig(tb, cfg)
 	if err != nil {
@@ -96,7 +104,8 @@ func StartHAProxy(tb testing.TB, cfg []byte) *HAProxy {
 	}
 
 	h := &HAProxy{Bin: bin, CfgPath: path, tb: tb, cfg: cfg, done: make(chan struct{})}
-	h.cmd = exec.Command(bin, "-db", "-f", path)
+	args := append(slices.Clone(prefix), bin, "-db", "-f", path)
+	h.cmd = exec.Command(args[0], args[1:]...)
 	h.cmd.Stdout = &h.logs
 	h.cmd.Stderr = &h.logs
 	h.cmd.Dir = tb.TempDir()
