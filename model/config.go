@@ -133,6 +133,24 @@ type Backend struct {
 	CORS []Origin `json:"cors,omitempty"`
 	// Compression compresses responses for clients that accept it; nil: off.
 	Compression *Compression `json:"compression,omitempty"`
+	// TunnelTimeout is how long a tunnel may stay idle (timeout_tunnel);
+	// empty: the defaults' 1h.
+	TunnelTimeout string `json:"timeout_tunnel,omitempty"`
+	// ClientTimeout and ClientKeepAlive set a tcp= service's own listener
+	// (timeout_client, com.df.clitcpka).
+	ClientTimeout   string `json:"timeout_client,omitempty"`
+	ClientKeepAlive bool   `json:"client_tcp_keepalive,omitempty"`
+	// ConnectionMode is the backend's HTTP connection option
+	// (com.df.connectionMode): http-keep-alive, http-server-close or
+	// httpclose; empty: HAProxy's default, keep-alive.
+	ConnectionMode string `json:"connection_mode,omitempty"`
+	// ProtoRedirect redirects plain-HTTP requests to https by the
+	// X-Forwarded-Proto a balancer in front set: "when-http"
+	// (com.df.redirectWhenHttpProto) or "unless-https"
+	// (com.df.redirectUnlessHttpsProto); empty: none.
+	ProtoRedirect string `json:"proto_redirect,omitempty"`
+	// UserDef is data for custom templates (com.df.userDef).
+	UserDef string `json:"user_def,omitempty"`
 	// Default, when set, makes this the backend of requests no route
 	// matches, instead of the 404; it is what asked for it (the default
 	// tag, com.df.isDefaultBackend).

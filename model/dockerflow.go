@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,7 +14,8 @@ import (
 // see DockerFlowDocs). A label does one of four things: it means the same
 // as a tag (tag: the value goes through the tag's form and apply), it
 // applies in its own way (value and apply), it is read while deciding
-// what is routed (routing), or it is refused or accepted with no effect
+// what is routed or how servers are checked (elsewhere), or it is refused
+// or accepted with no effect
 // (status and why).
 type dfLabel struct {
 	name string // after "com.df."
@@ -33,13 +35,16 @@ type dfLabel struct {
 	// loose grammars allow characters unsafe in a Source (a header value's
 	// spaces): the Source records them as '?'.
 	loose bool
-	// routing labels are read before any backend exists (see readDockerFlow).
-	routing bool
-	status  dfStatus
-	why     string // for refused, no-effect and unsupported labels: the reason
-	fix     string // for refused labels: what to do instead
-	doc     string // what compose2haproxy does with it, for the README
-	example string // a value
+	// elsewhere labels are read on their own where they are needed: notify
+	// and port while deciding what is routed (readDockerFlow), checkTcp with
+	// the health check (buildCheck), srcPort with reqMode.
+	elsewhere bool
+	tcp       bool // only means something on a TCP service: an error on an HTTP route
+	status    dfStatus
+	why       string // for refused, no-effect and unsupported labels: the reason
+	fix       string // for refused labels: what to do instead
+	doc       string // what compose2haproxy does with it, for the README
+	example   string // a value
 }
 
 // dfKind says how a label's value reads.
@@ -83,7 +88,10 @@ const (
 // service parameter of its docs/usage.md "Reconfigure" tables, and
 // com.df.notify, which Docker Flow Swarm Listener reads. Sorted by name.
 var dockerFlowLabels = []dfLabel{
-	{name: "aclName", status: dfUnsupported, why: "route order is by specificity; not built yet", example: "05-go-demo-acl"},
+	{name: "aclName", value: aclName, status: dfNoEffect,
+		why: "routes are ordered most specific first (exact hosts, then wildcards, then any host; longer paths first), " +
+			"which is what docker-flow-proxy's users ordered ACLs by name for; the value is checked",
+		example: "05-go-demo-acl"},
 	{name: "addReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "add"),
 		doc: "add request headers (`Name value` pairs), sent to the servers as written", example: "X-Env prod,X-Team shop"},
 	{name: "addResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "add"),
@@ -93,12 +101,16 @@ var dockerFlowLabels = []dfLabel{
 		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
 		fix:     "render with --template instead",
 		example: "http-request deny"},
-	{name: "balanceGroup", status: dfUnsupported, why: "not built yet", example: "leastconn"},
+	{name: "balanceGroup", tag: "balance", doc: "as `balance=`: the balancing of a TCP service's servers", example: "leastconn"},
 	{name: "checkResolvers", kind: dfFlag, status: dfNoEffect,
 		why:     "servers are always re-resolved through the resolvers section (Docker's DNS)",
 		example: "true"},
-	{name: "checkTcp", status: dfUnsupported, why: "not built yet", example: "true"},
-	{name: "clitcpka", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "checkTcp", kind: dfFlag, elsewhere: true,
+		doc: "the TCP connect check, as `SERVICE_CHECK_TCP` (every server is checked; false keeps the default TCP check, " +
+			"which HAProxy needs to follow replicas)", example: "true"},
+	{name: "clitcpka", kind: dfFlag, tcp: true,
+		doc: "TCP keep-alives toward the clients of a TCP service (`option clitcpka` on its listener)", example: "true",
+		apply: func(b *Backend, _ string, _ tagContext) { b.ClientKeepAlive = true }},
 	{name: "compressionAlgo", tag: "compress", doc: "as `compress=ALGO`", example: "gzip"},
 	{name: "compressionType", loose: true, value: mimeTypes, http: true,
 		doc:     "the MIME types compressed (instead of every type), separated by spaces; without compressionAlgo it warns that it has no effect",
@@ -109,7 +121,11 @@ var dockerFlowLabels = []dfLabel{
 			}
 			b.Compression.Types = strings.Fields(v)
 		}},
-	{name: "connectionMode", status: dfUnsupported, why: "not built yet", example: "http-server-close"},
+	{name: "connectionMode", value: connectionMode, http: true,
+		doc: "`http-keep-alive`, `http-server-close` or `httpclose` as the backend's `option`; " +
+			"`http-tunnel` and `forceclose`, which HAProxy 2.x no longer has, are errors",
+		example: "http-server-close",
+		apply:   func(b *Backend, v string, _ tagContext) { b.ConnectionMode = v }},
 	{name: "delReqHeader", kind: dfList, value: headerName, http: true, apply: headerLabel(false, "del"),
 		doc: "delete request headers before they reach the servers", example: "X-Forwarded-Host,Cookie"},
 	{name: "delResHeader", kind: dfList, value: headerName, http: true, apply: headerLabel(true, "del"),
@@ -128,34 +144,73 @@ var dockerFlowLabels = []dfLabel{
 		why:     "every proxy that loads the generated file has the same configuration",
 		example: "true"},
 	{name: "httpsOnly", kind: dfFlag, tag: "https_only", doc: "as `https_only`", example: "true"},
-	{name: "httpsPort", status: dfUnsupported, why: "not built yet", example: "443"},
+	{name: "httpsPort", status: dfRefused,
+		why:     "requests over HTTPS would go to another port of the service: that needs a backend of their own, which is not built",
+		fix:     "route the service on one port (com.df.port); it sees X-Forwarded-Proto https for requests that came over HTTPS",
+		example: "443"},
 	{name: "httpsRedirectCode", value: redirectCode, http: true,
 		doc: "the status of the https_only redirect for every method (without it: 301 for GET and HEAD, 308 for others); " +
 			"without `com.df.httpsOnly` it warns that it has no effect",
 		example: "307",
 		apply:   func(b *Backend, v string, _ tagContext) { b.HTTPSRedirectCode = atoi(v) }},
-	{name: "ignoreAuthorization", status: dfUnsupported, why: "not built yet", example: "true"},
+	{name: "ignoreAuthorization", kind: dfFlag, status: dfNoEffect,
+		why: "docker-flow-proxy read it only with a destination number (ignoreAuthorization.1, refused here), " +
+			"to exempt a destination from proxy-wide users; there are no proxy-wide users here: a service without auth is open already",
+		example: "true"},
 	{name: "isDefaultBackend", kind: dfFlag, tag: "default", doc: "as `default`", example: "true"},
-	{name: "notify", kind: dfFlag, routing: true, doc: "route this service", example: "true"},
-	{name: "outboundHostname", status: dfUnsupported, why: "not built yet", example: "api.example.com"},
-	{name: "pathType", status: dfUnsupported, why: "not built yet", example: "path_beg"},
-	{name: "port", value: portNumber, routing: true, doc: "the one port routed", example: "8080"},
-	{name: "proxyInstanceName", status: dfUnsupported, why: "not built yet", example: "docker-flow"},
+	{name: "notify", kind: dfFlag, elsewhere: true, doc: "route this service", example: "true"},
+	{name: "outboundHostname", value: exactHost,
+		doc: "the servers are this host (resolved through the resolvers section, one slot per address) instead of the service; " +
+			"it is also the TLS name with `backend_tls`",
+		example: "api.example.com",
+		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Address = v }},
+	{name: "pathType", value: oneOf("path_beg", "give path_beg, or remove it; other ACL functions are not supported", "path_beg"), http: true,
+		doc: "`path_beg` only, what servicePath does already (segment-aware here: `/api` does not match `/apix`); " +
+			"other ACL functions (`path`, `path_reg`, `path_end`, …) are errors",
+		example: "path_beg",
+		apply:   func(*Backend, string, tagContext) {}},
+	{name: "port", value: portNumber, elsewhere: true, doc: "the one port routed", example: "8080"},
+	{name: "proxyInstanceName", status: dfNoEffect,
+		why:     "one generated file is one proxy's configuration: choose what it serves with compose files and profiles",
+		example: "docker-flow"},
 	{name: "redirectFromDomain", kind: dfList, tag: "redirect_from", what: "host ",
 		doc: "as `redirect_from`, to the first serviceDomain", example: "old.example.com"},
-	{name: "redirectUnlessHttpsProto", status: dfUnsupported, why: "not built yet", example: "true"},
-	{name: "redirectWhenHttpProto", status: dfRefused, why: restricts, fix: restrictsFix, example: "true"},
-	{name: "reqMode", status: dfUnsupported, why: "not built yet", example: "tcp"},
-	{name: "reqPathReplace", status: dfUnsupported, why: "not built yet", example: "/demo/"},
-	{name: "reqPathSearch", status: dfUnsupported, why: "not built yet", example: "/something/"},
+	{name: "redirectUnlessHttpsProto", kind: dfFlag, http: true,
+		doc: "behind a TLS-terminating balancer: plain-HTTP requests whose X-Forwarded-Proto is not `https` are redirected to https " +
+			"(301, 308 for methods other than GET and HEAD, or httpsRedirectCode)",
+		example: "true",
+		apply:   func(b *Backend, _ string, _ tagContext) { b.ProtoRedirect = "unless-https" }},
+	{name: "redirectWhenHttpProto", kind: dfFlag, http: true,
+		doc: "behind a TLS-terminating balancer: plain-HTTP requests whose X-Forwarded-Proto is `http` are redirected to https " +
+			"(301, 308 for methods other than GET and HEAD, or httpsRedirectCode)",
+		example: "true",
+		apply:   func(b *Backend, _ string, _ tagContext) { b.ProtoRedirect = "when-http" }},
+	{name: "reqMode", value: oneOf("MODE", "give http or tcp (with com.df.srcPort)", "http", "tcp"),
+		doc: "`http` (the default); `tcp` with `com.df.srcPort` as `tcp=SRCPORT`: a TCP service on its own listener; " +
+			"`sni` (TLS passed through by server name) is an error",
+		example: "tcp", elsewhere: true},
+	{name: "reqPathReplace", value: rewritePart, http: true,
+		doc: "deprecated by docker-flow-proxy; with reqPathSearch, as `reqPathSearchReplace=SEARCH,REPLACE`", example: "/demo/",
+		apply: func(b *Backend, v string, cx tagContext) {
+			if _, _, ok := cx.l.get("com.df.reqPathSearch"); !ok {
+				cx.ds.errorf(cx.src, "add com.df.reqPathSearch, or use com.df.reqPathSearchReplace", "it needs com.df.reqPathSearch")
+			}
+		}},
+	{name: "reqPathSearch", value: rewritePart, http: true,
+		doc: "deprecated by docker-flow-proxy; with reqPathReplace, as `reqPathSearchReplace=SEARCH,REPLACE`", example: "/something/",
+		apply: func(b *Backend, search string, cx tagContext) {
+			replace, _, ok := cx.l.get("com.df.reqPathReplace")
+			if !ok {
+				cx.ds.errorf(cx.src, "add com.df.reqPathReplace, or use com.df.reqPathSearchReplace", "it needs com.df.reqPathReplace")
+				return
+			}
+			setRewrite(b, search+","+strings.TrimSpace(replace), cx)
+		}},
 	{name: "reqPathSearchReplace", value: rewritePair, http: true,
 		doc: "rewrite: every match of the search regex in the path is replaced (`http-request set-path %[path,regsub(…,g)]`); " +
 			"both sides are limited to path characters, and `^` at the start of search",
 		example: "/api/v1/books,/books",
-		apply: func(b *Backend, v string, cx tagContext) {
-			search, replace, _ := strings.Cut(v, ",")
-			b.Rewrite = &Rewrite{Search: search, Replace: replace, Source: cx.src}
-		}},
+		apply:   setRewrite},
 	{name: "serviceCert", status: dfRefused,
 		why:     "compose2haproxy does not write certificate files",
 		fix:     "put the PEM file, certificate and key, in the " + OptionCerts.ref() + " directory",
@@ -163,19 +218,43 @@ var dockerFlowLabels = []dfLabel{
 	{name: "serviceDomain", kind: dfList, tag: "server_alias", what: "host ",
 		doc:     "hosts; the first is where redirects lead (without it, and without `SERVICE_NAME`, the route answers **any host**, by path alone, as docker-flow-proxy did)",
 		example: "a.example.com,b.example.com"},
-	{name: "serviceDomainAlgo", status: dfUnsupported, why: "not built yet", example: "hdr_dom(host)"},
+	{name: "serviceDomainAlgo", value: oneOf("ALGO", "give hdr(host), hdr_beg(host), hdr_dom(host) or hdr_end(host)",
+		"hdr(host)", "hdr_beg(host)", "hdr_dom(host)", "hdr_end(host)"), http: true,
+		doc: "`hdr(host)` (and `hdr_beg(host)`, which docker-flow-proxy used to allow a port after the host; here the port is always ignored): " +
+			"the domains exactly; `hdr_dom(host)` and `hdr_end(host)`: the domains and their subdomains; `req.ssl_sni` is an error",
+		example: "hdr_dom(host)",
+		apply:   func(*Backend, string, tagContext) {}}, // see applyDomainAlgo
 	{name: "serviceGroup", status: dfUnsupported, why: "not built yet", example: "db"},
 	{name: "serviceHeader", status: dfRefused, why: restricts, fix: restrictsFix, example: "X-Version:3"},
-	{name: "serviceName", status: dfUnsupported, why: "not built yet", example: "go-demo"},
+	{name: "serviceName", value: exactHost,
+		doc: "must name the service (as Docker Flow Swarm Listener set it: the compose service, or STACK_SERVICE); " +
+			"servers are always the compose service",
+		example: "go-demo",
+		apply: func(b *Backend, v string, cx tagContext) {
+			if v != strings.ToLower(b.Service) && !strings.HasSuffix(v, "_"+strings.ToLower(b.Service)) {
+				cx.ds.errorf(cx.src, "remove it: the servers are the compose service "+b.Service,
+					"names another service than %s; docker-flow-proxy sent traffic to the service it names", b.Service)
+			}
+		}},
 	{name: "servicePath", kind: dfList, tag: "path", what: "path ", doc: "path prefixes (segment-aware)", example: "/demo/hello,/demo/person"},
-	{name: "servicePathExclude", status: dfUnsupported, why: "not built yet", example: "/metrics"},
-	{name: "sessionType", status: dfUnsupported, why: "not built yet", example: "sticky-server"},
+	{name: "servicePathExclude", status: dfRefused,
+		why:     "excluding paths from a route is not built yet: ignoring it would send the service requests its labels keep from it",
+		fix:     "route the excluded paths to another service with a longer path= prefix, which wins",
+		example: "/metrics"},
+	{name: "sessionType", tag: "sticky_session", value: oneOf("sticky-server", "give sticky-server, or remove it", "sticky-server"),
+		conv: func(string) (string, string) { return "", "" }, doc: "`sticky-server`: as `sticky_session`; another value is an error", example: "sticky-server"},
 	{name: "setReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "set"),
 		doc: "set request headers (`Name value` pairs; replaces the client's)", example: "X-Env prod"},
 	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
 		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
-	{name: "srcHttpsPort", status: dfUnsupported, why: "not built yet", example: "4443"},
-	{name: "srcPort", status: dfUnsupported, why: "not built yet", example: "6379"},
+	{name: "srcHttpsPort", status: dfRefused,
+		why:     "an HTTPS listener of the service's own is not built; ignoring it would serve the service on the shared listener",
+		fix:     "remove it: the service is served on the --tls-bind listener",
+		example: "4443"},
+	{name: "srcPort", value: portNumber, elsewhere: true,
+		doc: "with `reqMode=tcp`: the TCP listener's port, as `tcp=`; for HTTP (a listener of the service's own) it is an error, " +
+			"not built: ignoring it would serve the service on the shared listener",
+		example: "6379"},
 	{name: "sslVerifyNone", kind: dfFlag, tag: "backend_tls", flagValue: "insecure", doc: "as `backend_tls=insecure`", example: "true"},
 	{name: "templateBePath", status: dfRefused,
 		why:     "a backend snippet from a file inside docker-flow-proxy's image",
@@ -185,11 +264,13 @@ var dockerFlowLabels = []dfLabel{
 		why:     "a frontend snippet from a file inside docker-flow-proxy's image",
 		fix:     "render with --template instead",
 		example: "/tmpl/fe.tmpl"},
-	{name: "timeoutClient", status: dfUnsupported, why: "not built yet", example: "60"},
+	{name: "timeoutClient", tag: "timeout_client", conv: seconds, doc: "as `timeout_client`, in seconds (a TCP service's listener)", example: "60"},
 	{name: "timeoutServer", tag: "timeout", conv: seconds, doc: "as `timeout`, in seconds", example: "60"},
-	{name: "timeoutTunnel", status: dfUnsupported, why: "not built yet", example: "3600"},
+	{name: "timeoutTunnel", tag: "timeout_tunnel", conv: seconds, doc: "as `timeout_tunnel`, in seconds", example: "3600"},
 	{name: "userAgent", status: dfRefused, why: restricts, fix: restrictsFix, example: "googlebot,iphone"},
-	{name: "userDef", status: dfUnsupported, why: "not built yet", example: "team-a"},
+	{name: "userDef", value: userDef,
+		doc: "kept in the model (`.UserDef`) for custom templates; checked like a tag's value", example: "team-a",
+		apply: func(b *Backend, v string, _ tagContext) { b.UserDef = v }},
 	{name: "users", http: true,
 		doc:     "basic auth for these `user:HASH` users (`$` written `$$` in compose files); a user without a hash takes it from `usersSecret`; needs `usersPassEncrypted`",
 		example: "ops",
@@ -288,10 +369,12 @@ func parseFlag(v string) (bool, string) {
 // applyDockerFlow applies the com.df.* labels of the service to one of its
 // backends, in the table's order.
 func applyDockerFlow(a *applier, l labels) {
+	a.applyReqMode(l)
+	defer a.applyDomainAlgo()
 	for i := range dockerFlowLabels {
 		def := &dockerFlowLabels[i]
 		v, src, ok := l.get("com.df." + def.name)
-		if !ok || def.routing || def.status != dfApplies {
+		if !ok || def.elsewhere || def.status != dfApplies {
 			continue
 		}
 		var items []string
@@ -319,9 +402,33 @@ func applyDockerFlow(a *applier, l labels) {
 	}
 }
 
-// applyLabel applies one value of a label: through the tag it means, or
-// its own form and apply.
+// applyLabel applies one value of a label: checked against the label's own
+// grammar, if it has one, converted, then through the tag it means (and
+// that tag's grammar) or the label's own apply.
 func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
+	// check normalises v by form, or reports what is wrong with it.
+	check := func(form *valueForm) bool {
+		if form == nil || v == "" {
+			return true
+		}
+		norm, prob := form.check(v)
+		if prob == "" {
+			v = norm
+			return true
+		}
+		fix := form.fix
+		if def.what != "" {
+			fix += "; separate several with commas"
+		}
+		if def.kind == dfList {
+			prob = def.what + printable(v) + " " + prob
+		}
+		a.ds.errorf(src, fix, "%s", prob)
+		return false
+	}
+	if !check(def.value) {
+		return
+	}
 	if def.conv != nil && v != "" {
 		cv, prob := def.conv(v)
 		if prob != "" {
@@ -330,34 +437,20 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 		}
 		v = cv
 	}
-	form := def.value
-	if def.tag != "" {
-		form = tagsByName[def.tag].value
-	}
-	if form != nil && v != "" {
-		norm, prob := form.check(v)
-		if prob != "" {
-			fix := form.fix
-			if def.what != "" {
-				fix += "; separate several with commas"
-			}
-			if def.kind == dfList {
-				prob = def.what + printable(v) + " " + prob
-			}
-			a.ds.errorf(src, fix, "%s", prob)
-			return
-		}
-		v = norm
-	}
 	if def.loose {
 		src.Value, src.Item = safeShown(src.Value), safeShown(src.Item)
 	}
 	if def.tag != "" {
-		a.apply(tagsByName[def.tag], v, src, "com.df."+def.name)
+		if tag := tagsByName[def.tag]; check(tag.value) {
+			a.apply(tag, v, src, "com.df."+def.name)
+		}
 		return
 	}
 	if def.http {
 		a.http = append(a.http, setting{"com.df." + def.name, src})
+	}
+	if def.tcp {
+		a.tcp = append(a.tcp, setting{"com.df." + def.name, src})
 	}
 	a.set["com.df."+def.name] = setting{v, src}
 	def.apply(a.b, v, a.context(src))
@@ -373,34 +466,103 @@ var redirectCode = &valueForm{"CODE", "give 307 or 308 to keep the method, or 30
 		return "", "a redirect status is one of 301, 302, 303, 307 and 308"
 	}}
 
-// rewritePair is "search,replace": both are kept to path characters (and
-// a leading ^ on search) so the regex cannot reach beyond the path.
-var rewritePair = &valueForm{"SEARCH,REPLACE", "write it as search,replace with path characters, like /demo,/api", checkRewrite}
+// setRewrite sets the path rewrite "search,replace", which one service
+// has at most.
+func setRewrite(b *Backend, v string, cx tagContext) {
+	search, replace, _ := strings.Cut(v, ",")
+	if prob := checkRewriteValue(v); prob != "" {
+		cx.ds.errorf(cx.src, rewritePair.fix, "%s", prob)
+		return
+	}
+	if b.Rewrite != nil {
+		cx.ds.errorf(cx.src, "keep one of them", "the path rewrite is set twice: here and by %s=%s", b.Rewrite.Source.Key, printable(b.Rewrite.Source.Value))
+		return
+	}
+	b.Rewrite = &Rewrite{Search: search, Replace: replace, Source: cx.src}
+}
 
-var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
-
-func checkRewrite(v string) (string, string) {
+// rewritePart is one side of docker-flow-proxy's deprecated
+// reqPathSearch/reqPathReplace pair.
+var rewritePart = &valueForm{"REGEX", "give path characters, like /demo", func(v string) (string, string) {
 	if prob := unsafeChar(v); prob != "" {
 		return "", prob
 	}
+	if !rewriteRe.MatchString(v) {
+		return "", "has characters other than letters, digits and . _ ~ / - (and ^ at the start)"
+	}
+	return v, ""
+}}
+
+// applyReqMode reads com.df.reqMode with com.df.srcPort: tcp is a TCP
+// service listening on srcPort, as tcp=SRCPORT.
+func (a *applier) applyReqMode(l labels) {
+	mode, msrc, hasMode := l.get("com.df.reqMode")
+	port, psrc, hasPort := l.get("com.df.srcPort")
+	mode = strings.TrimSpace(mode)
+	if hasMode {
+		if _, prob := dfByName["reqMode"].value.check(mode); prob != "" {
+			if mode == "sni" {
+				prob = "is docker-flow-proxy's TLS passthrough routed by server name, which compose2haproxy does not build"
+			}
+			a.ds.errorf(msrc, "route it as http, or as tcp on a port of its own", "%s", prob)
+			return
+		}
+	}
+	switch {
+	case hasMode && mode == "tcp" && !hasPort:
+		a.ds.errorf(msrc, "add com.df.srcPort, the port the proxy listens on for it", "a TCP service needs com.df.srcPort")
+	case hasMode && mode == "tcp":
+		a.apply(tagsByName["tcp"], strings.TrimSpace(port), psrc, "com.df.srcPort")
+	case hasPort:
+		a.ds.errorf(psrc, "remove it: the service is served on the shared --bind listener, or add com.df.reqMode: tcp",
+			"an HTTP listener of the service's own is not built; ignoring it would serve the service on the shared listener")
+	}
+}
+
+// applyDomainAlgo adds each serviceDomain's subdomains as a wildcard when
+// com.df.serviceDomainAlgo asks for them.
+func (a *applier) applyDomainAlgo() {
+	algo, ok := a.set["com.df.serviceDomainAlgo"]
+	if !ok || algo.value != "hdr_dom(host)" && algo.value != "hdr_end(host)" {
+		return
+	}
+	for _, h := range slices.Clone(a.b.Hosts) {
+		if h.Source.Key == "com.df.serviceDomain" && !h.Wildcard() {
+			a.apply(tagsByName["server_alias"], "*."+h.Name, algo.src.item(h.Name), "com.df.serviceDomainAlgo")
+		}
+	}
+}
+
+// rewritePair is "search,replace": both are kept to path characters (and
+// a leading ^ on search) so the regex cannot reach beyond the path.
+var rewritePair = &valueForm{"SEARCH,REPLACE", "write it as search,replace with path characters, like /demo,/api",
+	func(v string) (string, string) { return v, checkRewriteValue(v) }}
+
+var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
+
+// checkRewriteValue returns what is wrong with a "search,replace" pair.
+func checkRewriteValue(v string) string {
+	if prob := unsafeChar(v); prob != "" {
+		return prob
+	}
 	search, replace, ok := strings.Cut(v, ",")
 	if !ok || search == "" || strings.Contains(replace, ",") {
-		return "", "is not a search,replace pair"
+		return "is not a search,replace pair"
 	}
 	if !rewriteRe.MatchString(search) || !rewriteRe.MatchString(replace) || strings.HasPrefix(replace, "^") {
-		return "", "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)"
+		return "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)"
 	}
 	switch {
 	case len(search) > maxRewriteLen || len(replace) > maxRewriteLen:
-		return "", fmt.Sprintf("is longer than %d characters on one side, more than HAProxy's regex and sample parsers take", maxRewriteLen)
+		return fmt.Sprintf("is longer than %d characters on one side, more than HAProxy's regex and sample parsers take", maxRewriteLen)
 	case replace == "":
 		// A path the search matches whole would become empty: HAProxy
 		// sends "GET  HTTP/1.1".
-		return "", "the replacement is empty, so a path the search matches whole would be empty; replace with / instead"
+		return "the replacement is empty, so a path the search matches whole would be empty; replace with / instead"
 	case strings.HasPrefix(strings.TrimPrefix(search, "^"), "/") && !strings.HasPrefix(replace, "/"):
-		return "", "the replacement does not start with '/', so a match at the start of the path would leave it without its leading /"
+		return "the replacement does not start with '/', so a match at the start of the path would leave it without its leading /"
 	}
-	return v, ""
+	return ""
 }
 
 // suggestLabel returns the known label nearest to name, if it is near

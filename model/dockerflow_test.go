@@ -29,16 +29,24 @@ func TestLabelTable(t *testing.T) {
 				if d.tag != "" && tagsByName[d.tag] == nil {
 					t.Errorf("means unknown tag %s", d.tag)
 				}
-				if d.tag == "" && d.apply == nil && !d.routing {
-					t.Error("neither a tag, an apply nor a routing label")
+				if d.tag == "" && d.apply == nil && !d.elsewhere {
+					t.Error("neither a tag, an apply nor read elsewhere")
 				}
-				if d.routing {
-					return
-				}
-				// com.df.users and usersSecret are read together.
+				// com.df.users and usersSecret are read together; so are the
+				// labels of a TCP service, and the deprecated rewrite pair.
 				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true",
-					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df.compressionAlgo": "gzip", "com.df." + d.name: d.example}
-				p := Project{Services: []Service{svc("web", labels, 80)}, Secrets: []Secret{{Name: "dfp_users_monitoring", Content: opsSecret.Content}}}
+					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df.compressionAlgo": "gzip"}
+				if d.tcp || d.tag != "" && tagsByName[d.tag].tcp || d.name == "srcPort" || d.name == "reqMode" {
+					labels = map[string]string{"com.df.notify": "true", "com.df.reqMode": "tcp", "com.df.srcPort": "6379"}
+				}
+				for k, v := range map[string]map[string]string{
+					"reqPathReplace": {"com.df.reqPathSearch": "/something/"},
+					"reqPathSearch":  {"com.df.reqPathReplace": "/demo/"},
+				}[d.name] {
+					labels[k] = v
+				}
+				labels["com.df."+d.name] = d.example
+				p := Project{Services: []Service{svc("go-demo", labels, 80)}, Secrets: []Secret{{Name: "dfp_users_monitoring", Content: opsSecret.Content}}}
 				if _, ds := Build(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
 					t.Errorf("example %q: %v", d.example, ds)
 				}

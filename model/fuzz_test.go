@@ -140,6 +140,8 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "web", tags: "hsts,security_headers,cors_origin=https://app.example.com,cors_origin=*,compress=deflate,backend_tls,proto=h2,send_proxy,default", mode: modeTLS},
 		{service: "web", name: "web", tags: "backend_tls=insecure,cors_origin=HTTP://A.example.com:8080,compress,proto=h2", checkHTTP: "/health"},
 		{service: "web", name: "web", tags: "hsts=60,cors_origin=https://a.com/x,compress=brotli,proto=h3,backend_tls=maybe,default=1"},
+		{service: "db", name: "db", tags: "tcp=5432,timeout_client=5m,timeout_tunnel=8h,send_proxy,backend_tls=insecure"},
+		{service: "web", name: "web", tags: "timeout_client=5m,timeout_tunnel=30"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -432,6 +434,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"mode":       {`mode tcp`},
 		"http-request": {
 			`http-request redirect prefix https://%\[var\(txn\.host\)\](?::{INT})? code {CODE} if !\{ ssl_fc \} \{ var\(txn\.host\) -m sub \. \}(?: {NAME}){0,2}{METH}`,
+			`http-request redirect prefix https://%\[var\(txn\.host\)\] code {CODE} if !\{ ssl_fc \} \{ var\(txn\.host\) -m sub \. \} !?\{ var\(txn\.client_proto\) -m str https? \}{METH}`,
 			`http-request redirect prefix https://{HOST}(?::{INT})? code {CODE} if {NAME}(?: {SSL})?{METH}`,
 			`http-request redirect prefix http://{HOST}%\[var\(txn\.port\)\] code {CODE} if {NAME}(?: {SSL})?{METH}`,
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
@@ -468,9 +471,10 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
-		"timeout":            {`timeout (?:check|server) {DUR}`},
+		"timeout":            {`timeout (?:check|server|tunnel|client) {DUR}`},
+		"option":             {`option (?:http-keep-alive|http-server-close|httpclose)`},
 		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?` +
-			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9-]+\) verifyhost [a-z0-9-]+ check-sni [a-z0-9-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},
+			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},
 		"default_backend": {`default_backend {NAME}`},
 	}
 	shapes := map[string][]*regexp.Regexp{}

@@ -107,8 +107,11 @@ var credentialKey = regexp.MustCompile(`(?i)pass|pwd|secret|token|user|auth|cred
 // Redacted stands for the value of a credential-bearing key.
 const Redacted = "[redacted]"
 
+// notCredentials are keys the pattern matches that hold no secret.
+var notCredentials = map[string]bool{"com.df.userAgent": true, "com.df.userDef": true}
+
 func redact(key, v string) string {
-	if credentialKey.MatchString(key) {
+	if credentialKey.MatchString(key) && !notCredentials[key] {
 		return Redacted
 	}
 	return v

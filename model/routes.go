@@ -58,7 +58,7 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 		if b.TCPPort == 0 {
 			continue
 		}
-		src := b.Tags[slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" })].Source
+		src := b.tcpSource()
 		if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
 			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
 		} else if taken && prev.Service == b.Service {
@@ -244,6 +244,15 @@ func nextDot(s string, i int) int {
 		return i + 1 + k
 	}
 	return -1
+}
+
+// tcpSource is what made b a TCP service: its tcp= tag, or
+// docker-flow-proxy's srcPort (with reqMode=tcp).
+func (b *Backend) tcpSource() Source {
+	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" }); i >= 0 {
+		return b.Tags[i].Source
+	}
+	return Source{Service: b.Service, Key: "com.df.srcPort", Value: strconv.Itoa(b.TCPPort)}
 }
 
 // defaultOnly reports whether b is routed only as the default backend: a

@@ -195,7 +195,8 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	finishPolicy(&b.Policy, ds)
 	a.checkTraffic(opts.Listen.Certs != "")
 	if b.Servers.TLS != "" {
-		b.Servers.SNI = svc.Name
+		// The service's own name, or the host it is reached at (outboundHostname).
+		b.Servers.SNI = strings.TrimPrefix(b.Servers.Address, "tasks.")
 	}
 	b.Check = buildCheck(r.l, r.port, ds)
 	b.Canonical = canonicalHost(b, domains)
@@ -242,6 +243,11 @@ func canonicalHost(b Backend, domains []Host) string {
 // without a path or a host to redirect to.
 func (r route) checkKind(a *applier, tls bool) {
 	b, ds := a.b, a.ds
+	if b.TCPPort == 0 {
+		for _, s := range a.tcp {
+			ds.errorf(s.src, "remove it, or make the service a TCP service (tcp=PORT, or com.df.reqMode: tcp)", "%s applies to a TCP service's own listener; an HTTP service shares the HTTP frontend", s.value)
+		}
+	}
 	if b.TCPPort != 0 {
 		for _, s := range a.http {
 			ds.errorf(s.src, "remove it, or drop tcp= to route HTTP", "%s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", s.value, b.TCPPort)
@@ -258,7 +264,7 @@ func (r route) checkKind(a *applier, tls bool) {
 		return
 	}
 	checkStripRegex(b, ds)
-	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly {
+	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly && b.ProtoRedirect == "" {
 		ds.warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
 	}
 	if b.Policy.DenyHTTP != nil && !tls {
@@ -336,9 +342,14 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 			}
 		}
 	}
-	if v, src, ok := l.forPort(port, "CHECK_TCP"); ok && isTrue(v) {
+	v, src, ok := l.forPort(port, "CHECK_TCP")
+	if df, dfSrc, dfOK := l.get("com.df.checkTcp"); !ok && dfOK {
+		on, _ := parseFlag(df)
+		v, src, ok = strconv.FormatBool(on), dfSrc, true
+	}
+	if ok && isTrue(v) {
 		if c.HTTPPath != "" {
-			ds.warnf(src, "remove one of SERVICE_CHECK_TCP and SERVICE_CHECK_HTTP", "SERVICE_CHECK_TCP wins over SERVICE_CHECK_HTTP=%s", c.HTTPPath)
+			ds.warnf(src, "remove one of "+src.Key+" and SERVICE_CHECK_HTTP", "%s wins over SERVICE_CHECK_HTTP=%s", src.Key, c.HTTPPath)
 		}
 		c.HTTPPath = ""
 		c.Sources = append(c.Sources, src)

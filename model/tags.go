@@ -20,6 +20,7 @@ type tagDef struct {
 	optional   bool       // the value may be left out (hsts, or hsts=SECONDS)
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
+	tcp        bool // only means something on a TCP service: an error without tcp=
 	doc        string
 	example    string
 	// apply sets what the tag asks for; v is the checked, normalised value.
@@ -243,6 +244,7 @@ type applier struct {
 	ds      *Diagnostics
 	set     map[string]setting // tag name → its first value and where it came from
 	http    []setting          // HTTP-only settings: what (a tag or label) and where
+	tcp     []setting          // TCP-only settings, likewise
 }
 
 type setting struct {
@@ -294,6 +296,9 @@ func (a *applier) apply(def *tagDef, v string, src Source, who string) {
 	}
 	if def.http {
 		a.http = append(a.http, setting{who, src})
+	}
+	if def.tcp {
+		a.tcp = append(a.tcp, setting{who, src})
 	}
 	def.apply(a.b, v, a.context(src))
 }

@@ -65,6 +65,14 @@ var trafficTags = []tagDef{
 		doc:     "`h2`: speak HTTP/2 to the servers, in clear text (gRPC), or chosen by ALPN with `backend_tls`",
 		example: "proto=h2",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Proto = v }},
+	{name: "timeout_tunnel", value: duration,
+		doc:     "how long a tunnel (a WebSocket, a TCP connection) may stay idle in both directions (default 1h)",
+		example: "timeout_tunnel=8h",
+		apply:   func(b *Backend, v string, _ tagContext) { b.TunnelTimeout = v }},
+	{name: "timeout_client", value: duration, tcp: true,
+		doc:     "how long a TCP service's client may stay silent (default 30s); for `tcp=` services, whose listener is their own",
+		example: "tcp=5432,timeout_client=5m",
+		apply:   func(b *Backend, v string, _ tagContext) { b.ClientTimeout = v }},
 	{name: "send_proxy",
 		doc:     "send a PROXY protocol v2 header on each connection to the servers (health checks too), so they see the client's address",
 		example: "send_proxy",
@@ -90,6 +98,9 @@ func oneOf(doc, fix string, values ...string) *valueForm {
 		}
 		if prob := unsafeChar(v); prob != "" {
 			return "", prob
+		}
+		if len(values) == 1 {
+			return "", "is not " + values[0]
 		}
 		return "", "is not one of " + strings.Join(values, ", ")
 	}}
@@ -349,4 +360,48 @@ func (a *applier) checkTraffic(tls bool) {
 	if b.HSTS != 0 && !tls {
 		ds.errorf(a.set["hsts"].src, "add --tls DIR with the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
 	}
+}
+
+// Forms of the labels and tags of this file.
+var (
+	aclName        = &valueForm{"NAME", "give letters, digits and . _ : -", checkACLName}
+	connectionMode = &valueForm{"MODE", "give http-keep-alive, http-server-close or httpclose", checkConnectionMode}
+	userDef        = &valueForm{"VALUE", "give letters, digits and punctuation without spaces, quotes, #, $, % or backslashes", checkUserDef}
+)
+
+var aclNameRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+
+func checkACLName(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	if !aclNameRe.MatchString(v) {
+		return "", "is not 1 to 64 letters, digits and . _ : -"
+	}
+	return v, ""
+}
+
+func checkConnectionMode(v string) (string, string) {
+	switch v {
+	case "http-keep-alive", "http-server-close", "httpclose":
+		return v, ""
+	case "http-tunnel", "forceclose":
+		return "", "is a mode HAProxy 2.x no longer has (http-tunnel is gone; forceclose is httpclose)"
+	}
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	return "", "is not http-keep-alive, http-server-close or httpclose"
+}
+
+// checkUserDef keeps userDef, which templates print, to what a tag's value
+// may hold.
+func checkUserDef(v string) (string, string) {
+	if prob := unsafeChar(v); prob != "" {
+		return "", prob
+	}
+	if len(v) > 256 {
+		return "", "is longer than 256 characters"
+	}
+	return v, ""
 }

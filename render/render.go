@@ -34,9 +34,10 @@ func DefaultTemplate() []byte {
 type Data struct {
 	model.Config
 	Frontend Frontend
-	// HTTPSOnly holds the redirects to https of each https_only backend,
-	// by backend name. They are made in the backend, after routing, so
-	// that they apply only to requests routed there.
+	// HTTPSOnly holds the redirects to https of each backend that asks for
+	// them (https_only, or by X-Forwarded-Proto), by backend name. They are
+	// made in the backend, after routing, so that they apply only to
+	// requests routed there.
 	HTTPSOnly map[string][]Redirect
 }
 
@@ -206,6 +207,9 @@ type Frontend struct {
 	PathACLs  []PathACL
 	Redirects []Redirect
 	Rules     []Rule
+	// ClientProto: some backend redirects by the X-Forwarded-Proto the
+	// request came with, which the frontend keeps in txn.client_proto.
+	ClientProto bool
 	// KeepPort: some redirect keeps the port of the request's Host header,
 	// which the frontend then sets in txn.port (":8080", or empty).
 	KeepPort bool
@@ -287,6 +291,7 @@ func frontendFor(cfg model.Config) Frontend {
 		f.Rules = append(f.Rules, rule)
 	}
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
+	f.ClientProto = slices.ContainsFunc(cfg.Backends, func(b model.Backend) bool { return b.ProtoRedirect != "" && !b.HTTPSOnly })
 	return f
 }
 
@@ -296,8 +301,15 @@ func frontendFor(cfg model.Config) Frontend {
 func httpsOnlyRedirects(cfg model.Config) map[string][]Redirect {
 	m := map[string][]Redirect{}
 	for _, b := range cfg.Backends {
-		if b.HTTPSOnly {
-			m[b.Name] = byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), b.HTTPSRedirectCode, []string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"})
+		acls := []string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"}
+		switch {
+		case b.HTTPSOnly:
+			m[b.Name] = byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), b.HTTPSRedirectCode, acls)
+		// Behind a balancer that terminates TLS on the standard port.
+		case b.ProtoRedirect == "when-http":
+			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, append(acls, "{ var(txn.client_proto) -m str http }"))
+		case b.ProtoRedirect == "unless-https":
+			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, append(acls, "!{ var(txn.client_proto) -m str https }"))
 		}
 	}
 	return m
