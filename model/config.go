@@ -149,12 +149,40 @@ type Backend struct {
 	// (com.df.redirectWhenHttpProto) or "unless-https"
 	// (com.df.redirectUnlessHttpsProto); empty: none.
 	ProtoRedirect string `json:"proto_redirect,omitempty"`
+	// Match narrows the backend's routes to some requests (nil: all the
+	// requests its hosts and paths select).
+	Match *Match `json:"match,omitempty"`
+	// ACLName orders the backend's routes among equally specific ones
+	// (com.df.aclName); empty: by backend name.
+	ACLName string `json:"acl_name,omitempty"`
 	// UserDef is data for custom templates (com.df.userDef).
 	UserDef string `json:"user_def,omitempty"`
 	// Default, when set, makes this the backend of requests no route
 	// matches, instead of the 404; it is what asked for it (the default
 	// tag, com.df.isDefaultBackend).
 	Default *Source `json:"default,omitempty"`
+}
+
+// Match is what a request must also be for a backend's routes to take
+// it: carry every header, come from any of the user agents, and not be
+// under any excluded path.
+type Match struct {
+	Headers      []HeaderMatch `json:"headers,omitempty"`
+	UserAgents   []UserAgent   `json:"user_agents,omitempty"`
+	ExcludePaths []Path        `json:"exclude_paths,omitempty"`
+}
+
+// HeaderMatch requires the header Name with exactly Value.
+type HeaderMatch struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
+}
+
+// UserAgent matches a User-Agent that contains Pattern, in any case.
+type UserAgent struct {
+	Pattern string `json:"pattern"`
+	Source  Source `json:"source"`
 }
 
 // Header is one change to a request header (on its way to the servers) or
@@ -250,6 +278,12 @@ type Route struct {
 	Backend string `json:"backend"`
 	Hosts   []Host `json:"hosts"`
 	Path    Path   `json:"path"`
+	// Match narrows the route to some requests (its backend's); such a
+	// route is tried before the routes without one on the same host and path.
+	Match *Match `json:"match,omitempty"`
+	// ACLName orders equally specific routes (com.df.aclName); empty: the
+	// backend's name does.
+	ACLName string `json:"acl_name,omitempty"`
 }
 
 // Wildcard reports whether the route matches by host suffix.

@@ -88,10 +88,11 @@ const (
 // service parameter of its docs/usage.md "Reconfigure" tables, and
 // com.df.notify, which Docker Flow Swarm Listener reads. Sorted by name.
 var dockerFlowLabels = []dfLabel{
-	{name: "aclName", value: aclName, status: dfNoEffect,
-		why: "routes are ordered most specific first (exact hosts, then wildcards, then any host; longer paths first), " +
-			"which is what docker-flow-proxy's users ordered ACLs by name for; the value is checked",
-		example: "05-go-demo-acl"},
+	{name: "aclName", value: aclName,
+		doc: "orders the service's routes among equally specific ones, by name (a route with a header or user-agent condition " +
+			"against another); routes are otherwise ordered most specific first, which is what docker-flow-proxy's users ordered ACLs for",
+		example: "05-go-demo-acl",
+		apply:   func(b *Backend, v string, _ tagContext) { b.ACLName = v }},
 	{name: "addReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "add"),
 		doc: "add request headers (`Name value` pairs), sent to the servers as written", example: "X-Env prod,X-Team shop"},
 	{name: "addResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "add"),
@@ -225,7 +226,10 @@ var dockerFlowLabels = []dfLabel{
 		example: "hdr_dom(host)",
 		apply:   func(*Backend, string, tagContext) {}}, // see applyDomainAlgo
 	{name: "serviceGroup", status: dfUnsupported, why: "not built yet", example: "db"},
-	{name: "serviceHeader", status: dfRefused, why: restricts, fix: restrictsFix, example: "X-Version:3"},
+	{name: "serviceHeader", kind: dfList, tag: "match_header", what: "header ",
+		doc: "as `match_header=` for each: the service gets only requests with all these headers (`Name:value`), " +
+			"before routes without conditions on its hosts and paths (a canary by header)",
+		example: "X-Version:3"},
 	{name: "serviceName", value: exactHost,
 		doc: "must name the service (as Docker Flow Swarm Listener set it: the compose service, or STACK_SERVICE); " +
 			"servers are always the compose service",
@@ -237,10 +241,13 @@ var dockerFlowLabels = []dfLabel{
 			}
 		}},
 	{name: "servicePath", kind: dfList, tag: "path", what: "path ", doc: "path prefixes (segment-aware)", example: "/demo/hello,/demo/person"},
-	{name: "servicePathExclude", status: dfRefused,
-		why:     "excluding paths from a route is not built yet: ignoring it would send the service requests its labels keep from it",
-		fix:     "route the excluded paths to another service with a longer path= prefix, which wins",
-		example: "/metrics"},
+	{name: "servicePathExclude", kind: dfList, value: pathPrefix, http: true, what: "path ",
+		doc:     "requests under these paths (segment-aware) are not the service's: they go on to the other routes",
+		example: "/metrics",
+		apply: func(b *Backend, v string, cx tagContext) {
+			m := b.match()
+			m.ExcludePaths = append(m.ExcludePaths, Path{Prefix: v, Source: cx.src})
+		}},
 	{name: "sessionType", tag: "sticky_session", value: oneOf("sticky-server", "give sticky-server, or remove it", "sticky-server"),
 		conv: func(string) (string, string) { return "", "" }, doc: "`sticky-server`: as `sticky_session`; another value is an error", example: "sticky-server"},
 	{name: "setReqHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(false, "set"),
@@ -267,7 +274,14 @@ var dockerFlowLabels = []dfLabel{
 	{name: "timeoutClient", tag: "timeout_client", conv: seconds, doc: "as `timeout_client`, in seconds (a TCP service's listener)", example: "60"},
 	{name: "timeoutServer", tag: "timeout", conv: seconds, doc: "as `timeout`, in seconds", example: "60"},
 	{name: "timeoutTunnel", tag: "timeout_tunnel", conv: seconds, doc: "as `timeout_tunnel`, in seconds", example: "3600"},
-	{name: "userAgent", status: dfRefused, why: restricts, fix: restrictsFix, example: "googlebot,iphone"},
+	{name: "userAgent", kind: dfList, value: userAgentPattern, http: true, what: "user agent ",
+		doc: "the service gets only requests whose User-Agent contains one of these (any case), " +
+			"before routes without conditions on its hosts and paths",
+		example: "googlebot,iphone",
+		apply: func(b *Backend, v string, cx tagContext) {
+			m := b.match()
+			m.UserAgents = append(m.UserAgents, UserAgent{Pattern: v, Source: cx.src})
+		}},
 	{name: "userDef", value: userDef,
 		doc: "kept in the model (`.UserDef`) for custom templates; checked like a tag's value", example: "team-a",
 		apply: func(b *Backend, v string, _ tagContext) { b.UserDef = v }},

@@ -142,6 +142,8 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "web", tags: "hsts=60,cors_origin=https://a.com/x,compress=brotli,proto=h3,backend_tls=maybe,default=1"},
 		{service: "db", name: "db", tags: "tcp=5432,timeout_client=5m,timeout_tunnel=8h,send_proxy,backend_tls=insecure"},
 		{service: "web", name: "web", tags: "timeout_client=5m,timeout_tunnel=30"},
+		{service: "web", name: "www", tags: "match_header=X-Canary:1,match_header=X-Team:qa", mode: modeSecond},
+		{service: "web", name: "web", tags: "match_header=X-A:-i,match_header=X-B:a}b,match_header=X-C"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -462,12 +464,14 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
 			`acl path:{NAME} path {PATH}`,
 			`acl path:{NAME} path_beg {PATH}/`,
+			`acl hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._][A-Za-z0-9._-]*`,
+			`acl agent_{NAME} req\.fhdr\(user-agent\) -m sub -i(?: [A-Za-z0-9._][A-Za-z0-9._-]*)+`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
 			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
-		"use_backend":        {`use_backend {NAME} if(?: {NAME}){1,2}`, `use_backend {NAME}`},
+		"use_backend":        {`use_backend {NAME} if(?: !?{NAME})+`, `use_backend {NAME}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
@@ -654,6 +658,11 @@ func checkText(cfg model.Config, out []byte) []string {
 		}
 		if r.Path.Prefix != "" {
 			wantPaths = append(wantPaths, r.Path.Prefix)
+		}
+		if r.Match != nil {
+			for _, p := range r.Match.ExcludePaths {
+				wantPaths = append(wantPaths, p.Prefix)
+			}
 		}
 	}
 	compareSets := func(what string, got, want []string) {

@@ -130,9 +130,11 @@ func checkPathConflicts(bs []Backend, ds *Diagnostics) {
 				paths = []Path{{}}
 			}
 			for _, p := range paths {
-				j, taken := first[p.Prefix]
+				// Routes with different conditions take different requests.
+				key := p.Prefix + "\x00" + b.Match.key()
+				j, taken := first[key]
 				if !taken {
-					first[p.Prefix] = i
+					first[key] = i
 					continue
 				}
 				for _, host := range hosts {
@@ -246,6 +248,25 @@ func nextDot(s string, i int) int {
 	return -1
 }
 
+// key tells conditions apart: equal keys, the same requests.
+func (m *Match) key() string {
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	for _, h := range m.Headers {
+		parts = append(parts, "h:"+strings.ToLower(h.Name)+":"+h.Value)
+	}
+	for _, u := range m.UserAgents {
+		parts = append(parts, "u:"+strings.ToLower(u.Pattern))
+	}
+	for _, p := range m.ExcludePaths {
+		parts = append(parts, "x:"+p.Prefix)
+	}
+	slices.Sort(parts)
+	return strings.Join(slices.Compact(parts), " ")
+}
+
 // tcpSource is what made b a TCP service: its tcp= tag, or
 // docker-flow-proxy's srcPort (with reqMode=tcp).
 func (b *Backend) tcpSource() Source {
@@ -282,11 +303,11 @@ func routesFor(bs []Backend) []Route {
 		}
 		for _, p := range paths {
 			if len(exact) > 0 || len(b.Hosts) == 0 {
-				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p})
+				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
 			for _, h := range b.Hosts {
 				if h.Wildcard() {
-					rs = append(rs, Route{Backend: b.Name, Hosts: []Host{h}, Path: p})
+					rs = append(rs, Route{Backend: b.Name, Hosts: []Host{h}, Path: p, Match: b.Match, ACLName: b.ACLName})
 				}
 			}
 		}
@@ -309,7 +330,9 @@ func (r Route) hostKind() int {
 // SortRoutes orders routes from the most to the least specific, which is
 // the order HAProxy must try them in for the most specific to win: exact
 // hosts, then wildcards (longer suffixes first), then routes on any host;
-// within each, longer path prefixes first; ties by backend name.
+// within each, longer path prefixes first, and routes with a condition
+// (Match) before those without; ties by ACL name (com.df.aclName, else the
+// backend name).
 func SortRoutes(rs []Route) {
 	first := func(r Route) string {
 		if len(r.Hosts) == 0 {
@@ -324,6 +347,8 @@ func SortRoutes(rs []Route) {
 		}
 		return cmp.Or(c,
 			cmp.Compare(len(b.Path.Prefix), len(a.Path.Prefix)),
+			compareBool(a.Match == nil, b.Match == nil),
+			cmp.Compare(cmp.Or(a.ACLName, a.Backend), cmp.Or(b.ACLName, b.Backend)),
 			cmp.Compare(a.Backend, b.Backend),
 			cmp.Compare(a.Path.Prefix, b.Path.Prefix),
 			cmp.Compare(first(a), first(b)))

@@ -12,7 +12,7 @@ import (
 // compose2haproxy implements (policy.go) are so only without an index.
 func TestUnimplementedAccessLabelsAreErrors(t *testing.T) {
 	for _, key := range []string{
-		"com.df.verifyClientSsl", "com.df.serviceHeader", "com.df.userAgent",
+		"com.df.verifyClientSsl",
 		"com.df.users.1", "com.df.allowedMethods.1", "com.df.denyHttp.2",
 	} {
 		t.Run(key, func(t *testing.T) {

@@ -76,6 +76,23 @@ func (b *Backend) sources() func(yield func(*Source) bool) {
 				return
 			}
 		}
+		if m := b.Match; m != nil {
+			for i := range m.Headers {
+				if !yield(&m.Headers[i].Source) {
+					return
+				}
+			}
+			for i := range m.UserAgents {
+				if !yield(&m.UserAgents[i].Source) {
+					return
+				}
+			}
+			for i := range m.ExcludePaths {
+				if !yield(&m.ExcludePaths[i].Source) {
+					return
+				}
+			}
+		}
 		for _, src := range []*Source{b.Default} {
 			if src != nil && !yield(src) {
 				return

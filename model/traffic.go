@@ -73,6 +73,15 @@ var trafficTags = []tagDef{
 		doc:     "how long a TCP service's client may stay silent (default 30s); for `tcp=` services, whose listener is their own",
 		example: "tcp=5432,timeout_client=5m",
 		apply:   func(b *Backend, v string, _ tagContext) { b.ClientTimeout = v }},
+	{name: "match_header", value: headerCondition, repeatable: true, http: true,
+		doc: "the service gets only requests with this header and value (exactly; all of them when repeated), " +
+			"before routes without conditions on its hosts and paths: a canary by header",
+		example: "match_header=X-Canary:1",
+		apply: func(b *Backend, v string, cx tagContext) {
+			name, value, _ := strings.Cut(v, ":")
+			m := b.match()
+			m.Headers = append(m.Headers, HeaderMatch{Name: name, Value: value, Source: cx.src})
+		}},
 	{name: "send_proxy",
 		doc:     "send a PROXY protocol v2 header on each connection to the servers (health checks too), so they see the client's address",
 		example: "send_proxy",
@@ -405,3 +414,48 @@ func checkUserDef(v string) (string, string) {
 	}
 	return v, ""
 }
+
+// match is b's Match, made on first use.
+func (b *Backend) match() *Match {
+	if b.Match == nil {
+		b.Match = &Match{}
+	}
+	return b.Match
+}
+
+// matchValueRe is what a header condition's value or a user agent pattern
+// may hold: characters that need no quoting in an ACL pattern and that an
+// ACL name may carry, and no leading '-' (HAProxy would read a flag).
+var matchValueRe = regexp.MustCompile(`^[A-Za-z0-9._][A-Za-z0-9._-]{0,127}$`)
+
+// headerCondition is "Name:value", as docker-flow-proxy's serviceHeader.
+var headerCondition = &valueForm{"NAME:VALUE", "write the header and its value, like X-Version:3 (letters, digits, . _ - in the value)",
+	func(v string) (string, string) {
+		name, value, ok := strings.Cut(v, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok {
+			return "", "is not Name:value"
+		}
+		if prob := checkHeaderName(name); prob != "" {
+			return "", "has a name that " + prob
+		}
+		if prob := unsafeChar(value); prob != "" {
+			return "", "has a value that " + prob
+		}
+		if !matchValueRe.MatchString(value) {
+			return "", "has a value that is not 1 to 128 letters, digits and . _ - (not starting with -)"
+		}
+		return name + ":" + value, ""
+	}}
+
+// userAgentPattern is one of docker-flow-proxy's userAgent values.
+var userAgentPattern = &valueForm{"AGENT", "give words of letters, digits and . _ -, like googlebot,iphone",
+	func(v string) (string, string) {
+		if prob := unsafeChar(v); prob != "" {
+			return "", prob
+		}
+		if !matchValueRe.MatchString(v) {
+			return "", "is not 1 to 128 letters, digits and . _ - (not starting with -)"
+		}
+		return v, ""
+	}}

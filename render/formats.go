@@ -36,6 +36,9 @@ func Routes(cfg model.Config) []byte {
 		if path == "" {
 			path = "/"
 		}
+		if c := conditions(r.Match); c != "" {
+			path += " [" + c + "]"
+		}
 		hosts := r.Hosts
 		if len(hosts) == 0 {
 			hosts = []model.Host{{Name: "*", Source: r.Path.Source}}
@@ -62,6 +65,29 @@ func Routes(cfg model.Config) []byte {
 	}
 	w.Flush()
 	return out.Bytes()
+}
+
+// conditions sums up what a route's requests must also be: "X-Canary:1,
+// agent iphone|android, not /api/internal".
+func conditions(m *model.Match) string {
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	for _, h := range m.Headers {
+		parts = append(parts, h.Name+":"+h.Value)
+	}
+	if len(m.UserAgents) > 0 {
+		agents := make([]string, len(m.UserAgents))
+		for i, u := range m.UserAgents {
+			agents[i] = u.Pattern
+		}
+		parts = append(parts, "agent "+strings.Join(agents, "|"))
+	}
+	for _, p := range m.ExcludePaths {
+		parts = append(parts, "not "+p.Prefix)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // policy sums up who may come in, in the order the rules run: "auth ops,

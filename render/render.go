@@ -205,6 +205,7 @@ func stripACL(paths []model.Path) []string {
 type Frontend struct {
 	HostACLs  []HostACL
 	PathACLs  []PathACL
+	MatchACLs []MatchACL
 	Redirects []Redirect
 	Rules     []Rule
 	// ClientProto: some backend redirects by the X-Forwarded-Proto the
@@ -213,6 +214,15 @@ type Frontend struct {
 	// KeepPort: some redirect keeps the port of the request's Host header,
 	// which the frontend then sets in txn.port (":8080", or empty).
 	KeepPort bool
+}
+
+// MatchACL is one condition of a backend's routes (model.Match): "acl
+// Name Fetch Flags Patterns…".
+type MatchACL struct {
+	Name     string
+	Fetch    string
+	Flags    string
+	Patterns []string
 }
 
 // Redirect is one "http-request redirect prefix" line: to Target, keeping
@@ -254,6 +264,11 @@ func frontendFor(cfg model.Config) Frontend {
 		if r.Path.Prefix != "" {
 			prefixes = append(prefixes, r.Path.Prefix)
 		}
+		if r.Match != nil {
+			for _, p := range r.Match.ExcludePaths {
+				prefixes = append(prefixes, p.Prefix)
+			}
+		}
 	}
 	slices.Sort(prefixes)
 	for _, p := range slices.Compact(prefixes) {
@@ -268,7 +283,7 @@ func frontendFor(cfg model.Config) Frontend {
 		lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
 		f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
 	}
-	hostACL := map[string]bool{}
+	hostACL, matchACL := map[string]bool{}, map[string]bool{}
 	for _, r := range cfg.Routes {
 		if mapped(r) {
 			continue
@@ -288,11 +303,44 @@ func frontendFor(cfg model.Config) Frontend {
 		if r.Path.Prefix != "" {
 			rule.ACLs = append(rule.ACLs, pathACLName(r.Path.Prefix))
 		}
+		rule.ACLs = append(rule.ACLs, f.matchACLs(r, matchACL)...)
 		f.Rules = append(f.Rules, rule)
 	}
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
 	f.ClientProto = slices.ContainsFunc(cfg.Backends, func(b model.Backend) bool { return b.ProtoRedirect != "" && !b.HTTPSOnly })
 	return f
+}
+
+// matchACLs returns the conditions of r's backend as ACL names for its
+// use_backend rule, adding their definitions once per backend: each
+// header (all must match), the user agents (any), and not an excluded path.
+func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
+	m := r.Match
+	if m == nil {
+		return nil
+	}
+	var names []string
+	add := func(a MatchACL) {
+		if !defined[a.Name] {
+			defined[a.Name] = true
+			f.MatchACLs = append(f.MatchACLs, a)
+		}
+		names = append(names, a.Name)
+	}
+	for i, h := range m.Headers {
+		add(MatchACL{Name: "hdr_" + r.Backend + "_" + strconv.Itoa(i+1), Fetch: "req.fhdr(" + h.Name + ")", Flags: "-m str", Patterns: []string{h.Value}})
+	}
+	if len(m.UserAgents) > 0 {
+		var agents []string
+		for _, u := range m.UserAgents {
+			agents = append(agents, u.Pattern)
+		}
+		add(MatchACL{Name: "agent_" + r.Backend, Fetch: "req.fhdr(user-agent)", Flags: "-m sub -i", Patterns: agents})
+	}
+	for _, p := range m.ExcludePaths {
+		names = append(names, "!"+pathACLName(p.Prefix))
+	}
+	return names
 }
 
 // httpsOnlyRedirects are the redirects of each https_only backend: to the
@@ -390,14 +438,14 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 func hostMapRoutes(cfg model.Config) func(model.Route) bool {
 	pathHosts := map[string]bool{}
 	for _, r := range cfg.Routes {
-		if r.Path.Prefix != "" && !r.Wildcard() {
+		if (r.Path.Prefix != "" || r.Match != nil) && !r.Wildcard() {
 			for _, h := range r.Hosts {
 				pathHosts[h.Name] = true
 			}
 		}
 	}
 	return func(r model.Route) bool {
-		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" &&
+		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
 			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
 	}
 }
