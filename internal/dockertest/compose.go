@@ -52,12 +52,18 @@ func UniqueName(prefix string) string {
 // returns its path.
 func (p *Project) WriteFile(name, content string) string {
 	p.tb.Helper()
-	path := filepath.Join(p.Dir, name)
+	return writeFile(p.tb, p.Dir, name, content)
+}
+
+// writeFile writes dir/name, making its directory, and returns its path.
+func writeFile(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		p.tb.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		p.tb.Fatal(err)
+		tb.Fatal(err)
 	}
 	return path
 }

@@ -82,14 +82,7 @@ func NewStack(tb testing.TB) *Stack {
 // WriteFile writes a file of the stack and returns its path.
 func (s *Stack) WriteFile(name, content string) string {
 	s.tb.Helper()
-	path := filepath.Join(s.Dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		s.tb.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		s.tb.Fatal(err)
-	}
-	return path
+	return writeFile(s.tb, s.Dir, name, content)
 }
 
 // Deploy runs docker stack deploy with stack.yaml; images are used as
