@@ -30,7 +30,9 @@
 //	                   preflights, the default backend, TLS
 //	                   to the servers (verified in a mount
 //	                   namespace of HAProxy's own), h2c,
-//	                   the PROXY protocol                   127.0.40-49.x
+//	                   the PROXY protocol, a shared name
+//	                   split 90/10 by weight, a canary by
+//	                   header and by user agent             127.0.40-49.x
 //
 // A new scenario takes the next free 127.0.N block, then: d :=
 // e2etest.StartDNS(t); e2etest.StartBackendID(t, "web-1", ip, port) per

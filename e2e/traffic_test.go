@@ -438,3 +438,101 @@ func startProxyV2Server(tb testing.TB, ip string, port int) chan struct{} {
 	}()
 	return seen
 }
+
+// Two services with the same SERVICE_NAME are one backend: weight=90 and
+// weight=10 split its requests about 90/10 (one replica each), and both
+// keep answering.
+func TestWeightsSplitASharedNameNinetyToTen(t *testing.T) {
+	t.Parallel()
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "stable", "127.0.48.1", port)
+	e2etest.StartBackendID(t, "canary", "127.0.48.2", port)
+	d.Set("web", "127.0.48.1")
+	d.Set("web-canary", "127.0.48.2")
+	compose := fmt.Sprintf(`services:
+  web:
+    image: example/web:1.4
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: www
+      SERVICE_TAGS: weight=90
+  web-canary:
+    image: example/web:1.5
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: www
+      SERVICE_TAGS: weight=10
+`, port)
+	p := startProxy(t, d, compose)
+	e2etest.Eventually(t, 10*time.Second, "both services to answer", func() (bool, string) {
+		return onlyBackends(t, p.Addr, "www", 20, "stable", "canary")
+	})
+	const n = 300
+	got := e2etest.Spread(t, p.Addr, "www", "/", n)
+	if got["stable"]+got["canary"] != n {
+		t.Fatalf("%d requests: %v, want every one answered by stable or canary", n, got)
+	}
+	// Weighted round robin is close to exact; leave room for a replica
+	// that was briefly down.
+	if share := float64(got["canary"]) / n; share < 0.05 || share > 0.15 {
+		t.Errorf("the canary got %d of %d requests (%.0f%%), want about 10%%: %v", got["canary"], n, 100*share, got)
+	}
+}
+
+// A service with match_header takes the requests that carry the header; the
+// service of the same name without a condition takes the others.
+func TestAHeaderRoutesRequestsToTheCanary(t *testing.T) {
+	t.Parallel()
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "stable", "127.0.49.1", port)
+	e2etest.StartBackendID(t, "canary", "127.0.49.2", port)
+	e2etest.StartBackendID(t, "mobile", "127.0.49.3", port)
+	d.Set("web", "127.0.49.1")
+	d.Set("web-canary", "127.0.49.2")
+	d.Set("mobile", "127.0.49.3")
+	compose := fmt.Sprintf(`services:
+  web:
+    image: example/web
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: www
+  web-canary:
+    image: example/web:next
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: www
+      SERVICE_TAGS: match_header=X-Canary:1
+  mobile:
+    image: example/mobile
+    expose: ["%[1]d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: www
+      com.df.userAgent: iphone
+`, port)
+	p := startProxy(t, d, compose)
+	e2etest.Eventually(t, 10*time.Second, "the canary to answer", func() (bool, string) {
+		r := e2etest.Do(t, p.Addr, "GET", "www", "/", http.Header{"X-Canary": {"1"}})
+		return r.Backend == "canary", r.String()
+	})
+	for _, tc := range []struct {
+		header http.Header
+		want   string
+	}{
+		{nil, "stable"},
+		{http.Header{"X-Canary": {"1"}}, "canary"},
+		{http.Header{"X-Canary": {"2"}}, "stable"}, // the value must match
+		{http.Header{"User-Agent": {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)"}}, "mobile"},
+		{http.Header{"User-Agent": {"curl/8.0"}}, "stable"},
+	} {
+		for range 3 {
+			if got := e2etest.Do(t, p.Addr, "GET", "www", "/", tc.header); got.Backend != tc.want {
+				t.Errorf("www with %v: %v, want %s", tc.header, got, tc.want)
+			}
+		}
+	}
+}

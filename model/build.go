@@ -59,6 +59,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
 	}
 	backends = limitBackends(backends, &ds)
+	backends = mergeShared(backends, &ds)
 	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)

@@ -135,8 +135,16 @@ func TestDiagnostics(t *testing.T) {
 		want     []string
 	}{
 		{"duplicate host names both services",
-			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app"}, 80), svc("green", map[string]string{"SERVICE_NAME": "app"}, 80)}, Options{},
-			[]string{`error: green: SERVICE_NAME=app: host "app" is also routed to service blue (SERVICE_NAME=app) (give one of them another name, alias or path= tag)`}},
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app"}, 80), svc("green", map[string]string{"SERVICE_NAME": "green", "SERVICE_TAGS": "server_alias=app"}, 80)}, Options{},
+			[]string{`error: green: SERVICE_TAGS=server_alias=app: host "app" is also routed to service blue (SERVICE_NAME=app) (give one of them another name, alias or path= tag)`}},
+		{"one name, one backend: the services must agree",
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10,sticky_session,balance=leastconn"}, 8080)}, Options{},
+			[]string{`error: green: SERVICE_NAME=app: shares the name app with service blue, which makes them one backend, but they differ in balance ("leastconn" here, "roundrobin" in blue), sticky_session (true here, none in blue) (give green and blue the same settings but their servers', or green another name)`}},
+		{"one name, one backend",
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10"}, 8080)}, Options{},
+			nil},
 		{"same host on other paths is fine",
 			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app"}, 80)}, Options{},
 			nil},

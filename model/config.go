@@ -100,7 +100,11 @@ type Backend struct {
 	Timeout   string  `json:"timeout,omitempty"` // server timeout; empty: defaults
 	Check     Check   `json:"check"`
 	Servers   Servers `json:"servers"`
-	Tags      []Tag   `json:"tags,omitempty"` // every tag as given, known or not, for templates
+	// Shared are the server-templates of the other compose services routed
+	// under the same name, paths and conditions: one backend, its requests
+	// split by weight (a canary, blue/green). Sorted by service.
+	Shared []Servers `json:"shared,omitempty"`
+	Tags   []Tag     `json:"tags,omitempty"` // every tag as given, known or not, for templates
 	// HTTPSOnly redirects plain-HTTP requests to https (https_only).
 	HTTPSOnly bool `json:"https_only"`
 	// HTTPSRedirectCode is the status of that redirect for every method
@@ -155,6 +159,9 @@ type Backend struct {
 	// ACLName orders the backend's routes among equally specific ones
 	// (com.df.aclName); empty: by backend name.
 	ACLName string `json:"acl_name,omitempty"`
+	// ServiceGroup makes the TCP services of one group on one port one
+	// backend (com.df.serviceGroup), as a shared name does.
+	ServiceGroup string `json:"service_group,omitempty"`
 	// UserDef is data for custom templates (com.df.userDef).
 	UserDef string `json:"user_def,omitempty"`
 	// Default, when set, makes this the backend of requests no route
@@ -241,6 +248,7 @@ type Check struct {
 
 // Servers describes the server-template that resolves the service's DNS name.
 type Servers struct {
+	Service string `json:"service"` // the compose service they are
 	Prefix  string `json:"prefix"`  // server names are Prefix1..PrefixN
 	Address string `json:"address"` // DNS name: the compose service, or tasks.<service>
 	Port    int    `json:"port"`

@@ -225,7 +225,11 @@ var dockerFlowLabels = []dfLabel{
 			"the domains exactly; `hdr_dom(host)` and `hdr_end(host)`: the domains and their subdomains; `req.ssl_sni` is an error",
 		example: "hdr_dom(host)",
 		apply:   func(*Backend, string, tagContext) {}}, // see applyDomainAlgo
-	{name: "serviceGroup", status: dfUnsupported, why: "not built yet", example: "db"},
+	{name: "serviceGroup", value: exactHost, tcp: true,
+		doc: "TCP services of one group on one port (srcPort) are one backend: one listener, each service's servers in it, " +
+			"split by weight (as services sharing a `SERVICE_NAME`)",
+		example: "db",
+		apply:   func(b *Backend, v string, _ tagContext) { b.ServiceGroup = v }},
 	{name: "serviceHeader", kind: dfList, tag: "match_header", what: "header ",
 		doc: "as `match_header=` for each: the service gets only requests with all these headers (`Name:value`), " +
 			"before routes without conditions on its hosts and paths (a canary by header)",

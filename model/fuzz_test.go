@@ -143,6 +143,8 @@ func FuzzLabels(f *testing.F) {
 		{service: "db", name: "db", tags: "tcp=5432,timeout_client=5m,timeout_tunnel=8h,send_proxy,backend_tls=insecure"},
 		{service: "web", name: "web", tags: "timeout_client=5m,timeout_tunnel=30"},
 		{service: "web", name: "www", tags: "match_header=X-Canary:1,match_header=X-Team:qa", mode: modeSecond},
+		{service: "web", name: "www", tags: "path=/api,weight=90,backend_tls", mode: modeSecond}, // one backend, two services
+		{service: "web", name: "www", tags: "path=/api,sticky_session", mode: modeSecond},        // they disagree
 		{service: "web", name: "web", tags: "match_header=X-A:-i,match_header=X-B:a}b,match_header=X-C"},
 	}
 	for _, s := range seeds {
@@ -681,7 +683,10 @@ func checkText(cfg model.Config, out []byte) []string {
 	}
 	for _, b := range cfg.Backends {
 		lines := sections["backend "+b.Name]
-		want := []string{"balance " + b.Balance, serverTemplate(b)}
+		want := []string{"balance " + b.Balance, serverTemplate(b, b.Servers)}
+		for _, sv := range b.Shared {
+			want = append(want, serverTemplate(b, sv))
+		}
 		if b.Check.HTTPPath != "" {
 			want = append(want, "http-check send meth GET uri "+b.Check.HTTPPath)
 		}
@@ -1136,29 +1141,30 @@ func checkPolicyValues(p model.Policy, check func(what, v string)) {
 	}
 }
 
-func serverTemplate(b model.Backend) string {
-	s := fmt.Sprintf("server-template %s 1-%d %s:%d check", b.Servers.Prefix, b.Servers.Slots, b.Servers.Address, b.Servers.Port)
+// serverTemplate is the line of one server-template of b.
+func serverTemplate(b model.Backend, sv model.Servers) string {
+	s := fmt.Sprintf("server-template %s 1-%d %s:%d check", sv.Prefix, sv.Slots, sv.Address, sv.Port)
 	if b.Check.Interval != "" {
 		s += " inter " + b.Check.Interval
 	}
-	if b.Servers.Weight != 0 {
-		s += " weight " + strconv.Itoa(b.Servers.Weight)
+	if sv.Weight != 0 {
+		s += " weight " + strconv.Itoa(sv.Weight)
 	}
-	if b.Servers.MaxConn != 0 {
-		s += " maxconn " + strconv.Itoa(b.Servers.MaxConn)
+	if sv.MaxConn != 0 {
+		s += " maxconn " + strconv.Itoa(sv.MaxConn)
 	}
-	switch sv := b.Servers; sv.TLS {
+	switch sv.TLS {
 	case "verify":
 		s += fmt.Sprintf(" ssl verify required ca-file @system-ca sni str(%s) verifyhost %s check-sni %s", sv.SNI, sv.SNI, sv.SNI)
 	case "insecure":
 		s += " ssl verify none"
 	}
-	if b.Servers.Proto == "h2" && b.Servers.TLS != "" {
+	if sv.Proto == "h2" && sv.TLS != "" {
 		s += " alpn h2"
-	} else if b.Servers.Proto == "h2" {
+	} else if sv.Proto == "h2" {
 		s += " proto h2"
 	}
-	if b.Servers.SendProxy {
+	if sv.SendProxy {
 		s += " send-proxy-v2"
 	}
 	return s

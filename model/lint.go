@@ -125,15 +125,19 @@ func lintNetworks(services []Service, bs []Backend, ds *Diagnostics) {
 		byName[services[i].Name] = &services[i]
 	}
 	warned := map[string]bool{}
+	var servers []Servers // every server-template, shared ones too
 	for _, b := range bs {
-		svc := byName[b.Service]
+		servers = append(append(servers, b.Servers), b.Shared...)
+	}
+	for _, sv := range servers {
+		svc := byName[sv.Service]
 		if svc == nil || warned[svc.Name] {
 			continue
 		}
 		if svc.NetworkMode != "" {
 			warned[svc.Name] = true
 			ds.warnf(Source{Service: svc.Name, Key: "network_mode", Value: svc.NetworkMode, From: "compose"}, "put it on a compose network, or route it by another means",
-				"has no DNS name on a compose network, so the proxy cannot resolve %s", b.Servers.Address)
+				"has no DNS name on a compose network, so the proxy cannot resolve %s", sv.Address)
 			continue
 		}
 		for _, p := range proxies {

@@ -160,7 +160,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Service: svc.Name,
 		Port:    r.port,
 		Balance: "roundrobin",
-		Servers: Servers{Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
+		Servers: Servers{Service: svc.Name, Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
 			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
 	}
 	if svc.Replicas > opts.Slots {

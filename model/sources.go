@@ -66,6 +66,11 @@ func (b *Backend) sources() func(yield func(*Source) bool) {
 		if !yield(&b.Servers.Source) {
 			return
 		}
+		for i := range b.Shared {
+			if !yield(&b.Shared[i].Source) {
+				return
+			}
+		}
 		for i := range b.Headers {
 			if !yield(&b.Headers[i].Source) {
 				return

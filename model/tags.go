@@ -107,7 +107,7 @@ var routingTags = []tagDef{
 		example: "balance=leastconn",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Balance = v }},
 	{name: "weight", value: wholeNumber(1, 256),
-		doc:     "server weight, 1–256",
+		doc:     "server weight, 1–256: services that share a name split its requests by it (a canary)",
 		example: "weight=50",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Weight = atoi(v) }},
 	{name: "maxconn", value: wholeNumber(1, 1_000_000),

@@ -148,8 +148,18 @@ func methodNames(ms []model.Method) string {
 	return strings.Join(s, ",")
 }
 
+// servers shows a backend's server-templates: "web:80 ×10", and for one
+// shared by services, each with its weight ("web:80 ×10 w90 + canary:80 ×2
+// w10": the weight is per replica).
 func servers(b model.Backend) string {
-	return fmt.Sprintf("%s:%d ×%d", b.Servers.Address, b.Servers.Port, b.Servers.Slots)
+	if len(b.Shared) == 0 {
+		return fmt.Sprintf("%s:%d ×%d", b.Servers.Address, b.Servers.Port, b.Servers.Slots)
+	}
+	var parts []string
+	for _, s := range append([]model.Servers{b.Servers}, b.Shared...) {
+		parts = append(parts, fmt.Sprintf("%s:%d ×%d w%d", s.Address, s.Port, s.Slots, max(s.Weight, 1)))
+	}
+	return strings.Join(parts, " + ")
 }
 
 func check(b model.Backend) string {

@@ -32,7 +32,7 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"build_only":               {backends: []string{"backend", "frontend"}},
 	"deploy_resources":         {backends: []string{"agent", "api", "scaled"}},
 	"docker_flow_proxy":        {backends: []string{"main", "proxy-443", "proxy-80"}},
-	"duplicate_service_name":   {exit: 1, names: "app-green: SERVICE_NAME=app"},
+	"duplicate_service_name":   {backends: []string{"app"}},
 	"elk_stack":                {backends: []string{"elasticsearch-9200", "elasticsearch-9300", "kibana", "logstash-50000", "logstash-5044", "logstash-9600"}},
 	"env_file":                 {backends: []string{"shop"}},
 	"extends_other_file":       {backends: []string{"admin", "webapp"}},

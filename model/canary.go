@@ -1,0 +1,151 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// mergeShared makes one backend of the services routed under one name with
+// the same paths and conditions, as registrator and Consul made one service
+// of every container registering a name: each keeps its own server-template
+// (Shared), and weight= splits the traffic (a canary, blue/green). What
+// the backend does with a request must then agree, or it is an error naming
+// both services; only the servers may differ. bs is sorted by service.
+func mergeShared(bs []Backend, ds *Diagnostics) []Backend {
+	first := map[string]int{} // group key → index in out
+	var out []Backend
+	for _, b := range bs {
+		key := b.shareKey()
+		i, ok := first[key]
+		if !ok || b.Service == out[i].Service {
+			first[key] = len(out)
+			out = append(out, b)
+			continue
+		}
+		if what := disagreement(&out[i], &b); what != "" {
+			shares := "the name " + b.Name
+			if b.ServiceGroup != "" {
+				shares = "the group " + b.ServiceGroup
+			}
+			ds.errorf(b.nameSource(), fmt.Sprintf("give %s and %s the same settings but their servers', or %s another name", b.Service, out[i].Service, b.Service),
+				"shares %s with service %s, which makes them one backend, but %s", shares, out[i].Service, what)
+			continue
+		}
+		out[i].Shared = append(out[i].Shared, b.Servers)
+		out[i].Shared = append(out[i].Shared, b.Shared...)
+	}
+	return out
+}
+
+// shareKey groups the backends that are one: the same name, paths and
+// conditions (backends of one name on different paths split a host).
+func (b *Backend) shareKey() string {
+	if b.ServiceGroup != "" {
+		return "group\x00" + b.ServiceGroup + "\x00" + strconv.Itoa(b.TCPPort)
+	}
+	paths := make([]string, len(b.Paths))
+	for i, p := range b.Paths {
+		paths[i] = p.Prefix
+	}
+	return b.Name + "\x00" + strings.Join(paths, " ") + "\x00" + b.Match.key()
+}
+
+// nameSource is where b's name came from, for messages.
+func (b *Backend) nameSource() Source {
+	for _, h := range b.Hosts {
+		if h.Name == b.Name {
+			return h.Source
+		}
+	}
+	return Source{Service: b.Service}
+}
+
+// perService are the backend's fields that belong to one service of a
+// shared backend: they may differ.
+var perService = []string{"service", "port", "servers", "shared", "tags"}
+
+// disagreement says how b would handle a request differently from a, or
+// returns "". Every field but perService's is compared, so a setting added
+// to Backend later is compared too; where a value came from (its source)
+// does not count.
+func disagreement(a, b *Backend) string {
+	av, bv := comparable(a), comparable(b)
+	var diffs []string
+	for _, k := range slices.Sorted(maps.Keys(mergedKeys(av, bv))) {
+		x, _ := json.Marshal(av[k])
+		y, _ := json.Marshal(bv[k])
+		if string(x) != string(y) {
+			diffs = append(diffs, fmt.Sprintf("%s (%s here, %s in %s)", k, shown(y), shown(x), a.Service))
+		}
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return "they differ in " + strings.Join(diffs, ", ")
+}
+
+func mergedKeys(a, b map[string]any) map[string]bool {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
+}
+
+// comparable is b as JSON fields, without its per-service fields and
+// without sources anywhere.
+func comparable(b *Backend) map[string]any {
+	raw, _ := json.Marshal(b)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	for _, k := range perService {
+		delete(m, k)
+	}
+	if b.ServiceGroup != "" {
+		// A group's services keep their names; a TCP service has no hosts to agree on.
+		for _, k := range []string{"name", "hosts", "canonical"} {
+			delete(m, k)
+		}
+	}
+	if m["default"] != nil {
+		m["default"] = true
+	}
+	return stripSources(m).(map[string]any)
+}
+
+func stripSources(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		delete(v, "source")
+		delete(v, "sources")
+		for k, x := range v {
+			v[k] = stripSources(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = stripSources(x)
+		}
+	}
+	return v
+}
+
+// shown is a JSON value for a message: "none" for nothing, and at most 80
+// characters.
+func shown(raw []byte) string {
+	s := string(raw)
+	switch s {
+	case "null", `""`, "[]", "{}", "false", "0":
+		return "none"
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
