@@ -17,6 +17,10 @@
 //	            stopped when the test ends, also when it fails.
 //	client.go   Client, Get, Do, Spread, DoTLS: requests to HAProxy on a new
 //	            connection each, with any Host header.
+//	request.go  Send: a request with what Do cannot set (source address,
+//	            body, PROXY header).
+//	loop.go     StartLoop: requests one after another while a test scales
+//	            or reloads underneath; Stop says how many failed.
 //	wait.go     Eventually and WaitListening: condition-based waits with a
 //	            deadline; a timeout shows the tail of HAProxy's log, and a
 //	            wait stops at once if the test's HAProxy died.
