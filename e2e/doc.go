@@ -32,7 +32,8 @@
 //	                   namespace of HAProxy's own), h2c,
 //	                   the PROXY protocol, a shared name
 //	                   split 90/10 by weight, a canary by
-//	                   header and by user agent             127.0.40-49.x
+//	                   header and by user agent, a
+//	                   service's own listener (srcPort)     127.0.40-49.x
 //
 // A new scenario takes the next free 127.0.N block, then: d :=
 // e2etest.StartDNS(t); e2etest.StartBackendID(t, "web-1", ip, port) per

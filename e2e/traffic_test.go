@@ -536,3 +536,52 @@ func TestAHeaderRoutesRequestsToTheCanary(t *testing.T) {
 		}
 	}
 }
+
+// docker-flow-proxy's srcPort for an HTTP service: a listener of its own,
+// which serves that service only, while the service is not served on the
+// shared listener.
+func TestAServiceListenerOfItsOwnServesOnlyIt(t *testing.T) {
+	t.Parallel()
+	e2etest.RequireHAProxy(t)
+	d := e2etest.StartDNS(t)
+	port := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "admin", "127.0.47.11", port)
+	e2etest.StartBackendID(t, "web", "127.0.47.12", port)
+	d.Set("admin", "127.0.47.11")
+	d.Set("web", "127.0.47.12")
+	own := e2etest.FreePort(t)
+	compose := fmt.Sprintf(`services:
+  admin:
+    image: example/admin
+    expose: ["%[1]d"]
+    labels:
+      com.df.notify: "true"
+      com.df.serviceDomain: admin.example.com
+      com.df.srcPort: "%[2]d"
+  web:
+    image: example/web
+    expose: ["%[1]d"]
+    labels:
+      SERVICE_NAME: web
+`, port, own)
+	p := startProxy(t, d, compose)
+	ownAddr := "127.0.0.1:" + strconv.Itoa(own)
+	e2etest.WaitListening(t, ownAddr, 5*time.Second)
+	e2etest.Eventually(t, 10*time.Second, "admin on its own port and web on the shared one", func() (bool, string) {
+		if ok, why := routesTo(t, ownAddr, "admin.example.com", "/x", "admin"); !ok {
+			return false, why
+		}
+		return routesTo(t, p.Addr, "web", "/", "web")
+	})
+	for _, tc := range []struct{ addr, host, want string }{
+		{ownAddr, "web", ""},              // web is not served on admin's port
+		{p.Addr, "admin.example.com", ""}, // admin is not served on the shared port
+		{ownAddr, "admin.example.com", "admin"},
+		{p.Addr, "web", "web"},
+	} {
+		got := e2etest.Do(t, tc.addr, "GET", tc.host, "/", nil)
+		if tc.want == "" && (got.Status != 404 || got.Backend != "") || tc.want != "" && got.Backend != tc.want {
+			t.Errorf("%s with Host %q: %v, want %s", tc.addr, tc.host, got, map[bool]string{true: "404", false: tc.want}[tc.want == ""])
+		}
+	}
+}

@@ -177,6 +177,21 @@ type Match struct {
 	Headers      []HeaderMatch `json:"headers,omitempty"`
 	UserAgents   []UserAgent   `json:"user_agents,omitempty"`
 	ExcludePaths []Path        `json:"exclude_paths,omitempty"`
+	// Listeners are listeners of the service's own (docker-flow-proxy's
+	// srcPort and srcHttpsPort): its routes take only the requests that
+	// came to one of them, and they serve no other route.
+	Listeners []Listener `json:"listeners,omitempty"`
+	// TLS takes only requests that came over TLS (the backend
+	// com.df.httpsPort makes for them).
+	TLS bool `json:"tls,omitempty"`
+}
+
+// Listener is a port a service listens on by itself, on the address of
+// --bind (plain HTTP) or --tls-bind (TLS, with --tls's certificates).
+type Listener struct {
+	Port   int    `json:"port"`
+	TLS    bool   `json:"tls,omitempty"`
+	Source Source `json:"source"`
 }
 
 // HeaderMatch requires the header Name with exactly Value.

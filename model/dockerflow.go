@@ -145,10 +145,10 @@ var dockerFlowLabels = []dfLabel{
 		why:     "every proxy that loads the generated file has the same configuration",
 		example: "true"},
 	{name: "httpsOnly", kind: dfFlag, tag: "https_only", doc: "as `https_only`", example: "true"},
-	{name: "httpsPort", status: dfRefused,
-		why:     "requests over HTTPS would go to another port of the service: that needs a backend of their own, which is not built",
-		fix:     "route the service on one port (com.df.port); it sees X-Forwarded-Proto https for requests that came over HTTPS",
-		example: "443"},
+	{name: "httpsPort", value: portNumber, elsewhere: true,
+		doc: "requests that came over HTTPS go to this port of the service (a second backend, the same but for its servers' port); " +
+			"needs `--tls`",
+		example: "8443"},
 	{name: "httpsRedirectCode", value: redirectCode, http: true,
 		doc: "the status of the https_only redirect for every method (without it: 301 for GET and HEAD, 308 for others); " +
 			"without `com.df.httpsOnly` it warns that it has no effect",
@@ -258,13 +258,17 @@ var dockerFlowLabels = []dfLabel{
 		doc: "set request headers (`Name value` pairs; replaces the client's)", example: "X-Env prod"},
 	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
 		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
-	{name: "srcHttpsPort", status: dfRefused,
-		why:     "an HTTPS listener of the service's own is not built; ignoring it would serve the service on the shared listener",
-		fix:     "remove it: the service is served on the --tls-bind listener",
-		example: "4443"},
+	{name: "srcHttpsPort", value: portNumber, http: true,
+		doc: "an HTTPS listener of the service's own on this port (on `--tls-bind`'s address, with `--tls`'s certificates): " +
+			"its routes take only requests that came there (or to srcPort), and the port serves no other service",
+		example: "4443",
+		apply: func(b *Backend, v string, cx tagContext) {
+			m := b.match()
+			m.Listeners = append(m.Listeners, Listener{Port: atoi(v), TLS: true, Source: cx.src})
+		}},
 	{name: "srcPort", value: portNumber, elsewhere: true,
-		doc: "with `reqMode=tcp`: the TCP listener's port, as `tcp=`; for HTTP (a listener of the service's own) it is an error, " +
-			"not built: ignoring it would serve the service on the shared listener",
+		doc: "with `reqMode=tcp`: the TCP listener's port, as `tcp=`; for HTTP, a listener of the service's own on this port " +
+			"(on `--bind`'s address): its routes take only requests that came there (or to srcHttpsPort), and the port serves no other service",
 		example: "6379"},
 	{name: "sslVerifyNone", kind: dfFlag, tag: "backend_tls", flagValue: "insecure", doc: "as `backend_tls=insecure`", example: "true"},
 	{name: "templateBePath", status: dfRefused,
@@ -424,14 +428,18 @@ func applyDockerFlow(a *applier, l labels) {
 // grammar, if it has one, converted, then through the tag it means (and
 // that tag's grammar) or the label's own apply.
 func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
-	// check normalises v by form, or reports what is wrong with it.
-	check := func(form *valueForm) bool {
+	// check reports what is wrong with v by form; normalise keeps the
+	// normal form (a tag's apply normalises its value itself, and a
+	// normal form is not always one again: "/" is "").
+	check := func(form *valueForm, normalise bool) bool {
 		if form == nil || v == "" {
 			return true
 		}
 		norm, prob := form.check(v)
 		if prob == "" {
-			v = norm
+			if normalise {
+				v = norm
+			}
 			return true
 		}
 		fix := form.fix
@@ -444,7 +452,7 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 		a.ds.errorf(src, fix, "%s", prob)
 		return false
 	}
-	if !check(def.value) {
+	if !check(def.value, true) {
 		return
 	}
 	if def.conv != nil && v != "" {
@@ -459,7 +467,7 @@ func (a *applier) applyLabel(def *dfLabel, v string, src Source) {
 		src.Value, src.Item = safeShown(src.Value), safeShown(src.Item)
 	}
 	if def.tag != "" {
-		if tag := tagsByName[def.tag]; check(tag.value) {
+		if tag := tagsByName[def.tag]; check(tag.value, false) {
 			a.apply(tag, v, src, "com.df."+def.name)
 		}
 		return
@@ -532,9 +540,50 @@ func (a *applier) applyReqMode(l labels) {
 	case hasMode && mode == "tcp":
 		a.apply(tagsByName["tcp"], strings.TrimSpace(port), psrc, "com.df.srcPort")
 	case hasPort:
-		a.ds.errorf(psrc, "remove it: the service is served on the shared --bind listener, or add com.df.reqMode: tcp",
-			"an HTTP listener of the service's own is not built; ignoring it would serve the service on the shared listener")
+		n, prob := parseInt(strings.TrimSpace(port), 1, 65535)
+		if prob != "" {
+			a.ds.errorf(psrc, portNumber.fix, "%s", prob)
+			return
+		}
+		a.http = append(a.http, setting{"com.df.srcPort", psrc})
+		m := a.b.match()
+		m.Listeners = append(m.Listeners, Listener{Port: n, Source: psrc})
 	}
+}
+
+// httpsTwin is the backend com.df.httpsPort makes: b for the requests that
+// came over TLS, its servers on that port of the service.
+func httpsTwin(b Backend, l labels, tls bool, ds *Diagnostics) (Backend, bool) {
+	v, src, ok := l.get("com.df.httpsPort")
+	if !ok {
+		return Backend{}, false
+	}
+	port, prob := parseInt(strings.TrimSpace(v), 1, 65535)
+	switch {
+	case prob != "":
+		ds.errorf(src, portNumber.fix, "%s", prob)
+		return Backend{}, false
+	case !tls:
+		ds.errorf(src, "add "+OptionCerts.ref()+" with the directory of the certificates, or remove it", "it sends the requests that came over HTTPS to another port, but there is no HTTPS listener")
+		return Backend{}, false
+	case b.TCPPort != 0:
+		ds.errorf(src, "remove it, or drop tcp=", "it needs HTTP, but the service is a TCP service (tcp=%d)", b.TCPPort)
+		return Backend{}, false
+	}
+	t := b
+	t.Name += "-https"
+	t.Port = port
+	t.Servers.Port, t.Servers.Prefix = port, b.Servers.Prefix+"https-"
+	m := Match{TLS: true}
+	if b.Match != nil {
+		m = *b.Match
+		m.TLS = true
+	}
+	t.Match = &m
+	// The plain backend redirects and is the default; this one takes only
+	// what came over HTTPS.
+	t.Redirects, t.HTTPSOnly, t.Default = nil, false, nil
+	return t, true
 }
 
 // applyDomainAlgo adds each serviceDomain's subdomains as a wildcard when

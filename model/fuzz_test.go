@@ -473,7 +473,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
-		"use_backend":        {`use_backend {NAME} if(?: !?{NAME})+`, `use_backend {NAME}`},
+		"use_backend":        {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
@@ -649,7 +649,10 @@ func checkText(cfg model.Config, out []byte) []string {
 			wantRedirects = append(wantRedirects, h.Name)
 		}
 	}
-	for _, r := range cfg.Routes {
+	for i, r := range cfg.Routes {
+		if i > 0 && cfg.Routes[i-1].OwnListener() && !r.OwnListener() {
+			wantUse = append(wantUse, "no_route") // the own listeners serve nothing else
+		}
 		wantUse = append(wantUse, r.Backend)
 		for _, h := range r.Hosts {
 			if h.Wildcard() {
@@ -678,6 +681,9 @@ func checkText(cfg model.Config, out []byte) []string {
 	compareSets("host ACL patterns", hostPatterns, wantHosts)
 	compareSets("redirected hosts", redirectPatterns, wantRedirects)
 	compareSets("path ACL prefixes", pathPrefixes, wantPaths)
+	if n := len(cfg.Routes); n > 0 && cfg.Routes[n-1].OwnListener() {
+		wantUse = append(wantUse, "no_route")
+	}
 	if !slices.Equal(useBackends, wantUse) {
 		bad("use_backend rules in the config %q, routes in the model %q", useBackends, wantUse)
 	}

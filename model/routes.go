@@ -72,6 +72,7 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 			tcp[b.TCPPort] = b
 		}
 	}
+	checkOwnListeners(bs, tcp, ds)
 	checkPathConflicts(bs, ds)
 	checkRedirects(bs, ds)
 }
@@ -248,6 +249,35 @@ func nextDot(s string, i int) int {
 	return -1
 }
 
+// checkOwnListeners reports a service's own listener (com.df.srcPort,
+// srcHttpsPort) on a port another listener or a tcp= service has, and one
+// port asked for with and without TLS.
+func checkOwnListeners(bs []Backend, taken map[int]*Backend, ds *Diagnostics) {
+	tls := map[int]Listener{}
+	for i := range bs {
+		if bs[i].Match == nil {
+			continue
+		}
+		for _, l := range bs[i].Match.Listeners {
+			if b, ok := taken[l.Port]; ok {
+				what := "the HTTP, HTTPS or stats listener's"
+				if b != nil {
+					what = "taken by the TCP service " + b.Service
+				}
+				ds.errorf(l.Source, "pick another port", "port %d is %s", l.Port, what)
+			} else if prev, ok := tls[l.Port]; ok && prev.TLS != l.TLS {
+				ds.errorf(l.Source, "use one port for HTTP and another for HTTPS", "port %d is also asked for %s by %s=%s", l.Port, map[bool]string{true: "with TLS", false: "without TLS"}[prev.TLS], prev.Source.Key, prev.Source.Value)
+			} else {
+				tls[l.Port] = l
+			}
+		}
+	}
+}
+
+// OwnListener reports whether r takes requests from listeners of its
+// service's own only (com.df.srcPort, srcHttpsPort).
+func (r Route) OwnListener() bool { return r.Match != nil && len(r.Match.Listeners) > 0 }
+
 // key tells conditions apart: equal keys, the same requests.
 func (m *Match) key() string {
 	if m == nil {
@@ -262,6 +292,12 @@ func (m *Match) key() string {
 	}
 	for _, p := range m.ExcludePaths {
 		parts = append(parts, "x:"+p.Prefix)
+	}
+	for _, l := range m.Listeners {
+		parts = append(parts, fmt.Sprintf("l:%d:%t", l.Port, l.TLS))
+	}
+	if m.TLS {
+		parts = append(parts, "tls")
 	}
 	slices.Sort(parts)
 	return strings.Join(slices.Compact(parts), " ")
@@ -341,7 +377,9 @@ func SortRoutes(rs []Route) {
 		return r.Hosts[0].Name
 	}
 	slices.SortStableFunc(rs, func(a, b Route) int {
-		c := cmp.Compare(a.hostKind(), b.hostKind())
+		// Routes of a service's own listener come first: that listener
+		// serves nothing else (see render).
+		c := cmp.Or(compareBool(!a.OwnListener(), !b.OwnListener()), cmp.Compare(a.hostKind(), b.hostKind()))
 		if c == 0 && a.Wildcard() {
 			c = cmp.Compare(len(first(b)), len(first(a)))
 		}

@@ -43,8 +43,13 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 	var out []Backend
 	for _, port := range ports {
 		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df, secrets: secrets}
-		if b, ok := r.build(opts, domains, ds); ok {
+		b, ok := r.build(opts, domains, ds)
+		t, twin := httpsTwin(b, l, opts.Listen.Certs != "", ds)
+		if ok {
 			out = append(out, b)
+		}
+		if ok && twin {
+			out = append(out, t)
 		}
 	}
 	return out
@@ -269,6 +274,13 @@ func (r route) checkKind(a *applier, tls bool) {
 	}
 	if b.Policy.DenyHTTP != nil && !tls {
 		ds.errorf(*b.Policy.DenyHTTP, "add --tls DIR with the certificates, or drop it", "plain HTTP is refused, but there is no HTTPS listener: every request would get 403")
+	}
+	if m := b.Match; m != nil && !tls {
+		for _, l := range m.Listeners {
+			if l.TLS {
+				ds.errorf(l.Source, "add "+OptionCerts.ref()+" with the directory of the certificates, or remove it", "an HTTPS listener needs certificates")
+			}
+		}
 	}
 	if b.HTTPSOnly && !tls {
 		ds.errorf(a.set["https_only"].src, "add "+OptionCerts.ref()+" with the directory of the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")

@@ -206,6 +206,9 @@ type Frontend struct {
 	HostACLs  []HostACL
 	PathACLs  []PathACL
 	MatchACLs []MatchACL
+	// Binds are the listeners services have of their own
+	// (com.df.srcPort, srcHttpsPort), sorted.
+	Binds     []Bind
 	Redirects []Redirect
 	Rules     []Rule
 	// ClientProto: some backend redirects by the X-Forwarded-Proto the
@@ -214,6 +217,13 @@ type Frontend struct {
 	// KeepPort: some redirect keeps the port of the request's Host header,
 	// which the frontend then sets in txn.port (":8080", or empty).
 	KeepPort bool
+}
+
+// Bind is a service's own listener: Addr, with TLS (--tls's
+// certificates) or without.
+type Bind struct {
+	Addr string
+	TLS  bool
 }
 
 // MatchACL is one condition of a backend's routes (model.Match): "acl
@@ -276,15 +286,24 @@ func frontendFor(cfg model.Config) Frontend {
 	}
 
 	mapped := hostMapRoutes(cfg)
-	if slices.ContainsFunc(cfg.Routes, mapped) {
-		// One lookup replaces every mapped rule, and it goes first: a mapped
-		// host has no route with a path, and exact hosts come before
-		// wildcards and routes on any host, so no rule before it could match.
-		lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
-		f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
-	}
 	hostACL, matchACL := map[string]bool{}, map[string]bool{}
-	for _, r := range cfg.Routes {
+	var ownPorts []string // ports of services' own listeners, in rule order
+	for i, r := range cfg.Routes {
+		if !r.OwnListener() && (i == 0 || cfg.Routes[i-1].OwnListener()) {
+			// The routes of services' own listeners come first; after them,
+			// their ports serve nothing else.
+			if len(ownPorts) > 0 {
+				f.Rules = append(f.Rules, Rule{Backend: "no_route", ACLs: []string{"{ dst_port " + strings.Join(ownPorts, " ") + " }"}})
+			}
+			if slices.ContainsFunc(cfg.Routes, mapped) {
+				// One lookup replaces every mapped rule, and it goes first: a
+				// mapped host has no route with a path or condition, and exact
+				// hosts come before wildcards and routes on any host, so no
+				// rule before it could match.
+				lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
+				f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
+			}
+		}
 		if mapped(r) {
 			continue
 		}
@@ -305,7 +324,20 @@ func frontendFor(cfg model.Config) Frontend {
 		}
 		rule.ACLs = append(rule.ACLs, f.matchACLs(r, matchACL)...)
 		f.Rules = append(f.Rules, rule)
+		if r.OwnListener() {
+			for _, l := range r.Match.Listeners {
+				p := strconv.Itoa(l.Port)
+				if !slices.Contains(ownPorts, p) {
+					ownPorts = append(ownPorts, p)
+					f.Binds = append(f.Binds, ownBind(cfg.Listen, l))
+				}
+			}
+		}
 	}
+	if len(cfg.Routes) > 0 && cfg.Routes[len(cfg.Routes)-1].OwnListener() {
+		f.Rules = append(f.Rules, Rule{Backend: "no_route", ACLs: []string{"{ dst_port " + strings.Join(ownPorts, " ") + " }"}})
+	}
+	slices.SortFunc(f.Binds, func(a, b Bind) int { return strings.Compare(a.Addr, b.Addr) })
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
 	f.ClientProto = slices.ContainsFunc(cfg.Backends, func(b model.Backend) bool { return b.ProtoRedirect != "" && !b.HTTPSOnly })
 	return f
@@ -340,7 +372,26 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 	for _, p := range m.ExcludePaths {
 		names = append(names, "!"+pathACLName(p.Prefix))
 	}
+	if len(m.Listeners) > 0 {
+		ports := make([]string, len(m.Listeners))
+		for i, l := range m.Listeners {
+			ports[i] = strconv.Itoa(l.Port)
+		}
+		names = append(names, "{ dst_port "+strings.Join(ports, " ")+" }")
+	}
+	if m.TLS {
+		names = append(names, "{ ssl_fc }")
+	}
 	return names
+}
+
+// ownBind is the bind line's address of a service's own listener: on
+// --bind's host, or --tls-bind's for TLS.
+func ownBind(l model.Listen, own model.Listener) Bind {
+	if own.TLS {
+		return Bind{Addr: tcpBind(l.HTTPS, own.Port), TLS: true}
+	}
+	return Bind{Addr: tcpBind(l.HTTP, own.Port)}
 }
 
 // httpsOnlyRedirects are the redirects of each https_only backend: to the
