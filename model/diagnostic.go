@@ -49,7 +49,8 @@ func (d Diagnostic) Spell(spell func(Option) string) Diagnostic {
 }
 
 // String formats d as "SERVICE: KEY=VALUE: message (fix)". Values with
-// characters that would garble a terminal are quoted; options keep the
+// characters that would garble a terminal (and such keys and service
+// names) are quoted; options keep the
 // model's names (see Spell).
 func (d Diagnostic) String() string {
 	if strings.Contains(d.Message+d.Fix, refStart) {
@@ -59,11 +60,11 @@ func (d Diagnostic) String() string {
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
 	if d.Service != "" {
-		b.WriteString(d.Service)
+		b.WriteString(printable(d.Service))
 		b.WriteString(": ")
 	}
 	if d.Key != "" {
-		b.WriteString(d.Key)
+		b.WriteString(printable(d.Key)) // a label's name is the author's too
 		b.WriteString("=")
 		b.WriteString(printable(d.Value))
 		b.WriteString(": ")
