@@ -57,10 +57,9 @@ const (
 type dfStatus int
 
 const (
-	dfApplies     dfStatus = iota // it takes effect
-	dfNoEffect                    // accepted; nothing is needed here (why says why)
-	dfRefused                     // an error: it would change what the service means (why says why and what to do)
-	dfUnsupported                 // a warning: not built yet; the label is ignored
+	dfApplies  dfStatus = iota // it takes effect
+	dfNoEffect                 // accepted; nothing is needed here (why says why)
+	dfRefused                  // an error: it would change what the service means (why says why and what to do)
 )
 
 // seconds reads docker-flow-proxy's timeouts, whole seconds by its
@@ -206,7 +205,7 @@ var dockerFlowLabels = []dfLabel{
 		}},
 	{name: "reqPathSearchReplace", value: rewritePair, http: true,
 		doc: "rewrite: every match of the search regex in the path is replaced (`http-request set-path %[path,regsub(…,g)]`); " +
-			"both sides are limited to path characters, and `^` at the start of search",
+			"both sides are limited to path characters, and `^` at the start of search; one pair (several, joined by `:`, are an error)",
 		example: "/api/v1/books,/books",
 		apply:   setRewrite},
 	{name: "serviceCert", status: dfRefused,
@@ -353,8 +352,6 @@ func DockerFlowDocs() []LabelDoc {
 			doc.Effect = "accepted, no effect: " + d.why
 		case dfRefused:
 			doc.Effect = "**error**: " + d.why + " (" + d.fix + ")"
-		case dfUnsupported:
-			doc.Effect = "warning, ignored: " + d.why
 		}
 		out[i] = doc
 	}

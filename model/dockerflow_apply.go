@@ -21,7 +21,8 @@ type dockerFlow struct {
 var indexed = regexp.MustCompile(`^com\.df\.([A-Za-z]+)\.[0-9]+$`)
 
 // readDockerFlow reads the routing labels and reports labels that are
-// unknown, numbered, refused or not supported, once per service.
+// unknown, numbered or refused, and flags that are neither true nor false,
+// once per service.
 func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 	var df dockerFlow
 	for _, k := range l.keys() {
@@ -43,8 +44,6 @@ func readDockerFlow(l labels, ds *Diagnostics) dockerFlow {
 			ds.warnf(src, fix, "unknown docker-flow-proxy label; it is ignored")
 		case def.status == dfRefused:
 			ds.errorf(src, def.fix, "%s", def.why)
-		case def.status == dfUnsupported:
-			ds.warnf(src, "see the README for the com.df.* labels compose2haproxy maps", "docker-flow-proxy label %s is not supported (%s); it is ignored", k, def.why)
 		case def.kind == dfFlag:
 			if _, prob := parseFlag(v); prob != "" {
 				ds.errorf(src, "write true or false", "%s", prob)
