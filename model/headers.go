@@ -13,10 +13,12 @@ import (
 // does not fit docker-flow-proxy's format: the label's key names the
 // header, its value is the header's value, taken literally (empty deletes
 // the header).
-var headerLabels = []struct {
+var headerLabels = []headerLabelKind{{"compose2haproxy.request-header.", false}, {"compose2haproxy.response-header.", true}}
+
+type headerLabelKind struct {
 	prefix   string
 	response bool
-}{{"compose2haproxy.request-header.", false}, {"compose2haproxy.response-header.", true}}
+}
 
 // maxHeaderValue keeps a header line far below what HAProxy and servers
 // accept.

@@ -172,5 +172,22 @@ func lintKeys(l labels, ds *Diagnostics) {
 			_, src, _ := l.get(k)
 			ds.errorf(src, "rename it to "+rest, "compose drops keys that start with \"x-\" (it reads them as extensions), so this one does nothing")
 		}
+		if own, ok := strings.CutPrefix(k, "compose2haproxy."); ok && !knownOwnKey(own) {
+			_, src, _ := l.get(k)
+			fix := "see the README for compose2haproxy's labels"
+			if s := Nearest(strings.SplitAfter(own, ".")[0], []string{"proxy", "request-header.", "response-header."}); s != "" {
+				fix = "did you mean compose2haproxy." + s + "…?"
+			}
+			ds.warnf(src, fix, "unknown compose2haproxy label; it is ignored")
+		}
 	}
+}
+
+// knownOwnKey reports whether compose2haproxy.KEY is one of the tool's own
+// labels.
+func knownOwnKey(key string) bool {
+	return key == "proxy" || slices.ContainsFunc(headerLabels, func(h headerLabelKind) bool {
+		name, ok := strings.CutPrefix("compose2haproxy."+key, h.prefix)
+		return ok && name != ""
+	})
 }
