@@ -69,9 +69,9 @@ func StartH2CBackend(tb testing.TB, id, ip string, port int) *Backend {
 	})
 }
 
-// startBackend listens on ip:port; wrap, if set, configures the server and
-// may wrap the listener (TLS).
-func startBackend(tb testing.TB, id, ip string, port int, wrap func(*http.Server, net.Listener) net.Listener) *Backend {
+// listenLoopback listens on ip:port, which must be a loopback address;
+// who names the caller in a failure.
+func listenLoopback(tb testing.TB, who, ip string, port int) net.Listener {
 	tb.Helper()
 	addr := net.JoinHostPort(ip, strconv.Itoa(port))
 	if err := CheckLoopback(addr); err != nil {
@@ -79,8 +79,16 @@ func startBackend(tb testing.TB, id, ip string, port int, wrap func(*http.Server
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		tb.Fatalf("StartBackend %s: %v", addr, err)
+		tb.Fatalf("%s %s: %v", who, addr, err)
 	}
+	return l
+}
+
+// startBackend listens on ip:port; wrap, if set, configures the server and
+// may wrap the listener (TLS).
+func startBackend(tb testing.TB, id, ip string, port int, wrap func(*http.Server, net.Listener) net.Listener) *Backend {
+	tb.Helper()
+	l := listenLoopback(tb, "StartBackend", ip, port)
 	b := &Backend{IP: ip, Port: port, id: id, healthy: true}
 	b.srv = &http.Server{Handler: http.HandlerFunc(b.handle), ReadHeaderTimeout: 5 * time.Second}
 	if wrap != nil {
@@ -185,14 +193,7 @@ type TCPEcho struct {
 // ends.
 func StartTCPEcho(tb testing.TB, ip string, port int) *TCPEcho {
 	tb.Helper()
-	addr := net.JoinHostPort(ip, strconv.Itoa(port))
-	if err := CheckLoopback(addr); err != nil {
-		tb.Fatal(err)
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		tb.Fatalf("StartTCPEcho %s: %v", addr, err)
-	}
+	l := listenLoopback(tb, "StartTCPEcho", ip, port)
 	e := &TCPEcho{IP: ip, Port: port, l: l, conns: map[net.Conn]bool{}}
 	e.wg.Add(1) // not wg.Go, which needs Go 1.25: go.mod asks for 1.24
 	go func() { defer e.wg.Done(); e.accept() }()
