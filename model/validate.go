@@ -197,8 +197,9 @@ func parseInt(s string, lo, hi int) (int, string) {
 	if prob := unsafeChar(s); prob != "" {
 		return 0, prob
 	}
+	// Digits only: Atoi also takes a sign, which an address keeps verbatim.
 	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
+	if err != nil || strings.TrimLeft(s, "0123456789") != "" || n < lo || n > hi {
 		return 0, fmt.Sprintf("is not a whole number from %d to %d", lo, hi)
 	}
 	return n, ""
