@@ -29,6 +29,10 @@ type Options struct {
 	// HostMap is the path of a host map file the config reads; empty:
 	// hosts are matched by ACLs in the config itself.
 	HostMap string
+	// RuntimeDir is a directory of the proxy's own where HAProxy keeps its
+	// runtime socket and the server state a reload starts from; empty: no
+	// socket, and a reloaded HAProxy asks DNS for every address anew.
+	RuntimeDir string
 	// Command is the command line that made the config, for its header, so
 	// that anyone can make it again; nil: none is recorded.
 	Command []string
@@ -80,6 +84,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		Backends:  backends,
 		Routes:    routesFor(backends),
 		HostMap:   opts.HostMap,
+		Runtime:   runtimeFor(opts.RuntimeDir),
 
 		TrustedProxies: trusted,
 		StatsAuth:      statsAuth,
@@ -174,6 +179,9 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 			// value, a parenthesis end the arguments.
 			ds.errorf(src, "choose a path without them", "map file path has characters other than letters, digits and . _ - / + @")
 		}
+	}
+	if opts.RuntimeDir != "" {
+		checkRuntimeDir(opts.RuntimeDir, ds)
 	}
 	if opts.Listen.HTTP == "" {
 		opts.Listen.HTTP = ":80"
@@ -290,4 +298,32 @@ func headerNames(files []string) []string {
 		out[i] = safeShown(f)
 	}
 	return out
+}
+
+// maxSocketPath is the longest path of a Unix socket Linux binds: sun_path
+// holds 108 bytes with the final NUL.
+const maxSocketPath = 107
+
+// checkRuntimeDir accepts an absolute path that HAProxy reads as one word
+// and whose socket path Linux can bind.
+func checkRuntimeDir(dir string, ds *Diagnostics) {
+	src := OptionRuntime.source(dir)
+	switch {
+	case unsafeChar(dir) != "":
+		ds.errorf(src, "choose a path without it", "runtime directory %s", unsafeChar(dir))
+	case !filePathRe.MatchString(dir):
+		ds.errorf(src, "choose a path without them", "runtime directory has characters other than letters, digits and . _ - / + @")
+	case !strings.HasPrefix(dir, "/"):
+		ds.errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
+	case len(runtimeFor(dir).Socket) > maxSocketPath:
+		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes Linux allows", maxSocketPath)
+	}
+}
+
+func runtimeFor(dir string) *Runtime {
+	if dir == "" {
+		return nil
+	}
+	dir = strings.TrimSuffix(dir, "/")
+	return &Runtime{Dir: dir, Socket: dir + "/haproxy.sock", ServerState: dir + "/servers.state"}
 }

@@ -394,6 +394,39 @@ func TestAddresses(t *testing.T) {
 	}
 }
 
+// The runtime directory is a path inside the proxy container that HAProxy
+// reads as one word, with room for its socket's name.
+func TestRuntimeDir(t *testing.T) {
+	long := "/" + strings.Repeat("d", maxSocketPath-len("//haproxy.sock"))
+	tests := []struct {
+		dir, want string // want: the problem, or "" when accepted
+		socket    string // when accepted
+	}{
+		{"/var/run/haproxy", "", "/var/run/haproxy/haproxy.sock"},
+		{"/var/run/haproxy/", "", "/var/run/haproxy/haproxy.sock"},
+		{long, "", long + "/haproxy.sock"},
+		{long + "d", "the socket's path would be longer than the 107 bytes Linux allows", ""},
+		{"run/haproxy", "is not an absolute path", ""},
+		{"/var/run/ha proxy", "runtime directory contains a space", ""},
+		{"/var/run/haproxy,x", "characters other than letters, digits", ""},
+		{"/var/run/haproxy\nstats", "runtime directory contains a line break", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			cfg, got := build(t, Options{RuntimeDir: tt.dir}, svc("w", map[string]string{"SERVICE_NAME": "w"}, 80))
+			if tt.want == "" {
+				if len(got) != 0 || cfg.Runtime == nil || cfg.Runtime.Socket != tt.socket {
+					t.Fatalf("runtime dir %q: diagnostics %q, runtime %+v; want socket %s", tt.dir, got, cfg.Runtime, tt.socket)
+				}
+				return
+			}
+			if len(got) != 1 || !strings.Contains(got[0], "runtime_dir=") || !strings.Contains(got[0], tt.want) {
+				t.Fatalf("runtime dir %q: got %q, want one error containing %q", tt.dir, got, tt.want)
+			}
+		})
+	}
+}
+
 // SERVICE_IGNORE takes any value but empty, false or 0 as true (SPEC §2).
 func TestServiceIgnoreValues(t *testing.T) {
 	for v, ignored := range map[string]bool{"": false, "false": false, " FALSE ": false, "0": false, "true": true, "1": true, "no": true, "yes": true} {

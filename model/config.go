@@ -18,6 +18,9 @@ type Config struct {
 	// HostMap, when set, is the path of a map file (host → backend) that the
 	// config reads for exact hosts without a path.
 	HostMap string `json:"host_map,omitempty"`
+	// Runtime, when set, is where HAProxy keeps its runtime socket and the
+	// server state a reload starts from (Options.RuntimeDir).
+	Runtime *Runtime `json:"runtime,omitempty"`
 	// TrustedProxies are the networks whose X-Forwarded-For gives the
 	// client address (its last value); others' connections are the client.
 	TrustedProxies []Network `json:"trusted_proxies,omitempty"`
@@ -311,3 +314,13 @@ type Route struct {
 
 // Wildcard reports whether the route matches by host suffix.
 func (r Route) Wildcard() bool { return len(r.Hosts) == 1 && r.Hosts[0].Wildcard() }
+
+// Runtime is the proxy's runtime directory. Before a reload, the state
+// saved from the socket ("show servers state") gives the new HAProxy the
+// addresses the running one resolved, so it does not answer 503 while it
+// asks DNS for them again.
+type Runtime struct {
+	Dir         string `json:"dir"`
+	Socket      string `json:"socket"`       // Dir/haproxy.sock: read-only commands
+	ServerState string `json:"server_state"` // Dir/servers.state
+}

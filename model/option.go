@@ -20,6 +20,7 @@ const (
 	OptionHTTPSPort Option = "listen.https_port"
 	OptionResolvers Option = "resolvers"
 	OptionHostMap   Option = "host_map"
+	OptionRuntime   Option = "runtime_dir"
 
 	OptionTrustedProxies Option = "trusted_proxies"
 	OptionStatsAuth      Option = "stats_auth"

@@ -523,3 +523,9 @@ func hostNames(hs []model.Host) []string {
 	}
 	return names
 }
+
+// NoServerState is a server-state file that holds no server: only the
+// format's version line. "haproxy -c -dW" rejects a config whose state file
+// is missing, as it is on the machine that checks a config before the
+// proxy ever ran; a check reads this one instead.
+func NoServerState() []byte { return []byte("1\n") }

@@ -3,6 +3,7 @@ package e2etest
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -22,6 +23,23 @@ import (
 func RequireHAProxy(tb testing.TB) string {
 	tb.Helper()
 	return haproxytest.Require(tb)
+}
+
+// RequireCommand returns the path of a tool the tests run beside HAProxy,
+// such as socat for HAProxy's runtime socket, on RequireHAProxy's terms:
+// without it the test is skipped, or fails when CI=true (.ci/run installs
+// it).
+func RequireCommand(tb testing.TB, name string) string {
+	tb.Helper()
+	bin, err := exec.LookPath(name)
+	if err == nil {
+		return bin
+	}
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("%v (apt-get install %s); CI=true, so this is a failure", err, name)
+	}
+	tb.Skip(err)
+	return ""
 }
 
 // lockedBuffer collects HAProxy's stdout and stderr.
