@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -21,7 +21,8 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
-// version is set at release time with -ldflags "-X main.version=…";
+// version is set at release time with -ldflags
+// "-X github.com/compose2haproxy/compose2haproxy/internal/cli.version=…";
 // without it, toolVersion asks the build.
 var version = ""
 
@@ -33,11 +34,13 @@ const (
 	exitRejected = 3 // haproxy -c rejected the result
 )
 
-func main() {
+// Main is the command as a process: run on the process's arguments,
+// environment and standard streams, stopped by an interrupt. It returns the
+// exit code for os.Exit.
+func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
 }
 
 // flags holds the command line; zero values mean the documented defaults.
@@ -228,8 +231,8 @@ func toolVersion() string {
 	return versionOf(version, info, ok)
 }
 
-// versionOf is the release's -X main.version, else the module version that
-// go install …@version stamps into the binary, else "(devel)".
+// versionOf is the release's -X …/internal/cli.version, else the module
+// version that go install …@version stamps into the binary, else "(devel)".
 func versionOf(ldflags string, info *debug.BuildInfo, ok bool) string {
 	switch {
 	case ldflags != "":
@@ -240,7 +243,7 @@ func versionOf(ldflags string, info *debug.BuildInfo, ok bool) string {
 	return "(devel)"
 }
 
-// run is the whole command; main only wires it to the process.
+// run is the whole command; Main only wires it to the process.
 func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f, flagset, err := parseFlags(args)
 	if errors.Is(err, pflag.ErrHelp) {

@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package cli
 
 // Fault safety of -o: whatever goes wrong while the config is written — a
 // directory that cannot be written, a full disk, the process killed — the

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -13,7 +13,7 @@ const runMainEnv = "COMPOSE2HAPROXY_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
-		main()
+		os.Exit(Main())
 	}
 	os.Exit(m.Run())
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"path/filepath"
@@ -168,7 +168,7 @@ func TestVersionComesFromTheBuild(t *testing.T) {
 	} {
 		info := &debug.BuildInfo{Main: debug.Module{Version: tt.module}}
 		if got := versionOf(tt.ldflags, info, true); got != tt.want {
-			t.Errorf("-X main.version=%q, module %q: %q, want %q", tt.ldflags, tt.module, got, tt.want)
+			t.Errorf("-X …/internal/cli.version=%q, module %q: %q, want %q", tt.ldflags, tt.module, got, tt.want)
 		}
 	}
 	if got := versionOf("", nil, false); got != "(devel)" {

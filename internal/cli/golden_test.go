@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -128,7 +128,7 @@ func compareGolden(t *testing.T, path string, got []byte) {
 		return
 	}
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/compose2haproxy -update to create it)", err)
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the output (go test -update rewrites it; review the diff):\n%s", path, lineDiff(string(want), string(got)))

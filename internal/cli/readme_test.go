@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -27,11 +27,11 @@ func TestREADMELabelTable(t *testing.T) {
 }
 
 // readmeSection compares the part of the README between "<!-- name:
-// origin; go test ./cmd/compose2haproxy -update -->" and "<!-- end of name
+// origin; go test ./internal/cli -update -->" and "<!-- end of name
 // -->" with want, or rewrites it with -update.
 func readmeSection(t *testing.T, name, origin, want string) {
 	t.Helper()
-	begin := "<!-- " + name + ": " + origin + "; go test ./cmd/compose2haproxy -update -->\n"
+	begin := "<!-- " + name + ": " + origin + "; go test ./internal/cli -update -->\n"
 	end := "<!-- end of " + name + " -->\n"
 	text, err := os.ReadFile(readme)
 	if err != nil {
@@ -53,7 +53,7 @@ func readmeSection(t *testing.T, name, origin, want string) {
 		}
 		return
 	}
-	t.Errorf("README.md's %s differs from the model (run go test ./cmd/compose2haproxy -update):\n--- README\n%s--- model\n%s", name, got, want)
+	t.Errorf("README.md's %s differs from the model (run go test ./internal/cli -update):\n--- README\n%s--- model\n%s", name, got, want)
 }
 
 func tagTable(docs []model.TagDoc) string {
