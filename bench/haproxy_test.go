@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,8 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
 // This file runs HAProxy and wrk for TestRoutingCost and reads what they
@@ -210,21 +207,4 @@ func envInt(t *testing.T, key string, def int) int {
 		t.Fatalf("%s=%q: want a positive number", key, v)
 	}
 	return n
-}
-
-// cliBinary is BENCH_BIN, or compose2haproxy built into dir.
-func cliBinary(t *testing.T, dir string) string {
-	t.Helper()
-	if bin := os.Getenv("BENCH_BIN"); bin != "" {
-		abs, err := filepath.Abs(bin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return abs
-	}
-	bin, err := e2etest.BuildCLI(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
 }

@@ -34,8 +34,9 @@ import (
 // Knobs: BENCH_ROUTING_RUNS (3), BENCH_ROUTING_DURATION (5s),
 // BENCH_PIN=0 (do not pin HAProxy to CPU 0 and the rest to CPU 1),
 // BENCH_DNS=target (answer only the requested service's name, so that the
-// other 999 backends have no server to resolve and check), BENCH_BIN (the
-// compose2haproxy binary; default: built from ../cmd/compose2haproxy).
+// other 999 backends have no server to resolve and check). The CLI that
+// writes the configs is this test binary (see TestMain); only HAProxy is
+// measured.
 func TestRoutingCost(t *testing.T) {
 	if os.Getenv("BENCH_ROUTING") != "1" {
 		t.Skip("set BENCH_ROUTING=1 to measure routing through HAProxy (make bench does)")
@@ -69,7 +70,6 @@ func TestRoutingCost(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	bin := cliBinary(t, dir)
 	const backendIP = "127.0.78.1"
 	backend := startFastBackend(t, backendIP)
 	ns := e2etest.StartDNS(t)
@@ -94,7 +94,7 @@ func TestRoutingCost(t *testing.T) {
 		{name: "  --map", project: mixed, hostMap: true},
 	}
 	for i, c := range cases {
-		c.generate(t, bin, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
+		c.generate(t, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
 		if c.hostMap {
 			// The same request as without the map, for a like-for-like ratio.
 			for j := i - 1; c.target.host == ""; j-- {
@@ -162,7 +162,7 @@ func mixedOnPort(n, port int) []byte {
 }
 
 // generate writes the project and runs the CLI on it.
-func (c *routingCase) generate(t *testing.T, bin, dir string, httpPort int, dns string) {
+func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -177,10 +177,11 @@ func (c *routingCase) generate(t *testing.T, bin, dir string, httpPort int, dns 
 	if c.hostMap {
 		args = append(args, "--map", filepath.Join(dir, "hosts.map"))
 	}
+	bin, env := e2etest.CLI(t, "PATH="+os.Getenv("PATH"))
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
-		t.Fatalf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, out)
+		t.Fatalf("compose2haproxy %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	cfg, err := os.ReadFile(c.cfg)
 	if err != nil {

@@ -6,9 +6,10 @@
 // 127.0.0.x addresses playing replicas), all on the loopback network. The
 // harness, its timing and its rules are documented there.
 //
-// The scenarios run the product as a user does: TestMain (main_test.go)
-// builds cmd/compose2haproxy once, generate runs it on a compose file
-// written to a temporary directory, and startProxy points the result at
+// The scenarios run the product as a user does, as a process: the CLI is
+// this test binary, which TestMain (main_test.go) turns into
+// compose2haproxy when e2etest.CLI starts it; generate runs it on a compose
+// file written to a temporary directory, and startProxy points the result at
 // the test's DNS and free loopback ports (--bind, --stats, --resolver) and
 // starts HAProxy on it. Each scenario uses its own 127.0.N.x block for its
 // backends, so all of them run in parallel:

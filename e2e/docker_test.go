@@ -336,8 +336,9 @@ exec docker run --rm --network none --user "$(id -u):$(id -g)" --entrypoint hapr
 	if err := os.WriteFile(filepath.Join(dir, "broken.tmpl"), []byte("global\n    no-such-directive\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "-f", "compose.yaml", "--template", "broken.tmpl", "--check", "--haproxy", "./haproxy-prod")
-	cmd.Dir, cmd.Env = dir, hermeticEnv()
+	bin, env := e2etest.CLI(t, hermeticEnv()...)
+	cmd := exec.Command(bin, "-f", "compose.yaml", "--template", "broken.tmpl", "--check", "--haproxy", "./haproxy-prod")
+	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 || !strings.Contains(string(out), "no-such-directive") {

@@ -10,28 +10,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compose2haproxy/compose2haproxy/internal/cli"
 	"github.com/compose2haproxy/compose2haproxy/internal/dockertest"
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
-// binary is the compose2haproxy CLI built once by TestMain.
-var binary string
-
-// TestMain builds the CLI into a temporary directory, runs the tests
-// against that binary, and removes it.
-func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+// TestMain runs the CLI when e2etest.CLI started this test binary as
+// compose2haproxy, and the tests otherwise.
+func TestMain(m *testing.M) {
+	e2etest.RunMainIfAsked(cli.Main)
+	os.Exit(runTests(m))
+}
 
 func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "compose2haproxy-e2e-")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	if binary, err = e2etest.BuildCLI(dir); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
-		return 1
-	}
 	defer dockertest.Cleanup()
 	return m.Run()
 }
@@ -78,9 +69,9 @@ func generateProject(tb testing.TB, files map[string]string, args ...string) []b
 // dir/compose.yaml; warnings are logged.
 func compose2haproxy(tb testing.TB, dir string, args ...string) (stdout []byte, stderr string) {
 	tb.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = hermeticEnv()
+	bin, env := e2etest.CLI(tb, hermeticEnv()...)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = dir, env
 	var out, errs bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &errs

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -239,7 +240,7 @@ func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
 	// ignores SIGXFSZ, so the write returns the error instead of the
 	// process dying.
 	t.Run("rlimit_fsize_EFBIG", func(t *testing.T) {
-		bin, env := cliProcess(t)
+		bin, env := e2etest.CLI(t)
 		dir := t.TempDir()
 		target := writeFile(t, filepath.Join(dir, "haproxy.cfg"), oldConfig)
 		const limit = 64 << 10
@@ -281,7 +282,7 @@ func TestOutputSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow fault test, skipped with -short")
 	}
-	bin, env := cliProcess(t)
+	bin, env := e2etest.CLI(t)
 	dir := t.TempDir()
 	projects := []string{aliasProject(t, dir, "blue", 20000), aliasProject(t, dir, "green", 20000)}
 	// The configs as the runs below write them: the header records -o.

@@ -1,7 +1,8 @@
 // Package e2etest is the end-to-end test harness: real HAProxy processes
 // against in-process stand-ins for Docker, all on the loopback network. It
-// is used by e2e (the routing scenarios), bench (the routing measurement)
-// and the Docker tests. One file a concern:
+// is used by e2e (the routing scenarios), bench (the routing measurement),
+// the Docker tests, and internal/cli's fault tests (cli.go only). One file
+// a concern:
 //
 //	dns.go      DNS: an authoritative DNS server (github.com/miekg/dns) on
 //	            127.0.0.1:<free port> playing Docker's embedded DNS
@@ -30,8 +31,9 @@
 //	            the client, the DNS server and the backends refuse other
 //	            addresses. Linux routes the whole 127/8 block to the
 //	            loopback interface, so no network set-up is needed.
-//	cli.go      BuildCLI: the compose2haproxy binary, for tests outside
-//	            cmd/compose2haproxy.
+//	cli.go      CLI and RunMainIfAsked: the compose2haproxy CLI as a
+//	            process without a go build: the test binary itself, which
+//	            runs cli.Main instead of its tests when CLI starts it.
 //
 // selftest_test.go checks the harness alone with a hand-written HAProxy
 // configuration (no product code): go test ./internal/e2etest -v.

@@ -33,7 +33,7 @@ func main() {
 			env[k] = v
 		}
 	}
-	// The same options as cmd/compose2haproxy's run() without flags.
+	// The same options as internal/cli's run() without flags.
 	p, err := loader.Load(context.Background(), loader.Options{
 		Files: files, Environ: env, Stdin: os.Stdin, Warnings: os.Stderr,
 	})
