@@ -1,6 +1,7 @@
 # compose2haproxy — `make run` renders the bundled example, `make test` runs
 # every test (HAProxy must be installed: apt-get install haproxy; the Docker
-# tests need a Docker engine and docker-compose; .ci/run installs it all).
+# tests need a Docker engine, docker-compose and socat; .ci/run installs it
+# all).
 GO      ?= go
 BIN     := bin/compose2haproxy
 DOMAIN  ?= 127.0.0.1.nip.io

@@ -300,9 +300,9 @@ func headerNames(files []string) []string {
 	return out
 }
 
-// maxSocketPath is the longest path of a Unix socket Linux binds: sun_path
-// holds 108 bytes with the final NUL.
-const maxSocketPath = 107
+// maxSocketPath is the longest Unix socket path HAProxy binds: Linux's
+// 108 bytes less the room for the temporary name it binds first.
+const maxSocketPath = 97
 
 // checkRuntimeDir accepts an absolute path that HAProxy reads as one word
 // and whose socket path Linux can bind.
@@ -316,7 +316,7 @@ func checkRuntimeDir(dir string, ds *Diagnostics) {
 	case !strings.HasPrefix(dir, "/"):
 		ds.errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
 	case len(runtimeFor(dir).Socket) > maxSocketPath:
-		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes Linux allows", maxSocketPath)
+		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes HAProxy allows", maxSocketPath)
 	}
 }
 

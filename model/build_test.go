@@ -405,7 +405,7 @@ func TestRuntimeDir(t *testing.T) {
 		{"/var/run/haproxy", "", "/var/run/haproxy/haproxy.sock"},
 		{"/var/run/haproxy/", "", "/var/run/haproxy/haproxy.sock"},
 		{long, "", long + "/haproxy.sock"},
-		{long + "d", "the socket's path would be longer than the 107 bytes Linux allows", ""},
+		{long + "d", "the socket's path would be longer than the 97 bytes HAProxy allows", ""},
 		{"run/haproxy", "is not an absolute path", ""},
 		{"/var/run/ha proxy", "runtime directory contains a space", ""},
 		{"/var/run/haproxy,x", "characters other than letters, digits", ""},

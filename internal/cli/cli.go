@@ -70,6 +70,7 @@ type flags struct {
 	format        string
 	template      string
 	hostMap       string
+	runtimeDir    string
 	printTemplate bool
 	haproxy       string
 	strict        bool
@@ -106,6 +107,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with this text/template (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
 	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to this HAProxy map file and look them up there (for thousands of hosts)")
+	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory in the proxy container for its runtime socket and the server state a reload starts from")
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
 	fs.BoolVar(&f.diff, "diff", false, "print a unified diff against the existing -o file; exit 1 when they differ; write nothing")
 	fs.StringVar(&f.haproxy, "haproxy", "haproxy", "haproxy binary for --check")
@@ -119,7 +121,7 @@ var optionFlags = map[model.Option]string{
 	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
-	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map",
+	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntime: "--runtime-dir",
 	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
 }
 
@@ -316,7 +318,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	cfg, diags := model.Build(project, model.Options{
 		Version: toolVersion(), Command: commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
-		Resolvers: f.resolvers, HostMap: f.hostMap,
+		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
 	})
 	if f.strict {

@@ -162,6 +162,15 @@ func TestCheck(t *testing.T) {
 		t.Errorf("output changed although --check failed")
 	}
 
+	// The runtime directory is the proxy container's, missing here, and
+	// HAProxy -dW refuses a missing server-state file: the check reads one
+	// with no server instead, and the output keeps the real path.
+	runtime := "/nonexistent/compose2haproxy/run"
+	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", haproxy, "-o", out, "--runtime-dir", runtime)
+	if written, _ := os.ReadFile(out); code != 0 || !bytes.Contains(written, []byte("server-state-file "+runtime+"/servers.state\n")) {
+		t.Errorf("--runtime-dir %s: exit %d: %s\n%s", runtime, code, stderr, written)
+	}
+
 	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", filepath.Join(dir, "no-haproxy"))
 	if code != exitUsage || !strings.Contains(stderr, "--check needs HAProxy") {
 		t.Errorf("missing haproxy: exit %d, %s", code, stderr)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
+	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
@@ -28,6 +29,9 @@ const (
 // and stderr with golden/<case>.err. $OUT in args is an empty folder: a case
 // that writes haproxy.cfg and hosts.map there (-o, --map) is compared with
 // golden/<case>.cfg and golden/<case>.map, $OUT standing for the folder.
+// $RUN is a proxy's runtime directory (--runtime-dir) after a reload that
+// saved no server, so that such a config is checked as HAProxy loads it; a
+// folder of its own, as a socket's path may not be longer than 97 bytes.
 func TestGolden(t *testing.T) {
 	entries, err := os.ReadDir(testdataDir)
 	if err != nil {
@@ -43,8 +47,8 @@ func TestGolden(t *testing.T) {
 		used[name+ext], used[name+".err"], used[name+".map"] = true, true, true
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(testdataDir, name)
-			certs, out := certDir(t), t.TempDir()
-			code, stdout, stderr := runCase(t, dir, certs, out)
+			certs, out, run := certDir(t), t.TempDir(), runtimeDir(t)
+			code, stdout, stderr := runCase(t, dir, certs, out, run)
 			var errText bytes.Buffer
 			if code != 0 || stderr != "" {
 				fmt.Fprintf(&errText, "exit %d\n%s", code, stderr)
@@ -56,7 +60,7 @@ func TestGolden(t *testing.T) {
 				written = []byte(stdout)
 			}
 			hostMap, _ := os.ReadFile(filepath.Join(out, "hosts.map"))
-			placeholders := strings.NewReplacer(certs, "$CERTS", out, "$OUT")
+			placeholders := strings.NewReplacer(certs, "$CERTS", out, "$OUT", run, "$RUN")
 			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(placeholders.Replace(string(written))))
 			compareGolden(t, filepath.Join(goldenDir, name+".map"), hostMap)
 			compareGolden(t, filepath.Join(goldenDir, name+".err"), errText.Bytes())
@@ -92,13 +96,13 @@ func formatExt(dir string) string {
 	return ".cfg"
 }
 
-func runCase(t *testing.T, dir, certs, out string) (int, string, string) {
+func runCase(t *testing.T, dir, certs, out, runtime string) (int, string, string) {
 	t.Helper()
 	args := []string{"--project-directory", dir}
 	if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 			if line = strings.TrimSpace(line); line != "" {
-				line = strings.NewReplacer("$CERTS", certs, "$CASE", dir, "$OUT", out).Replace(line)
+				line = strings.NewReplacer("$CERTS", certs, "$CASE", dir, "$OUT", out, "$RUN", runtime).Replace(line)
 				args = append(args, line)
 			}
 		}
@@ -109,7 +113,20 @@ func runCase(t *testing.T, dir, certs, out string) (int, string, string) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, env, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), strings.NewReplacer(certs, "$CERTS", out, "$OUT").Replace(stderr.String())
+	return code, stdout.String(), strings.NewReplacer(certs, "$CERTS", out, "$OUT", runtime, "$RUN").Replace(stderr.String())
+}
+
+// runtimeDir is $RUN: a short folder holding a server-state file with no
+// server.
+func runtimeDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	writeFile(t, filepath.Join(dir, "servers.state"), string(render.NoServerState()))
+	return dir
 }
 
 // compareGolden compares got with the file; an empty got means the file

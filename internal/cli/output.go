@@ -215,7 +215,8 @@ func sameFile(a, b string) bool {
 // check runs haproxy -c -dW on the config. HAProxy's messages name a
 // temporary file; they are shown with the output's name and the line they
 // point at. With --map the checked config reads a temporary copy of the map,
-// since the real one is not written yet.
+// since the real one is not written yet; with --runtime-dir, a server-state
+// file with no server, since the real one is the proxy's.
 func check(ctx context.Context, haproxy string, cfg model.Config, template, name string, stderr io.Writer) int {
 	bin, err := exec.LookPath(haproxy)
 	if err != nil {
@@ -231,6 +232,15 @@ func check(ctx context.Context, haproxy string, cfg model.Config, template, name
 	if cfg.HostMap != "" {
 		cfg.HostMap = filepath.Join(dir, "hosts.map")
 		if err := os.WriteFile(cfg.HostMap, render.HostMap(cfg), 0o600); err != nil {
+			fmt.Fprintf(stderr, "error: --check: %v\n", err)
+			return exitInput
+		}
+	}
+	if cfg.Runtime != nil {
+		rt := *cfg.Runtime
+		rt.ServerState = filepath.Join(dir, "servers.state")
+		cfg.Runtime = &rt
+		if err := os.WriteFile(rt.ServerState, render.NoServerState(), 0o600); err != nil {
 			fmt.Fprintf(stderr, "error: --check: %v\n", err)
 			return exitInput
 		}
