@@ -312,13 +312,8 @@ func TestOnDockerCheckRunsTheImagesHAProxy(t *testing.T) {
 	t.Parallel()
 	images := dockertest.BuildImages(t)
 	dir := t.TempDir()
-	// As in the README, with the test image for haproxy:3.0.
-	script := `#!/bin/sh
-# deploy/haproxy-prod: the HAProxy of the proxy's image, for --check.
-tmp=${TMPDIR:-/tmp}
-exec docker run --rm --network none --user "$(id -u):$(id -g)" --entrypoint haproxy \
-  -v "$tmp:$tmp:ro" ` + images.HAProxy + ` "$@"
-`
+	// The README's, with the test image for haproxy:3.0.
+	script := strings.Replace(readmeScript(t, "deploy/haproxy-prod"), " haproxy:3.0 ", " "+images.HAProxy+" ", 1)
 	if err := os.WriteFile(filepath.Join(dir, "haproxy-prod"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

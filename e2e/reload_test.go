@@ -38,7 +38,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 		`ports: ["127.0.0.1::80"]`, `ports: ["127.0.0.1::80", "127.0.0.1::8404"]`,
 		`volumes: ["./haproxy:/usr/local/etc/haproxy:ro"]`, `volumes: ["./haproxy:/usr/local/etc/haproxy:ro", "./run:/var/run/haproxy"]`,
 	).Replace(proxyService)
-	socat := e2etest.RequireCommand(t, "socat")
+	e2etest.RequireCommand(t, "socat")
 	// ops.users holds alice's password s3cret, hashed with
 	// openssl passwd -6 -salt c2he2etest s3cret.
 	secrets := "secrets:\n  ops:\n    file: ./ops.users\n"
@@ -78,17 +78,19 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	p.writeCompose("services:\n" + proxyWithStats + web + web2 + secrets)
 	p.Up("--no-recreate", "web2")
 	generate()
-	if out, err := dockertest.RunIn(p.Dir, "sh", "-c", strings.ReplaceAll(saveServerState, "socat ", socat+" ")); err != nil {
-		t.Fatalf("saving the servers' state: %v\n%s", err, out)
+	const fromDNS = "www.hello/web-1 changed its IP from (none)"
+	learned := strings.Count(dockertest.Logs(proxy), fromDNS)
+	// The README's deploy/reload, with docker-compose 1.x for docker compose.
+	reload := strings.Replace(readmeScript(t, "deploy/reload"), "docker compose ", "docker-compose -p "+p.Name+" ", 1)
+	p.WriteFile("reload", reload)
+	if out, err := dockertest.RunIn(p.Dir, "sh", "./reload"); err != nil {
+		t.Fatalf("deploy/reload: %v\n%s", err, out)
 	}
 	// "be_id be_name srv_id srv_name srv_addr …": web's first server has
 	// its address.
 	if state, _ := os.ReadFile(filepath.Join(p.Dir, "run/servers.state")); !regexp.MustCompile(`(?m)^\d+ \S+ \d+ web-1 \d+\.\d+\.\d+\.\d+ `).Match(state) {
 		t.Fatalf("the saved state has no address for web-1:\n%s", state)
 	}
-	const fromDNS = "www.hello/web-1 changed its IP from (none)"
-	learned := strings.Count(dockertest.Logs(proxy), fromDNS)
-	dockertest.Docker(t, "kill", "-s", "USR2", proxy)
 	e2etest.Eventually(t, dockerWait, "www.world to be routed to web2 after the reload", func() (bool, string) {
 		return answeredBy(t, addr, "www.world", "web2", "")
 	})
@@ -132,11 +134,22 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	}
 }
 
-// saveServerState is the README's deploy/reload, less its last line (the
-// reload): the running HAProxy's server state, saved where the next one
-// reads it.
-const saveServerState = `echo "show servers state" | socat stdio unix-connect:run/haproxy.sock > run/servers.state.new
-mv run/servers.state.new run/servers.state`
+// readmeScript returns the README's shell script that names itself on its
+// second line ("# NAME: …"), so that a test runs a recipe as documented.
+func readmeScript(t *testing.T, name string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := "```sh\n#!/bin/sh\n# " + name + ": "
+	_, script, ok := strings.Cut(string(readme), start)
+	script, _, closed := strings.Cut(script, "```")
+	if !ok || !closed {
+		t.Fatalf("README.md has no script starting %q", start)
+	}
+	return "#!/bin/sh\n# " + name + ": " + script
+}
 
 // without200 drops the log lines of requests answered 200.
 func without200(log string) string {
