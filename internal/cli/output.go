@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -112,36 +113,65 @@ func createTemp(path string) (*os.File, error) {
 	}
 }
 
-// followLinks resolves the symbolic links at the end of path, following
-// each only where the kernel's protected_symlinks rule would: a link owned
-// by the user running the tool or by the owner of its directory. Anyone
-// else's link in a shared directory (as in /tmp) could point the write at
-// any file the user may write.
+// followLinks resolves the symbolic links in path, each component's,
+// following each only where the kernel's protected_symlinks rule would: a
+// link owned by the user running the tool or by the owner of its
+// directory. Anyone else's link in a shared directory (as in /tmp) could
+// point the write at any file the user may write. The rule is applied here
+// because the sysctl may be off, and because the final link would not be
+// followed at all: the rename replaces it.
 func followLinks(path string) (string, error) {
-	for range 40 {
-		fi, err := os.Lstat(path)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			return path, nil
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	resolved, rest := "/", strings.Split(abs, "/")
+	for links := 0; len(rest) > 0; {
+		name := rest[0]
+		rest = rest[1:]
+		switch name {
+		case "", ".":
+			continue
+		case "..":
+			resolved = filepath.Dir(resolved)
+			continue
 		}
-		dir := filepath.Dir(path)
-		di, err := os.Stat(dir)
+		next := filepath.Join(resolved, name)
+		fi, err := os.Lstat(next)
+		if err != nil {
+			// Missing (the output is new) or unreadable: the write
+			// reports what is wrong.
+			return filepath.Join(append([]string{next}, rest...)...), nil
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
+		}
+		if links++; links > 40 {
+			return "", errors.New("too many levels of symbolic links")
+		}
+		di, err := os.Stat(resolved)
 		if err != nil {
 			return "", err
 		}
 		link, owner := fi.Sys().(*syscall.Stat_t).Uid, di.Sys().(*syscall.Stat_t).Uid
 		if int(link) != os.Geteuid() && link != owner {
-			return "", fmt.Errorf("is a symbolic link owned by uid %d, neither yours nor the directory's owner's (uid %d); replace it with the file or a link of your own", link, owner)
+			what := next + " is"
+			if len(rest) == 0 {
+				what = "is"
+			}
+			return "", fmt.Errorf("%s a symbolic link owned by uid %d, neither yours nor the directory's owner's (uid %d); replace it with the file or a link of your own", what, link, owner)
 		}
-		target, err := os.Readlink(path)
+		target, err := os.Readlink(next)
 		if err != nil {
 			return "", err
 		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(dir, target)
+		if filepath.IsAbs(target) {
+			resolved = "/"
 		}
-		path = target
+		rest = append(strings.Split(target, "/"), rest...)
 	}
-	return "", errors.New("too many levels of symbolic links")
+	return resolved, nil
 }
 
 func (s stagedFile) commit() error {
