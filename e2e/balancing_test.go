@@ -13,14 +13,12 @@ import (
 
 func TestFailingHealthCheckTakesAReplicaOutAndBackIn(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	sick := e2etest.StartBackend(t, "127.0.6.1", port)
-	well := e2etest.StartBackend(t, "127.0.6.2", port)
-	d.Set("web", sick.IP, well.IP)
+	s := newScene(t)
+	sick := e2etest.StartBackend(t, "127.0.6.1", s.port)
+	well := e2etest.StartBackend(t, "127.0.6.2", s.port)
+	s.dns.Set("web", sick.IP, well.IP)
 
-	p := startProxy(t, d, webService(port, `      SERVICE_CHECK_HTTP: /health
+	p := startProxy(t, s.dns, webService(s.port, `      SERVICE_CHECK_HTTP: /health
       SERVICE_CHECK_INTERVAL: 500ms
 `))
 	e2etest.Eventually(t, 10*time.Second, "both replicas to answer", func() (bool, string) {
@@ -60,16 +58,14 @@ func TestFailingHealthCheckTakesAReplicaOutAndBackIn(t *testing.T) {
 
 func TestStickySessionKeepsAClientOnOneReplica(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	ips := []string{"127.0.7.1", "127.0.7.2", "127.0.7.3"}
 	for _, ip := range ips {
-		e2etest.StartBackend(t, ip, port)
+		e2etest.StartBackend(t, ip, s.port)
 	}
-	d.Set("web", ips...)
+	s.dns.Set("web", ips...)
 
-	p := startProxy(t, d, webService(port, `      SERVICE_TAGS: sticky_session
+	p := startProxy(t, s.dns, webService(s.port, `      SERVICE_TAGS: sticky_session
 `))
 	e2etest.Eventually(t, 10*time.Second, "the three replicas to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips...)

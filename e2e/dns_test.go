@@ -35,14 +35,12 @@ func assertSameProcess(t *testing.T, p *proxy, pid int) {
 // and HAProxy follows it on its own.
 func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	before := e2etest.StartBackend(t, "127.0.4.1", port)
-	after := e2etest.StartBackend(t, "127.0.4.2", port)
-	d.Set("web", before.IP)
+	s := newScene(t)
+	before := e2etest.StartBackend(t, "127.0.4.1", s.port)
+	after := e2etest.StartBackend(t, "127.0.4.2", s.port)
+	s.dns.Set("web", before.IP)
 
-	p := startProxy(t, d, webService(port, ""))
+	p := startProxy(t, s.dns, webService(s.port, ""))
 	pid := p.Pid()
 	e2etest.Eventually(t, 10*time.Second, "web to answer from its first address", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, before.IP)
@@ -52,7 +50,7 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	// case: a stale container, or another one that got its address), so
 	// that every request it still gets is seen.
 	moved := time.Now()
-	d.Set("web", after.IP)
+	s.dns.Set("web", after.IP)
 	e2etest.Eventually(t, 10*time.Second, "a request to reach the new address", func() (bool, string) {
 		return routesTo(t, p.Addr, "www.hello", "/", after.IP)
 	})
@@ -62,7 +60,7 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	})
 	switched := time.Since(moved)
 	t.Logf("moved web from %s to %s: first request there after %v, only there after %v (DNS queries for web: %d)",
-		before.IP, after.IP, reached.Round(10*time.Millisecond), switched.Round(10*time.Millisecond), d.Queries("web"))
+		before.IP, after.IP, reached.Round(10*time.Millisecond), switched.Round(10*time.Millisecond), s.dns.Queries("web"))
 	// HAProxy asks the DNS every second (hold valid 1s), so the new
 	// address gets traffic within about a second. The old one stays until
 	// it has been missing from the answers for "hold obsolete": with 1s,
@@ -92,24 +90,22 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 
 func TestScalingOutAndInNeedsNoNewConfig(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	ips := []string{"127.0.5.1", "127.0.5.2", "127.0.5.3"}
 	var replicas []*e2etest.Backend
 	for _, ip := range ips {
-		replicas = append(replicas, e2etest.StartBackend(t, ip, port))
+		replicas = append(replicas, e2etest.StartBackend(t, ip, s.port))
 	}
-	d.Set("web", ips[0])
+	s.dns.Set("web", ips[0])
 
-	p := startProxy(t, d, webService(port, ""))
+	p := startProxy(t, s.dns, webService(s.port, ""))
 	pid := p.Pid()
 	e2etest.Eventually(t, 10*time.Second, "the one replica to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips[0])
 	})
 
 	// docker compose up --scale web=3: Docker's DNS answers three records.
-	d.Set("web", ips...)
+	s.dns.Set("web", ips...)
 	out := e2etest.Eventually(t, 10*time.Second, "all three replicas to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 6, ips...)
 	})
@@ -126,7 +122,7 @@ func TestScalingOutAndInNeedsNoNewConfig(t *testing.T) {
 
 	// docker compose up --scale web=2: the middle record goes away (the
 	// container still answers, so any request it gets is counted).
-	d.Set("web", ips[0], ips[2])
+	s.dns.Set("web", ips[0], ips[2])
 	in := e2etest.Eventually(t, 15*time.Second, "30 requests in a row to miss the removed replica", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www.hello", 30, ips[0], ips[2])
 	})

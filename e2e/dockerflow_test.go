@@ -44,22 +44,18 @@ func goDemoStack(p int) string {
 
 func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	demo := []string{"127.0.13.1", "127.0.13.2", "127.0.13.3"}
 	for _, ip := range demo {
-		e2etest.StartBackendID(t, "go-demo@"+ip, ip, port)
+		e2etest.StartBackendID(t, "go-demo@"+ip, ip, s.port)
 	}
-	e2etest.StartBackendID(t, "go-demo-domain", "127.0.13.4", port)
-	e2etest.StartBackendID(t, "books-ms", "127.0.13.5", port)
+	s.dns.Set("tasks.go-demo", demo...)
 	// With --swarm the servers are the tasks.<service> names; the bare
 	// service names are deliberately unknown to the DNS.
-	d.Set("tasks.go-demo", demo...)
-	d.Set("tasks.go-demo-domain", "127.0.13.4")
-	d.Set("tasks.books-ms", "127.0.13.5")
+	s.serveAs("tasks.go-demo-domain", "go-demo-domain", "127.0.13.4")
+	s.serveAs("tasks.books-ms", "books-ms", "127.0.13.5")
 
-	p := startProxy(t, d, goDemoStack(port), "--swarm")
+	p := startProxy(t, s.dns, goDemoStack(s.port), "--swarm")
 
 	isDemo := func(backend string) bool { return strings.HasPrefix(backend, "go-demo@") }
 	e2etest.Eventually(t, 10*time.Second, "every go-demo replica and the other services to answer", func() (bool, string) {

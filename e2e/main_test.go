@@ -41,18 +41,12 @@ func hermeticEnv() []string {
 	return env
 }
 
-// generate writes composeYAML to compose.yaml in a fresh directory and runs
-// "compose2haproxy -f compose.yaml ARGS..." there, returning the generated
-// configuration. (startProxy adds the --bind, --stats and --resolver
-// arguments that point the configuration at the test's loopback world.)
-func generate(tb testing.TB, composeYAML string, args ...string) []byte {
-	tb.Helper()
-	return generateProject(tb, map[string]string{"compose.yaml": composeYAML}, args...)
-}
-
-// generateProject is generate for a project of several files (a secret's
-// file beside compose.yaml), by name.
-func generateProject(tb testing.TB, files map[string]string, args ...string) []byte {
+// generate writes files (by name; compose.yaml and what it refers to, a
+// secret's file say) to a fresh directory and runs "compose2haproxy -f
+// compose.yaml ARGS..." there, returning the generated configuration.
+// (startProxy adds the --bind, --stats and --resolver arguments that point
+// the configuration at the test's loopback world.)
+func generate(tb testing.TB, files map[string]string, args ...string) []byte {
 	tb.Helper()
 	dir := tb.TempDir()
 	for name, content := range files {
@@ -99,20 +93,22 @@ type proxy struct {
 // frontend accepts connections.
 func startProxy(tb testing.TB, d *e2etest.DNS, composeYAML string, args ...string) *proxy {
 	tb.Helper()
-	return startProject(tb, d, map[string]string{"compose.yaml": composeYAML}, args...)
+	return startProject(tb, d, map[string]string{"compose.yaml": composeYAML}, nil, args...)
 }
 
-// startProject is startProxy for a project of several files, by name.
-func startProject(tb testing.TB, d *e2etest.DNS, files map[string]string, args ...string) *proxy {
+// startProject is startProxy for a project of several files, by name, with
+// HAProxy run through prefix if there is one (see
+// e2etest.StartHAProxyPrefix).
+func startProject(tb testing.TB, d *e2etest.DNS, files map[string]string, prefix []string, args ...string) *proxy {
 	tb.Helper()
 	p := &proxy{
 		Addr:  fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
 		Stats: fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb)),
 	}
-	cfg := generateProject(tb, files, append([]string{
+	cfg := generate(tb, files, append([]string{
 		"--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr(),
 	}, args...)...)
-	p.HAProxy = e2etest.StartHAProxy(tb, cfg)
+	p.HAProxy = e2etest.StartHAProxyPrefix(tb, cfg, prefix...)
 	e2etest.WaitListening(tb, p.Addr, 30*time.Second)
 	return p
 }
@@ -123,6 +119,16 @@ func routesTo(tb testing.TB, addr, host, path, want string) (bool, string) {
 	tb.Helper()
 	r := e2etest.Do(tb, addr, "GET", host, path, nil)
 	return r.Err == nil && r.Status == 200 && r.Backend == want, fmt.Sprintf("%s%s: %v", host, path, r)
+}
+
+// waitRoutes waits (10s at most) until r, sent through addr, is answered
+// by backend want with status 200.
+func waitRoutes(tb testing.TB, addr string, r e2etest.Request, want string) {
+	tb.Helper()
+	e2etest.Eventually(tb, 10*time.Second, r.Host+r.Path+" to reach "+want, func() (bool, string) {
+		got := e2etest.Send(tb, addr, r)
+		return got.Err == nil && got.Status == 200 && got.Backend == want, got.String()
+	})
 }
 
 // onlyBackends sends n requests and reports whether every one was answered

@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"fmt"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
@@ -15,36 +13,18 @@ import (
 // after dot-segments are resolved, as the backend will resolve them.
 func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	for i, name := range []string{"shop", "wild", "login", "public"} {
-		e2etest.StartBackendID(t, name, fmt.Sprintf("127.0.14.%d", i+1), port)
-		d.Set(name, fmt.Sprintf("127.0.14.%d", i+1))
+		s.serve(name, fmt.Sprintf("127.0.14.%d", i+1))
 	}
 	certs, _ := writeCerts(t, []string{"*.example.com"})
-	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%[1]d"]
-    labels: {SERVICE_NAME: shop}
-  wild:
-    image: example/wild
-    expose: ["%[1]d"]
-    labels: {SERVICE_NAME: wild, SERVICE_TAGS: "server_alias=*.example.com,https_only"}
-  login:
-    image: example/login
-    expose: ["%[1]d"]
-    labels: {com.df.notify: "true", com.df.servicePath: /login, com.df.httpsOnly: "true", com.df.port: "%[1]d"}
-  public:
-    image: example/public
-    expose: ["%[1]d"]
-    labels: {SERVICE_NAME: shop, SERVICE_TAGS: path=/public}
-`, port), "--domain", "example.com")
-
-	e2etest.Eventually(t, 10*time.Second, "shop to answer", func() (bool, string) {
-		return routesTo(t, p.Addr, "shop.example.com", "/", "shop")
-	})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("shop", "SERVICE_NAME: shop"),
+		svc("wild", "SERVICE_NAME: wild", `SERVICE_TAGS: "server_alias=*.example.com,https_only"`),
+		svc("login", `com.df.notify: "true"`, "com.df.servicePath: /login", `com.df.httpsOnly: "true"`, fmt.Sprintf(`com.df.port: "%d"`, s.port)),
+		svc("public", "SERVICE_NAME: shop", "SERVICE_TAGS: path=/public"),
+	), "--domain", "example.com")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "shop.example.com"}, "shop")
 	for _, tc := range []struct{ what, host, path, want string }{
 		// The wildcard's https_only covers only what the wildcard routes.
 		{"a host another service owns, under an https_only wildcard", "shop.example.com", "/", "shop"},
@@ -62,7 +42,7 @@ func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 		}
 	}
 	// What the redirects are for still happens.
-	tlsPort := tlsAddr[strings.LastIndex(tlsAddr, ":"):]
-	wantRedirect(t, "http://other.example.com/x", e2etest.Do(t, p.Addr, "GET", "other.example.com", "/x", nil), "https://other.example.com"+tlsPort+"/x")
-	wantRedirect(t, "http://any.host/login", e2etest.Do(t, p.Addr, "GET", "any.host", "/login", nil), "https://any.host"+tlsPort+"/login")
+	tls := tlsPort(tlsAddr)
+	wantRedirect(t, "http://other.example.com/x", e2etest.Do(t, p.Addr, "GET", "other.example.com", "/x", nil), "https://other.example.com"+tls+"/x")
+	wantRedirect(t, "http://any.host/login", e2etest.Do(t, p.Addr, "GET", "any.host", "/login", nil), "https://any.host"+tls+"/login")
 }

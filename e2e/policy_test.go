@@ -22,24 +22,6 @@ func basicAuth(user, password string) http.Header {
 	return http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))}}
 }
 
-// startPolicyBackend starts one replica named id at ip and points name at
-// it, and returns it.
-func startPolicyBackend(t *testing.T, d *e2etest.DNS, name, id, ip string, port int) *e2etest.Backend {
-	t.Helper()
-	b := e2etest.StartBackendID(t, id, ip, port)
-	d.Set(name, ip)
-	return b
-}
-
-// waitRoutes waits until a request that passes the policy reaches want.
-func waitRoutes(t *testing.T, addr string, r e2etest.Request, want string) {
-	t.Helper()
-	e2etest.Eventually(t, 10*time.Second, r.Host+" to reach "+want, func() (bool, string) {
-		got := e2etest.Send(t, addr, r)
-		return got.Err == nil && got.Status == 200 && got.Backend == want, got.String()
-	})
-}
-
 // wantStatus sends r and requires the status (and, for 200, the replica).
 func wantStatus(t *testing.T, what, addr string, r e2etest.Request, status int, backend string) e2etest.Response {
 	t.Helper()
@@ -56,31 +38,16 @@ func wantStatus(t *testing.T, what, addr string, r e2etest.Request, status int, 
 // page asks for the same users with --stats-auth.
 func TestBasicAuthLetsInOnlyTheUsersOfItsSecret(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	startPolicyBackend(t, d, "admin", "admin", "127.0.20.1", port)
-	startPolicyBackend(t, d, "dfp", "dfp", "127.0.20.2", port)
-	compose := fmt.Sprintf(`services:
-  admin:
-    image: example/admin
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: admin
-      SERVICE_TAGS: auth=ops
-  dfp:
-    image: example/dfp
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: dfp
-      com.df.users: "carol:%[2]s"
-      com.df.usersPassEncrypted: "true"
-secrets:
-  ops:
-    file: ./ops.users
-`, port, strings.ReplaceAll(sha512Hash, "$", "$$"))
-	p := startProject(t, d, map[string]string{"compose.yaml": compose, "ops.users": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n"},
-		"--stats-auth", "ops")
+	s := newScene(t)
+	s.serve("admin", "127.0.20.1")
+	s.serve("dfp", "127.0.20.2")
+	compose := s.compose(
+		svc("admin", "SERVICE_NAME: admin", "SERVICE_TAGS: auth=ops"),
+		svc("dfp", `com.df.notify: "true"`, "com.df.serviceDomain: dfp",
+			`com.df.users: "carol:`+strings.ReplaceAll(sha512Hash, "$", "$$")+`"`, `com.df.usersPassEncrypted: "true"`),
+	) + "secrets:\n  ops:\n    file: ./ops.users\n"
+	p := startProject(t, s.dns, map[string]string{"compose.yaml": compose, "ops.users": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n"},
+		nil, "--stats-auth", "ops")
 
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("alice", "s3cret")}, "admin")
 	wantStatus(t, "bob, right password", p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("bob", "s3cret")}, 200, "admin")
@@ -114,21 +81,13 @@ secrets:
 // (X-Forwarded-For) and behind a balancer speaking the PROXY protocol.
 func TestAllowAndDenyBySourceAddress(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	web := startPolicyBackend(t, d, "web", "web", "127.0.21.1", port)
-	compose := fmt.Sprintf(`services:
-  web:
-    image: example/web
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: web
-      SERVICE_TAGS: allow=127.0.21.0/28,allow=::1,deny=127.0.21.13
-`, port)
+	s := newScene(t)
+	web := s.serve("web", "127.0.21.1")
+	compose := s.compose(svc("web", "SERVICE_NAME: web", "SERVICE_TAGS: allow=127.0.21.0/28,allow=::1,deny=127.0.21.13"))
 	const allowed, deniedInside, outside, balancer = "127.0.21.10", "127.0.21.13", "127.0.21.100", "127.0.21.200"
 
 	t.Run("source address", func(t *testing.T) {
-		p := startProxy(t, d, compose, "--trusted-proxy", balancer)
+		p := startProxy(t, s.dns, compose, "--trusted-proxy", balancer)
 		waitRoutes(t, p.Addr, e2etest.Request{Host: "web", From: allowed}, "web")
 		wantStatus(t, "another allowed address", p.Addr, e2etest.Request{Host: "web", From: "127.0.21.2"}, 200, "web")
 		before := web.Requests()
@@ -151,7 +110,7 @@ func TestAllowAndDenyBySourceAddress(t *testing.T) {
 	})
 
 	t.Run("PROXY protocol", func(t *testing.T) {
-		p := startProxy(t, d, compose, "--accept-proxy")
+		p := startProxy(t, s.dns, compose, "--accept-proxy")
 		waitRoutes(t, p.Addr, e2etest.Request{Host: "web", ProxyFrom: allowed}, "web")
 		wantStatus(t, "a denied client behind the balancer", p.Addr, e2etest.Request{Host: "web", ProxyFrom: deniedInside}, 403, "")
 		wantStatus(t, "an outside client behind the balancer", p.Addr, e2etest.Request{Host: "web", ProxyFrom: outside}, 403, "")
@@ -169,17 +128,9 @@ func TestAllowAndDenyBySourceAddress(t *testing.T) {
 // knocking through the period.
 func TestRateLimitRefusesTheRequestAfterTheLimitUntilThePeriodEnds(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	api := startPolicyBackend(t, d, "api", "api", "127.0.22.1", port)
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  api:
-    image: example/api
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: api
-      SERVICE_TAGS: rate_limit=3/2s
-`, port))
+	s := newScene(t)
+	api := s.serve("api", "127.0.22.1")
+	p := startProxy(t, s.dns, s.compose(svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: rate_limit=3/2s")))
 	// 127.0.0.1 waits for the route; the clients below are others.
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
 	client, other := e2etest.Request{Host: "api", From: "127.0.22.50"}, e2etest.Request{Host: "api", From: "127.0.22.51"}
@@ -213,26 +164,15 @@ func TestRateLimitRefusesTheRequestAfterTheLimitUntilThePeriodEnds(t *testing.T)
 // holds (12 KiB with the headers), beyond which it is refused.
 func TestMaxBodyRefusesLargerBodiesChunkedToo(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	backends := map[string]*e2etest.Backend{
-		"form":   startPolicyBackend(t, d, "form", "form", "127.0.23.1", port),
-		"upload": startPolicyBackend(t, d, "upload", "upload", "127.0.23.2", port),
+		"form":   s.serve("form", "127.0.23.1"),
+		"upload": s.serve("upload", "127.0.23.2"),
 	}
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  form:
-    image: example/form
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: form
-      SERVICE_TAGS: max_body=1k
-  upload:
-    image: example/upload
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: upload
-      SERVICE_TAGS: max_body=10m
-`, port))
+	p := startProxy(t, s.dns, s.compose(
+		svc("form", "SERVICE_NAME: form", "SERVICE_TAGS: max_body=1k"),
+		svc("upload", "SERVICE_NAME: upload", "SERVICE_TAGS: max_body=10m"),
+	))
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "form"}, "form")
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "upload"}, "upload")
 	body := func(n int) []byte { return []byte(strings.Repeat("x", n)) }
@@ -268,25 +208,13 @@ func TestMaxBodyRefusesLargerBodiesChunkedToo(t *testing.T) {
 // Allow. com.df.deniedMethods refuses only its methods.
 func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	startPolicyBackend(t, d, "api", "api", "127.0.24.1", port)
-	startPolicyBackend(t, d, "store", "store", "127.0.24.2", port)
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  api:
-    image: example/api
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: api
-      SERVICE_TAGS: method=GET,method=POST
-  store:
-    image: example/store
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: store
-      com.df.deniedMethods: DELETE,PUT
-`, port))
+	s := newScene(t)
+	s.serve("api", "127.0.24.1")
+	s.serve("store", "127.0.24.2")
+	p := startProxy(t, s.dns, s.compose(
+		svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: method=GET,method=POST"),
+		svc("store", `com.df.notify: "true"`, "com.df.serviceDomain: store", "com.df.deniedMethods: DELETE,PUT"),
+	))
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "store"}, "store")
 	for _, tc := range []struct {
@@ -320,23 +248,12 @@ func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 // com.df.denyHttp (deny_http): plain HTTP gets 403, HTTPS gets through.
 func TestDenyHTTPServesOnlyHTTPS(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	bank := startPolicyBackend(t, d, "bank", "bank", "127.0.25.1", port)
+	s := newScene(t)
+	bank := s.serve("bank", "127.0.25.1")
 	certs, roots := writeCerts(t, []string{"bank.example.com"})
-	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
-  bank:
-    image: example/bank
-    expose: ["%d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: bank.example.com
-      com.df.denyHttp: "true"
-`, port))
-	e2etest.Eventually(t, 10*time.Second, "bank over HTTPS", func() (bool, string) {
-		got := e2etest.DoTLS(t, tlsAddr, roots, "bank.example.com", "/", true, nil)
-		return got.Err == nil && got.Status == 200 && got.Backend == "bank", got.String()
-	})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("bank", `com.df.notify: "true"`, "com.df.serviceDomain: bank.example.com", `com.df.denyHttp: "true"`)))
+	waitRoutesTLS(t, tlsAddr, roots, "bank.example.com", "bank")
 	before := bank.Requests()
 	wantStatus(t, "plain HTTP", p.Addr, e2etest.Request{Host: "bank.example.com"}, 403, "")
 	wantStatus(t, "plain HTTP POST", p.Addr, e2etest.Request{Method: "POST", Host: "bank.example.com", Body: []byte("amount=1")}, 403, "")
@@ -349,19 +266,10 @@ func TestDenyHTTPServesOnlyHTTPS(t *testing.T) {
 // and the server, up and checked, gets none of them.
 func TestMaintenanceAnswers503WithoutContactingTheServers(t *testing.T) {
 	t.Parallel()
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	shop := startPolicyBackend(t, d, "shop", "shop", "127.0.26.1", port)
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: shop
-      SERVICE_TAGS: maintenance
-      SERVICE_CHECK_HTTP: /health
-      SERVICE_CHECK_INTERVAL: 100ms
-`, port))
+	s := newScene(t)
+	shop := s.serve("shop", "127.0.26.1")
+	p := startProxy(t, s.dns, s.compose(
+		svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: maintenance", "SERVICE_CHECK_HTTP: /health", "SERVICE_CHECK_INTERVAL: 100ms")))
 	// The server is resolved and checked: HAProxy could reach it.
 	e2etest.Eventually(t, 10*time.Second, "health checks of the shop", func() (bool, string) {
 		return shop.HealthChecks() >= 2, fmt.Sprintf("%d checks", shop.HealthChecks())

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
@@ -16,46 +15,20 @@ import (
 // used.
 func TestRedirectsKeepThePortAndTheMethod(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	shop := e2etest.StartBackendID(t, "shop", "127.0.12.1", port)
-	e2etest.StartBackendID(t, "blog", "127.0.12.2", port)
-	e2etest.StartBackendID(t, "pay", "127.0.12.3", port)
-	d.Set("shop", "127.0.12.1")
-	d.Set("blog", "127.0.12.2")
-	d.Set("pay", "127.0.12.3")
-	compose := fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: shop
-      SERVICE_TAGS: https_only
-  blog:
-    image: example/blog
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: blog
-      SERVICE_TAGS: redirect_from=old.example.com
-  pay:
-    image: example/pay
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: pay.example.com
-      com.df.httpsOnly: "true"
-      com.df.httpsRedirectCode: "307"
-      com.df.port: "%[1]d"
-`, port)
+	s := newScene(t)
+	shop := s.serve("shop", "127.0.12.1")
+	s.serve("blog", "127.0.12.2")
+	s.serve("pay", "127.0.12.3")
+	compose := s.compose(
+		svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: https_only"),
+		svc("blog", "SERVICE_NAME: blog", "SERVICE_TAGS: redirect_from=old.example.com"),
+		svc("pay", `com.df.notify: "true"`, "com.df.serviceDomain: pay.example.com", `com.df.httpsOnly: "true"`,
+			`com.df.httpsRedirectCode: "307"`, fmt.Sprintf(`com.df.port: "%d"`, s.port)),
+	)
 	certs, roots := writeCerts(t, []string{"*.example.com"})
-	p, tlsAddr := startTLSProxy(t, d, certs, compose, "--domain", "example.com")
-	e2etest.Eventually(t, 10*time.Second, "shop over HTTPS and blog over HTTP to answer", func() (bool, string) {
-		if got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "shop" {
-			return false, "https://shop.example.com/: " + got.String()
-		}
-		return routesTo(t, p.Addr, "blog.example.com", "/", "blog")
-	})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, compose, "--domain", "example.com")
+	waitRoutesTLS(t, tlsAddr, roots, "shop.example.com", "shop")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "blog.example.com"}, "blog")
 
 	tls := tlsPort(tlsAddr)
 	before := shop.Requests()
@@ -94,7 +67,7 @@ func TestRedirectsKeepThePortAndTheMethod(t *testing.T) {
 	// Behind a port mapping the public HTTPS port is another: --https-port
 	// names it, and 443 is left out of the URL.
 	for _, tc := range []struct{ flag, want string }{{"443", "https://shop.example.com/a"}, {"18443", "https://shop.example.com:18443/a"}} {
-		q, _ := startTLSProxy(t, d, certs, compose, "--domain", "example.com", "--https-port", tc.flag)
+		q, _ := startTLSProxy(t, s.dns, certs, compose, "--domain", "example.com", "--https-port", tc.flag)
 		got := e2etest.Do(t, q.Addr, "GET", "shop.example.com", "/a", nil)
 		wantRedirectCode(t, "--https-port "+tc.flag+": http://shop.example.com/a", got, http.StatusMovedPermanently, tc.want)
 	}

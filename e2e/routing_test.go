@@ -44,21 +44,16 @@ func registratorDemo(p, q int) string {
 
 func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port, ignored := e2etest.FreePort(t), e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "web", "127.0.2.1", port)
-	e2etest.StartBackendID(t, "web2", "127.0.2.2", port)
-	e2etest.StartBackendID(t, "load-balancer", "127.0.2.3", port)
+	s := newScene(t)
+	port, ignored := s.port, e2etest.FreePort(t)
+	s.serve("web", "127.0.2.1")
+	s.serve("web2", "127.0.2.2")
+	s.serve("load-balancer", "127.0.2.3")
 	lb80 := e2etest.StartBackendID(t, "load-balancer-ignored-port", "127.0.2.3", ignored)
-	e2etest.StartBackendID(t, "consul", "127.0.2.4", port)
-	d.Set("web", "127.0.2.1")
-	d.Set("web2", "127.0.2.2")
-	d.Set("load-balancer", "127.0.2.3")
-	d.Set("consul", "127.0.2.4")
+	s.serve("consul", "127.0.2.4")
 
 	const domain = "127.0.0.1.nip.io" // a Host header only: never resolved
-	p := startProxy(t, d, registratorDemo(port, ignored), "--domain", domain)
+	p := startProxy(t, s.dns, registratorDemo(port, ignored), "--domain", domain)
 
 	routes := []struct{ host, backend string }{
 		{"www.hello", "web"},
@@ -126,44 +121,19 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 
 func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "api", "127.0.3.1", port)
-	e2etest.StartBackendID(t, "site", "127.0.3.2", port)
-	e2etest.StartBackendID(t, "strip", "127.0.3.3", port)
-	d.Set("api", "127.0.3.1")
-	d.Set("site", "127.0.3.2")
-	d.Set("strip", "127.0.3.3")
+	s := newScene(t)
+	s.serve("api", "127.0.3.1")
+	s.serve("site", "127.0.3.2")
+	s.serve("strip", "127.0.3.3")
 
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  api:
-    image: example/api
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: app
-      SERVICE_TAGS: path=/api
-  site:
-    image: example/site
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: app
-  strip:
-    image: example/strip
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: app
-      SERVICE_TAGS: path=/strip,strip_path
-`, port), "--domain", "example.com")
-
-	e2etest.Eventually(t, 10*time.Second, "the three services to answer", func() (bool, string) {
-		for _, r := range [][2]string{{"/api", "api"}, {"/", "site"}, {"/strip", "strip"}} {
-			if ok, detail := routesTo(t, p.Addr, "app", r[0], r[1]); !ok {
-				return false, detail
-			}
-		}
-		return true, ""
-	})
+	p := startProxy(t, s.dns, s.compose(
+		svc("api", "SERVICE_NAME: app", "SERVICE_TAGS: path=/api"),
+		svc("site", "SERVICE_NAME: app"),
+		svc("strip", "SERVICE_NAME: app", "SERVICE_TAGS: path=/strip,strip_path"),
+	), "--domain", "example.com")
+	for _, r := range [][2]string{{"/api", "api"}, {"/", "site"}, {"/strip", "strip"}} {
+		waitRoutes(t, p.Addr, e2etest.Request{Host: "app", Path: r[0]}, r[1])
+	}
 
 	// body is what the backend received: "<id> GET <request-uri>\n".
 	for _, tc := range []struct{ host, path, body string }{

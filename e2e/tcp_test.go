@@ -49,23 +49,15 @@ func tcpExchange(tb testing.TB, addr, msg string) (greeting string, err error) {
 
 func TestTCPServiceBalancesConnectionsOverItsReplicas(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port, tcpPort := e2etest.FreePort(t), e2etest.FreePort(t)
-	one := e2etest.StartTCPEcho(t, "127.0.12.1", port)
-	two := e2etest.StartTCPEcho(t, "127.0.12.2", port)
-	d.Set("db", one.IP, two.IP)
+	s := newScene(t)
+	tcpPort := e2etest.FreePort(t)
+	one := e2etest.StartTCPEcho(t, "127.0.12.1", s.port)
+	two := e2etest.StartTCPEcho(t, "127.0.12.2", s.port)
+	s.dns.Set("db", one.IP, two.IP)
 
 	// startProxy binds the HTTP frontend on 127.0.0.1, so the TCP
 	// listener is on 127.0.0.1:tcpPort.
-	p := startProxy(t, d, fmt.Sprintf(`services:
-  db:
-    image: postgres
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: db
-      SERVICE_TAGS: tcp=%d
-`, port, tcpPort))
+	p := startProxy(t, s.dns, s.compose(svc("db", "SERVICE_NAME: db", fmt.Sprintf("SERVICE_TAGS: tcp=%d", tcpPort))))
 	tcpAddr := fmt.Sprintf("127.0.0.1:%d", tcpPort)
 	e2etest.WaitListening(t, tcpAddr, 5*time.Second)
 

@@ -40,6 +40,19 @@ func startTLSProxy(tb testing.TB, d *e2etest.DNS, certs, composeYAML string, arg
 	return p, tlsAddr
 }
 
+// waitRoutesTLS waits (10s at most) until an HTTPS GET of host/ through
+// tlsAddr, HAProxy's certificate verified against roots, is answered by
+// backend want with status 200, and returns that answer.
+func waitRoutesTLS(tb testing.TB, tlsAddr string, roots *x509.CertPool, host, want string) e2etest.TLSResponse {
+	tb.Helper()
+	var got e2etest.TLSResponse
+	e2etest.Eventually(tb, 10*time.Second, "https://"+host+"/ to reach "+want, func() (bool, string) {
+		got = e2etest.DoTLS(tb, tlsAddr, roots, host, "/", true, nil)
+		return got.Err == nil && got.Status == 200 && got.Backend == want, got.String()
+	})
+	return got
+}
+
 // wantRedirect checks a response is HAProxy's 301 to location.
 func wantRedirect(t *testing.T, what string, r e2etest.Response, location string) {
 	t.Helper()
@@ -68,52 +81,28 @@ func tlsPort(addr string) string { return addr[strings.LastIndex(addr, ":"):] }
 
 func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "shop", "127.0.9.1", port)
-	e2etest.StartBackendID(t, "blog", "127.0.9.2", port)
-	e2etest.StartBackendID(t, "api", "127.0.9.3", port)
-	d.Set("shop", "127.0.9.1")
-	d.Set("blog", "127.0.9.2")
-	d.Set("api", "127.0.9.3")
+	s := newScene(t)
+	s.serve("shop", "127.0.9.1")
+	s.serve("blog", "127.0.9.2")
+	s.serve("api", "127.0.9.3")
 
 	// Two certificates: HAProxy must pick api's by SNI, as the client
 	// trusts each only for its own names.
 	certs, roots := writeCerts(t, []string{"shop.example.com", "*.example.com"}, []string{"api.internal.test"})
-	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: shop
-  blog:
-    image: example/blog
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: blog
-  api:
-    image: example/api
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: api
-      SERVICE_TAGS: server_alias=api.internal.test
-`, port), "--domain", "example.com")
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("shop", "SERVICE_NAME: shop"),
+		svc("blog", "SERVICE_NAME: blog"),
+		svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: server_alias=api.internal.test"),
+	), "--domain", "example.com")
 
 	routes := []struct{ host, backend, certName string }{
 		{"shop.example.com", "shop", "shop.example.com"},
 		{"blog.example.com", "blog", "shop.example.com"},
 		{"api.internal.test", "api", "api.internal.test"},
 	}
-	e2etest.Eventually(t, 10*time.Second, "every service to answer over HTTPS", func() (bool, string) {
-		for _, r := range routes {
-			got := e2etest.DoTLS(t, tlsAddr, roots, r.host, "/", true, nil)
-			if got.Err != nil || got.Status != 200 || got.Backend != r.backend {
-				return false, fmt.Sprintf("https://%s/: %v", r.host, got)
-			}
-		}
-		return true, ""
-	})
+	for _, r := range routes {
+		waitRoutesTLS(t, tlsAddr, roots, r.host, r.backend)
+	}
 
 	for _, r := range routes {
 		for _, h2 := range []bool{true, false} {
@@ -174,35 +163,17 @@ func TestTLSRoutesEachHostToItsServiceOverHTTP2(t *testing.T) {
 
 func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	shop := e2etest.StartBackendID(t, "shop", "127.0.10.1", port)
-	e2etest.StartBackendID(t, "blog", "127.0.10.2", port)
-	d.Set("shop", "127.0.10.1")
-	d.Set("blog", "127.0.10.2")
+	s := newScene(t)
+	shop := s.serve("shop", "127.0.10.1")
+	s.serve("blog", "127.0.10.2")
 
 	certs, roots := writeCerts(t, []string{"shop.example.com", "*.example.com", "shop", "blog"})
-	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: shop
-      SERVICE_TAGS: https_only
-  blog:
-    image: example/blog
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: blog
-`, port), "--domain", "example.com")
-
-	e2etest.Eventually(t, 10*time.Second, "shop over HTTPS and blog over HTTP to answer", func() (bool, string) {
-		if got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil); got.Err != nil || got.Status != 200 || got.Backend != "shop" {
-			return false, "https://shop.example.com/: " + got.String()
-		}
-		return routesTo(t, p.Addr, "blog.example.com", "/", "blog")
-	})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: https_only"),
+		svc("blog", "SERVICE_NAME: blog"),
+	), "--domain", "example.com")
+	waitRoutesTLS(t, tlsAddr, roots, "shop.example.com", "shop")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "blog.example.com"}, "blog")
 
 	before := shop.Requests()
 	for _, method := range []string{"GET", "HEAD"} {
@@ -244,51 +215,26 @@ func TestHTTPSOnlyRedirectsPlainHTTPOfThatServiceOnly(t *testing.T) {
 
 func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
+	s := newScene(t)
 	backends := map[string]*e2etest.Backend{
-		"blog":     e2etest.StartBackendID(t, "blog", "127.0.11.1", port),
-		"shop":     e2etest.StartBackendID(t, "shop", "127.0.11.2", port),
-		"new-site": e2etest.StartBackendID(t, "new-site", "127.0.11.3", port),
-	}
-	for name, b := range backends {
-		d.Set(name, b.IP)
+		"blog":     s.serve("blog", "127.0.11.1"),
+		"shop":     s.serve("shop", "127.0.11.2"),
+		"new-site": s.serve("new-site", "127.0.11.3"),
 	}
 
 	certs, roots := writeCerts(t, []string{"*.example.com", "*.new.example.com", "old.example.net"})
-	p, tlsAddr := startTLSProxy(t, d, certs, fmt.Sprintf(`services:
-  blog:
-    image: example/blog
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: blog
-      SERVICE_TAGS: redirect_from=old.example.com
-  shop:
-    image: example/shop
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: shop
-      SERVICE_TAGS: https_only,redirect_from=oldshop.example.com
-  new-site:
-    image: example/site
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: new.example.com,www.new.example.com
-      com.df.redirectFromDomain: old.example.net
-      com.df.port: "%[1]d"
-`, port), "--domain", "example.com")
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("blog", "SERVICE_NAME: blog", "SERVICE_TAGS: redirect_from=old.example.com"),
+		svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: https_only,redirect_from=oldshop.example.com"),
+		svc("new-site", `com.df.notify: "true"`, "com.df.serviceDomain: new.example.com,www.new.example.com",
+			"com.df.redirectFromDomain: old.example.net", fmt.Sprintf(`com.df.port: "%d"`, s.port)),
+	), "--domain", "example.com")
 
-	e2etest.Eventually(t, 10*time.Second, "the redirect targets to answer", func() (bool, string) {
-		for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
-			if ok, detail := routesTo(t, p.Addr, r[0], "/", r[1]); !ok {
-				return false, detail
-			}
-		}
-		got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil)
-		return got.Err == nil && got.Status == 200 && got.Backend == "shop", "https://shop.example.com/: " + got.String()
-	})
+	canonical := [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}}
+	for _, r := range canonical {
+		waitRoutes(t, p.Addr, e2etest.Request{Host: r[0]}, r[1])
+	}
+	waitRoutesTLS(t, tlsAddr, roots, "shop.example.com", "shop")
 
 	served := map[string]int{}
 	for name, b := range backends {
@@ -315,7 +261,7 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 	}
 
 	// The canonical hosts themselves are served, not redirected.
-	for _, r := range [][2]string{{"blog.example.com", "blog"}, {"new.example.com", "new-site"}, {"www.new.example.com", "new-site"}} {
+	for _, r := range canonical {
 		if got := e2etest.Do(t, p.Addr, "GET", r[0], "/p?q=1", nil); got.Status != 200 || got.Backend != r[1] || got.Body != r[1]+" GET /p?q=1\n" {
 			t.Errorf("http://%s/p?q=1: got %v, want 200 from %s", r[0], got, r[1])
 		}

@@ -27,30 +27,23 @@ import (
 // gone.
 func TestHeadersReachTheServerAndTheClientAsWritten(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	web := e2etest.StartBackendID(t, "web", "127.0.40.1", port)
-	d.Set("web", "127.0.40.1")
+	s := newScene(t)
+	web := s.serve("web", "127.0.40.1")
 	const literal = `100% "quoted" $HOME %[src] \ #not-a-comment`
 	const csp = "default-src 'self'; img-src * data:"
-	compose := fmt.Sprintf(`services:
-  web:
-    image: example/web
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: web
-      SERVICE_TAGS: security_headers
-      com.df.setReqHeader: X-Env prod
-      com.df.addReqHeader: X-Team shop
-      com.df.delReqHeader: X-Drop
-      com.df.setResHeader: X-Served-By proxy one
-      com.df.delResHeader: X-Seen-Proto
-      compose2haproxy.request-header.X-Literal: '100%% "quoted" $$HOME %%[src] \ #not-a-comment'
-      compose2haproxy.response-header.Content-Security-Policy: "%s"
-`, port, csp)
-	p := startProxy(t, d, compose)
-	e2etest.Eventually(t, 10*time.Second, "web to answer", func() (bool, string) { return routesTo(t, p.Addr, "web", "/", "web") })
+	p := startProxy(t, s.dns, s.compose(svc("web",
+		"SERVICE_NAME: web",
+		"SERVICE_TAGS: security_headers",
+		"com.df.setReqHeader: X-Env prod",
+		"com.df.addReqHeader: X-Team shop",
+		"com.df.delReqHeader: X-Drop",
+		"com.df.setResHeader: X-Served-By proxy one",
+		"com.df.delResHeader: X-Seen-Proto",
+		// $$ is compose's escape of $; the rest reaches HAProxy as written.
+		`compose2haproxy.request-header.X-Literal: '100% "quoted" $$HOME %[src] \ #not-a-comment'`,
+		`compose2haproxy.response-header.Content-Security-Policy: "`+csp+`"`,
+	)))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "web"}, "web")
 
 	got := e2etest.Do(t, p.Addr, "GET", "web", "/", http.Header{"X-Env": {"from-client"}, "X-Drop": {"secret"}})
 	if got.Status != 200 || got.Backend != "web" {
@@ -85,13 +78,10 @@ func TestHeadersReachTheServerAndTheClientAsWritten(t *testing.T) {
 // it.
 func TestCompressionGzipsForClientsThatAcceptIt(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "web", "127.0.41.1", port)
-	d.Set("web", "127.0.41.1")
-	p := startProxy(t, d, webService(port, "      SERVICE_TAGS: compress\n"))
-	e2etest.Eventually(t, 10*time.Second, "web to answer", func() (bool, string) { return routesTo(t, p.Addr, "www.hello", "/", "web") })
+	s := newScene(t)
+	s.serve("web", "127.0.41.1")
+	p := startProxy(t, s.dns, webService(s.port, "      SERVICE_TAGS: compress\n"))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "www.hello"}, "web")
 
 	got := e2etest.Do(t, p.Addr, "GET", "www.hello", "/page", http.Header{"Accept-Encoding": {"gzip"}})
 	if got.Header.Get("Content-Encoding") != "gzip" {
@@ -112,26 +102,11 @@ func TestCompressionGzipsForClientsThatAcceptIt(t *testing.T) {
 // hsts is sent on HTTPS responses, never over plain HTTP.
 func TestHSTSIsSentOverHTTPSOnly(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "shop", "127.0.42.1", port)
-	d.Set("shop", "127.0.42.1")
-	compose := fmt.Sprintf(`services:
-  shop:
-    image: example/shop
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: shop
-      SERVICE_TAGS: hsts
-`, port)
+	s := newScene(t)
+	s.serve("shop", "127.0.42.1")
 	certs, roots := writeCerts(t, []string{"shop.example.com"})
-	p, tlsAddr := startTLSProxy(t, d, certs, compose, "--domain", "example.com")
-	var got e2etest.TLSResponse
-	e2etest.Eventually(t, 10*time.Second, "shop to answer over HTTPS", func() (bool, string) {
-		got = e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", true, nil)
-		return got.Err == nil && got.Backend == "shop", got.String()
-	})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: hsts")), "--domain", "example.com")
+	got := waitRoutesTLS(t, tlsAddr, roots, "shop.example.com", "shop")
 	if h := got.Header.Get("Strict-Transport-Security"); h != "max-age=31536000" {
 		t.Errorf("over HTTPS: Strict-Transport-Security %q, want max-age=31536000", h)
 	}
@@ -146,21 +121,10 @@ func TestHSTSIsSentOverHTTPSOnly(t *testing.T) {
 // another origin gets no CORS header.
 func TestCORSPreflightIsAnsweredByHAProxy(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	api := e2etest.StartBackendID(t, "api", "127.0.43.1", port)
-	d.Set("api", "127.0.43.1")
-	compose := fmt.Sprintf(`services:
-  api:
-    image: example/api
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: api
-      SERVICE_TAGS: cors_origin=https://app.example.com
-`, port)
-	p := startProxy(t, d, compose)
-	e2etest.Eventually(t, 10*time.Second, "api to answer", func() (bool, string) { return routesTo(t, p.Addr, "api", "/", "api") })
+	s := newScene(t)
+	api := s.serve("api", "127.0.43.1")
+	p := startProxy(t, s.dns, s.compose(svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: cors_origin=https://app.example.com")))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
 
 	const app = "https://app.example.com"
 	preflight := http.Header{"Origin": {app}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"content-type, x-token"}}
@@ -195,34 +159,15 @@ func TestCORSPreflightIsAnsweredByHAProxy(t *testing.T) {
 // instead of the 404; routed hosts still go to their service.
 func TestUnknownHostsReachTheDefaultBackend(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "web", "127.0.44.1", port)
-	e2etest.StartBackendID(t, "fallback", "127.0.44.2", port)
-	d.Set("web", "127.0.44.1")
-	d.Set("fallback", "127.0.44.2")
-	compose := fmt.Sprintf(`services:
-  web:
-    image: example/web
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: web
-      SERVICE_TAGS: path=/app
-  fallback:
-    image: example/fallback
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.isDefaultBackend: "true"
-`, port)
-	p := startProxy(t, d, compose)
-	e2etest.Eventually(t, 10*time.Second, "web and the default to answer", func() (bool, string) {
-		if ok, why := routesTo(t, p.Addr, "web", "/app/x", "web"); !ok {
-			return false, why
-		}
-		return routesTo(t, p.Addr, "unknown.example.com", "/", "fallback")
-	})
+	s := newScene(t)
+	s.serve("web", "127.0.44.1")
+	s.serve("fallback", "127.0.44.2")
+	p := startProxy(t, s.dns, s.compose(
+		svc("web", "SERVICE_NAME: web", "SERVICE_TAGS: path=/app"),
+		svc("fallback", `com.df.notify: "true"`, `com.df.isDefaultBackend: "true"`),
+	))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "web", Path: "/app/x"}, "web")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "unknown.example.com"}, "fallback")
 	for _, tc := range []struct{ host, path, want string }{
 		{"web", "/app", "web"},
 		{"nobody.example.org", "/app", "fallback"},
@@ -243,15 +188,13 @@ func TestUnknownHostsReachTheDefaultBackend(t *testing.T) {
 // namespace where that directory holds the test's CA alone.
 func TestBackendTLSVerifiesTheServersCertificate(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
+	s := newScene(t)
 	if _, err := exec.LookPath("unshare"); err != nil || os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("this test runs HAProxy in a mount namespace of its own (unshare, as root), and CI=true requires it")
 		}
 		t.Skip("this test runs HAProxy in a mount namespace of its own: it needs unshare and root")
 	}
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
 
 	// The CA directory holds only the certificate of "secure" (its own CA);
 	// "wrongname" presents a certificate for another name from the same CA
@@ -275,45 +218,22 @@ func TestBackendTLSVerifiesTheServersCertificate(t *testing.T) {
 			}
 		}
 	}
-	secure := e2etest.StartTLSBackend(t, "secure", "127.0.45.1", port, &tls.Config{Certificates: certs[:1]})
-	e2etest.StartTLSBackend(t, "wrongname", "127.0.45.2", port, &tls.Config{Certificates: certs[1:2]})
-	e2etest.StartTLSBackend(t, "selfsigned", "127.0.45.3", port, &tls.Config{Certificates: certs[2:3]})
-	d.Set("secure", "127.0.45.1")
-	d.Set("wrongname", "127.0.45.2")
-	d.Set("selfsigned", "127.0.45.3")
-	compose := fmt.Sprintf(`services:
-  secure:
-    image: example/secure
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: secure
-      SERVICE_TAGS: backend_tls
-  wrongname:
-    image: example/wrongname
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: wrongname
-      SERVICE_TAGS: backend_tls
-  selfsigned:
-    image: example/selfsigned
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: selfsigned
-      com.df.sslVerifyNone: "true"
-`, port)
-	p := &proxy{Addr: fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(t)), Stats: fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(t))}
-	cfg := generate(t, compose, "--bind", p.Addr, "--stats", p.Stats, "--resolver", d.Addr())
-	p.HAProxy = e2etest.StartHAProxyPrefix(t, cfg, "unshare", "--mount", "--propagation", "private",
-		"sh", "-c", "mount --bind '"+caDir+"' /etc/ssl/certs && exec \"$@\"", "sh")
-	e2etest.WaitListening(t, p.Addr, 5*time.Second)
+	secure := e2etest.StartTLSBackend(t, "secure", "127.0.45.1", s.port, &tls.Config{Certificates: certs[:1]})
+	e2etest.StartTLSBackend(t, "wrongname", "127.0.45.2", s.port, &tls.Config{Certificates: certs[1:2]})
+	e2etest.StartTLSBackend(t, "selfsigned", "127.0.45.3", s.port, &tls.Config{Certificates: certs[2:3]})
+	s.dns.Set("secure", "127.0.45.1")
+	s.dns.Set("wrongname", "127.0.45.2")
+	s.dns.Set("selfsigned", "127.0.45.3")
+	compose := s.compose(
+		svc("secure", "SERVICE_NAME: secure", "SERVICE_TAGS: backend_tls"),
+		svc("wrongname", "SERVICE_NAME: wrongname", "SERVICE_TAGS: backend_tls"),
+		svc("selfsigned", `com.df.notify: "true"`, "com.df.serviceDomain: selfsigned", `com.df.sslVerifyNone: "true"`),
+	)
+	p := startProject(t, s.dns, map[string]string{"compose.yaml": compose}, []string{"unshare", "--mount", "--propagation", "private",
+		"sh", "-c", "mount --bind '" + caDir + "' /etc/ssl/certs && exec \"$@\"", "sh"})
 
-	e2etest.Eventually(t, 10*time.Second, "secure and selfsigned to answer over TLS", func() (bool, string) {
-		if ok, why := routesTo(t, p.Addr, "secure", "/", "secure"); !ok {
-			return false, why
-		}
-		return routesTo(t, p.Addr, "selfsigned", "/", "selfsigned")
-	})
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "secure"}, "secure")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "selfsigned"}, "selfsigned")
 	if r := secure.LastRequest(); r.TLS == nil || r.TLS.ServerName != "secure" {
 		t.Errorf("the verified server got SNI %q, want its service name", serverName(r))
 	}
@@ -335,21 +255,11 @@ func serverName(r *http.Request) string {
 // proto=h2 speaks HTTP/2 in clear text to the servers, as gRPC needs.
 func TestHTTP2InClearTextReachesTheServers(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	grpc := e2etest.StartH2CBackend(t, "grpc", "127.0.46.1", port)
-	d.Set("grpc", "127.0.46.1")
-	compose := fmt.Sprintf(`services:
-  grpc:
-    image: example/grpc
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: grpc
-      SERVICE_TAGS: proto=h2
-`, port)
-	p := startProxy(t, d, compose)
-	e2etest.Eventually(t, 10*time.Second, "grpc to answer", func() (bool, string) { return routesTo(t, p.Addr, "grpc", "/", "grpc") })
+	s := newScene(t)
+	grpc := e2etest.StartH2CBackend(t, "grpc", "127.0.46.1", s.port)
+	s.dns.Set("grpc", "127.0.46.1")
+	p := startProxy(t, s.dns, s.compose(svc("grpc", "SERVICE_NAME: grpc", "SERVICE_TAGS: proto=h2")))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "grpc"}, "grpc")
 	if r := grpc.LastRequest(); r.ProtoMajor != 2 {
 		t.Errorf("the server got %s from HAProxy, want HTTP/2", r.Proto)
 	}
@@ -359,21 +269,11 @@ func TestHTTP2InClearTextReachesTheServers(t *testing.T) {
 // v2 header that carries the client's address.
 func TestSendProxyTellsTheServersTheClientAddress(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	headers := startProxyV2Server(t, "127.0.47.1", port)
-	d.Set("mail", "127.0.47.1")
+	s := newScene(t)
+	headers := startProxyV2Server(t, "127.0.47.1", s.port)
+	s.dns.Set("mail", "127.0.47.1")
 	listen := e2etest.FreePort(t)
-	compose := fmt.Sprintf(`services:
-  mail:
-    image: example/mail
-    expose: ["%d"]
-    labels:
-      SERVICE_NAME: mail
-      SERVICE_TAGS: tcp=%d,send_proxy
-`, port, listen)
-	startProxy(t, d, compose)
+	startProxy(t, s.dns, s.compose(svc("mail", "SERVICE_NAME: mail", fmt.Sprintf("SERVICE_TAGS: tcp=%d,send_proxy", listen))))
 	addr := "127.0.0.1:" + strconv.Itoa(listen)
 	e2etest.WaitListening(t, addr, 5*time.Second)
 	e2etest.Eventually(t, 10*time.Second, "a client connection to arrive with a PROXY header", func() (bool, string) {
@@ -444,28 +344,13 @@ func startProxyV2Server(tb testing.TB, ip string, port int) chan struct{} {
 // keep answering.
 func TestWeightsSplitASharedNameNinetyToTen(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "stable", "127.0.48.1", port)
-	e2etest.StartBackendID(t, "canary", "127.0.48.2", port)
-	d.Set("web", "127.0.48.1")
-	d.Set("web-canary", "127.0.48.2")
-	compose := fmt.Sprintf(`services:
-  web:
-    image: example/web:1.4
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: www
-      SERVICE_TAGS: weight=90
-  web-canary:
-    image: example/web:1.5
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: www
-      SERVICE_TAGS: weight=10
-`, port)
-	p := startProxy(t, d, compose)
+	s := newScene(t)
+	s.serveAs("web", "stable", "127.0.48.1")
+	s.serveAs("web-canary", "canary", "127.0.48.2")
+	p := startProxy(t, s.dns, s.compose(
+		svc("web", "SERVICE_NAME: www", "SERVICE_TAGS: weight=90"),
+		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: weight=10"),
+	))
 	e2etest.Eventually(t, 10*time.Second, "both services to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www", 20, "stable", "canary")
 	})
@@ -485,36 +370,15 @@ func TestWeightsSplitASharedNameNinetyToTen(t *testing.T) {
 // service of the same name without a condition takes the others.
 func TestAHeaderRoutesRequestsToTheCanary(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "stable", "127.0.49.1", port)
-	e2etest.StartBackendID(t, "canary", "127.0.49.2", port)
-	e2etest.StartBackendID(t, "mobile", "127.0.49.3", port)
-	d.Set("web", "127.0.49.1")
-	d.Set("web-canary", "127.0.49.2")
-	d.Set("mobile", "127.0.49.3")
-	compose := fmt.Sprintf(`services:
-  web:
-    image: example/web
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: www
-  web-canary:
-    image: example/web:next
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: www
-      SERVICE_TAGS: match_header=X-Canary:1
-  mobile:
-    image: example/mobile
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: www
-      com.df.userAgent: iphone
-`, port)
-	p := startProxy(t, d, compose)
+	s := newScene(t)
+	s.serveAs("web", "stable", "127.0.49.1")
+	s.serveAs("web-canary", "canary", "127.0.49.2")
+	s.serve("mobile", "127.0.49.3")
+	p := startProxy(t, s.dns, s.compose(
+		svc("web", "SERVICE_NAME: www"),
+		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: match_header=X-Canary:1"),
+		svc("mobile", `com.df.notify: "true"`, "com.df.serviceDomain: www", "com.df.userAgent: iphone"),
+	))
 	e2etest.Eventually(t, 10*time.Second, "the canary to answer", func() (bool, string) {
 		r := e2etest.Do(t, p.Addr, "GET", "www", "/", http.Header{"X-Canary": {"1"}})
 		return r.Backend == "canary", r.String()
@@ -542,37 +406,18 @@ func TestAHeaderRoutesRequestsToTheCanary(t *testing.T) {
 // shared listener.
 func TestAServiceListenerOfItsOwnServesOnlyIt(t *testing.T) {
 	t.Parallel()
-	e2etest.RequireHAProxy(t)
-	d := e2etest.StartDNS(t)
-	port := e2etest.FreePort(t)
-	e2etest.StartBackendID(t, "admin", "127.0.47.11", port)
-	e2etest.StartBackendID(t, "web", "127.0.47.12", port)
-	d.Set("admin", "127.0.47.11")
-	d.Set("web", "127.0.47.12")
+	s := newScene(t)
+	s.serve("admin", "127.0.47.11")
+	s.serve("web", "127.0.47.12")
 	own := e2etest.FreePort(t)
-	compose := fmt.Sprintf(`services:
-  admin:
-    image: example/admin
-    expose: ["%[1]d"]
-    labels:
-      com.df.notify: "true"
-      com.df.serviceDomain: admin.example.com
-      com.df.srcPort: "%[2]d"
-  web:
-    image: example/web
-    expose: ["%[1]d"]
-    labels:
-      SERVICE_NAME: web
-`, port, own)
-	p := startProxy(t, d, compose)
+	p := startProxy(t, s.dns, s.compose(
+		svc("admin", `com.df.notify: "true"`, "com.df.serviceDomain: admin.example.com", fmt.Sprintf(`com.df.srcPort: "%d"`, own)),
+		svc("web", "SERVICE_NAME: web"),
+	))
 	ownAddr := "127.0.0.1:" + strconv.Itoa(own)
 	e2etest.WaitListening(t, ownAddr, 5*time.Second)
-	e2etest.Eventually(t, 10*time.Second, "admin on its own port and web on the shared one", func() (bool, string) {
-		if ok, why := routesTo(t, ownAddr, "admin.example.com", "/x", "admin"); !ok {
-			return false, why
-		}
-		return routesTo(t, p.Addr, "web", "/", "web")
-	})
+	waitRoutes(t, ownAddr, e2etest.Request{Host: "admin.example.com", Path: "/x"}, "admin")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "web"}, "web")
 	for _, tc := range []struct{ addr, host, want string }{
 		{ownAddr, "web", ""},              // web is not served on admin's port
 		{p.Addr, "admin.example.com", ""}, // admin is not served on the shared port
