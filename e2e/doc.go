@@ -8,8 +8,8 @@
 //
 // The scenarios run the product as a user does, as a process: the CLI is
 // this test binary, which TestMain (main_test.go) turns into
-// compose2haproxy when e2etest.CLI starts it; generate runs it on a compose
-// file written to a temporary directory, and startProxy points the result at
+// compose2haproxy when e2etest.CLI starts it; generate runs it on a project
+// written to a temporary directory, and startProxy points the result at
 // the test's DNS and free loopback ports (--bind, --stats, --resolver) and
 // starts HAProxy on it. Each scenario uses its own 127.0.N.x block for its
 // backends, so all of them run in parallel:
@@ -22,6 +22,10 @@
 //	                   https_only, redirect_from            127.0.9-11.x
 //	tcp_test.go        a tcp= service over two replicas     127.0.12.x
 //	dockerflow_test.go docker-flow-proxy labels (go-demo)   127.0.13.x
+//	ownership_test.go  one service's labels never take
+//	                   another's hosts or paths             127.0.14.x
+//	redirect_test.go   redirects keep the port and the
+//	                   method                               127.0.15.x
 //	policy_test.go     who may come in: basic auth and the
 //	                   stats page, allow/deny by client address
 //	                   (direct, X-Forwarded-For, PROXY), rate
@@ -36,13 +40,14 @@
 //	                   header and by user agent, a
 //	                   service's own listener (srcPort)     127.0.40-49.x
 //
-// A new scenario takes the next free 127.0.N block, then: d :=
-// e2etest.StartDNS(t); e2etest.StartBackendID(t, "web-1", ip, port) per
-// replica; d.Set("web", ips...); p := startProxy(t, d, composeYAML, flags...);
-// e2etest.Eventually(t, 10*time.Second, what, func() (bool, string) {
-// return routesTo(t, p.Addr, host, path, "web-1") }); then assertions
-// on e2etest.Do, Send (a client address, a body, a PROXY header), Spread
-// or the backends' counters.
+// A new scenario takes the next free 127.0.N block, then (scene_test.go):
+// s := newScene(t) (its DNS and the port its containers share);
+// s.serve("web", ip) per service of one container, or e2etest.StartBackend
+// and s.dns.Set for replicas; p := startProxy(t, s.dns, s.compose(svc("web",
+// "SERVICE_NAME: web", "SERVICE_TAGS: …")), flags...); waitRoutes(t, p.Addr,
+// e2etest.Request{Host: "web"}, "web"); then assertions on e2etest.Do, Send
+// (a client address, a body, a PROXY header), Spread or the backends'
+// counters.
 //
 // # On a real Docker engine
 //

@@ -16,9 +16,9 @@ import (
 func TestRedirectsKeepThePortAndTheMethod(t *testing.T) {
 	t.Parallel()
 	s := newScene(t)
-	shop := s.serve("shop", "127.0.12.1")
-	s.serve("blog", "127.0.12.2")
-	s.serve("pay", "127.0.12.3")
+	shop := s.serve("shop", "127.0.15.1")
+	s.serve("blog", "127.0.15.2")
+	s.serve("pay", "127.0.15.3")
 	compose := s.compose(
 		svc("shop", "SERVICE_NAME: shop", "SERVICE_TAGS: https_only"),
 		svc("blog", "SERVICE_NAME: blog", "SERVICE_TAGS: redirect_from=old.example.com"),

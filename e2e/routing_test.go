@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
@@ -71,17 +70,11 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 		{"consul-admin.infra." + domain, "consul"},
 	}
 	// The servers come up once HAProxy's first DNS answers arrive.
-	e2etest.Eventually(t, 10*time.Second, "every service to answer by its name", func() (bool, string) {
-		for _, r := range routes {
-			if r.host != "www.hello" && r.host != "www.world.dev" && r.host != "proxy-admin.infra" && r.host != "consul-admin.infra" {
-				continue
-			}
-			if ok, detail := routesTo(t, p.Addr, r.host, "/", r.backend); !ok {
-				return false, detail
-			}
+	for _, r := range routes {
+		if r.host == "www.hello" || r.host == "www.world.dev" || r.host == "proxy-admin.infra" || r.host == "consul-admin.infra" {
+			waitRoutes(t, p.Addr, e2etest.Request{Host: r.host}, r.backend)
 		}
-		return true, ""
-	})
+	}
 	c := e2etest.NewClient(t, p.Addr)
 	for _, r := range routes {
 		got := c.Get(r.host, "/")
@@ -213,15 +206,9 @@ func TestProductionLinesRouteOnlyTheirOwnHosts(t *testing.T) {
 	}
 
 	for _, l := range lines {
-		e2etest.Eventually(t, 10*time.Second, "both services of line "+l.name+" to answer", func() (bool, string) {
-			for _, svc := range []string{"serviceA", "serviceB"} {
-				host := svc + "." + l.name + ".example.com"
-				if ok, detail := routesTo(t, l.p.Addr, host, "/", svc+"@"+l.name); !ok {
-					return false, detail
-				}
-			}
-			return true, ""
-		})
+		for _, svc := range []string{"serviceA", "serviceB"} {
+			waitRoutes(t, l.p.Addr, e2etest.Request{Host: svc + "." + l.name + ".example.com"}, svc+"@"+l.name)
+		}
 	}
 
 	for _, l := range lines {

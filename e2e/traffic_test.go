@@ -60,16 +60,22 @@ func TestHeadersReachTheServerAndTheClientAsWritten(t *testing.T) {
 			t.Errorf("the server got %s %q, want %q", name, g, want)
 		}
 	}
-	for name, want := range map[string]string{
+	wantHeaders(t, "the client got", got.Header, map[string]string{
 		"X-Served-By":             "proxy one",
 		"X-Seen-Proto":            "", // the server's, deleted
 		"Content-Security-Policy": csp,
 		"X-Content-Type-Options":  "nosniff",
 		"X-Frame-Options":         "SAMEORIGIN",
 		"Referrer-Policy":         "strict-origin-when-cross-origin",
-	} {
-		if g := got.Header.Get(name); g != want {
-			t.Errorf("the client got %s %q, want %q", name, g, want)
+	})
+}
+
+// wantHeaders checks the value of each header of want in h ("" for none).
+func wantHeaders(t *testing.T, what string, h http.Header, want map[string]string) {
+	t.Helper()
+	for name, v := range want {
+		if g := h.Get(name); g != v {
+			t.Errorf("%s %s %q, want %q", what, name, g, v)
 		}
 	}
 }
@@ -133,16 +139,12 @@ func TestCORSPreflightIsAnsweredByHAProxy(t *testing.T) {
 	if got.Status != 204 || got.Backend != "" || api.Requests() != before {
 		t.Errorf("preflight: %v, the server got %d requests; want 204 from HAProxy alone", got, api.Requests()-before)
 	}
-	for name, want := range map[string]string{
+	wantHeaders(t, "preflight:", got.Header, map[string]string{
 		"Access-Control-Allow-Origin":  app,
 		"Access-Control-Allow-Methods": "GET,HEAD,POST,PUT,PATCH,DELETE",
 		"Access-Control-Allow-Headers": "content-type, x-token",
 		"Access-Control-Max-Age":       "600",
-	} {
-		if g := got.Header.Get(name); g != want {
-			t.Errorf("preflight: %s %q, want %q", name, g, want)
-		}
-	}
+	})
 	if got := e2etest.Do(t, p.Addr, "GET", "api", "/items", http.Header{"Origin": {app}}); got.Backend != "api" ||
 		got.Header.Get("Access-Control-Allow-Origin") != app || got.Header.Get("Vary") != "Origin" {
 		t.Errorf("GET from %s: %v, Allow-Origin %q, Vary %q; want the server's answer with both", app, got, got.Header.Get("Access-Control-Allow-Origin"), got.Header.Get("Vary"))
