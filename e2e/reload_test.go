@@ -91,6 +91,10 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	if state, _ := os.ReadFile(filepath.Join(p.Dir, "run/servers.state")); !regexp.MustCompile(`(?m)^\d+ \S+ \d+ web-1 \d+\.\d+\.\d+\.\d+ `).Match(state) {
 		t.Fatalf("the saved state has no address for web-1:\n%s", state)
 	}
+	// The socket takes read-only commands: it cannot take a server out.
+	if out, _ := dockertest.RunIn(p.Dir, "sh", "-c", `echo "disable server www.hello/web-1" | socat stdio unix-connect:run/haproxy.sock`); !strings.Contains(out, "Permission denied") {
+		t.Errorf("a write command on the runtime socket answered %q, want Permission denied", out)
+	}
 	e2etest.Eventually(t, dockerWait, "www.world to be routed to web2 after the reload", func() (bool, string) {
 		return answeredBy(t, addr, "www.world", "web2", "")
 	})
