@@ -307,7 +307,7 @@ const maxSocketPath = 97
 // checkRuntimeDir accepts an absolute path that HAProxy reads as one word
 // and whose socket path Linux can bind.
 func checkRuntimeDir(dir string, ds *Diagnostics) {
-	src := OptionRuntime.source(dir)
+	src := OptionRuntimeDir.source(dir)
 	switch {
 	case unsafeChar(dir) != "":
 		ds.errorf(src, "choose a path without it", "runtime directory %s", unsafeChar(dir))

@@ -121,7 +121,7 @@ var optionFlags = map[model.Option]string{
 	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
-	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntime: "--runtime-dir",
+	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir",
 	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
 }
 
