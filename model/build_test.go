@@ -420,7 +420,7 @@ func TestRuntimeDir(t *testing.T) {
 				}
 				return
 			}
-			if len(got) != 1 || !strings.Contains(got[0], "runtime_dir=") || !strings.Contains(got[0], tt.want) {
+			if len(got) != 1 || !strings.Contains(got[0], "runtime.dir=") || !strings.Contains(got[0], tt.want) {
 				t.Fatalf("runtime dir %q: got %q, want one error containing %q", tt.dir, got, tt.want)
 			}
 		})

@@ -20,7 +20,7 @@ const (
 	OptionHTTPSPort  Option = "listen.https_port"
 	OptionResolvers  Option = "resolvers"
 	OptionHostMap    Option = "host_map"
-	OptionRuntimeDir Option = "runtime_dir"
+	OptionRuntimeDir Option = "runtime.dir"
 
 	OptionTrustedProxies Option = "trusted_proxies"
 	OptionStatsAuth      Option = "stats_auth"
