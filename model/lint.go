@@ -29,7 +29,29 @@ func lintShadows(bs []Backend, ds *Diagnostics) {
 		b    *Backend
 		host string
 	}
+	// Only the suffixes of wildcards, and "" when a route is on any host,
+	// are looked up: a project without them records nothing, and one with
+	// them records the pairs under those suffixes alone.
+	looked := map[string]bool{}
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 || len(b.Paths) == 0 {
+			continue
+		}
+		if len(b.Hosts) == 0 {
+			looked[""] = true
+		}
+		for _, h := range b.Hosts {
+			if h.Wildcard() {
+				looked[h.Suffix()] = true
+			}
+		}
+	}
+	if len(looked) == 0 {
+		return
+	}
 	before := map[key]first{}
+	var suffixes []string // of one host, those looked up
 	for i := range bs {
 		b := &bs[i]
 		if b.TCPPort != 0 {
@@ -40,17 +62,23 @@ func lintShadows(bs []Backend, ds *Diagnostics) {
 			if h.Wildcard() {
 				name = h.Suffix()[1:]
 			}
+			suffixes = suffixes[:0]
+			for j := strings.IndexByte(name, '.'); ; j = nextDot(name, j) {
+				suffix := ""
+				if j >= 0 {
+					suffix = name[j:]
+				}
+				if looked[suffix] {
+					suffixes = append(suffixes, suffix)
+				}
+				if j < 0 {
+					break
+				}
+			}
 			for _, p := range b.Paths {
-				for j := strings.IndexByte(name, '.'); ; j = nextDot(name, j) {
-					suffix := ""
-					if j >= 0 {
-						suffix = name[j:]
-					}
+				for _, suffix := range suffixes {
 					if k := (key{suffix, p.Prefix}); before[k].b == nil {
 						before[k] = first{b, h.Name}
-					}
-					if j < 0 {
-						break
 					}
 				}
 			}

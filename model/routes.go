@@ -174,66 +174,69 @@ func reportConflict(prev, b *Backend, host string, p Path, ds *Diagnostics) {
 // redirected host is one of those. Two backends redirecting one host are
 // an error too.
 func checkRedirects(bs []Backend, ds *Diagnostics) {
-	// Up to two backends for each host or wildcard suffix: enough to find
-	// one that is not the redirecting backend, without pairwise work.
-	type owners [2]*Backend
-	add := func(m map[string]owners, key string, b *Backend) {
+	if !slices.ContainsFunc(bs, func(b Backend) bool { return len(b.Redirects) > 0 }) {
+		return
+	}
+	// Up to two backends for each host or wildcard suffix, each with the
+	// host it has there: enough to find one that is not the redirecting
+	// backend, without pairwise work.
+	type owner struct {
+		b *Backend
+		h *Host
+	}
+	type owners [2]owner
+	add := func(m map[string]owners, key string, b *Backend, h *Host) {
 		o := m[key]
 		switch {
-		case o[0] == nil:
-			o[0] = b
-		case o[0] != b && o[1] == nil:
-			o[1] = b
+		case o[0].b == nil:
+			o[0] = owner{b, h}
+		case o[0].b != b && o[1].b == nil:
+			o[1] = owner{b, h}
 		}
 		m[key] = o
 	}
-	other := func(o owners, b *Backend) *Backend {
-		if o[0] != nil && o[0] != b {
+	other := func(o owners, b *Backend) owner {
+		if o[0].b != nil && o[0].b != b {
 			return o[0]
 		}
 		return o[1]
 	}
 	exact, wild, redirected := map[string]owners{}, map[string]owners{}, map[string]owners{}
-	source := map[[2]any]Source{} // (backend, host) → where that backend got it
 	for i := range bs {
 		b := &bs[i]
 		if b.TCPPort != 0 {
 			continue
 		}
-		for _, h := range b.Hosts {
+		for k := range b.Hosts {
+			h := &b.Hosts[k]
 			if h.Wildcard() {
-				add(wild, h.Suffix(), b)
+				add(wild, h.Suffix(), b, h)
 			} else {
-				add(exact, h.Name, b)
+				add(exact, h.Name, b, h)
 			}
-			source[[2]any{b, h.Name}] = h.Source
 		}
-		for _, h := range b.Redirects {
-			add(redirected, h.Name, b)
+		for k := range b.Redirects {
+			add(redirected, b.Redirects[k].Name, b, &b.Redirects[k])
 		}
 	}
 	const fix = "redirect only a host that no other service routes, under any path"
 	for i := range bs {
 		b := &bs[i]
 		for _, h := range b.Redirects {
-			if o := other(exact[h.Name], b); o != nil {
-				src := source[[2]any{o, h.Name}]
+			if o := other(exact[h.Name], b); o.b != nil {
 				ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s (%s=%s), and redirects come before routing",
-					h.Name, o.Service, src.Key, printable(src.Value))
+					h.Name, o.b.Service, o.h.Source.Key, printable(o.h.Source.Value))
 				continue
 			}
-			if o := other(redirected[h.Name], b); o != nil && o == redirected[h.Name][0] {
-				src := o.Redirects[slices.IndexFunc(o.Redirects, func(r Host) bool { return r.Name == h.Name })].Source
+			if o := other(redirected[h.Name], b); o.b != nil && o.b == redirected[h.Name][0].b {
 				ds.errorf(h.Source, "give one of them another name, alias or path= tag",
-					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.Service, src.Key, printable(src.Value))
+					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.b.Service, o.h.Source.Key, printable(o.h.Source.Value))
 				continue
 			}
 			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
-				if o := other(wild[h.Name[j:]], b); o != nil {
-					w := "*" + h.Name[j:]
-					src := source[[2]any{o, w}]
+				if o := other(wild[h.Name[j:]], b); o.b != nil {
 					ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s by its wildcard %s (%s=%s), and redirects come before routing",
-						h.Name, o.Service, w, src.Key, printable(src.Value))
+						h.Name, o.b.Service, o.h.Name, o.h.Source.Key, printable(o.h.Source.Value))
 					break
 				}
 			}
