@@ -325,34 +325,60 @@ func (b *Backend) defaultOnly() bool {
 // routesFor lists the HTTP routing rules of bs in the order HAProxy tries
 // them (see SortRoutes).
 func routesFor(bs []Backend) []Route {
-	var rs []Route
-	for _, b := range bs {
-		if b.TCPPort != 0 || b.defaultOnly() {
+	routed := func(b *Backend) bool { return b.TCPPort == 0 && !b.defaultOnly() }
+	n := 0
+	for i := range bs {
+		if b := &bs[i]; routed(b) {
+			wild := 0
+			for _, h := range b.Hosts {
+				if h.Wildcard() {
+					wild++
+				}
+			}
+			n += max(len(b.Paths), 1) * (wild + 1)
+		}
+	}
+	rs := make([]Route, 0, n)
+	for i := range bs {
+		b := &bs[i]
+		if !routed(b) {
 			continue
 		}
 		paths := b.Paths
 		if len(paths) == 0 {
 			paths = []Path{{}}
 		}
-		var exact []Host
-		for _, h := range b.Hosts {
-			if !h.Wildcard() {
-				exact = append(exact, h)
-			}
-		}
+		exact := exactHosts(b.Hosts)
 		for _, p := range paths {
 			if len(exact) > 0 || len(b.Hosts) == 0 {
 				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
-			for _, h := range b.Hosts {
+			for k, h := range b.Hosts {
 				if h.Wildcard() {
-					rs = append(rs, Route{Backend: b.Name, Hosts: []Host{h}, Path: p, Match: b.Match, ACLName: b.ACLName})
+					rs = append(rs, Route{Backend: b.Name, Hosts: b.Hosts[k : k+1 : k+1], Path: p, Match: b.Match, ACLName: b.ACLName})
 				}
 			}
 		}
 	}
 	SortRoutes(rs)
 	return rs
+}
+
+// exactHosts are the hosts of hs that are not wildcards. Sorted hosts
+// (sortHosts) have them first, and the routes share that part of hs; the
+// capacity is cut so that no append reaches the wildcards.
+func exactHosts(hs []Host) []Host {
+	k := slices.IndexFunc(hs, Host.Wildcard)
+	switch {
+	case len(hs) == 0:
+		return nil
+	case k < 0:
+		return hs
+	}
+	if !slices.ContainsFunc(hs[k:], func(h Host) bool { return !h.Wildcard() }) {
+		return hs[:k:k]
+	}
+	return slices.DeleteFunc(slices.Clone(hs), Host.Wildcard)
 }
 
 // hostKind orders routes by how specific their hosts are.
