@@ -123,16 +123,22 @@ func checkPathConflicts(bs []Backend, ds *Diagnostics) {
 	}
 	for _, hosts := range groups {
 		slices.Sort(hosts)
-		first := map[string]int{} // prefix → the first backend claiming it
+		// Routes with different conditions take different requests.
+		type claim struct{ prefix, match string }
+		n := 0
+		for _, i := range claimants[hosts[0]] {
+			n += max(len(bs[i].Paths), 1)
+		}
+		first := make(map[claim]int, n) // the first backend claiming it
 		for _, i := range claimants[hosts[0]] {
 			b := &bs[i]
 			paths := b.Paths
 			if len(paths) == 0 {
 				paths = []Path{{}}
 			}
+			match := b.Match.key()
 			for _, p := range paths {
-				// Routes with different conditions take different requests.
-				key := p.Prefix + "\x00" + b.Match.key()
+				key := claim{p.Prefix, match}
 				j, taken := first[key]
 				if !taken {
 					first[key] = i
