@@ -198,8 +198,8 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 	if listTooLong(raw, src, ds) {
 		return nil
 	}
-	var tags []Tag
-	for _, item := range strings.Split(raw, ",") {
+	tags := make([]Tag, 0, strings.Count(raw, ",")+1)
+	for item := range strings.SplitSeq(raw, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
@@ -229,6 +229,9 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 			continue
 		}
 		tags = append(tags, tag)
+	}
+	if len(tags) == 0 {
+		return nil
 	}
 	return tags
 }
@@ -263,6 +266,24 @@ func (a *applier) context(src Source) tagContext {
 
 // applyTags sets what the backend's known tags ask for.
 func (a *applier) applyTags() {
+	// A long list is hosts and paths, each an HTTP setting: room for them
+	// at once rather than by doubling.
+	hosts, paths, http := 0, 0, 0
+	for _, t := range a.b.Tags {
+		if def := tagsByName[t.Name]; def != nil {
+			switch def.name {
+			case "server_alias":
+				hosts++
+			case "path":
+				paths++
+			}
+			if def.http {
+				http++
+			}
+		}
+	}
+	a.b.Hosts, a.b.Paths = slices.Grow(a.b.Hosts, hosts), slices.Grow(a.b.Paths, paths)
+	a.http = slices.Grow(a.http, http)
 	for _, t := range a.b.Tags {
 		if def := tagsByName[t.Name]; def != nil {
 			a.apply(def, t.Value, t.Source, "tag "+t.Name)
