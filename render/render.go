@@ -307,13 +307,19 @@ func frontendFor(cfg model.Config) Frontend {
 		if mapped(r) {
 			continue
 		}
-		name, match, patterns := "host_"+r.Backend, "str", hostNames(r.Hosts)
+		name := "host_" + r.Backend
 		if r.Wildcard() {
-			name, match, patterns = "wild_"+r.Backend+"_"+r.Hosts[0].Suffix()[1:], "end", []string{r.Hosts[0].Suffix()}
+			name = "wild_" + r.Backend + "_" + r.Hosts[0].Suffix()[1:]
 		}
 		if len(r.Hosts) > 0 && !hostACL[name] {
+			// Once per ACL, not per route: a backend's routes, one a path,
+			// share its hosts.
 			hostACL[name] = true
-			f.addHostACL(name, match, patterns)
+			if r.Wildcard() {
+				f.addHostACL(name, "end", []string{r.Hosts[0].Suffix()})
+			} else {
+				f.addHostACL(name, "str", hostNames(r.Hosts))
+			}
 		}
 		rule := Rule{Backend: r.Backend}
 		if len(r.Hosts) > 0 {
@@ -487,6 +493,9 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 // --map): exact hosts, no path, and no host that another route serves
 // under a path (which must be tried before it).
 func hostMapRoutes(cfg model.Config) func(model.Route) bool {
+	if cfg.HostMap == "" {
+		return func(model.Route) bool { return false }
+	}
 	pathHosts := map[string]bool{}
 	for _, r := range cfg.Routes {
 		if (r.Path.Prefix != "" || r.Match != nil) && !r.Wildcard() {
@@ -496,7 +505,7 @@ func hostMapRoutes(cfg model.Config) func(model.Route) bool {
 		}
 	}
 	return func(r model.Route) bool {
-		return cfg.HostMap != "" && len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
+		return len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
 			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
 	}
 }
