@@ -269,7 +269,9 @@ const hostsPerLine = 32
 
 func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
-	var prefixes []string
+	// Routes are as many as the paths or more: their rules, and the path
+	// ACLs, are allocated once.
+	prefixes := make([]string, 0, len(cfg.Routes))
 	for _, r := range cfg.Routes {
 		if r.Path.Prefix != "" {
 			prefixes = append(prefixes, r.Path.Prefix)
@@ -281,8 +283,21 @@ func frontendFor(cfg model.Config) Frontend {
 		}
 	}
 	slices.Sort(prefixes)
-	for _, p := range slices.Compact(prefixes) {
-		f.PathACLs = append(f.PathACLs, PathACL{Name: pathACLName(p), Prefix: p})
+	prefixes = slices.Compact(prefixes)
+	if len(prefixes) > 0 {
+		f.PathACLs = make([]PathACL, len(prefixes))
+		for i, p := range prefixes {
+			f.PathACLs[i] = PathACL{Name: pathACLName(p), Prefix: p}
+		}
+	}
+	// A route's path ACL, by binary search in the sorted ACLs: its name is
+	// made once, not once per route.
+	pathACL := func(prefix string) string {
+		i, _ := slices.BinarySearchFunc(f.PathACLs, prefix, func(a PathACL, p string) int { return strings.Compare(a.Prefix, p) })
+		return f.PathACLs[i].Name
+	}
+	if len(cfg.Routes) > 0 {
+		f.Rules = make([]Rule, 0, len(cfg.Routes)+2)
 	}
 
 	mapped := hostMapRoutes(cfg)
@@ -322,11 +337,14 @@ func frontendFor(cfg model.Config) Frontend {
 			}
 		}
 		rule := Rule{Backend: r.Backend}
+		if len(r.Hosts) > 0 || r.Path.Prefix != "" {
+			rule.ACLs = make([]string, 0, 2)
+		}
 		if len(r.Hosts) > 0 {
 			rule.ACLs = append(rule.ACLs, name)
 		}
 		if r.Path.Prefix != "" {
-			rule.ACLs = append(rule.ACLs, pathACLName(r.Path.Prefix))
+			rule.ACLs = append(rule.ACLs, pathACL(r.Path.Prefix))
 		}
 		rule.ACLs = append(rule.ACLs, f.matchACLs(r, matchACL)...)
 		f.Rules = append(f.Rules, rule)
