@@ -16,7 +16,8 @@
 //   - bench_test.go, ../model and ../render: Go benchmarks of each stage, for
 //     benchstat and pprof.
 //   - hostile_test.go: Shapes(), the hostile projects of issue 9 (ranges,
-//     aliases × paths, services sharing hosts, long values, slots), each
+//     aliases × paths, services sharing hosts, wildcards × paths, many and
+//     nested paths, long values, slots), each
 //     loaded alone and run whole, in-process; TestHostileShapesAreBoundedOrRefused
 //     checks that each is accepted or refused naming its limit.
 //   - routing_test.go (BENCH_ROUTING=1): requests per second through HAProxy

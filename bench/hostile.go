@@ -45,6 +45,22 @@ func Shapes() []Shape {
 		sharingMax = append(sharingMax, one(fmt.Sprintf("s%02d", i), label("SERVICE_NAME", fmt.Sprintf("s%02d", i))+
 			label("SERVICE_TAGS", list("server_alias=shared%d.example.com", 98)+","+list(fmt.Sprintf("path=/s%02d/p%%d", i), 100))))
 	}
+	var wildMax, paths []string
+	for i := range 10 {
+		// Each wildcard is a use_backend rule for each path: 98 × 100 of
+		// them a service, 98,000 rules in all.
+		wildMax = append(wildMax, one(fmt.Sprintf("s%02d", i), label("SERVICE_NAME", fmt.Sprintf("s%02d", i))+
+			label("SERVICE_TAGS", list("server_alias=*.shared%d.example.com", 98)+","+list(fmt.Sprintf("path=/s%02d/p%%d", i), 100))))
+		paths = append(paths, one(fmt.Sprintf("s%02d", i), label("SERVICE_NAME", fmt.Sprintf("s%02d", i))+
+			label("SERVICE_TAGS", list(fmt.Sprintf("path=/s%02d/p%%d", i), 990))))
+	}
+	// /a, /a/a, …: every parent of a path is routed, on a host under the
+	// wildcard and by the same service, so the lint that looks for a path
+	// shadowed by a parent follows each whole chain.
+	nested := make([]string, 998)
+	for i := range nested {
+		nested[i] = "path=" + strings.Repeat("/a", i+1)
+	}
 	for i := range 100 {
 		slots = append(slots, one(fmt.Sprintf("s%03d", i), label("SERVICE_NAME", fmt.Sprintf("s%03d", i))+label("SERVICE_TAGS", "slots=4096")))
 	}
@@ -60,6 +76,10 @@ func Shapes() []Shape {
 			YAML: services(one("web", label("com.df.notify", "true")+label("com.df.serviceDomain", list("d%d.example.com", 1000))+label("com.df.servicePath", list("/p%d", 1000))))},
 		{Name: "services-sharing-hosts", Refused: "host and path pairs; the limit is 10000", YAML: services(sharing...)},
 		{Name: "services-sharing-hosts-max", YAML: services(sharingMax...)},
+		{Name: "wildcards-x-paths-max", YAML: services(wildMax...)},
+		{Name: "paths-990", YAML: services(paths...)},
+		{Name: "nested-paths-998",
+			YAML: services(one("web", label("SERVICE_NAME", "web")+label("SERVICE_TAGS", "server_alias=*.web.example.com,server_alias=a.web.example.com,"+strings.Join(nested, ","))))},
 		{Name: "invalid-paths-1000", Refused: "does not start with '/'",
 			YAML: services(one("web", label("SERVICE_NAME", "web")+label("SERVICE_TAGS", list("path=p%d-"+strings.Repeat("x", 60), 1000))))},
 		{Name: "long-value", Refused: "service name contains",
