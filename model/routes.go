@@ -405,13 +405,13 @@ func (r Route) hostKind() int {
 // (Match) before those without; ties by ACL name (com.df.aclName, else the
 // backend name).
 func SortRoutes(rs []Route) {
-	first := func(r Route) string {
+	first := func(r *Route) string {
 		if len(r.Hosts) == 0 {
 			return ""
 		}
 		return r.Hosts[0].Name
 	}
-	slices.SortStableFunc(rs, func(a, b Route) int {
+	compare := func(a, b *Route) int {
 		// Routes of a service's own listener come first: that listener
 		// serves nothing else (see render).
 		c := cmp.Or(compareBool(!a.OwnListener(), !b.OwnListener()), cmp.Compare(a.hostKind(), b.hostKind()))
@@ -425,5 +425,27 @@ func SortRoutes(rs []Route) {
 			cmp.Compare(a.Backend, b.Backend),
 			cmp.Compare(a.Path.Prefix, b.Path.Prefix),
 			cmp.Compare(first(a), first(b)))
-	})
+	}
+	// The stable sort swaps elements many times over; it sorts indices,
+	// and each route then moves once, following the permutation's cycles.
+	idx := make([]int32, len(rs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int { return compare(&rs[i], &rs[j]) })
+	for s := range rs {
+		if int(idx[s]) == s {
+			continue
+		}
+		moved := rs[s]
+		for k := s; ; {
+			next := int(idx[k])
+			idx[k] = int32(k)
+			if next == s {
+				rs[k] = moved
+				break
+			}
+			rs[k], k = rs[next], next
+		}
+	}
 }
