@@ -335,16 +335,11 @@ func routesFor(bs []Backend) []Route {
 	n := 0
 	for i := range bs {
 		if b := &bs[i]; routed(b) {
-			wild := 0
-			for _, h := range b.Hosts {
-				if h.Wildcard() {
-					wild++
-				}
-			}
-			n += max(len(b.Paths), 1) * (wild + 1)
+			n += max(len(b.Paths), 1) * (len(b.Hosts) - len(exactHosts(b.Hosts)) + 1)
 		}
 	}
 	rs := make([]Route, 0, n)
+	var wild []int // of one backend, the index of each wildcard host
 	for i := range bs {
 		b := &bs[i]
 		if !routed(b) {
@@ -355,14 +350,18 @@ func routesFor(bs []Backend) []Route {
 			paths = []Path{{}}
 		}
 		exact := exactHosts(b.Hosts)
+		wild = wild[:0]
+		for k := range b.Hosts {
+			if b.Hosts[k].Wildcard() {
+				wild = append(wild, k)
+			}
+		}
 		for _, p := range paths {
 			if len(exact) > 0 || len(b.Hosts) == 0 {
 				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
-			for k, h := range b.Hosts {
-				if h.Wildcard() {
-					rs = append(rs, Route{Backend: b.Name, Hosts: b.Hosts[k : k+1 : k+1], Path: p, Match: b.Match, ACLName: b.ACLName})
-				}
+			for _, k := range wild {
+				rs = append(rs, Route{Backend: b.Name, Hosts: b.Hosts[k : k+1 : k+1], Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
 		}
 	}
