@@ -133,7 +133,7 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		src := OptionProdLine.source(opts.ProdLine)
 		if prob := unsafeChar(opts.ProdLine); prob != "" {
 			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line %s", prob)
-		} else if !dnsLabelRe.MatchString(strings.ToLower(opts.ProdLine)) {
+		} else if !isHostLabel(strings.ToLower(opts.ProdLine)) {
 			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line is not a single DNS label")
 		}
 		opts.ProdLine = strings.ToLower(opts.ProdLine)
