@@ -13,26 +13,43 @@ import (
 func checkSources(bs []Backend, ds *Diagnostics) {
 	// Many sources share one long value (every tag of a SERVICE_TAGS):
 	// each distinct value of a service is cleaned and checked once.
+	// Sources with one value share its service and key: after the first,
+	// what is wrong with those is known, and only the item is new.
 	type key struct{ service, key, from string }
-	cleaned := map[key]string{}
+	type value struct {
+		cleaned string
+		prob    string // of the service or key, each unless it is the value
+	}
+	firstProb := func(ss ...string) string {
+		for _, s := range ss {
+			if prob := unsafeChar(s); prob != "" {
+				return prob
+			}
+		}
+		return ""
+	}
+	cleaned := map[key]value{}
 	for i := range bs {
 		b := &bs[i]
 		for src := range b.sources() {
 			k := key{src.Service, src.Key, src.From}
 			v, done := cleaned[k]
+			var prob string
 			if !done {
-				v = joinList(src.Value)
+				v.cleaned = joinList(src.Value)
+				for _, s := range []string{src.Service, src.Key} {
+					if s != v.cleaned && v.prob == "" {
+						v.prob = unsafeChar(s)
+					}
+				}
 				cleaned[k] = v
+				prob = firstProb(src.Service, src.Key, v.cleaned, src.Item)
+			} else if prob = v.prob; prob == "" && src.Item != v.cleaned {
+				prob = unsafeChar(src.Item)
 			}
-			src.Value = v
-			for _, s := range []string{src.Service, src.Key, src.Value, src.Item} {
-				if done && s == src.Value {
-					continue
-				}
-				if prob := unsafeChar(s); prob != "" {
-					ds.errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
-					break
-				}
+			src.Value = v.cleaned
+			if prob != "" {
+				ds.errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
 			}
 		}
 	}
