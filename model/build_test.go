@@ -303,6 +303,38 @@ func TestRouteOrder(t *testing.T) {
 	}
 }
 
+// A service's wildcards of one length share a rule for each path: they
+// would be tried one after the other for the same backend anyway. Of
+// another length they keep their own place, and another service's wildcard
+// of the same length does not come between them.
+func TestWildcardsOfOneLengthShareARule(t *testing.T) {
+	cfg, _ := build(t, Options{},
+		svc("shop", map[string]string{"SERVICE_NAME": "shop", "SERVICE_TAGS": "server_alias=*.b.example.com,server_alias=*.a.example.com,server_alias=*.long.example.com,path=/x,path=/y"}, 80),
+		svc("blog", map[string]string{"SERVICE_NAME": "blog", "SERVICE_TAGS": "server_alias=*.c.example.com,path=/x"}, 80),
+	)
+	var got []string
+	for _, r := range cfg.Routes {
+		var hosts []string
+		for _, h := range r.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		got = append(got, strings.Join(hosts, " ")+r.Path.Prefix+" -> "+r.Backend)
+	}
+	want := []string{
+		"blog/x -> blog",
+		"shop/x -> shop",
+		"shop/y -> shop",
+		"*.long.example.com/x -> shop",
+		"*.long.example.com/y -> shop",
+		"*.c.example.com/x -> blog",
+		"*.a.example.com *.b.example.com/x -> shop",
+		"*.a.example.com *.b.example.com/y -> shop",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("routes (-want +got):\n%s", diff)
+	}
+}
+
 // The same project listed in another order gives the same config.
 func TestBuildIsDeterministic(t *testing.T) {
 	a := svc("a", map[string]string{"SERVICE_NAME": "a", "SERVICE_TAGS": "server_alias=z.com,server_alias=b.com,path=/x,path=/y"}, 80, 81)

@@ -312,8 +312,9 @@ type Route struct {
 	ACLName string `json:"acl_name,omitempty"`
 }
 
-// Wildcard reports whether the route matches by host suffix.
-func (r Route) Wildcard() bool { return len(r.Hosts) == 1 && r.Hosts[0].Wildcard() }
+// Wildcard reports whether the route matches by host suffix: a route holds
+// exact hosts or wildcards, never both.
+func (r Route) Wildcard() bool { return len(r.Hosts) > 0 && r.Hosts[0].Wildcard() }
 
 // Runtime is the proxy's runtime directory. Before a reload, the state
 // saved from the socket ("show servers state") gives the new HAProxy the

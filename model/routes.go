@@ -332,14 +332,15 @@ func (b *Backend) defaultOnly() bool {
 // them (see SortRoutes).
 func routesFor(bs []Backend) []Route {
 	routed := func(b *Backend) bool { return b.TCPPort == 0 && !b.defaultOnly() }
+	wild := make([][][]Host, len(bs)) // of each backend, its wildcards by length
 	n := 0
 	for i := range bs {
 		if b := &bs[i]; routed(b) {
-			n += max(len(b.Paths), 1) * (len(b.Hosts) - len(exactHosts(b.Hosts)) + 1)
+			wild[i] = wildcardsByLength(b.Hosts)
+			n += max(len(b.Paths), 1) * (len(wild[i]) + 1)
 		}
 	}
 	rs := make([]Route, 0, n)
-	var wild []int // of one backend, the index of each wildcard host
 	for i := range bs {
 		b := &bs[i]
 		if !routed(b) {
@@ -350,23 +351,43 @@ func routesFor(bs []Backend) []Route {
 			paths = []Path{{}}
 		}
 		exact := exactHosts(b.Hosts)
-		wild = wild[:0]
-		for k := range b.Hosts {
-			if b.Hosts[k].Wildcard() {
-				wild = append(wild, k)
-			}
-		}
 		for _, p := range paths {
 			if len(exact) > 0 || len(b.Hosts) == 0 {
 				rs = append(rs, Route{Backend: b.Name, Hosts: exact, Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
-			for _, k := range wild {
-				rs = append(rs, Route{Backend: b.Name, Hosts: b.Hosts[k : k+1 : k+1], Path: p, Match: b.Match, ACLName: b.ACLName})
+			for _, hs := range wild[i] {
+				rs = append(rs, Route{Backend: b.Name, Hosts: hs, Path: p, Match: b.Match, ACLName: b.ACLName})
 			}
 		}
 	}
 	SortRoutes(rs)
 	return rs
+}
+
+// wildcardsByLength groups the wildcards of sorted hosts hs by length,
+// longest first: a backend's wildcards of one length are one route for
+// each path. HAProxy would try them one after the other for the same
+// backend anyway (routes sort by suffix length, then by backend), so one
+// rule with all their suffixes is the same, and a service's wildcards do
+// not make a rule each for every path.
+func wildcardsByLength(hs []Host) [][]Host {
+	var wild []Host
+	for _, h := range hs {
+		if h.Wildcard() {
+			wild = append(wild, h)
+		}
+	}
+	slices.SortStableFunc(wild, func(a, b Host) int { return cmp.Compare(len(b.Name), len(a.Name)) })
+	var groups [][]Host
+	for i := 0; i < len(wild); {
+		j := i + 1
+		for j < len(wild) && len(wild[j].Name) == len(wild[i].Name) {
+			j++
+		}
+		groups = append(groups, wild[i:j:j])
+		i = j
+	}
+	return groups
 }
 
 // exactHosts are the hosts of hs that are not wildcards. Sorted hosts

@@ -356,7 +356,11 @@ func frontendFor(cfg model.Config) Frontend {
 			// share its hosts.
 			hostACL[name] = true
 			if r.Wildcard() {
-				f.addHostACL(name, "end", []string{r.Hosts[0].Suffix()})
+				suffixes := make([]string, len(r.Hosts))
+				for k, h := range r.Hosts {
+					suffixes[k] = h.Suffix()
+				}
+				f.addHostACL(name, "end", suffixes)
 			} else {
 				f.addHostACL(name, "str", hostNames(r.Hosts))
 			}
