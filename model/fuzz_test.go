@@ -76,6 +76,7 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "servicea", prodLine: "feat42", domain: "example.org", portKey: "8080", bind: "127.0.0.1:8080", mode: modeAll},
 		{service: "Web.1_x-y", tags: "balance=hdr(X-Tenant),public_ipaddress=10.0.0.1,stiky_session", mode: modeAll | 2<<1},
 		{service: "web", name: "web", tags: "server_alias=a.example.com", checkHTTP: "/ping", mode: 1 << 1},
+		{service: "web", name: "web", tags: "server_alias=*.a.example.com,server_alias=*.b.example.com,server_alias=*.long.example.com,path=/x,path=/y"},
 		{service: "web", name: "shadowed", tags: "path=/x", mode: 3 << 1},
 
 		// Injection attempts: a line break, a comment, quotes, log-format,
@@ -463,7 +464,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"compression": {`compression algo (?:gzip|deflate|raw-deflate|identity)`, `compression type(?: {MIME}){1,60}`},
 		"acl": {
 			`acl {NAME} var\(txn\.host\) -m str(?: {HOST}){1,32}`,
-			`acl {NAME} var\(txn\.host\) -m end {SUFFIX}`,
+			`acl {NAME} var\(txn\.host\) -m end(?: {SUFFIX}){1,32}`,
 			`acl path:{NAME} path {PATH}`,
 			`acl path:{NAME} path_beg {PATH}/`,
 			`acl hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._][A-Za-z0-9._-]*`,
