@@ -325,7 +325,9 @@ func TestOnDockerCheckRunsTheImagesHAProxy(t *testing.T) {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	compose2haproxy(t, dir, "-f", "compose.yaml", "-o", "haproxy.cfg", "--check", "--haproxy", "./haproxy-prod")
+	// With --runtime-dir, as the README's CI job: the state file the check
+	// gives HAProxy is under $TMPDIR too.
+	compose2haproxy(t, dir, "-f", "compose.yaml", "-o", "haproxy.cfg", "--check", "--haproxy", "./haproxy-prod", "--runtime-dir", "/var/run/haproxy")
 
 	// A template that renders a directive HAProxy does not know.
 	if err := os.WriteFile(filepath.Join(dir, "broken.tmpl"), []byte("global\n    no-such-directive\n"), 0o644); err != nil {
