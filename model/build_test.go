@@ -285,10 +285,7 @@ func TestRouteOrder(t *testing.T) {
 	if diff := cmp.Diff(wantDiags, diags); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
-	var got []string
-	for _, r := range cfg.Routes {
-		got = append(got, r.Hosts[0].Name+r.Path.Prefix+" -> "+r.Backend)
-	}
+	got := routeLines(cfg)
 	want := []string{
 		"app/api/v2 -> app_api_80",
 		"app/api -> app_api_80",
@@ -312,14 +309,7 @@ func TestWildcardsOfOneLengthShareARule(t *testing.T) {
 		svc("shop", map[string]string{"SERVICE_NAME": "shop", "SERVICE_TAGS": "server_alias=*.b.example.com,server_alias=*.a.example.com,server_alias=*.long.example.com,path=/x,path=/y"}, 80),
 		svc("blog", map[string]string{"SERVICE_NAME": "blog", "SERVICE_TAGS": "server_alias=*.c.example.com,path=/x"}, 80),
 	)
-	var got []string
-	for _, r := range cfg.Routes {
-		var hosts []string
-		for _, h := range r.Hosts {
-			hosts = append(hosts, h.Name)
-		}
-		got = append(got, strings.Join(hosts, " ")+r.Path.Prefix+" -> "+r.Backend)
-	}
+	got := routeLines(cfg)
 	want := []string{
 		"blog/x -> blog",
 		"shop/x -> shop",
@@ -333,6 +323,19 @@ func TestWildcardsOfOneLengthShareARule(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
 	}
+}
+
+// routeLines shows cfg's routes in order, one a line: "hosts path -> backend".
+func routeLines(cfg Config) []string {
+	var lines []string
+	for _, r := range cfg.Routes {
+		var hosts []string
+		for _, h := range r.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		lines = append(lines, strings.Join(hosts, " ")+r.Path.Prefix+" -> "+r.Backend)
+	}
+	return lines
 }
 
 // The same project listed in another order gives the same config.
