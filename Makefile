@@ -43,7 +43,7 @@ bench: build
 	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
 	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./model ./render | tee bin/bench.txt
-	$(GO) test -run '^$$' -bench Hostile -benchmem -count 5 -benchtime 5x -timeout 30m ./bench | tee bin/hostile.txt
+	$(GO) test -run '^$$' -bench Hostile -benchmem -count 5 -benchtime 20x -timeout 30m ./bench | tee bin/hostile.txt
 	BENCH_ROUTING=1 $(GO) test -count=1 -run '^TestRoutingCost$$' -v -timeout 30m ./bench
 
 # Fuzzing, 2 minutes a target (FUZZTIME=10m for longer). An input that
