@@ -274,3 +274,28 @@ func TestRedirectFromSendsOldHostsToTheCanonicalHost(t *testing.T) {
 		t.Errorf("http://older.example.com/p: got %v, want a 404 from HAProxy", got)
 	}
 }
+
+// docker-flow-proxy's httpsPort: a request that came over HTTPS goes to
+// the service's other port, one over plain HTTP to its usual port.
+func TestHTTPSRequestsGoToTheServicesHTTPSPort(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	s.serve("shop", "127.0.16.1")
+	httpsPort := e2etest.FreePort(t)
+	e2etest.StartBackendID(t, "shop-https", "127.0.16.1", httpsPort)
+	certs, roots := writeCerts(t, []string{"shop.example.com"})
+	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
+		svc("shop", `com.df.notify: "true"`, "com.df.serviceDomain: shop.example.com",
+			fmt.Sprintf(`com.df.port: "%d"`, s.port), fmt.Sprintf(`com.df.httpsPort: "%d"`, httpsPort)),
+	))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "shop.example.com"}, "shop")
+	waitRoutesTLS(t, tlsAddr, roots, "shop.example.com", "shop-https")
+	for range 3 {
+		if got := e2etest.Do(t, p.Addr, "GET", "shop.example.com", "/", nil); got.Backend != "shop" {
+			t.Errorf("http://shop.example.com/: %v, want the service's port (shop)", got)
+		}
+		if got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", false, nil); got.Backend != "shop-https" {
+			t.Errorf("https://shop.example.com/: %v, want the service's HTTPS port (shop-https)", got)
+		}
+	}
+}
