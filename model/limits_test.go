@@ -14,6 +14,18 @@ func tagList(format string, n int) string {
 	return strings.Join(items, ",")
 }
 
+// wantError builds services and requires an error that contains want.
+func wantError(t *testing.T, want string, services ...Service) {
+	t.Helper()
+	_, got := build(t, Options{}, services...)
+	for _, d := range got {
+		if strings.HasPrefix(d, "error: ") && strings.Contains(d, want) {
+			return
+		}
+	}
+	t.Errorf("no error contains %q in %d diagnostics: %.1000q", want, len(got), got)
+}
+
 // Inputs that would cost far more than loading them are refused with an
 // error that names the limit, before the work is done.
 func TestLimitsAreErrorsNamingTheLimit(t *testing.T) {
@@ -60,14 +72,7 @@ func TestLimitsAreErrorsNamingTheLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := build(t, Options{}, tt.services...)
-			found := false
-			for _, d := range got {
-				found = found || strings.Contains(d, tt.want) && strings.HasPrefix(d, "error: ")
-			}
-			if !found {
-				t.Errorf("no error contains %q in %d diagnostics: %.500q", tt.want, len(got), got)
-			}
+			wantError(t, tt.want, tt.services...)
 		})
 	}
 }
@@ -121,14 +126,7 @@ func TestConfigsHAProxyWouldRefuseAreErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := build(t, Options{}, tt.services...)
-			found := false
-			for _, d := range got {
-				found = found || strings.Contains(d, tt.want) && strings.HasPrefix(d, "error: ")
-			}
-			if !found {
-				t.Errorf("no error contains %q: %.1000q", tt.want, got)
-			}
+			wantError(t, tt.want, tt.services...)
 		})
 	}
 }
