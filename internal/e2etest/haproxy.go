@@ -131,6 +131,7 @@ func StartHAProxyPrefix(tb testing.TB, cfg []byte, prefix ...string) *HAProxy {
 		tb.Fatalf("starting haproxy: %v", err)
 	}
 	go h.wait()
+	ShowLogOnTimeout(tb, fmt.Sprintf("haproxy pid %d", h.Pid()), h.Logs)
 
 	liveMu.Lock()
 	live[tb] = append(live[tb], h)
@@ -227,19 +228,6 @@ func failIfHAProxyDied(tb testing.TB) {
 			tb.Fatalf("giving up: haproxy (pid %d) is no longer running", h.Pid())
 		}
 	}
-}
-
-// haproxyLogTail returns the last lines of the logs of tb's HAProxy
-// processes, for timeout messages.
-func haproxyLogTail(tb testing.TB, lines int) string {
-	liveMu.Lock()
-	hs := slices.Clone(live[tb])
-	liveMu.Unlock()
-	var sb strings.Builder
-	for _, h := range hs {
-		sb.WriteString(logTail(fmt.Sprintf("haproxy pid %d", h.Pid()), h.Logs(), lines))
-	}
-	return sb.String()
 }
 
 // LogsIPChange reports whether an HAProxy log says that a server moved to

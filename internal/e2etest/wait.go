@@ -34,7 +34,7 @@ func Eventually(tb testing.TB, deadline time.Duration, what string, cond func() 
 		}
 		<-tick.C
 	}
-	tb.Fatalf("timed out after %v waiting for %s; last: %s%s", deadline, what, detail, haproxyLogTail(tb, 40)+otherLogTails(tb, 40))
+	tb.Fatalf("timed out after %v waiting for %s; last: %s%s", deadline, what, detail, logTails(tb, 40))
 	return 0
 }
 
@@ -65,8 +65,8 @@ type namedLog struct {
 }
 
 // ShowLogOnTimeout makes a wait of tb that times out show the tail of
-// what read returns, under name: a container's log, say. (The logs of
-// StartHAProxy's processes are shown without it.)
+// what read returns, under name: a container's log, or the log of a
+// process StartHAProxy started.
 func ShowLogOnTimeout(tb testing.TB, name string, read func() string) {
 	logsMu.Lock()
 	defer logsMu.Unlock()
@@ -78,7 +78,8 @@ func ShowLogOnTimeout(tb testing.TB, name string, read func() string) {
 	})
 }
 
-func otherLogTails(tb testing.TB, lines int) string {
+// logTails returns the last lines of each log tb shows on a timeout.
+func logTails(tb testing.TB, lines int) string {
 	logsMu.Lock()
 	ls := slices.Clone(logs[tb])
 	logsMu.Unlock()
