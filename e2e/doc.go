@@ -20,7 +20,8 @@
 //	balancing_test.go  health checks; sticky sessions       127.0.6-7.x
 //	tls_test.go        HTTPS routed by host over HTTP/2,
 //	                   https_only, redirect_from, the
-//	                   service's HTTPS port (httpsPort)     127.0.9-11.x, 127.0.16.x
+//	                   service's HTTPS port (httpsPort), TLS
+//	                   passed through by name (sni=)        127.0.9-11.x, 127.0.16-17.x
 //	tcp_test.go        a tcp= service over two replicas     127.0.12.x
 //	dockerflow_test.go docker-flow-proxy labels (go-demo)   127.0.13.x
 //	ownership_test.go  one service's labels never take

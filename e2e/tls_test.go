@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +300,45 @@ func TestHTTPSRequestsGoToTheServicesHTTPSPort(t *testing.T) {
 		if got := e2etest.DoTLS(t, tlsAddr, roots, "shop.example.com", "/", false, nil); got.Backend != "shop-https" {
 			t.Errorf("https://shop.example.com/: %v, want the service's HTTPS port (shop-https)", got)
 		}
+	}
+}
+
+// sni=: TLS passed through by server name. The client sees the server's
+// own certificate (HAProxy holds none for these names), each name reaches
+// its service, a wildcard too, and a name no service has is closed.
+func TestSNIPassesTLSThroughToTheServiceOfItsName(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	dir, roots := writeCerts(t, []string{"git.example.com"}, []string{"vault.example.com", "*.vault.example.com"})
+	for i, id := range []string{"git", "vault"} {
+		file := filepath.Join(dir, fmt.Sprintf("cert%d.pem", i+1))
+		cert, err := tls.LoadX509KeyPair(file, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := fmt.Sprintf("127.0.17.%d", i+1)
+		e2etest.StartTLSBackend(t, id, ip, s.port, &tls.Config{Certificates: []tls.Certificate{cert}})
+		s.dns.Set(id, ip)
+	}
+	sni := e2etest.FreePort(t)
+	p := startProxy(t, s.dns, s.compose(
+		svc("git", "SERVICE_NAME: git", fmt.Sprintf("SERVICE_TAGS: sni=%d,server_alias=git.example.com", sni)),
+		svc("vault", `com.df.notify: "true"`, "com.df.reqMode: sni", fmt.Sprintf(`com.df.srcPort: "%d"`, sni),
+			"com.df.serviceDomain: vault.example.com,*.vault.example.com"),
+	))
+	addr := p.Addr[:strings.LastIndex(p.Addr, ":")+1] + strconv.Itoa(sni)
+	waitRoutesTLS(t, addr, roots, "git.example.com", "git")
+	for _, tc := range []struct{ name, want, cert string }{
+		{"git.example.com", "git", "git.example.com"},
+		{"vault.example.com", "vault", "vault.example.com"},
+		{"eu.vault.example.com", "vault", "vault.example.com"},
+	} {
+		got := e2etest.DoTLS(t, addr, roots, tc.name, "/", true, nil)
+		if got.Err != nil || got.Backend != tc.want || got.Peer == nil || got.Peer.Subject.CommonName != tc.cert {
+			t.Errorf("TLS to %s: %v, peer %v; want %s answering with its own certificate (%s)", tc.name, got, got.Peer, tc.want, tc.cert)
+		}
+	}
+	if got := e2etest.DoTLS(t, addr, roots, "other.example.com", "/", true, nil); got.Err == nil {
+		t.Errorf("TLS to other.example.com, a name no service has: %v, want the connection closed", got)
 	}
 }

@@ -525,3 +525,33 @@ func TestDiagnosticsSpellOptions(t *testing.T) {
 		t.Error("BadOption() = false for an option's error")
 	}
 }
+
+// A server name is one sni= service's on a port: on another port, or as
+// an HTTP host, it may be another service's.
+func TestSNIServerNamesAreTakenOncePerPort(t *testing.T) {
+	sni := func(name, tags string) Service {
+		return svc(name, map[string]string{"SERVICE_NAME": name, "SERVICE_TAGS": tags}, 443)
+	}
+	for _, tt := range []struct {
+		name     string
+		services []Service
+		want     string // the error, or "" for none
+	}{
+		{"one name on two ports", []Service{sni("a", "sni=8443,server_alias=x.example.com"), sni("b", "sni=9443,server_alias=x.example.com")}, ""},
+		{"one name as a server name and an HTTP host", []Service{sni("a", "sni=8443,server_alias=x.example.com"), sni("b", "server_alias=x.example.com")}, ""},
+		{"one name on one port", []Service{sni("a", "sni=8443,server_alias=x.example.com"), sni("b", "sni=8443,server_alias=x.example.com")},
+			"error: b: SERVICE_TAGS=sni=8443,server_alias=x.example.com: server name x.example.com on port 8443 is also taken by service a (give one of them another host, or another sni= port)"},
+		{"a wildcard inside another", []Service{sni("a", "sni=8443,server_alias=*.example.com"), sni("b", "sni=8443,server_alias=*.b.example.com")}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := build(t, Options{}, tt.services...)
+			var want []string
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("diagnostics (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

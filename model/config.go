@@ -127,6 +127,9 @@ type Backend struct {
 	// TCPPort, when set, makes this a raw TCP service on its own listener
 	// (tcp=PORT) instead of an HTTP route.
 	TCPPort int `json:"tcp_port,omitempty"`
+	// SNI makes the TCP service one of those that share TCPPort, each
+	// taking the TLS connections whose server name is one of its Hosts.
+	SNI bool `json:"sni,omitempty"`
 	// Policy says who may come in; its zero value lets everyone in.
 	Policy Policy `json:"policy,omitzero"`
 	// Headers change request headers on their way to the servers and

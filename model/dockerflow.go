@@ -182,9 +182,9 @@ var dockerFlowLabels = []dfLabel{
 			"(301, 308 for methods other than GET and HEAD, or httpsRedirectCode)",
 		example: "true",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.ProtoRedirect = "when-http" }},
-	{name: "reqMode", value: oneOf("MODE", "give http or tcp (with com.df.srcPort)", "http", "tcp"),
+	{name: "reqMode", value: oneOf("MODE", "give http, or tcp or sni with com.df.srcPort", "http", "tcp", "sni"),
 		doc: "`http` (the default); `tcp` with `com.df.srcPort` as `tcp=SRCPORT`: a TCP service on its own listener; " +
-			"`sni` (TLS passed through by server name) is an error",
+			"`sni` with `com.df.srcPort` as `sni=SRCPORT`: TLS passed through, routed by server name to the service of that `serviceDomain`",
 		example: "tcp", elsewhere: true},
 	{name: "reqPathReplace", value: rewritePart, http: true,
 		doc: "deprecated by docker-flow-proxy; with reqPathSearch, as `reqPathSearchReplace=SEARCH,REPLACE`", example: "/demo/",

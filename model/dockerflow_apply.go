@@ -206,25 +206,23 @@ var rewritePart = &valueForm{"REGEX", "give path characters, like /demo", func(v
 }}
 
 // applyReqMode reads com.df.reqMode with com.df.srcPort: tcp is a TCP
-// service listening on srcPort, as tcp=SRCPORT.
+// service listening on srcPort, as tcp=SRCPORT; sni one of those sharing
+// srcPort by server name, as sni=SRCPORT.
 func (a *applier) applyReqMode(l labels) {
 	mode, msrc, hasMode := l.get("com.df.reqMode")
 	port, psrc, hasPort := l.get("com.df.srcPort")
 	mode = strings.TrimSpace(mode)
 	if hasMode {
 		if _, prob := dfByName["reqMode"].value.check(mode); prob != "" {
-			if mode == "sni" {
-				prob = "is docker-flow-proxy's TLS passthrough routed by server name, which compose2haproxy does not build"
-			}
-			a.ds.errorf(msrc, "route it as http, or as tcp on a port of its own", "%s", prob)
+			a.ds.errorf(msrc, dfByName["reqMode"].value.fix, "%s", prob)
 			return
 		}
 	}
 	switch {
-	case hasMode && mode == "tcp" && !hasPort:
-		a.ds.errorf(msrc, "add com.df.srcPort, the port the proxy listens on for it", "a TCP service needs com.df.srcPort")
-	case hasMode && mode == "tcp":
-		a.apply(tagsByName["tcp"], strings.TrimSpace(port), psrc, "com.df.srcPort")
+	case hasMode && (mode == "tcp" || mode == "sni") && !hasPort:
+		a.ds.errorf(msrc, "add com.df.srcPort, the port the proxy listens on for it", "reqMode %s needs com.df.srcPort", mode)
+	case hasMode && (mode == "tcp" || mode == "sni"):
+		a.apply(tagsByName[mode], strings.TrimSpace(port), psrc, "com.df.srcPort")
 	case hasPort:
 		n, prob := parseInt(strings.TrimSpace(port), 1, 65535)
 		if prob != "" {

@@ -77,6 +77,7 @@ func FuzzLabels(f *testing.F) {
 		{service: "Web.1_x-y", tags: "balance=hdr(X-Tenant),public_ipaddress=10.0.0.1,stiky_session", mode: modeAll | 2<<1},
 		{service: "web", name: "web", tags: "server_alias=a.example.com", checkHTTP: "/ping", mode: 1 << 1},
 		{service: "web", name: "web", tags: "server_alias=*.a.example.com,server_alias=*.b.example.com,server_alias=*.long.example.com,path=/x,path=/y"},
+		{service: "git", name: "git", tags: "sni=8443,server_alias=git.example.com,server_alias=*.git.example.com", domain: "example.com"},
 		{service: "web", name: "shadowed", tags: "path=/x", mode: 3 << 1},
 
 		// Injection attempts: a line break, a comment, quotes, log-format,
@@ -432,7 +433,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"{HASH}", `'\$[./0-9A-Za-z$=]+'`,
 	)
 	raw := map[string][]string{
-		"frontend":   {`frontend tcp-[0-9]+`},
+		"frontend":   {`frontend (?:tcp|sni)-[0-9]+`},
 		"backend":    {`backend {NAME}`},
 		"nameserver": {`nameserver dns[0-9]+ {ADDR}`},
 		"bind":       {`bind {ADDR}(?: accept-proxy)?`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1(?: accept-proxy)?`},
@@ -474,7 +475,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
-		"use_backend":        {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`},
+		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
+			`use_backend {NAME} if \{ req_ssl_sni -i -m (?:str(?: {HOST}){1,32}|end {SUFFIX}) \}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},

@@ -59,19 +59,23 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 			continue
 		}
 		src := b.tcpSource()
-		if prev, taken := tcp[b.TCPPort]; taken && prev == nil {
+		switch prev, taken := tcp[b.TCPPort]; {
+		case taken && prev == nil:
 			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
-		} else if taken && prev.Service == b.Service {
+		case taken && prev.Service == b.Service:
 			if !slices.Contains(selfTaken, prev) {
 				selfTaken = append(selfTaken, prev)
 				tcpOnEveryPort(bs, prev, src, ds)
 			}
-		} else if taken {
-			ds.errorf(src, "give one of them another tcp= port", "TCP port %d is also taken by service %s", b.TCPPort, prev.Service)
-		} else {
+		case taken && prev.SNI && b.SNI:
+			// One listener, by server name: checkSNIHosts.
+		case taken:
+			ds.errorf(src, "give one of them another port", "TCP port %d is also taken by service %s (%s)", b.TCPPort, prev.Service, prev.tcpKind())
+		default:
 			tcp[b.TCPPort] = b
 		}
 	}
+	checkSNIHosts(bs, ds)
 	checkOwnListeners(bs, tcp, ds)
 	checkPathConflicts(bs, ds)
 	checkRedirects(bs, ds)
@@ -92,8 +96,36 @@ func tcpOnEveryPort(bs []Backend, first *Backend, src Source, ds *Diagnostics) {
 		forPort = first.TCPPort
 	}
 	fix := fmt.Sprintf("put it in SERVICE_%d_TAGS, the tags of the port it is for (a docker-flow-proxy service: set com.df.port to the one port to route)", forPort)
-	ds.errorf(src, fix, "tcp=%d applies to every port of %s (%s), and one TCP port cannot forward to several",
-		first.TCPPort, first.Service, strings.ReplaceAll(strings.Trim(fmt.Sprint(ports), "[]"), " ", ", "))
+	ds.errorf(src, fix, "%s applies to every port of %s (%s), and one TCP port cannot forward to several",
+		first.tcpKind(), first.Service, strings.ReplaceAll(strings.Trim(fmt.Sprint(ports), "[]"), " ", ", "))
+}
+
+// checkSNIHosts reports a server name that two sni= services of one port
+// both take: exactly, or by the same wildcard. (A longer wildcard inside a
+// shorter one is a normal layout: the longer is tried first.)
+func checkSNIHosts(bs []Backend, ds *Diagnostics) {
+	type claim struct {
+		port int
+		host string
+	}
+	first := map[claim]*Backend{}
+	for i := range bs {
+		b := &bs[i]
+		if !b.SNI {
+			continue
+		}
+		for _, h := range b.Hosts {
+			k := claim{b.TCPPort, h.Name}
+			prev, taken := first[k]
+			switch {
+			case !taken:
+				first[k] = b
+			case prev.Service != b.Service:
+				ds.errorf(h.Source, "give one of them another host, or another sni= port",
+					"server name %s on port %d is also taken by service %s", h.Name, b.TCPPort, prev.Service)
+			}
+		}
+	}
 }
 
 // checkPathConflicts reports every host and path that two backends claim.
@@ -312,10 +344,10 @@ func (m *Match) key() string {
 	return strings.Join(slices.Compact(parts), " ")
 }
 
-// tcpSource is what made b a TCP service: its tcp= tag, or
-// docker-flow-proxy's srcPort (with reqMode=tcp).
+// tcpSource is what made b a TCP service: its tcp= or sni= tag, or
+// docker-flow-proxy's srcPort (with reqMode=tcp or sni).
 func (b *Backend) tcpSource() Source {
-	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" }); i >= 0 {
+	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" || t.Name == "sni" }); i >= 0 {
 		return b.Tags[i].Source
 	}
 	return Source{Service: b.Service, Key: "com.df.srcPort", Value: strconv.Itoa(b.TCPPort)}

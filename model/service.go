@@ -254,17 +254,25 @@ func (r route) checkKind(a *applier, tls bool) {
 		}
 	}
 	if b.TCPPort != 0 {
-		for _, s := range a.http {
-			ds.errorf(s.src, "remove it, or drop tcp= to route HTTP", "%s does not apply to a TCP service (tcp=%d): HAProxy sees no HTTP there", s.value, b.TCPPort)
+		kind := b.tcpKind()
+		notHTTP := a.http
+		if !b.SNI { // an sni= service's aliases are its server names
+			notHTTP = slices.Concat(a.http, a.aliases)
+		}
+		for _, s := range notHTTP {
+			ds.errorf(s.src, "remove it, or drop "+kind[:len("tcp=")]+" to route HTTP", "%s does not apply to a TCP service (%s): HAProxy sees no HTTP there", s.value, kind)
 		}
 		if b.Check.HTTPPath != "" {
 			ds.errorf(b.Check.Sources[0], "remove it: a TCP service is checked by connecting",
-				"an HTTP check on a TCP service (tcp=%d) fails on every server, which HAProxy then takes out", b.TCPPort)
+				"an HTTP check on a TCP service (%s) fails on every server, which HAProxy then takes out", kind)
 		}
 		if b.Balance == "uri" || strings.HasPrefix(b.Balance, "hdr(") {
 			// HAProxy would fall back to roundrobin, with a warning.
 			ds.errorf(a.set["balance"].src, "use roundrobin, leastconn, source, first, random or static-rr",
-				"balance %s needs HTTP, but the service is a TCP service (tcp=%d)", b.Balance, b.TCPPort)
+				"balance %s needs HTTP, but the service is a TCP service (%s)", b.Balance, kind)
+		}
+		if b.SNI {
+			r.checkSNI(a)
 		}
 		return
 	}
@@ -367,4 +375,28 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 		c.Sources = append(c.Sources, src)
 	}
 	return c
+}
+
+// checkSNI reports what an sni= service cannot have: tcp= besides, the
+// settings of a listener of its own (it shares its port's), or no host
+// for a server name to match.
+func (r route) checkSNI(a *applier) {
+	b, ds := a.b, a.ds
+	if tcp, ok := a.set["tcp"]; ok {
+		ds.errorf(tcp.src, "keep one of them", "tcp= and sni= both give the service a TCP listener: tcp= its own, sni= one shared by server name")
+	}
+	for _, s := range a.tcp {
+		ds.errorf(s.src, "remove it, or use tcp= for a listener of the service's own", "%s applies to a TCP service's own listener, and the sni= services of a port share theirs", s.value)
+	}
+	if len(b.Hosts) == 0 {
+		ds.errorf(a.set["sni"].src, "give it a host: SERVICE_NAME, server_alias or com.df.serviceDomain", "an sni= service needs a host for the server name of a TLS hello to match")
+	}
+}
+
+// tcpKind is the tag that made b a TCP service, with its port.
+func (b *Backend) tcpKind() string {
+	if b.SNI {
+		return fmt.Sprintf("sni=%d", b.TCPPort)
+	}
+	return fmt.Sprintf("tcp=%d", b.TCPPort)
 }

@@ -136,6 +136,11 @@ var routingTags = []tagDef{
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",
 		apply:   func(b *Backend, v string, _ tagContext) { b.TCPPort = atoi(v) }},
+	{name: "sni", value: portNumber,
+		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
+			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
+		example: "sni=8443",
+		apply:   func(b *Backend, v string, _ tagContext) { b.TCPPort, b.SNI = atoi(v), true }},
 }
 
 // tagsByName finds a tag's definition, aliases resolved to what they
@@ -248,6 +253,9 @@ type applier struct {
 	set     map[string]setting // tag name → its first value and where it came from
 	http    []setting          // HTTP-only settings: what (a tag or label) and where
 	tcp     []setting          // TCP-only settings, likewise
+	// aliases are the server_alias settings: HTTP hosts, which an sni=
+	// service takes as server names.
+	aliases []setting
 }
 
 type setting struct {
@@ -315,7 +323,10 @@ func (a *applier) apply(def *tagDef, v string, src Source, who string) {
 		}
 		a.set[def.name] = setting{v, src}
 	}
-	if def.http {
+	switch {
+	case def.name == "server_alias":
+		a.aliases = append(a.aliases, setting{who, src})
+	case def.http:
 		a.http = append(a.http, setting{who, src})
 	}
 	if def.tcp {

@@ -56,7 +56,12 @@ func Routes(cfg model.Config) []byte {
 		}
 	}
 	for _, b := range cfg.Backends {
-		if b.TCPPort != 0 {
+		switch {
+		case b.SNI:
+			for _, h := range b.Hosts {
+				fmt.Fprintf(w, "sni :%d %s\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, h.Name, b.Name, servers(b), check(b), source(h.Source))
+			}
+		case b.TCPPort != 0:
 			fmt.Fprintf(w, "tcp :%d\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
 		}
 		for _, h := range b.Redirects {

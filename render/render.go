@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +41,63 @@ type Data struct {
 	// made in the backend, after routing, so that they apply only to
 	// requests routed there.
 	HTTPSOnly map[string][]Redirect
+	// SNI are the listeners that sni= services share, by port.
+	SNI []SNIFrontend
+}
+
+// SNIFrontend is a TCP listener on Port whose connections go, by the
+// server name of their TLS hello, to the backend of the first rule whose
+// patterns match it (Match "str": the name, "end": a suffix).
+type SNIFrontend struct {
+	Port  int
+	Rules []SNIRule
+}
+
+// SNIRule is "use_backend Backend if { req_ssl_sni -m Match Patterns… }".
+type SNIRule struct {
+	Backend, Match string
+	Patterns       []string
+}
+
+// sniFrontends groups the sni= backends by port, each port's rules in the
+// order routes take: exact names first, then wildcards, longer first.
+func sniFrontends(cfg model.Config) []SNIFrontend {
+	type wildcard struct {
+		backend string
+		suffix  string
+	}
+	exact := map[int][]SNIRule{}
+	wild := map[int][]wildcard{}
+	for _, b := range cfg.Backends {
+		if !b.SNI {
+			continue
+		}
+		var names []string
+		for _, h := range b.Hosts {
+			if h.Wildcard() {
+				wild[b.TCPPort] = append(wild[b.TCPPort], wildcard{b.Name, h.Suffix()})
+			} else {
+				names = append(names, h.Name)
+			}
+		}
+		for chunk := range slices.Chunk(names, hostsPerLine) {
+			exact[b.TCPPort] = append(exact[b.TCPPort], SNIRule{Backend: b.Name, Match: "str", Patterns: chunk})
+		}
+		if _, ok := exact[b.TCPPort]; !ok {
+			exact[b.TCPPort] = nil
+		}
+	}
+	var fs []SNIFrontend
+	for _, port := range slices.Sorted(maps.Keys(exact)) {
+		f := SNIFrontend{Port: port, Rules: exact[port]}
+		ws := wild[port]
+		slices.SortStableFunc(ws, func(a, b wildcard) int { return cmp.Compare(len(b.suffix), len(a.suffix)) })
+		for _, w := range ws {
+			f.Rules = append(f.Rules, SNIRule{Backend: w.backend, Match: "end", Patterns: []string{w.suffix}})
+		}
+		fs = append(fs, f)
+	}
+	return fs
 }
 
 // Config renders cfg with the default template.
@@ -56,7 +115,7 @@ func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
 	f := frontendFor(cfg)
 	var out bytes.Buffer
 	out.Grow(sizeHint(cfg, f))
-	if err := t.Execute(&out, Data{Config: cfg, Frontend: f, HTTPSOnly: httpsOnlyRedirects(cfg)}); err != nil {
+	if err := t.Execute(&out, Data{Config: cfg, Frontend: f, HTTPSOnly: httpsOnlyRedirects(cfg), SNI: sniFrontends(cfg)}); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
