@@ -119,13 +119,24 @@ func createTemp(path string) (*os.File, error) {
 // directory. Anyone else's link in a shared directory (as in /tmp) could
 // point the write at any file the user may write. The rule is applied here
 // because the sysctl may be off, and because the final link would not be
-// followed at all: the rename replaces it.
+// followed at all: the rename replaces it. The path is walked as the
+// kernel walks it, never cleaned as text: ".." after a link to a directory
+// is the parent of its target, and after a missing directory an error.
 func followLinks(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
+	if strings.HasSuffix(path, "/") {
+		return "", errors.New("names a directory, not a file")
 	}
-	resolved, rest := "/", strings.Split(abs, "/")
+	resolved := "/"
+	if !filepath.IsAbs(path) {
+		// The kernel's working directory: $PWD, which os.Getwd prefers,
+		// may name it through a link.
+		wd, err := syscall.Getwd()
+		if err != nil {
+			return "", err
+		}
+		resolved = wd
+	}
+	rest := strings.Split(path, "/")
 	for links := 0; len(rest) > 0; {
 		name := rest[0]
 		rest = rest[1:]
@@ -138,10 +149,11 @@ func followLinks(path string) (string, error) {
 		}
 		next := filepath.Join(resolved, name)
 		fi, err := os.Lstat(next)
-		if err != nil {
-			// Missing (the output is new) or unreadable: the write
-			// reports what is wrong.
-			return filepath.Join(append([]string{next}, rest...)...), nil
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && len(rest) == 0:
+			return next, nil // a new file
+		case err != nil:
+			return "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
 			resolved = next
