@@ -174,7 +174,7 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		src := OptionHostMap.source(opts.HostMap)
 		if prob := unsafeChar(opts.HostMap); prob != "" {
 			ds.errorf(src, "choose a path without it", "map file path %s", prob)
-		} else if !filePathRe.MatchString(opts.HostMap) {
+		} else if !PlainPath(opts.HostMap) {
 			// It is printed inside map(...): a comma would start a default
 			// value, a parenthesis end the arguments.
 			ds.errorf(src, "choose a path without them", "map file path has characters other than letters, digits and . _ - / + @")
@@ -300,9 +300,10 @@ func headerNames(files []string) []string {
 	return out
 }
 
-// maxSocketPath is the longest Unix socket path HAProxy binds: Linux's
-// 108 bytes less the room for the temporary name it binds first.
-const maxSocketPath = 97
+// maxSocketPath is the longest Unix socket path HAProxy binds whatever
+// its pid: it binds PATH.PID.tmp first, which Linux's 108 bytes must hold
+// with a pid of 7 digits (haproxy -c takes up to 97, for 5).
+const maxSocketPath = 95
 
 // checkRuntimeDir accepts an absolute path that HAProxy reads as one word
 // and whose socket path Linux can bind.
@@ -311,12 +312,12 @@ func checkRuntimeDir(dir string, ds *Diagnostics) {
 	switch {
 	case unsafeChar(dir) != "":
 		ds.errorf(src, "choose a path without it", "runtime directory %s", unsafeChar(dir))
-	case !filePathRe.MatchString(dir):
+	case !PlainPath(dir):
 		ds.errorf(src, "choose a path without them", "runtime directory has characters other than letters, digits and . _ - / + @")
 	case !strings.HasPrefix(dir, "/"):
 		ds.errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
 	case len(runtimeFor(dir).Socket) > maxSocketPath:
-		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes HAProxy allows", maxSocketPath)
+		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes HAProxy can bind", maxSocketPath)
 	}
 }
 

@@ -440,7 +440,7 @@ func TestRuntimeDir(t *testing.T) {
 		{"/var/run/haproxy", "", "/var/run/haproxy/haproxy.sock"},
 		{"/var/run/haproxy/", "", "/var/run/haproxy/haproxy.sock"},
 		{long, "", long + "/haproxy.sock"},
-		{long + "d", "the socket's path would be longer than the 97 bytes HAProxy allows", ""},
+		{long + "d", "the socket's path would be longer than the 95 bytes HAProxy can bind", ""},
 		{"run/haproxy", "is not an absolute path", ""},
 		{"/var/run/ha proxy", "runtime directory contains a space", ""},
 		{"/var/run/haproxy,x", "characters other than letters, digits", ""},
@@ -527,7 +527,9 @@ func TestDiagnosticsSpellOptions(t *testing.T) {
 }
 
 // A server name is one sni= service's on a port: on another port, or as
-// an HTTP host, it may be another service's.
+// an HTTP host, it may be another service's; an HTTP route and an sni=
+// service of one name are two backends, not a canary pair; a service's
+// ports may share an sni= port by their names.
 func TestSNIServerNamesAreTakenOncePerPort(t *testing.T) {
 	sni := func(name, tags string) Service {
 		return svc(name, map[string]string{"SERVICE_NAME": name, "SERVICE_TAGS": tags}, 443)
@@ -542,6 +544,11 @@ func TestSNIServerNamesAreTakenOncePerPort(t *testing.T) {
 		{"one name on one port", []Service{sni("a", "sni=8443,server_alias=x.example.com"), sni("b", "sni=8443,server_alias=x.example.com")},
 			"error: b: SERVICE_TAGS=sni=8443,server_alias=x.example.com: server name x.example.com on port 8443 is also taken by service a (give one of them another host, or another sni= port)"},
 		{"a wildcard inside another", []Service{sni("a", "sni=8443,server_alias=*.example.com"), sni("b", "sni=8443,server_alias=*.b.example.com")}, ""},
+		{"one SERVICE_NAME over HTTP and by sni=", []Service{sni("a", "sni=8443"), svc("b", map[string]string{"SERVICE_NAME": "a"}, 80)}, ""},
+		{"two ports of one service on one sni= port", []Service{svc("d", map[string]string{"SERVICE_443_NAME": "d1", "SERVICE_444_NAME": "d2",
+			"SERVICE_443_TAGS": "sni=9443", "SERVICE_444_TAGS": "sni=9443"}, 443, 444)}, ""},
+		{"backend_tls on an sni= service", []Service{sni("a", "sni=8443,backend_tls")},
+			"error: a: SERVICE_TAGS=sni=8443,backend_tls: backend_tls would wrap the client's TLS, passed through by sni=, in a second one (remove it: the client's TLS reaches the servers as it is)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, got := build(t, Options{}, tt.services...)

@@ -41,8 +41,10 @@ func mergeShared(bs []Backend, ds *Diagnostics) []Backend {
 	return out
 }
 
-// shareKey groups the backends that are one: the same name, paths and
-// conditions (backends of one name on different paths split a host).
+// shareKey groups the backends that are one: the same name, paths,
+// conditions and listener (backends of one name on different paths split
+// a host; an HTTP route and an sni= service of one name take different
+// connections).
 func (b *Backend) shareKey() string {
 	if b.ServiceGroup != "" {
 		return "group\x00" + b.ServiceGroup + "\x00" + strconv.Itoa(b.TCPPort)
@@ -51,7 +53,11 @@ func (b *Backend) shareKey() string {
 	for i, p := range b.Paths {
 		paths[i] = p.Prefix
 	}
-	return b.Name + "\x00" + strings.Join(paths, " ") + "\x00" + b.Match.key()
+	listener := ""
+	if b.TCPPort != 0 {
+		listener = b.tcpKind()
+	}
+	return b.Name + "\x00" + strings.Join(paths, " ") + "\x00" + b.Match.key() + "\x00" + listener
 }
 
 // nameSource is where b's name came from, for messages.

@@ -300,9 +300,9 @@ type Tag struct {
 }
 
 // Route sends requests for Hosts under Path to Backend. Hosts are either
-// all exact, or a single wildcard, or none (any host: a docker-flow-proxy
-// route by path alone), so that routes can be ordered by how specific they
-// are.
+// all exact, or wildcards of one length, or none (any host: a
+// docker-flow-proxy route by path alone), so that routes can be ordered by
+// how specific they are.
 type Route struct {
 	Backend string `json:"backend"`
 	Hosts   []Host `json:"hosts"`

@@ -62,13 +62,13 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 		switch prev, taken := tcp[b.TCPPort]; {
 		case taken && prev == nil:
 			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
+		case taken && prev.SNI && b.SNI:
+			// One listener, by server name: checkSNIHosts.
 		case taken && prev.Service == b.Service:
 			if !slices.Contains(selfTaken, prev) {
 				selfTaken = append(selfTaken, prev)
 				tcpOnEveryPort(bs, prev, src, ds)
 			}
-		case taken && prev.SNI && b.SNI:
-			// One listener, by server name: checkSNIHosts.
 		case taken:
 			ds.errorf(src, "give one of them another port", "TCP port %d is also taken by service %s (%s)", b.TCPPort, prev.Service, prev.tcpKind())
 		default:
@@ -120,7 +120,7 @@ func checkSNIHosts(bs []Backend, ds *Diagnostics) {
 			switch {
 			case !taken:
 				first[k] = b
-			case prev.Service != b.Service:
+			case prev != b:
 				ds.errorf(h.Source, "give one of them another host, or another sni= port",
 					"server name %s on port %d is also taken by service %s", h.Name, b.TCPPort, prev.Service)
 			}

@@ -391,6 +391,9 @@ func (r route) checkSNI(a *applier) {
 	if len(b.Hosts) == 0 {
 		ds.errorf(a.set["sni"].src, "give it a host: SERVICE_NAME, server_alias or com.df.serviceDomain", "an sni= service needs a host for the server name of a TLS hello to match")
 	}
+	if s, ok := a.set["backend_tls"]; ok {
+		ds.errorf(s.src, "remove it: the client's TLS reaches the servers as it is", "backend_tls would wrap the client's TLS, passed through by sni=, in a second one")
+	}
 }
 
 // tcpKind is the tag that made b a TCP service, with its port.

@@ -244,3 +244,7 @@ func checkBalance(b string) string {
 	}
 	return fmt.Sprintf("is not a balance algorithm (use one of %s, or hdr(NAME))", strings.Join(balanceAlgos, ", "))
 }
+
+// PlainPath reports whether HAProxy reads path as one plain file name,
+// even inside map(…): letters, digits and . _ - / + @ only.
+func PlainPath(path string) bool { return filePathRe.MatchString(path) }

@@ -171,6 +171,18 @@ func TestCheck(t *testing.T) {
 		t.Errorf("--runtime-dir %s: exit %d: %s\n%s", runtime, code, stderr, written)
 	}
 
+	// A $TMPDIR whose name HAProxy would misread inside map(…) or as a
+	// file name is not where the check puts its files.
+	odd := filepath.Join(dir, "a b,(c)")
+	if err := os.Mkdir(odd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", odd)
+	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", haproxy, "-o", out, "--map", filepath.Join(dir, "hosts.map"), "--runtime-dir", runtime)
+	if code != 0 {
+		t.Errorf("TMPDIR=%q: exit %d: %s", odd, code, stderr)
+	}
+
 	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", filepath.Join(dir, "no-haproxy"))
 	if code != exitUsage || !strings.Contains(stderr, "--check needs HAProxy") {
 		t.Errorf("missing haproxy: exit %d, %s", code, stderr)

@@ -265,7 +265,13 @@ func check(ctx context.Context, haproxy string, cfg model.Config, template, name
 		fmt.Fprintf(stderr, "compose2haproxy: --check needs HAProxy: %v (install it with apt-get install haproxy, or pass --haproxy PATH)\n", err)
 		return exitUsage
 	}
-	dir, err := os.MkdirTemp("", "compose2haproxy-check")
+	// The checked config names files here; a $TMPDIR HAProxy would read
+	// otherwise (a space, a comma inside map(…)) is passed over.
+	base := os.TempDir()
+	if !model.PlainPath(base) {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "compose2haproxy-check")
 	if err != nil {
 		fmt.Fprintf(stderr, "error: --check: %v\n", err)
 		return exitInput
