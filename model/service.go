@@ -200,8 +200,10 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	finishPolicy(&b.Policy, ds)
 	a.checkTraffic(opts.Listen.Certs != "")
 	if b.Servers.TLS != "" {
-		// The service's own name, or the host it is reached at (outboundHostname).
-		b.Servers.SNI = strings.TrimPrefix(b.Servers.Address, "tasks.")
+		// The service's own name, or the host it is reached at
+		// (outboundHostname); lower-cased, as hosts are: a compose service
+		// may be "Web", and server names compare in any case.
+		b.Servers.SNI = strings.ToLower(strings.TrimPrefix(b.Servers.Address, "tasks."))
 	}
 	b.Check = buildCheck(r.l, r.port, ds)
 	b.Canonical = canonicalHost(b, domains)
