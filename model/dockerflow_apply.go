@@ -251,7 +251,7 @@ func httpsTwin(b Backend, l labels, tls bool, ds *Diagnostics) (Backend, bool) {
 		ds.errorf(src, "add "+OptionCerts.ref()+" with the directory of the certificates, or remove it", "it sends the requests that came over HTTPS to another port, but there is no HTTPS listener")
 		return Backend{}, false
 	case b.TCPPort != 0:
-		ds.errorf(src, "remove it, or drop "+b.tcpKind()[:len("tcp=")], "it needs HTTP, but the service is a TCP service (%s)", b.tcpKind())
+		ds.errorf(src, "remove it, or drop "+b.tcpTag()+"=", "it needs HTTP, but the service is a TCP service (%s)", b.tcpKind())
 		return Backend{}, false
 	}
 	t := b

@@ -347,7 +347,7 @@ func (m *Match) key() string {
 // tcpSource is what made b a TCP service: its tcp= or sni= tag, or
 // docker-flow-proxy's srcPort (with reqMode=tcp or sni).
 func (b *Backend) tcpSource() Source {
-	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == "tcp" || t.Name == "sni" }); i >= 0 {
+	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == b.tcpTag() }); i >= 0 {
 		return b.Tags[i].Source
 	}
 	return Source{Service: b.Service, Key: "com.df.srcPort", Value: strconv.Itoa(b.TCPPort)}

@@ -262,7 +262,7 @@ func (r route) checkKind(a *applier, tls bool) {
 			notHTTP = slices.Concat(a.http, a.aliases)
 		}
 		for _, s := range notHTTP {
-			ds.errorf(s.src, "remove it, or drop "+kind[:len("tcp=")]+" to route HTTP", "%s does not apply to a TCP service (%s): HAProxy sees no HTTP there", s.value, kind)
+			ds.errorf(s.src, "remove it, or drop "+b.tcpTag()+"= to route HTTP", "%s does not apply to a TCP service (%s): HAProxy sees no HTTP there", s.value, kind)
 		}
 		if b.Check.HTTPPath != "" {
 			ds.errorf(b.Check.Sources[0], "remove it: a TCP service is checked by connecting",
@@ -274,7 +274,7 @@ func (r route) checkKind(a *applier, tls bool) {
 				"balance %s needs HTTP, but the service is a TCP service (%s)", b.Balance, kind)
 		}
 		if b.SNI {
-			r.checkSNI(a)
+			a.checkSNI()
 		}
 		return
 	}
@@ -382,7 +382,7 @@ func buildCheck(l labels, port int, ds *Diagnostics) Check {
 // checkSNI reports what an sni= service cannot have: tcp= besides, the
 // settings of a listener of its own (it shares its port's), or no host
 // for a server name to match.
-func (r route) checkSNI(a *applier) {
+func (a *applier) checkSNI() {
 	b, ds := a.b, a.ds
 	if tcp, ok := a.set["tcp"]; ok {
 		ds.errorf(tcp.src, "keep one of them", "tcp= and sni= both give the service a TCP listener: tcp= its own, sni= one shared by server name")
@@ -398,10 +398,13 @@ func (r route) checkSNI(a *applier) {
 	}
 }
 
-// tcpKind is the tag that made b a TCP service, with its port.
-func (b *Backend) tcpKind() string {
+// tcpTag is the tag that made b a TCP service: tcp or sni.
+func (b *Backend) tcpTag() string {
 	if b.SNI {
-		return fmt.Sprintf("sni=%d", b.TCPPort)
+		return "sni"
 	}
-	return fmt.Sprintf("tcp=%d", b.TCPPort)
+	return "tcp"
 }
+
+// tcpKind is that tag with its port, as written: tcp=5432.
+func (b *Backend) tcpKind() string { return fmt.Sprintf("%s=%d", b.tcpTag(), b.TCPPort) }

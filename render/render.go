@@ -62,40 +62,40 @@ type SNIRule struct {
 // sniFrontends groups the sni= backends by port, each port's rules in the
 // order routes take: exact names first, then wildcards, longer first.
 func sniFrontends(cfg model.Config) []SNIFrontend {
+	byPort := map[int]*SNIFrontend{}
 	type wildcard struct {
-		backend string
-		suffix  string
+		port int
+		rule SNIRule
 	}
-	exact := map[int][]SNIRule{}
-	wild := map[int][]wildcard{}
+	var wild []wildcard
 	for _, b := range cfg.Backends {
 		if !b.SNI {
 			continue
 		}
+		f := byPort[b.TCPPort]
+		if f == nil {
+			f = &SNIFrontend{Port: b.TCPPort}
+			byPort[b.TCPPort] = f
+		}
 		var names []string
 		for _, h := range b.Hosts {
 			if h.Wildcard() {
-				wild[b.TCPPort] = append(wild[b.TCPPort], wildcard{b.Name, h.Suffix()})
+				wild = append(wild, wildcard{b.TCPPort, SNIRule{Backend: b.Name, Match: "end", Patterns: []string{h.Suffix()}}})
 			} else {
 				names = append(names, h.Name)
 			}
 		}
 		for chunk := range slices.Chunk(names, hostsPerLine) {
-			exact[b.TCPPort] = append(exact[b.TCPPort], SNIRule{Backend: b.Name, Match: "str", Patterns: chunk})
-		}
-		if _, ok := exact[b.TCPPort]; !ok {
-			exact[b.TCPPort] = nil
+			f.Rules = append(f.Rules, SNIRule{Backend: b.Name, Match: "str", Patterns: chunk})
 		}
 	}
+	slices.SortStableFunc(wild, func(a, b wildcard) int { return cmp.Compare(len(b.rule.Patterns[0]), len(a.rule.Patterns[0])) })
+	for _, w := range wild {
+		byPort[w.port].Rules = append(byPort[w.port].Rules, w.rule)
+	}
 	var fs []SNIFrontend
-	for _, port := range slices.Sorted(maps.Keys(exact)) {
-		f := SNIFrontend{Port: port, Rules: exact[port]}
-		ws := wild[port]
-		slices.SortStableFunc(ws, func(a, b wildcard) int { return cmp.Compare(len(b.suffix), len(a.suffix)) })
-		for _, w := range ws {
-			f.Rules = append(f.Rules, SNIRule{Backend: w.backend, Match: "end", Patterns: []string{w.suffix}})
-		}
-		fs = append(fs, f)
+	for _, port := range slices.Sorted(maps.Keys(byPort)) {
+		fs = append(fs, *byPort[port])
 	}
 	return fs
 }
