@@ -171,14 +171,9 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		}
 	}
 	if opts.HostMap != "" {
-		src := OptionHostMap.source(opts.HostMap)
-		if prob := unsafeChar(opts.HostMap); prob != "" {
-			ds.errorf(src, "choose a path without it", "map file path %s", prob)
-		} else if !PlainPath(opts.HostMap) {
-			// It is printed inside map(...): a comma would start a default
-			// value, a parenthesis end the arguments.
-			ds.errorf(src, "choose a path without them", "map file path has characters other than letters, digits and . _ - / + @")
-		}
+		// It is printed inside map(...): a comma would start a default
+		// value, a parenthesis end the arguments.
+		checkPlainPath(OptionHostMap.source(opts.HostMap), "map file path", ds)
 	}
 	if opts.RuntimeDir != "" {
 		checkRuntimeDir(opts.RuntimeDir, ds)
@@ -310,10 +305,7 @@ const maxSocketPath = 95
 func checkRuntimeDir(dir string, ds *Diagnostics) {
 	src := OptionRuntimeDir.source(dir)
 	switch {
-	case unsafeChar(dir) != "":
-		ds.errorf(src, "choose a path without it", "runtime directory %s", unsafeChar(dir))
-	case !PlainPath(dir):
-		ds.errorf(src, "choose a path without them", "runtime directory has characters other than letters, digits and . _ - / + @")
+	case !checkPlainPath(src, "runtime directory", ds):
 	case !strings.HasPrefix(dir, "/"):
 		ds.errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
 	case len(runtimeFor(dir).Socket) > maxSocketPath:
@@ -327,4 +319,18 @@ func runtimeFor(dir string) *Runtime {
 	}
 	dir = strings.TrimSuffix(dir, "/")
 	return &Runtime{Dir: dir, Socket: dir + "/haproxy.sock", ServerState: dir + "/servers.state"}
+}
+
+// checkPlainPath reports the path src holds unless HAProxy reads it as one
+// plain file name (PlainPath); what names it in messages.
+func checkPlainPath(src Source, what string, ds *Diagnostics) bool {
+	switch {
+	case unsafeChar(src.Value) != "":
+		ds.errorf(src, "choose a path without it", "%s %s", what, unsafeChar(src.Value))
+	case !PlainPath(src.Value):
+		ds.errorf(src, "choose a path without them", "%s has characters other than letters, digits and . _ - / + @", what)
+	default:
+		return true
+	}
+	return false
 }
