@@ -58,16 +58,19 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	for i := range p.Secrets {
 		secrets[p.Secrets[i].Name] = &p.Secrets[i]
 	}
+	admits := readAdmissions(services, &ds)
 	var backends []Backend
 	for i := range services {
 		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
 	}
+	checkServers(backends, p, &ds)
 	backends = limitBackends(backends, &ds)
-	backends = mergeShared(backends, &ds)
+	adm := admissionsOf(admits)
+	backends = mergeShared(backends, adm, &ds)
 	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)
-	checkConflicts(backends, opts.Listen, &ds)
+	checkConflicts(backends, opts.Listen, adm, &ds)
 	defaultBackend := pickDefault(backends, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
@@ -82,12 +85,13 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,
 		Backends:  backends,
-		Routes:    routesFor(backends),
+		Routes:    routesFor(backends, defaultBackend),
 		HostMap:   opts.HostMap,
 		Runtime:   runtimeFor(opts.RuntimeDir),
 
 		TrustedProxies: trusted,
 		StatsAuth:      statsAuth,
+		Admissions:     admits,
 		DefaultBackend: defaultBackend,
 	}, ds.Sort()
 }

@@ -138,8 +138,8 @@ func TestDiagnostics(t *testing.T) {
 			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app"}, 80), svc("green", map[string]string{"SERVICE_NAME": "green", "SERVICE_TAGS": "server_alias=app"}, 80)}, Options{},
 			[]string{`error: green: SERVICE_TAGS=server_alias=app: host "app" is also routed to service blue (SERVICE_NAME=app) (give one of them another name, alias or path= tag)`}},
 		{"one name, one backend: the services must agree",
-			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90"}, 80),
-				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10,sticky_session,balance=leastconn"}, 8080)}, Options{},
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90", "compose2haproxy.admit": "green"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10,sticky_session,balance=leastconn", "compose2haproxy.admit": "blue"}, 8080)}, Options{},
 			[]string{`error: green: SERVICE_NAME=app: shares the name app with service blue, which makes them one backend, but they differ in balance ("leastconn" here, "roundrobin" in blue), sticky_session (true here, none in blue) (give green and blue the same settings but their servers', or green another name)`}},
 		{"hsts without an HTTPS listener",
 			[]Service{svc("web", map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "hsts"}, 80)}, Options{},
@@ -154,11 +154,11 @@ func TestDiagnostics(t *testing.T) {
 			[]Service{svc("d", map[string]string{"com.df.notify": "true", "com.df.servicePath": "/"}, 80)}, Options{},
 			nil},
 		{"one name, one backend",
-			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90"}, 80),
-				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10"}, 8080)}, Options{},
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90", "compose2haproxy.admit": "green"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10", "compose2haproxy.admit": "blue"}, 8080)}, Options{},
 			nil},
-		{"same host on other paths is fine",
-			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app"}, 80)}, Options{},
+		{"same host on a path inside another's, admitted",
+			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app", "compose2haproxy.admit": "api"}, 80)}, Options{},
 			nil},
 		{"same host and path",
 			[]Service{svc("a", map[string]string{"SERVICE_NAME": "x", "SERVICE_TAGS": "path=/api"}, 80), svc("b", map[string]string{"SERVICE_NAME": "y", "SERVICE_TAGS": "server_alias=x,path=/api/"}, 80)}, Options{},
@@ -277,7 +277,7 @@ func TestDiagnostics(t *testing.T) {
 func TestRouteOrder(t *testing.T) {
 	cfg, diags := build(t, Options{},
 		svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api,path=/api/v2"}, 80),
-		svc("web", map[string]string{"SERVICE_NAME": "app"}, 80),
+		svc("web", map[string]string{"SERVICE_NAME": "app", "compose2haproxy.admit": "api"}, 80),
 		svc("any", map[string]string{"SERVICE_NAME": "any", "SERVICE_TAGS": "server_alias=*.example.com"}, 80),
 		svc("deep", map[string]string{"SERVICE_NAME": "deep", "SERVICE_TAGS": "server_alias=*.a.example.com"}, 80),
 	)
@@ -290,7 +290,7 @@ func TestRouteOrder(t *testing.T) {
 		"app/api/v2 -> app_api_80",
 		"app/api -> app_api_80",
 		"any -> any",
-		"app -> app_web_80",
+		"app -> app",
 		"deep -> deep",
 		"*.a.example.com -> deep",
 		"*.example.com -> any",
@@ -311,14 +311,14 @@ func TestWildcardsOfOneLengthShareARule(t *testing.T) {
 	)
 	got := routeLines(cfg)
 	want := []string{
-		"blog/x -> blog",
-		"shop/x -> shop",
-		"shop/y -> shop",
-		"*.long.example.com/x -> shop",
-		"*.long.example.com/y -> shop",
-		"*.c.example.com/x -> blog",
-		"*.a.example.com *.b.example.com/x -> shop",
-		"*.a.example.com *.b.example.com/y -> shop",
+		"blog/x -> blog_blog_80",
+		"shop/x -> shop_shop_80",
+		"shop/y -> shop_shop_80",
+		"*.long.example.com/x -> shop_shop_80",
+		"*.long.example.com/y -> shop_shop_80",
+		"*.c.example.com/x -> blog_blog_80",
+		"*.a.example.com *.b.example.com/x -> shop_shop_80",
+		"*.a.example.com *.b.example.com/y -> shop_shop_80",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
@@ -369,17 +369,19 @@ func TestDockerFlowLabels(t *testing.T) {
 	for _, r := range cfg.Routes {
 		order = append(order, r.Backend+r.Path.Prefix)
 	}
-	if diff := cmp.Diff([]string{"site/demo", "dom", "demo/demo/hello", "demo/demo"}, order); diff != "" {
+	// site's hosts are site's whatever the path: their other paths get 404
+	// rather than demo's routes on any host.
+	if diff := cmp.Diff([]string{"site_site_80/demo", "dom", "no_route", "demo_demo_8080/demo/hello", "demo_demo_8080/demo"}, order); diff != "" {
 		t.Errorf("route order (-want +got):\n%s", diff)
 	}
 	canonical := map[string]string{}
 	for _, b := range cfg.Backends {
 		canonical[b.Name] = b.Canonical
-		if b.Name == "demo" && (b.Rewrite == nil || b.Rewrite.Search != "^/demo" || b.Rewrite.Replace != "/") {
+		if b.Name == "demo_demo_8080" && (b.Rewrite == nil || b.Rewrite.Search != "^/demo" || b.Rewrite.Replace != "/") {
 			t.Errorf("rewrite = %+v", b.Rewrite)
 		}
 	}
-	if diff := cmp.Diff(map[string]string{"demo": "", "dom": "new.com", "site": "site.example.com"}, canonical); diff != "" {
+	if diff := cmp.Diff(map[string]string{"demo_demo_8080": "", "dom": "new.com", "site_site_80": "site.example.com"}, canonical); diff != "" {
 		t.Errorf("canonical hosts (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -14,8 +15,10 @@ import (
 // of every container registering a name: each keeps its own server-template
 // (Shared), and weight= splits the traffic (a canary, blue/green). What
 // the backend does with a request must then agree, or it is an error naming
-// both services; only the servers may differ. bs is sorted by service.
-func mergeShared(bs []Backend, ds *Diagnostics) []Backend {
+// both services; only the servers may differ. Joining a name takes each
+// other's admission (compose2haproxy.admit), with every service already
+// under it. bs is sorted by service.
+func mergeShared(bs []Backend, adm admissions, ds *Diagnostics) []Backend {
 	first := map[string]int{} // group key → index in out
 	var out []Backend
 	for _, b := range bs {
@@ -24,6 +27,12 @@ func mergeShared(bs []Backend, ds *Diagnostics) []Backend {
 		if !ok || b.Service == out[i].Service {
 			first[key] = len(out)
 			out = append(out, b)
+			continue
+		}
+		if stranger := notAdmitted(&out[i], &b, adm); stranger != "" {
+			ds.errorf(b.nameSource(), fmt.Sprintf("if both agree, label %s with %s: %s and %s with %s: %s; else give %s another name",
+				stranger, admitKey, b.Service, b.Service, admitKey, stranger, b.Service),
+				"shares the name %s with service %s, which makes them one backend, and they do not admit each other", b.Name, stranger)
 			continue
 		}
 		if what := disagreement(&out[i], &b); what != "" {
@@ -58,6 +67,17 @@ func (b *Backend) shareKey() string {
 		listener = b.tcpKind()
 	}
 	return b.Name + "\x00" + strings.Join(paths, " ") + "\x00" + b.Match.key() + "\x00" + listener
+}
+
+// notAdmitted is a service of the shared backend a (its own, or one of
+// Shared) that b's service and it do not both admit; "" if none.
+func notAdmitted(a, b *Backend, adm admissions) string {
+	for _, sv := range slices.Concat([]Servers{a.Servers}, a.Shared) {
+		if !adm.admits(sv.Service, b.Service) || !adm.admits(b.Service, sv.Service) {
+			return sv.Service
+		}
+	}
+	return ""
 }
 
 // nameSource is where b's name came from, for messages.
@@ -123,6 +143,15 @@ func comparable(b *Backend) map[string]any {
 	if m["default"] != nil {
 		m["default"] = true
 	}
+	if a := b.Policy.Auth; a != nil {
+		// The hashes are left out of JSON, but a different password is a
+		// different policy: compared, never shown.
+		hashes := make([]string, len(a.Users))
+		for i, u := range a.Users {
+			hashes[i] = u.Name + ":" + u.Hash
+		}
+		m["password hashes"] = redactedList(hashes)
+	}
 	return stripSources(m).(map[string]any)
 }
 
@@ -154,4 +183,11 @@ func shown(raw []byte) string {
 		s = s[:77] + "..."
 	}
 	return s
+}
+
+// redactedList compares as its items but shows as "redacted".
+type redactedList []string
+
+func (r redactedList) MarshalJSON() ([]byte, error) {
+	return json.Marshal(fmt.Sprintf("redacted %x", sha256.Sum256([]byte(strings.Join(r, "\n"))))[:18])
 }

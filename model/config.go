@@ -26,6 +26,9 @@ type Config struct {
 	TrustedProxies []Network `json:"trusted_proxies,omitempty"`
 	// StatsAuth protects the stats page; nil: it is open.
 	StatsAuth *Auth `json:"stats_auth,omitempty"`
+	// Admissions are, for each service that has some, the services it lets
+	// answer requests its routes match (compose2haproxy.admit).
+	Admissions map[string][]Admission `json:"admissions,omitempty"`
 	// DefaultBackend is the backend of requests no route matches; empty:
 	// they get a 404.
 	DefaultBackend string `json:"default_backend,omitempty"`
@@ -304,6 +307,8 @@ type Tag struct {
 // docker-flow-proxy route by path alone), so that routes can be ordered by
 // how specific they are.
 type Route struct {
+	// Backend is the backend's name, or NoRoute: the request's host
+	// belongs to services none of whose routes matched, and it gets 404.
 	Backend string `json:"backend"`
 	Hosts   []Host `json:"hosts"`
 	Path    Path   `json:"path"`

@@ -156,7 +156,7 @@ var dockerFlowLabels = []dfLabel{
 		example: "true"},
 	{name: "isDefaultBackend", kind: dfFlag, tag: "default", doc: "as `default`", example: "true"},
 	{name: "notify", kind: dfFlag, elsewhere: true, doc: "route this service", example: "true"},
-	{name: "outboundHostname", value: exactHost,
+	{name: "outboundHostname", value: serverHost,
 		doc: "the servers are this host (resolved through the resolvers section, one slot per address) instead of the service; " +
 			"it is also the TLS name with `backend_tls`",
 		example: "api.example.com",

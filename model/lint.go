@@ -392,7 +392,7 @@ func lintKeys(l labels, ds *Diagnostics) {
 // knownOwnKey reports whether compose2haproxy.KEY is one of the tool's own
 // labels.
 func knownOwnKey(key string) bool {
-	return key == "proxy" || slices.ContainsFunc(headerLabels, func(h headerLabelKind) bool {
+	return key == "proxy" || key == "admit" || slices.ContainsFunc(headerLabels, func(h headerLabelKind) bool {
 		name, ok := strings.CutPrefix("compose2haproxy."+key, h.prefix)
 		return ok && name != ""
 	})

@@ -15,7 +15,7 @@ func TestLintSpeaksOnlyOfUnreachableRoutes(t *testing.T) {
 		want     []string
 	}{
 		{"a shorter prefix beside a longer one on one host",
-			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80),
+			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api", "compose2haproxy.admit": "users"}, 80),
 				svc("users", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api/users"}, 80)},
 			nil},
 		{"a wildcard catch-all beside exact hosts",

@@ -25,15 +25,24 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// nameBackends makes backend names unique. A name is the routed host name;
-// when services share one (path routing on one host), each becomes
+// nameBackends gives each backend a name that depends only on its own
+// service and port, so that adding a service renames nothing (a reload
+// keeps every other backend's server state). A backend that takes every
+// request for its routed name keeps the name; one narrowed by paths or a
+// condition, which shares the name's host with others, is
 // <name>_<service>_<port>. Routed names never hold '_', so these cannot
-// collide with another routed name.
+// collide with another routed name; two backends of one name, paths and
+// condition are one (mergeShared) or a conflict.
 func nameBackends(bs []Backend) {
 	count := map[string]int{}
-	for _, b := range bs {
-		count[b.Name]++
+	for i := range bs {
+		if b := &bs[i]; len(b.Paths) > 0 || b.Match != nil {
+			b.Name += "_" + b.Service + "_" + strconv.Itoa(b.Port)
+		}
+		count[bs[i].Name]++
 	}
+	// Left: one service's ports under one name (a TCP port and an HTTP
+	// one, say).
 	for i := range bs {
 		if count[bs[i].Name] > 1 {
 			bs[i].Name += "_" + bs[i].Service + "_" + strconv.Itoa(bs[i].Port)
@@ -43,7 +52,7 @@ func nameBackends(bs []Backend) {
 
 // checkConflicts reports every host and path that two backends claim, a
 // redirect from a host that is routed, and two TCP services on one port.
-func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
+func checkConflicts(bs []Backend, listen Listen, adm admissions, ds *Diagnostics) {
 	tcp := map[int]*Backend{}
 	for _, addr := range []string{listen.HTTP, listen.HTTPS, listen.Stats} {
 		if i := strings.LastIndex(addr, ":"); i >= 0 {
@@ -77,7 +86,7 @@ func checkConflicts(bs []Backend, listen Listen, ds *Diagnostics) {
 	}
 	checkSNIHosts(bs, ds)
 	checkOwnListeners(bs, tcp, ds)
-	checkPathConflicts(bs, ds)
+	checkOwnership(bs, adm, ds)
 	checkRedirects(bs, ds)
 }
 
@@ -123,62 +132,6 @@ func checkSNIHosts(bs []Backend, ds *Diagnostics) {
 			case prev != b:
 				ds.errorf(h.Source, "give one of them another host, or another sni= port",
 					"server name %s on port %d is also taken by service %s", h.Name, b.TCPPort, prev.Service)
-			}
-		}
-	}
-}
-
-// checkPathConflicts reports every host and path that two backends claim.
-// Hosts that the same backends claim conflict in the same paths, so each
-// set of claimants is checked once, whatever the number of hosts they
-// share: the cost is the hosts plus the paths, not their product.
-func checkPathConflicts(bs []Backend, ds *Diagnostics) {
-	claimants := map[string][]int{} // host ("" for any host) → backends, in order
-	for i := range bs {
-		b := &bs[i]
-		if b.TCPPort != 0 || b.defaultOnly() {
-			continue
-		}
-		if len(b.Hosts) == 0 {
-			claimants[""] = append(claimants[""], i)
-		}
-		for _, h := range b.Hosts {
-			claimants[h.Name] = append(claimants[h.Name], i)
-		}
-	}
-	groups := map[string][]string{} // the claimants, as a key → their hosts
-	for host, is := range claimants {
-		if len(is) > 1 {
-			key := fmt.Sprint(is)
-			groups[key] = append(groups[key], host)
-		}
-	}
-	for _, hosts := range groups {
-		slices.Sort(hosts)
-		// Routes with different conditions take different requests.
-		type claim struct{ prefix, match string }
-		n := 0
-		for _, i := range claimants[hosts[0]] {
-			n += max(len(bs[i].Paths), 1)
-		}
-		first := make(map[claim]int, n) // the first backend claiming it
-		for _, i := range claimants[hosts[0]] {
-			b := &bs[i]
-			paths := b.Paths
-			if len(paths) == 0 {
-				paths = []Path{{}}
-			}
-			match := b.Match.key()
-			for _, p := range paths {
-				key := claim{p.Prefix, match}
-				j, taken := first[key]
-				if !taken {
-					first[key] = i
-					continue
-				}
-				for _, host := range hosts {
-					reportConflict(&bs[j], b, host, p, ds)
-				}
 			}
 		}
 	}
@@ -361,8 +314,8 @@ func (b *Backend) defaultOnly() bool {
 }
 
 // routesFor lists the HTTP routing rules of bs in the order HAProxy tries
-// them (see SortRoutes).
-func routesFor(bs []Backend) []Route {
+// them (see SortRoutes), with the guards of claimed hosts (guardRoutes).
+func routesFor(bs []Backend, defaultBackend string) []Route {
 	routed := func(b *Backend) bool { return b.TCPPort == 0 && !b.defaultOnly() }
 	wild := make([][][]Host, len(bs)) // of each backend, its wildcards by length
 	n := 0
@@ -392,6 +345,7 @@ func routesFor(bs []Backend) []Route {
 			}
 		}
 	}
+	rs = append(rs, guardRoutes(bs, defaultBackend)...)
 	SortRoutes(rs)
 	return rs
 }

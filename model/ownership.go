@@ -1,0 +1,475 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Who owns a request: the one rule every route passes through.
+//
+// A route claims a host (exactly, by a wildcard, or any host), a path
+// prefix, and on a listener (the shared ones, or a service's own). A
+// request belongs to the most specific host claim that matches it (an
+// exact host, then longer wildcards, then routes on any host), and on that
+// host to the longest path claimed. A condition (a header, a user agent,
+// an excluded path, TLS) only narrows a route: it never makes one more
+// specific. So a service's route may answer a request that another
+// service's route also matches only when that service admits it
+// (compose2haproxy.admit): a longer path inside its path, a condition on
+// its host and path, a name shared with it. A request for a host that
+// services claim but none of whose routes matches is answered 404, never
+// by a route on a less specific host or by the default backend.
+
+// admitKey is the label that names the compose services a service admits.
+const admitKey = "compose2haproxy.admit"
+
+// NoRoute is the backend of the requests that no service answers (404).
+// A Route to it guards a claimed host's other paths.
+const NoRoute = "no_route"
+
+// Admission is a compose service that a service lets answer requests its
+// own routes match (compose2haproxy.admit).
+type Admission struct {
+	Service string `json:"service"`
+	Source  Source `json:"source"`
+}
+
+// readAdmissions reads each service's compose2haproxy.admit: a
+// comma-separated list of other compose services of the project.
+func readAdmissions(services []Service, ds *Diagnostics) map[string][]Admission {
+	names := make(map[string]bool, len(services))
+	for _, s := range services {
+		names[s.Name] = true
+	}
+	out := map[string][]Admission{}
+	for i := range services {
+		svc := &services[i]
+		v, src, ok := labels{svc}.get(admitKey)
+		if !ok || listTooLong(v, src, ds) {
+			continue
+		}
+		for _, name := range splitList(v) {
+			isrc := src.item(name)
+			switch {
+			case name == svc.Name:
+				ds.errorf(isrc, "remove it: a service always answers its own requests", "a service cannot admit itself")
+			case !names[name]:
+				fix := "name a compose service of this project"
+				if s := Nearest(name, slices.Sorted(func(yield func(string) bool) {
+					for n := range names {
+						if !yield(n) {
+							return
+						}
+					}
+				})); s != "" {
+					fix = "did you mean " + s + "?"
+				}
+				ds.warnf(isrc, fix, "names no service of the project; it admits nothing")
+			default:
+				out[svc.Name] = append(out[svc.Name], Admission{Service: name, Source: isrc})
+			}
+		}
+	}
+	return out
+}
+
+// admissions answers whether a service admits another.
+type admissions map[[2]string]bool
+
+func admissionsOf(byService map[string][]Admission) admissions {
+	a := admissions{}
+	for s, ads := range byService {
+		for _, ad := range ads {
+			a[[2]string{s, ad.Service}] = true
+		}
+	}
+	return a
+}
+
+func (a admissions) admits(owner, other string) bool {
+	return owner == other || a[[2]string{owner, other}]
+}
+
+// conditioned reports whether a backend's routes are narrowed by more than
+// the listener they take requests from.
+func (m *Match) conditioned() bool {
+	return m != nil && (len(m.Headers) > 0 || len(m.UserAgents) > 0 || len(m.ExcludePaths) > 0 || m.TLS)
+}
+
+// listenerKey tells apart the listeners a route takes requests from: ""
+// for the shared ones.
+func (m *Match) listenerKey() string {
+	if m == nil {
+		return ""
+	}
+	var ls []string
+	for _, l := range m.Listeners {
+		ls = append(ls, fmt.Sprintf("%d:%t", l.Port, l.TLS))
+	}
+	slices.Sort(ls)
+	return strings.Join(ls, " ")
+}
+
+// hostKey is what a host claims: an exact name or a wildcard's suffix.
+func hostKey(h Host) string {
+	if h.Wildcard() {
+		return "*" + h.Suffix()
+	}
+	return "=" + h.Name
+}
+
+// checkOwnership reports every route that would answer requests another
+// service's route matches on the same host claim without that service's
+// admission, and two routes that claim the same host and path without a
+// condition. Hosts that the same backends claim are checked once, with
+// the first of them named: the cost is the hosts plus the paths, not their
+// product.
+func checkOwnership(bs []Backend, adm admissions, ds *Diagnostics) {
+	claimants := map[string][]int{} // listener + host key ("" for any host) → backends, in order
+	shown := map[string]string{}    // the same key → the host as it is written ("" for any host)
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 || b.defaultOnly() {
+			continue
+		}
+		l := b.Match.listenerKey() + "\x00"
+		if len(b.Hosts) == 0 {
+			claimants[l] = append(claimants[l], i)
+		}
+		for _, h := range b.Hosts {
+			k := l + hostKey(h)
+			claimants[k] = append(claimants[k], i)
+			shown[k] = h.Name
+		}
+	}
+	groups := map[string][]string{} // the claimants, as a key → their hosts' keys
+	for key, is := range claimants {
+		if slices.ContainsFunc(is, func(i int) bool { return bs[i].Service != bs[is[0]].Service }) {
+			k := fmt.Sprint(is)
+			groups[k] = append(groups[k], key)
+		}
+	}
+	for _, keys := range groups {
+		slices.Sort(keys)
+		hosts := make([]string, len(keys))
+		for i, k := range keys {
+			hosts[i] = shown[k]
+		}
+		checkClaims(bs, claimants[keys[0]], hosts, adm, ds)
+	}
+}
+
+// claim is one path of one backend on a host.
+type claim struct {
+	b    *Backend
+	path Path
+	// services are the distinct services of this claim and of those
+	// before it that it is inside of or equal to, its own first.
+	services []string
+}
+
+// checkClaims checks the claims of the backends is on hosts (the first
+// names them all in messages): equal paths, then paths inside others.
+func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Diagnostics) {
+	var cs []claim
+	for _, i := range is {
+		b := &bs[i]
+		if len(b.Paths) == 0 {
+			cs = append(cs, claim{b: b})
+		}
+		for _, p := range b.Paths {
+			cs = append(cs, claim{b: b, path: p})
+		}
+	}
+	slices.SortStableFunc(cs, func(x, y claim) int { return comparePaths(x.path.Prefix, y.path.Prefix) })
+	var stack []*claim // the claims the current one may be inside of
+	for k := range cs {
+		c := &cs[k]
+		for len(stack) > 0 && !underOrAt(c.path.Prefix, stack[len(stack)-1].path.Prefix) {
+			stack = stack[:len(stack)-1]
+		}
+		// Claims of the same path, before this one.
+		var parent *claim
+		for j := len(stack) - 1; j >= 0; j-- {
+			if stack[j].path.Prefix != c.path.Prefix {
+				parent = stack[j]
+				break
+			}
+			checkEqualClaims(stack[j], c, hosts, adm, ds)
+		}
+		if parent != nil {
+			if owner, x := adm.refusal(parent.services, c.b); owner != "" {
+				oc := ownerClaim(stack, owner)
+				reportTaken(c, x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", owner, keyValue(claimSource(oc, hosts))), ds)
+			}
+		}
+		c.services = servicesOf(c.b)
+		if len(stack) > 0 {
+			for _, s := range stack[len(stack)-1].services {
+				if !slices.Contains(c.services, s) {
+					c.services = append(c.services, s)
+				}
+			}
+		}
+		stack = append(stack, c)
+	}
+}
+
+// checkEqualClaims checks two claims of one path: of one backend they are
+// one; without conditions, two services' are a conflict; with one, the
+// service whose requests it would take first must admit it.
+func checkEqualClaims(prev, c *claim, hosts []string, adm admissions, ds *Diagnostics) {
+	if prev.b == c.b || prev.b.Service == c.b.Service {
+		return
+	}
+	taken := func(c, prev *claim) {
+		if owner, x := adm.refusal(servicesOf(prev.b), c.b); owner != "" {
+			reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", owner, keyValue(claimSource(prev, hosts))), ds)
+		}
+	}
+	switch pc, cc := prev.b.Match.conditioned(), c.b.Match.conditioned(); {
+	case !pc && !cc:
+		for _, h := range hosts {
+			reportConflict(prev.b, c.b, h, c.path, ds)
+		}
+	case cc:
+		taken(c, prev)
+	default:
+		taken(prev, c)
+	}
+}
+
+// servicesOf are the services whose servers b holds: its own, and those
+// that share its name (Shared).
+func servicesOf(b *Backend) []string {
+	ss := []string{b.Service}
+	for _, sv := range b.Shared {
+		ss = append(ss, sv.Service)
+	}
+	return ss
+}
+
+// refusal is an owner that does not admit a service of b, and that
+// service; "" when every owner admits every one.
+func (a admissions) refusal(owners []string, b *Backend) (owner, service string) {
+	for _, x := range servicesOf(b) {
+		for _, o := range owners {
+			if !a.admits(o, x) {
+				return o, x
+			}
+		}
+	}
+	return "", ""
+}
+
+// ownerClaim is the nearest claim of service s on the stack.
+func ownerClaim(stack []*claim, s string) *claim {
+	for j := len(stack) - 1; j >= 0; j-- {
+		if slices.Contains(servicesOf(stack[j].b), s) {
+			return stack[j]
+		}
+	}
+	return stack[0]
+}
+
+// claimSource is what made c: its path, or its host (the first of hosts).
+func claimSource(c *claim, hosts []string) Source {
+	if c.path.Prefix != "" || hosts[0] == "" {
+		if c.path.Source.Key != "" {
+			return c.path.Source
+		}
+	}
+	for _, h := range c.b.Hosts {
+		if h.Name == hosts[0] {
+			return h.Source
+		}
+	}
+	if len(c.b.Paths) > 0 {
+		return c.b.Paths[0].Source
+	}
+	return Source{Service: c.b.Service}
+}
+
+// reportTaken says that service x of c would take requests of owner's
+// claim, why, and how to admit it.
+func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diagnostics) {
+	what := "any host"
+	if hosts[0] != "" {
+		what = "host " + strconv.Quote(hosts[0])
+	}
+	if len(hosts) > 1 {
+		what += fmt.Sprintf(" (and %d more)", len(hosts)-1)
+	}
+	if c.path.Prefix != "" {
+		what += " path " + c.path.Prefix
+	}
+	fix := fmt.Sprintf("if service %s agrees, label it %s: %s; else route %s by another host or path", owner, admitKey, x, x)
+	ds.errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
+}
+
+func keyValue(s Source) string { return s.Key + "=" + printable(s.Value) }
+
+// guardRoutes are the routes that answer 404 for the claimed hosts whose
+// routes do not take every path unconditionally, when a less specific
+// route of another service (a wildcard covering the host, a route on any
+// host) or the default backend would otherwise answer them. Hosts of
+// services' own listeners are guarded by render already.
+func guardRoutes(bs []Backend, defaultBackend string) []Route {
+	type hostInfo struct {
+		host     Host
+		services []string
+		full     bool // some route takes every path without a condition
+	}
+	info := map[string]*hostInfo{}
+	var keys []string
+	anyHost := map[string]bool{} // services routed on any host
+	for i := range bs {
+		b := &bs[i]
+		if b.TCPPort != 0 || b.defaultOnly() || b.Match.listenerKey() != "" {
+			continue
+		}
+		if len(b.Hosts) == 0 {
+			anyHost[b.Service] = true
+		}
+		full := (len(b.Paths) == 0 || slices.ContainsFunc(b.Paths, func(p Path) bool { return p.Prefix == "" })) && !b.Match.conditioned()
+		for _, h := range b.Hosts {
+			k := hostKey(h)
+			hi := info[k]
+			if hi == nil {
+				hi = &hostInfo{host: h}
+				info[k] = hi
+				keys = append(keys, k)
+			}
+			if !slices.Contains(hi.services, b.Service) {
+				hi.services = append(hi.services, b.Service)
+			}
+			hi.full = hi.full || full
+		}
+	}
+	// others reports whether a service other than those of hi may answer
+	// what falls through its host.
+	others := func(hi *hostInfo, services []string) bool {
+		return slices.ContainsFunc(services, func(s string) bool { return !slices.Contains(hi.services, s) })
+	}
+	anyHostServices := slices.Sorted(func(yield func(string) bool) {
+		for s := range anyHost {
+			if !yield(s) {
+				return
+			}
+		}
+	})
+	var exact []Host
+	wild := map[int][]Host{}
+	slices.Sort(keys)
+	for _, k := range keys {
+		hi := info[k]
+		if hi.full {
+			continue
+		}
+		guard := defaultBackend != "" || others(hi, anyHostServices)
+		// A wildcard of another service that covers the host: of an exact
+		// host, any; of a wildcard, a shorter one.
+		rest := hi.host.Name
+		if hi.host.Wildcard() {
+			rest = hi.host.Suffix()[1:]
+		}
+		for i := strings.IndexByte(rest, '.'); !guard && i >= 0; i = nextDot(rest, i) {
+			if w := info["*"+rest[i:]]; w != nil && others(hi, w.services) {
+				guard = true
+			}
+		}
+		if !guard {
+			continue
+		}
+		if hi.host.Wildcard() {
+			wild[len(hi.host.Name)] = append(wild[len(hi.host.Name)], hi.host)
+		} else {
+			exact = append(exact, hi.host)
+		}
+	}
+	var rs []Route
+	if len(exact) > 0 {
+		rs = append(rs, Route{Backend: NoRoute, Hosts: exact})
+	}
+	for _, n := range slices.Sorted(func(yield func(int) bool) {
+		for n := range wild {
+			if !yield(n) {
+				return
+			}
+		}
+	}) {
+		hs := wild[n]
+		slices.SortFunc(hs, func(a, b Host) int { return cmp.Compare(a.Name, b.Name) })
+		rs = append(rs, Route{Backend: NoRoute, Hosts: hs})
+	}
+	return rs
+}
+
+// serverHost is a host the servers are instead of the service
+// (com.df.outboundHostname): a DNS name, held to the rules of a service
+// name, since HAProxy connects to whatever it resolves to.
+var serverHost = &valueForm{"HOST", "give the DNS name of the servers, like api.example.com", func(v string) (string, string) {
+	h, prob := normHost(v, false)
+	if prob != "" {
+		return h, prob
+	}
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	switch {
+	case h == "localhost" || strings.HasSuffix(h, ".localhost"):
+		return h, "is the proxy's own host: HAProxy would connect to itself (its stats page, say)"
+	case numberRe.MatchString(last):
+		// An all-digit top label is no DNS name: libc reads 127.1 and
+		// 2130706433 as IPv4 addresses.
+		return h, "is a number or an IP address, which resolvers read as an address (2130706433 is 127.0.0.1)"
+	}
+	return h, ""
+}}
+
+// checkServers refuses servers addressed as another compose service of the
+// project (com.df.outboundHostname): its requests would skip that
+// service's own routes and access policy.
+func checkServers(bs []Backend, p Project, ds *Diagnostics) {
+	names := make(map[string]bool, len(p.Services))
+	for _, s := range p.Services {
+		names[strings.ToLower(s.Name)] = true
+	}
+	for i := range bs {
+		b := &bs[i]
+		addr := strings.TrimPrefix(b.Servers.Address, "tasks.")
+		if addr == strings.ToLower(b.Service) {
+			continue
+		}
+		other := ""
+		switch {
+		case names[addr]:
+			other = addr
+		case p.Name != "":
+			// A container's own name: <project>-<service>-<n> (or with '_').
+			for _, sep := range []string{"-", "_"} {
+				if rest, ok := strings.CutPrefix(addr, strings.ToLower(p.Name)+sep); ok {
+					if k := strings.LastIndex(rest, sep); k > 0 && numberRe.MatchString(rest[k+1:]) && names[rest[:k]] {
+						other = rest[:k]
+					}
+				}
+			}
+		}
+		if other != "" && other != strings.ToLower(b.Service) {
+			_, src, _ := labels{serviceNamed(p.Services, b.Service)}.get("com.df.outboundHostname")
+			src.Value = b.Servers.Address
+			ds.errorf(src, "route "+other+" by its own labels, or remove com.df.outboundHostname",
+				"is service %s of this project: requests would reach it without its own routes and access policy", other)
+		}
+	}
+}
+
+func serviceNamed(ss []Service, name string) *Service {
+	for i := range ss {
+		if ss[i].Name == name {
+			return &ss[i]
+		}
+	}
+	return &Service{Name: name}
+}
