@@ -308,6 +308,7 @@ type Frontend struct {
 type Bind struct {
 	Addr string
 	TLS  bool
+	Name string // the socket's name, for so_name
 }
 
 // MatchACL is one condition of a backend's routes (model.Match): "acl
@@ -392,7 +393,7 @@ func frontendFor(cfg model.Config) Frontend {
 			// The routes of services' own listeners come first; after them,
 			// their ports serve nothing else.
 			if len(ownPorts) > 0 {
-				f.Rules = append(f.Rules, Rule{Backend: "no_route", ACLs: []string{"{ dst_port " + strings.Join(ownPorts, " ") + " }"}})
+				f.Rules = append(f.Rules, Rule{Backend: model.NoRoute, ACLs: []string{ownListeners(ownPorts)}})
 			}
 			if slices.ContainsFunc(cfg.Routes, mapped) {
 				// One lookup replaces every mapped rule, and it goes first: a
@@ -447,7 +448,7 @@ func frontendFor(cfg model.Config) Frontend {
 		}
 	}
 	if len(cfg.Routes) > 0 && cfg.Routes[len(cfg.Routes)-1].OwnListener() {
-		f.Rules = append(f.Rules, Rule{Backend: "no_route", ACLs: []string{"{ dst_port " + strings.Join(ownPorts, " ") + " }"}})
+		f.Rules = append(f.Rules, Rule{Backend: model.NoRoute, ACLs: []string{ownListeners(ownPorts)}})
 	}
 	slices.SortFunc(f.Binds, func(a, b Bind) int { return strings.Compare(a.Addr, b.Addr) })
 	f.Redirects = append(f.Redirects, hostRedirects(cfg, &f)...)
@@ -489,7 +490,7 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 		for i, l := range m.Listeners {
 			ports[i] = strconv.Itoa(l.Port)
 		}
-		names = append(names, "{ dst_port "+strings.Join(ports, " ")+" }")
+		names = append(names, ownListeners(ports))
 	}
 	if m.TLS {
 		names = append(names, "{ ssl_fc }")
@@ -497,14 +498,30 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 	return names
 }
 
-// ownBind is the bind line's address of a service's own listener: on
-// --bind's host, or --tls-bind's for TLS.
+// ownBind is the bind line of a service's own listener: on --bind's host,
+// or --tls-bind's for TLS, named for its port.
 func ownBind(l model.Listen, own model.Listener) Bind {
+	name := ownListenerName(strconv.Itoa(own.Port))
 	if own.TLS {
-		return Bind{Addr: tcpBind(l.HTTPS, own.Port), TLS: true}
+		return Bind{Addr: tcpBind(l.HTTPS, own.Port), TLS: true, Name: name}
 	}
-	return Bind{Addr: tcpBind(l.HTTP, own.Port)}
+	return Bind{Addr: tcpBind(l.HTTP, own.Port), Name: name}
 }
+
+// ownListeners is the condition that a request came to one of the
+// services' own listeners on ports. It asks the socket that accepted the
+// connection (so_name), not its destination port: behind a balancer that
+// sends the PROXY protocol, dst_port is the one the balancer was asked
+// for, and a service listening on that number would take every request.
+func ownListeners(ports []string) string {
+	names := make([]string, len(ports))
+	for i, p := range ports {
+		names[i] = ownListenerName(p)
+	}
+	return "{ so_name " + strings.Join(names, " ") + " }"
+}
+
+func ownListenerName(port string) string { return "own_" + port }
 
 // httpsOnlyRedirects are the redirects of each https_only backend: to the
 // host without its port ("redirect scheme" would keep ":80"), and not for
