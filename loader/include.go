@@ -16,9 +16,9 @@ type includeEntry struct {
 	projectDir  string
 }
 
-// maxIncludeDepth bounds how deep checkIncludes follows include: lists;
-// compose-go reports cycles itself.
-const maxIncludeDepth = 32
+// maxIncludedFiles bounds how many included files checkIncludes reads to
+// follow their include: lists; compose-go reports cycles itself.
+const maxIncludedFiles = 256
 
 // checkIncludes applies the project's file rule to the env files of
 // include: entries, which compose-go reads itself, with no hook, to
@@ -73,7 +73,7 @@ func checkIncludes(entries []includeEntry, baseDir, projectDir string, variables
 			}
 			read("env file", f)
 		}
-		if seen[main] || len(seen) >= maxIncludeDepth || checkFile(main, 0) != nil {
+		if seen[main] || len(seen) >= maxIncludedFiles || checkFile(main, 0) != nil {
 			continue
 		}
 		seen[main] = true
