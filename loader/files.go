@@ -120,11 +120,26 @@ func resolveServiceFiles(p *types.Project, workingDir string, read func(what, pa
 	return p.WithServicesLabelsResolved(false)
 }
 
+// checkServiceFile refuses a service's env_file or label_file that is not
+// a small regular file inside the project directory, whether the service
+// is the project's own or an included file's. A missing optional file
+// outside is refused too: the answer does not depend on the machine.
 func checkServiceFile(service, key, path, workingDir string, read func(string)) error {
-	if err := checkFile(path, MaxFileSize); err != nil {
+	if err := checkProjectFile(path, workingDir); err != nil {
 		return fmt.Errorf("service %q: %s %s: %w", service, key, inside(workingDir, path), err)
 	}
 	read(path)
+	return nil
+}
+
+// checkProjectFile is checkFile, then checkInside with the fix.
+func checkProjectFile(path, workingDir string) error {
+	if err := checkFile(path, MaxFileSize); err != nil {
+		return err
+	}
+	if err := checkInside(workingDir, path); err != nil {
+		return fmt.Errorf("%w (move it into %s)", err, workingDir)
+	}
 	return nil
 }
 

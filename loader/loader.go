@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,10 +54,18 @@ type Options struct {
 	// Profiles are the --profile names. Empty: COMPOSE_PROFILES (comma
 	// separated).
 	Profiles []string
-	// Environ is the process environment used for interpolation and for
-	// the COMPOSE_* variables; values here win over .env files. The process
-	// environment itself is never read, so the caller decides what is seen.
+	// Environ is the process environment. Only its COMPOSE_* settings
+	// (COMPOSE_FILE, COMPOSE_PATH_SEPARATOR, COMPOSE_PROJECT_NAME,
+	// COMPOSE_PROFILES, COMPOSE_ENV_FILES, COMPOSE_DISABLE_ENV_FILE) and
+	// the variables Allowed names are used; the process environment itself
+	// is never read, so the caller decides what is seen.
 	Environ map[string]string
+	// Allowed names the variables of Environ that interpolation,
+	// `environment: [NAME]` and secrets' `environment:` may use; their
+	// values win over the env files'. Empty: variables come from the env
+	// files only, and a reference to any other variable is unset, as in
+	// compose, with a warning when Environ has it.
+	Allowed []string
 	// Stdin is read when a file is "-"; nil makes "-" an error.
 	Stdin io.Reader
 	// Warnings receives compose-go's warnings (an obsolete "version:", an
@@ -68,9 +75,9 @@ type Options struct {
 	// and what it is ("compose file", "env file", "label file", "extended
 	// file"), so that the caller can refuse to write over one.
 	Read func(what, path string)
-	// Resolved, when set, is given the environment the project is
-	// interpolated with (Environ, then the env files), so that the caller
-	// reads its own variables from .env as docker compose reads COMPOSE_*.
+	// Resolved, when set, is given Environ over the env files' variables,
+	// so that the caller reads its own settings from .env as docker
+	// compose reads COMPOSE_*. It is never interpolated.
 	Resolved func(environment map[string]string)
 }
 
@@ -88,7 +95,9 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	if read == nil {
 		read = func(string, string) {}
 	}
-	po, err := projectOptions(opts)
+	env := newEnvScope(opts)
+	defer env.warnUnread(opts.Warnings)
+	po, err := projectOptions(opts, env)
 	if err != nil {
 		return model.Project{}, err
 	}
@@ -96,8 +105,9 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 		read("env file", f)
 	}
 	if opts.Resolved != nil {
-		opts.Resolved(maps.Clone(po.Environment))
+		opts.Resolved(env.resolved())
 	}
+	variables := env.variables()
 	workingDir, err := po.GetWorkingDir()
 	if err != nil {
 		return model.Project{}, fmt.Errorf("finding the project directory: %w", err)
@@ -128,12 +138,15 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 				names[i], ErrLegacyFormat)
 		}
 		named = named || s.named
+		if err := checkIncludes(s.includes, workingDir, workingDir, variables, read, map[string]bool{}); err != nil {
+			return model.Project{}, fmt.Errorf("loading %s: %w", names[i], err)
+		}
 	}
 
 	project, err := composeloader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  workingDir,
 		ConfigFiles: files,
-		Environment: po.Environment,
+		Environment: variables,
 	},
 		composeloader.WithProfiles(profiles(opts.Profiles, po.Environment)),
 		withProjectName(po.Name, po.Environment, workingDir, named),
@@ -142,7 +155,9 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 			o.SkipResolveEnvironment, o.SkipResolveLabels = true, true
 			o.ResourceLoaders = append(o.ResourceLoaders, fileGuard{workingDir, read})
 		},
+		env.withRecordedLookups,
 	)
+	env.referUnresolved(project)
 	if err == nil {
 		project, err = resolveServiceFiles(project, workingDir, read)
 	}
@@ -155,7 +170,7 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	p, err := convert(project, names)
 	restoreHidden(&p, hidden)
-	p.Secrets = secrets(project, workingDir, read)
+	p.Secrets = secrets(project, workingDir, read, env)
 	return p, err
 }
 
@@ -187,10 +202,10 @@ func restoreHidden(p *model.Project, hidden map[string]map[string]map[string]str
 
 // projectOptions resolves files, environment and project name in the
 // order docker compose applies them (cmd/compose: toProjectOptions): the
-// process environment first, then .env next to the current directory (it
+// process environment's settings first, then .env next to the current directory (it
 // may set COMPOSE_FILE), then file discovery, then .env of the project
 // directory, which may differ.
-func projectOptions(opts Options) (*cli.ProjectOptions, error) {
+func projectOptions(opts Options, env *envScope) (*cli.ProjectOptions, error) {
 	envFiles := opts.EnvFiles
 	if len(envFiles) == 0 {
 		// docker compose reads this one from the process environment only.
@@ -198,13 +213,13 @@ func projectOptions(opts Options) (*cli.ProjectOptions, error) {
 	}
 	po, err := cli.NewProjectOptions(slices.Clone(opts.Files),
 		step("project directory", cli.WithWorkingDirectory(opts.WorkingDir)),
-		withEnviron(opts.Environ),
+		env.withEnviron,
 		envStep(withEnvFiles(envFiles, opts.Environ)),
-		envStep(cli.WithDotEnv),
+		envStep(env.withDotEnv),
 		cli.WithConfigFileEnv, // its errors already name COMPOSE_FILE
 		step("finding compose file", cli.WithDefaultConfigPath),
 		envStep(withEnvFiles(envFiles, opts.Environ)),
-		envStep(cli.WithDotEnv),
+		envStep(env.withDotEnv),
 		cli.WithName(opts.ProjectName), // its error names the project name
 	)
 	if err != nil {
@@ -228,22 +243,6 @@ func envStep(fn cli.ProjectOptionsFn) cli.ProjectOptionsFn {
 	return func(o *cli.ProjectOptions) error {
 		if err := fn(o); err != nil {
 			return fmt.Errorf("%w: %w", ErrEnvFile, err)
-		}
-		return nil
-	}
-}
-
-// withEnviron replaces cli.WithOsEnv so that only the caller's environment
-// is seen. Like docker compose, it provides PWD when the environment lacks it.
-func withEnviron(environ map[string]string) cli.ProjectOptionsFn {
-	return func(o *cli.ProjectOptions) error {
-		for k, v := range environ {
-			o.Environment[k] = v
-		}
-		if _, ok := o.Environment["PWD"]; !ok {
-			if pwd, err := os.Getwd(); err == nil {
-				o.Environment["PWD"] = pwd
-			}
 		}
 		return nil
 	}

@@ -85,7 +85,7 @@ func TestLoad(t *testing.T) {
 		{
 			name:  "name: in the file names the project over the directory",
 			files: map[string]string{"proj/compose.yaml": "name: Shop-${LINE}\n" + nginx},
-			opts:  Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"LINE": "x"}},
+			opts:  Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"LINE": "x"}, Allowed: []string{"LINE"}},
 			want:  model.Project{Name: "shop-x", Files: []string{"compose.yaml"}, Services: []model.Service{web()}},
 		},
 		{
@@ -112,12 +112,12 @@ func TestLoad(t *testing.T) {
 			}},
 		},
 		{
-			name: "the environment wins over .env",
+			name: "an allowed variable of the environment wins over .env",
 			files: map[string]string{
 				"proj/compose.yaml": "services:\n  web:\n    image: nginx:${TAG}\n",
 				"proj/.env":         "TAG=dotenv\n",
 			},
-			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"TAG": "environ"}},
+			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"TAG": "environ"}, Allowed: []string{"TAG"}},
 			want: model.Project{Name: "proj", Files: []string{"compose.yaml"}, Services: []model.Service{
 				{Name: "web", Image: "nginx:environ", Networks: []string{"default"}},
 			}},
@@ -159,9 +159,9 @@ func TestLoad(t *testing.T) {
 			}},
 		},
 		{
-			name:  "PROD_LINE is interpolated from the environment",
+			name:  "PROD_LINE is interpolated from the environment when allowed",
 			files: map[string]string{"proj/compose.yaml": "services:\n  web:\n    image: nginx\n    labels:\n      SERVICE_NAME: web.${PROD_LINE}\n"},
-			opts:  Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"PROD_LINE": "prod"}},
+			opts:  Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"PROD_LINE": "prod"}, Allowed: []string{"PROD_LINE"}},
 			want: model.Project{Name: "proj", Files: []string{"compose.yaml"}, Services: []model.Service{
 				{Name: "web", Image: "nginx", Networks: []string{"default"}, Labels: map[string]string{"SERVICE_NAME": "web.prod"}},
 			}},
@@ -305,10 +305,10 @@ func TestLoad(t *testing.T) {
 			}},
 		},
 		{
-			name: "environment drops variables without a value and resolves them from the environment",
+			name: "environment drops variables without a value and resolves the allowed ones from the environment",
 			files: map[string]string{"proj/compose.yaml": "services:\n  web:\n    image: nginx\n" +
-				"    environment: [SERVICE_NAME=web, UNSET_ANYWHERE, FROM_ENVIRON, EMPTY=]\n"},
-			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"FROM_ENVIRON": "yes"}},
+				"    environment: [SERVICE_NAME=web, UNSET_ANYWHERE, FROM_ENVIRON, NOT_ALLOWED, EMPTY=]\n"},
+			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}, Environ: map[string]string{"FROM_ENVIRON": "yes", "NOT_ALLOWED": "no"}, Allowed: []string{"FROM_ENVIRON"}},
 			want: model.Project{Name: "proj", Files: []string{"compose.yaml"}, Services: []model.Service{
 				{Name: "web", Image: "nginx", Networks: []string{"default"},
 					Environment: map[string]string{"SERVICE_NAME": "web", "FROM_ENVIRON": "yes", "EMPTY": ""}},

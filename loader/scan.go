@@ -21,6 +21,9 @@ type scanResult struct {
 	// compose-go drops as extensions (service → layer → key → value).
 	// They are handed to the model so it can say why they do nothing.
 	hidden map[string]map[string]map[string]string
+	// includes: the file's include: entries, as written, so that their env
+	// files are checked before compose-go reads them.
+	includes []includeEntry
 }
 
 // topLevelKeys are the top-level keys of the compose specification
@@ -64,6 +67,8 @@ func scan(content []byte) scanResult {
 			case key == "services":
 				hasServices = true
 				scanHidden(value, &res)
+			case key == "include":
+				res.includes = append(res.includes, scanIncludes(value)...)
 			case key == "name":
 				if value.Kind == yaml.ScalarNode && value.Value != "" && value.ShortTag() != "!!null" {
 					res.named = true
@@ -148,6 +153,68 @@ func mappingPairs(n *yaml.Node) []pair {
 	out := make([]pair, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		out = append(out, pair{n.Content[i].Value, n.Content[i+1]})
+	}
+	return out
+}
+
+// scanIncludes reads an include: list: each entry a path, or a mapping of
+// path (one or a list), env_file (one or a list) and project_directory.
+func scanIncludes(n *yaml.Node) []includeEntry {
+	var out []includeEntry
+	for _, item := range sequenceItems(n) {
+		if item.Kind == yaml.ScalarNode {
+			out = append(out, includeEntry{paths: []string{item.Value}})
+			continue
+		}
+		var e includeEntry
+		for _, kv := range mappingPairs(item) {
+			switch kv.key {
+			case "path":
+				e.paths = scalars(kv.value)
+			case "env_file":
+				e.envFiles, e.envFilesSet = scalars(kv.value), true
+			case "project_directory":
+				if kv.value.Kind == yaml.ScalarNode {
+					e.projectDir = kv.value.Value
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// sequenceItems lists a sequence's items, following aliases.
+func sequenceItems(n *yaml.Node) []*yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	items := make([]*yaml.Node, 0, len(n.Content))
+	for _, item := range n.Content {
+		if item.Kind == yaml.AliasNode && item.Alias != nil {
+			item = item.Alias
+		}
+		items = append(items, item)
+	}
+	return items
+}
+
+// scalars is a scalar as a list of one, or a sequence's scalars.
+func scalars(n *yaml.Node) []string {
+	if n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.ScalarNode {
+		return []string{n.Value}
+	}
+	var out []string
+	for _, item := range sequenceItems(n) {
+		if item.Kind == yaml.ScalarNode {
+			out = append(out, item.Value)
+		}
 	}
 	return out
 }

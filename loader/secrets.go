@@ -20,7 +20,7 @@ import (
 // MaxFileSize, or an environment variable's value. A secret that cannot be
 // read keeps the reason, which the model reports only when a service uses
 // it: other secrets (a database password, a key) are none of our business.
-func secrets(p *types.Project, workingDir string, read func(what, path string)) []model.Secret {
+func secrets(p *types.Project, workingDir string, read func(what, path string), env *envScope) []model.Secret {
 	var out []model.Secret
 	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
 		s := p.Secrets[name]
@@ -32,14 +32,17 @@ func secrets(p *types.Project, workingDir string, read func(what, path string)) 
 				path = filepath.Join(workingDir, path)
 			}
 			sec.File = inside(workingDir, path)
-			if !within(workingDir, path) {
-				sec.Problem = fmt.Sprintf("is the file %s, outside the project directory; compose2haproxy reads only the project's files", sec.File)
+			if err := checkInside(workingDir, path); err != nil {
+				sec.Problem = fmt.Sprintf("is the file %s, %v", sec.File, err)
 				break
 			}
 			read("secret file", path)
 			sec.Content, sec.Problem = readSmallFile(path)
 		case s.Environment != "" && s.Content == "":
 			sec.Problem = fmt.Sprintf("comes from the environment variable %s, which is not set", s.Environment)
+			if env.notRead(s.Environment) {
+				sec.Problem += " (" + notReadFix(s.Environment) + ")"
+			}
 		case s.Environment != "":
 			sec.Content = []byte(s.Content)
 		case bool(s.External):
@@ -50,6 +53,23 @@ func secrets(p *types.Project, workingDir string, read func(what, path string)) 
 		out = append(out, sec)
 	}
 	return out
+}
+
+// ErrOutsideProject: a file the project names lies outside the project
+// directory. Only the operator chooses files outside it (-f, --env-file,
+// --stats-auth): a compose file pointing at ~/.docker/config.json or a CI
+// runner's secrets would otherwise copy them into labels, the config and
+// its messages.
+var ErrOutsideProject = errors.New("outside the project directory")
+
+// checkInside is the one rule for files the project names (secrets,
+// env_file, label_file, an include's env files): inside dir, links
+// resolved, or ErrOutsideProject.
+func checkInside(dir, path string) error {
+	if within(dir, path) {
+		return nil
+	}
+	return fmt.Errorf("%w; compose2haproxy reads only the project's files", ErrOutsideProject)
 }
 
 // within reports whether path is dir or below it, symbolic links

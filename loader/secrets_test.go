@@ -60,7 +60,7 @@ secrets:
 		t.Fatal(err)
 	}
 	var read []string
-	p, err := Load(context.Background(), Options{WorkingDir: dir, Environ: map[string]string{"OPS_USERS": "carol:$6$w"},
+	p, err := Load(context.Background(), Options{WorkingDir: dir, Environ: map[string]string{"OPS_USERS": "carol:$6$w"}, Allowed: []string{"OPS_USERS"},
 		Read: func(what, path string) {
 			if what == "secret file" {
 				read = append(read, filepath.Base(path))

@@ -17,6 +17,7 @@
 //	-p, --project-name NAME    project name
 //	--project-directory DIR    working directory
 //	--env-file FILE            environment file, repeatable
+//	--env NAME                 interpolate NAME from the environment too, repeatable
 //	--profile NAME             profile, repeatable
 //	-o, --output FILE          write atomically (default stdout)
 //	--domain DOMAIN            base domain, repeatable (default HAPROXY_DOMAIN)

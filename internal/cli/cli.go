@@ -49,6 +49,7 @@ type flags struct {
 	projectName   string
 	projectDir    string
 	envFiles      []string
+	env           []string
 	profiles      []string
 	output        string
 	domains       []string
@@ -87,6 +88,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVarP(&f.projectName, "project-name", "p", "", "project name")
 	fs.StringVar(&f.projectDir, "project-directory", "", "working directory of the project")
 	fs.StringArrayVar(&f.envFiles, "env-file", nil, "environment file, repeatable")
+	fs.StringArrayVar(&f.env, "env", nil, "interpolate this variable of the process environment too, repeatable (a name, not NAME=VALUE)")
 	fs.StringArrayVar(&f.profiles, "profile", nil, "profile to enable, repeatable")
 	fs.StringVarP(&f.output, "output", "o", "", "write the config to this file, atomically (default stdout)")
 	fs.StringArrayVar(&f.domains, "domain", nil, "base domain, repeatable (default from HAPROXY_DOMAIN, ':'-separated)")
@@ -179,6 +181,11 @@ func parseFlags(args []string) (flags, *pflag.FlagSet, error) {
 // validate checks what pflag cannot: values and combinations. The values
 // that are the model's options are the model's to check.
 func (f flags) validate() error {
+	for _, name := range f.env {
+		if err := checkEnvName(name); err != nil {
+			return err
+		}
+	}
 	switch {
 	case f.format != "cfg" && f.format != "json" && f.format != "routes":
 		return usageError{"--format", f.format, "not a format", "use cfg, json or routes"}
@@ -192,6 +199,29 @@ func (f flags) validate() error {
 		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
 	return nil
+}
+
+// checkEnvName accepts a variable name for --env. A value is refused: on
+// the command line it would be recorded in the config's header and seen by
+// ps.
+func checkEnvName(name string) error {
+	if k, _, ok := strings.Cut(name, "="); ok && validEnvName(k) {
+		return usageError{"--env", name, "takes the name of a variable of the environment, not a value",
+			fmt.Sprintf("export %s and pass --env %s, or put %s=… in an --env-file", k, k, k)}
+	}
+	if !validEnvName(name) {
+		return usageError{"--env", name, "not a variable name", "letters, digits and _, not starting with a digit"}
+	}
+	return nil
+}
+
+func validEnvName(s string) bool {
+	for i, r := range s {
+		if r != '_' && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z') && (i == 0 || !('0' <= r && r <= '9')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // notInHeader are the flags that do not change what is written, left out
@@ -266,8 +296,12 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 
 	env := envMap(environ)
-	if _, set := env["PROD_LINE"]; f.prodLine != "" && !set {
+	// --prod-line sets PROD_LINE, unless --env PROD_LINE takes the
+	// environment's (SPEC §2: the environment wins).
+	allowed := slices.Clone(f.env)
+	if _, set := env["PROD_LINE"]; f.prodLine != "" && !(set && slices.Contains(allowed, "PROD_LINE")) {
 		env["PROD_LINE"] = f.prodLine
+		allowed = append(allowed, "PROD_LINE")
 	}
 	var inputs []input
 	if f.template != "" {
@@ -276,7 +310,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	var composeWarnings bytes.Buffer
 	project, err := loader.Load(ctx, loader.Options{
 		Files: f.files, ProjectName: f.projectName, WorkingDir: f.projectDir,
-		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Stdin: stdin, Warnings: &composeWarnings,
+		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Allowed: allowed, Stdin: stdin, Warnings: &composeWarnings,
 		Read:     func(what, path string) { inputs = append(inputs, input{what, path}) },
 		Resolved: func(e map[string]string) { env = e },
 	})
