@@ -40,7 +40,7 @@ func TestDiffIgnoresHowPathsAreSpelled(t *testing.T) {
 		t.Chdir(filepath.Join(root, tt.dir))
 		code, stdout, stderr := cli(t, "", append(tt.args, "--diff")...)
 		if code != exitOK || stdout != "" {
-			t.Errorf("in %s/, %s --diff: exit %d, want 0 and no difference:\n%s%s", tt.dir, strings.Join(tt.args, " "), code, stdout, stderr)
+			t.Errorf("in ROOT/%s, %s --diff: exit %d, want 0 and no difference:\n%s%s", tt.dir, strings.Join(tt.args, " "), code, stdout, stderr)
 		}
 	}
 }
