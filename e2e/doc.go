@@ -68,7 +68,8 @@
 //	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
 //	                routing, docker service scale, a killed task (004)
 //	reload_test.go  regenerate and "docker kill -s USR2" under load: the
-//	                README's deploy recipe
+//	                README's deploy recipe; its reload script refusing a
+//	                link planted in run/
 //
 // Each test has its own compose project or stack (unique names) and
 // removes it; TestMain removes the images and leaves the Swarm if the run

@@ -2,15 +2,20 @@ package e2e
 
 import (
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/dockertest"
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 )
 
 // TestOnDockerAReloadDropsNoConnection proves the README's deploy recipe:
@@ -136,6 +141,86 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 			t.Errorf("after a failed reload: %s", detail)
 		}
 	}
+}
+
+// TestOnDockerTheReloadScriptFollowsNoLinkInRun runs the README's
+// deploy/reload as root, as its recipe says, on a proxy that runs as
+// HAProxy's user (uid 99, as the official image's haproxy) and owns run/,
+// as the recipe sets up. That user can put anything in run/: a link it
+// planted where the script saves the state must not make root write
+// through it. The script refuses (fails, reloading nothing) and the
+// link's target, a file of root's, is untouched; with the link gone it
+// saves the state as run/'s owner and reloads.
+func TestOnDockerTheReloadScriptFollowsNoLinkInRun(t *testing.T) {
+	t.Parallel()
+	e2etest.RequireCommand(t, "socat")
+	if os.Geteuid() != 0 {
+		haproxytest.SkipOrFail(t, "the proxy's run/ must belong to HAProxy's user, uid 99: chown needs root")
+	}
+	const haproxyUser = 99
+	proxy := strings.NewReplacer(
+		`volumes: ["./haproxy:/usr/local/etc/haproxy:ro"]`, `volumes: ["./haproxy:/usr/local/etc/haproxy:ro", "./run:/var/run/haproxy"]`+"\n    user: \"99:99\"",
+	).Replace(proxyService)
+	web := "  web:\n    image: BACKEND_IMAGE\n    expose: [\"80\"]\n    environment: {SERVICE_NAME: www_hello, SERVICE: web}\n"
+	p := newDockerProject(t, "services:\n"+proxy+web)
+	run := filepath.Join(p.Dir, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(run, haproxyUser, haproxyUser); err != nil {
+		t.Fatal(err)
+	}
+	p.generate(t, "--runtime-dir", "/var/run/haproxy")
+	addr := p.start(t)
+	container := p.Container("proxy")
+	e2etest.Eventually(t, dockerWait, "web to answer", func() (bool, string) {
+		return answeredBy(t, addr, "www.hello", "web", "")
+	})
+	reload := strings.Replace(readmeScript(t, "deploy/reload"), "docker compose ", "docker-compose -p "+p.Name+" ", 1)
+	p.WriteFile("reload", reload)
+
+	// Root's file, and HAProxy's user's link to it where the state goes.
+	const precious = "root's own file\n"
+	target := p.WriteFile("precious", precious)
+	planted := filepath.Join(run, "servers.state.new")
+	if err := os.Symlink(target, planted); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Lchown(planted, haproxyUser, haproxyUser); err != nil {
+		t.Fatal(err)
+	}
+	out, err := dockertest.RunIn(p.Dir, "sh", "./reload")
+	if got, _ := os.ReadFile(target); string(got) != precious {
+		t.Errorf("deploy/reload wrote through the link run/servers.state.new into root's %s:\n%s", target, got)
+	}
+	if err == nil {
+		t.Errorf("deploy/reload succeeded with a link planted in run/, want it refused:\n%s", out)
+	} else {
+		t.Logf("refused: %v", err)
+	}
+	if n := strings.Count(dockertest.Logs(container), "Loading success."); n != 1 {
+		t.Errorf("HAProxy loaded a config %d times, want once: a refused save must not reload\n%s", n, dockertest.Logs(container))
+	}
+
+	// Without the link the state is saved, as run/'s owner, and HAProxy
+	// reloads.
+	if err := os.Remove(planted); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if out, err := dockertest.RunIn(p.Dir, "sh", "./reload"); err != nil {
+		t.Fatalf("deploy/reload: %v\n%s", err, out)
+	}
+	state := filepath.Join(run, "servers.state")
+	if saved, _ := os.ReadFile(state); !regexp.MustCompile(`(?m)^\d+ \S+ \d+ web-1 \d+\.\d+\.\d+\.\d+ `).Match(saved) {
+		t.Errorf("the saved state has no address for web-1:\n%s", saved)
+	}
+	if fi, err := os.Lstat(state); err != nil || fi.Sys().(*syscall.Stat_t).Uid != haproxyUser {
+		t.Errorf("run/servers.state: %v, %v; want a file of HAProxy's user, uid %d, who owns run/", fi, err, haproxyUser)
+	}
+	e2etest.Eventually(t, dockerWait, "HAProxy to reload", func() (bool, string) {
+		n := strings.Count(dockertest.Logs(container), "Loading success.")
+		return n == 2, fmt.Sprintf("%d \"Loading success.\" lines", n)
+	})
 }
 
 // readmeScript returns the README's shell script that names itself on its

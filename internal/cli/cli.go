@@ -224,39 +224,6 @@ func validEnvName(s string) bool {
 	return s != ""
 }
 
-// notInHeader are the flags that do not change what is written, left out
-// of the command line the header records, so that "--diff" or "--check"
-// runs compare equal to the run that wrote the file.
-var notInHeader = map[string]bool{"check": true, "diff": true, "haproxy": true, "strict": true}
-
-// commandLine is the command line the header records: the flags given,
-// in the order --help lists them, each value as its own word ("--file
-// a.yaml --file b.yaml"), so that the same choices give the same header
-// however they were typed. The environment is not recorded.
-func commandLine(flagset *pflag.FlagSet) []string {
-	var words []string
-	flagset.VisitAll(func(fl *pflag.Flag) {
-		if !fl.Changed || notInHeader[fl.Name] {
-			return
-		}
-		values := []string{fl.Value.String()}
-		if sv, ok := fl.Value.(pflag.SliceValue); ok {
-			values = sv.GetSlice()
-		}
-		for _, v := range values {
-			switch {
-			case fl.Value.Type() == "bool" && v == "true":
-				words = append(words, "--"+fl.Name)
-			case fl.Value.Type() == "bool", v == "":
-				words = append(words, "--"+fl.Name+"="+v)
-			default:
-				words = append(words, "--"+fl.Name, v)
-			}
-		}
-	})
-	return words
-}
-
 // toolVersion is what --version and the header report.
 func toolVersion() string {
 	info, ok := debug.ReadBuildInfo()
@@ -349,8 +316,13 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	if len(domains) == 0 && env["HAPROXY_DOMAIN"] != "" {
 		domains = strings.Split(env["HAPROXY_DOMAIN"], ":")
 	}
+	place, err := placeOf(f, project, inputs)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: finding the project directory: %v\n", err)
+		return exitInput
+	}
 	cfg, diags := model.Build(project, model.Options{
-		Version: toolVersion(), Command: commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
+		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
