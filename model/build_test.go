@@ -311,14 +311,14 @@ func TestWildcardsOfOneLengthShareARule(t *testing.T) {
 	)
 	got := routeLines(cfg)
 	want := []string{
-		"blog/x -> blog_blog_80",
-		"shop/x -> shop_shop_80",
-		"shop/y -> shop_shop_80",
-		"*.long.example.com/x -> shop_shop_80",
-		"*.long.example.com/y -> shop_shop_80",
-		"*.c.example.com/x -> blog_blog_80",
-		"*.a.example.com *.b.example.com/x -> shop_shop_80",
-		"*.a.example.com *.b.example.com/y -> shop_shop_80",
+		"blog/x -> blog_80",
+		"shop/x -> shop_80",
+		"shop/y -> shop_80",
+		"*.long.example.com/x -> shop_80",
+		"*.long.example.com/y -> shop_80",
+		"*.c.example.com/x -> blog_80",
+		"*.a.example.com *.b.example.com/x -> shop_80",
+		"*.a.example.com *.b.example.com/y -> shop_80",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
@@ -371,17 +371,17 @@ func TestDockerFlowLabels(t *testing.T) {
 	}
 	// site's hosts are site's whatever the path: their other paths get 404
 	// rather than demo's routes on any host.
-	if diff := cmp.Diff([]string{"site_site_80/demo", "dom", "no_route", "demo_demo_8080/demo/hello", "demo_demo_8080/demo"}, order); diff != "" {
+	if diff := cmp.Diff([]string{"site_80/demo", "dom", "no_route", "demo_8080/demo/hello", "demo_8080/demo"}, order); diff != "" {
 		t.Errorf("route order (-want +got):\n%s", diff)
 	}
 	canonical := map[string]string{}
 	for _, b := range cfg.Backends {
 		canonical[b.Name] = b.Canonical
-		if b.Name == "demo_demo_8080" && (b.Rewrite == nil || b.Rewrite.Search != "^/demo" || b.Rewrite.Replace != "/") {
+		if b.Name == "demo_8080" && (b.Rewrite == nil || b.Rewrite.Search != "^/demo" || b.Rewrite.Replace != "/") {
 			t.Errorf("rewrite = %+v", b.Rewrite)
 		}
 	}
-	if diff := cmp.Diff(map[string]string{"demo_demo_8080": "", "dom": "new.com", "site_site_80": "site.example.com"}, canonical); diff != "" {
+	if diff := cmp.Diff(map[string]string{"demo_8080": "", "dom": "new.com", "site_80": "site.example.com"}, canonical); diff != "" {
 		t.Errorf("canonical hosts (-want +got):\n%s", diff)
 	}
 }

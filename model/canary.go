@@ -29,17 +29,17 @@ func mergeShared(bs []Backend, adm admissions, ds *Diagnostics) []Backend {
 			out = append(out, b)
 			continue
 		}
+		shares := "the name " + b.Name
+		if b.ServiceGroup != "" {
+			shares = "the group " + b.ServiceGroup
+		}
 		if stranger := notAdmitted(&out[i], &b, adm); stranger != "" {
 			ds.errorf(b.nameSource(), fmt.Sprintf("if both agree, label %s with %s: %s and %s with %s: %s; else give %s another name",
 				stranger, admitKey, b.Service, b.Service, admitKey, stranger, b.Service),
-				"shares the name %s with service %s, which makes them one backend, and they do not admit each other", b.Name, stranger)
+				"shares %s with service %s, which makes them one backend, and they do not admit each other", shares, stranger)
 			continue
 		}
 		if what := disagreement(&out[i], &b); what != "" {
-			shares := "the name " + b.Name
-			if b.ServiceGroup != "" {
-				shares = "the group " + b.ServiceGroup
-			}
 			ds.errorf(b.nameSource(), fmt.Sprintf("give %s and %s the same settings but their servers', or %s another name", b.Service, out[i].Service, b.Service),
 				"shares %s with service %s, which makes them one backend, but %s", shares, out[i].Service, what)
 			continue

@@ -313,7 +313,7 @@ func TestAdmittedServicesShareRequests(t *testing.T) {
 		want string
 	}{
 		{request{host: "admin.example.com", path: "/"}, "admin"},
-		{request{host: "admin.example.com", path: "/", headers: map[string]string{"user-agent": "an iPhone"}}, "mobile_mobile_80"},
+		{request{host: "admin.example.com", path: "/", headers: map[string]string{"user-agent": "an iPhone"}}, "mobile_80"},
 		{request{host: "admin.example.com", path: "/api/x"}, "admin_api_80"},
 	} {
 		if got, _ := answer(cfg, tc.q); got != tc.want {

@@ -30,14 +30,15 @@ func compareBool(a, b bool) int {
 // keeps every other backend's server state). A backend that takes every
 // request for its routed name keeps the name; one narrowed by paths or a
 // condition, which shares the name's host with others, is
-// <name>_<service>_<port>. Routed names never hold '_', so these cannot
-// collide with another routed name; two backends of one name, paths and
-// condition are one (mergeShared) or a conflict.
+// <name>_<service>_<port> (<name>_<port> when the name is the service's).
+// Routed names never hold '_', so these cannot collide with another routed
+// name; two backends of one name, paths and condition are one
+// (mergeShared) or a conflict.
 func nameBackends(bs []Backend) {
 	count := map[string]int{}
 	for i := range bs {
 		if b := &bs[i]; len(b.Paths) > 0 || b.Match != nil {
-			b.Name += "_" + b.Service + "_" + strconv.Itoa(b.Port)
+			b.Name = narrowedName(b)
 		}
 		count[bs[i].Name]++
 	}
@@ -48,6 +49,13 @@ func nameBackends(bs []Backend) {
 			bs[i].Name += "_" + bs[i].Service + "_" + strconv.Itoa(bs[i].Port)
 		}
 	}
+}
+
+func narrowedName(b *Backend) string {
+	if b.Name == b.Service {
+		return b.Name + "_" + strconv.Itoa(b.Port)
+	}
+	return b.Name + "_" + b.Service + "_" + strconv.Itoa(b.Port)
 }
 
 // checkConflicts reports every host and path that two backends claim, a

@@ -38,7 +38,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"web_web_8080 web 8080 true true roundrobin 9s false 0",
+		"web_8080 web 8080 true true roundrobin 9s false 0",
 		"web.example.com false SERVICE_NAME",
 		"/api path=/api",
 		"/health 3s [] SERVICE_CHECK_HTTP SERVICE_CHECK_INTERVAL",

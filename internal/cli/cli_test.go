@@ -213,7 +213,7 @@ func TestDiff(t *testing.T) {
 
 	before, _ := os.ReadFile(out)
 	code, stdout, _ = cli(t, "", "-f", project, "-o", out, "--diff", "--domain", "example.com")
-	for _, want := range []string{"--- " + out + "\n", "+++ " + out + " (generated)\n", "@@ ", "-    acl host_api var(txn.host) -m str api\n", "+    acl host_api var(txn.host) -m str api api.example.com\n"} {
+	for _, want := range []string{"--- " + out + "\n", "+++ " + out + " (generated)\n", "@@ ", "-    acl host_api_8080 var(txn.host) -m str api\n", "+    acl host_api_8080 var(txn.host) -m str api api.example.com\n"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("diff lacks %q:\n%s", want, stdout)
 		}
@@ -250,7 +250,7 @@ func TestHostMap(t *testing.T) {
 	}
 	cfg, _ := os.ReadFile(out)
 	lookup := "    use_backend %[var(txn.host),map(" + hostMap + ")] if { var(txn.host),map(" + hostMap + ") -m found }\n"
-	rules := []string{lookup, "    use_backend api if host_api path:v1\n", "    use_backend wild if wild_wild_example.org\n"}
+	rules := []string{lookup, "    use_backend api_8080 if host_api_8080 path:v1\n", "    use_backend wild if wild_wild_example.org\n"}
 	last := 0
 	for _, r := range rules {
 		i := strings.Index(string(cfg), r)
@@ -282,7 +282,7 @@ func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
   web:
     image: nginx
     expose: ["80"]
-    labels: {SERVICE_NAME: www}
+    labels: {SERVICE_NAME: www, compose2haproxy.admit: admin}
   admin:
     image: example/admin
     expose: ["80"]
@@ -300,7 +300,7 @@ func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
 		t.Errorf("map = %q, want only the host without path routes", got)
 	}
 	cfg, _ := os.ReadFile(out)
-	for _, want := range []string{"use_backend www_admin_80 if host_www_admin_80 path:admin\n", "use_backend www_web_80 if host_www_web_80\n"} {
+	for _, want := range []string{"use_backend www_admin_80 if host_www_admin_80 path:admin\n", "use_backend www if host_www\n"} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}

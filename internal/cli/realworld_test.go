@@ -28,14 +28,15 @@ type realworldOutcome struct {
 // (and their env, secret and config files) and an optional "args" file,
 // one extra argument a line.
 var realworldOutcomes = map[string]realworldOutcome{
-	"anchors_merge":            {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
-	"build_only":               {backends: []string{"backend", "frontend"}},
-	"deploy_resources":         {backends: []string{"agent", "api", "scaled"}},
-	"docker_flow_proxy":        {backends: []string{"main", "proxy-443", "proxy-80"}},
-	"duplicate_service_name":   {backends: []string{"app"}},
+	"anchors_merge":     {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
+	"build_only":        {backends: []string{"backend", "frontend"}},
+	"deploy_resources":  {backends: []string{"agent", "api", "scaled"}},
+	"docker_flow_proxy": {backends: []string{"main_8080", "proxy-443", "proxy-80"}},
+	// Two services under one name must admit each other (compose2haproxy.admit).
+	"duplicate_service_name":   {exit: 1, names: "app-green"},
 	"elk_stack":                {backends: []string{"elasticsearch-9200", "elasticsearch-9300", "kibana", "logstash-50000", "logstash-5044", "logstash-9600"}},
 	"env_file":                 {backends: []string{"shop"}},
-	"extends_other_file":       {backends: []string{"admin", "webapp"}},
+	"extends_other_file":       {backends: []string{"admin", "webapp_web_8000"}},
 	"extends_same_file":        {backends: []string{"rails"}},
 	"gitlab":                   {backends: []string{"gitlab-22", "gitlab-443", "gitlab-5050", "gitlab-80"}},
 	"healthchecks_depends_on":  {backends: []string{"api", "postgres", "redis"}},
@@ -54,7 +55,7 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"profiles": {backends: []string{"adminer", "app", "mailhog-1025", "mailhog-8025"}},
 	// SERVICE_8600_IGNORE on consul's UDP-only DNS port asks for what
 	// happens anyway: no error.
-	"registrator":        {backends: []string{"consul-ui", "orders", "orders-metrics", "www.hello"}},
+	"registrator":        {backends: []string{"consul-ui", "orders-metrics_api_9000", "orders_api_8080", "www.hello"}},
 	"secrets_configs":    {backends: []string{"app", "db"}},
 	"several_networks":   {backends: []string{"app", "db", "proxy"}},
 	"traefik_labels":     {backends: []string{"api", "reverse-proxy-443", "reverse-proxy-80", "reverse-proxy-8080", "whoami"}},
