@@ -63,24 +63,25 @@ func StartBystander(tb testing.TB) *Bystander {
 	return b
 }
 
-// machineSwarm describes the machine's engine's Swarm: its state and the
-// networks a Swarm makes (swarm-scoped ones, docker_gwbridge).
+// machineSwarm describes the machine's engine's Swarm: its state, its
+// node and the two networks a Swarm makes (ingress, docker_gwbridge).
+// Networks of a user's own stacks are left out: they may come and go.
 func machineSwarm() (string, error) {
-	state, err := Run("docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+	state, err := Run("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.NodeID}}")
 	if err != nil {
 		return "", err
 	}
-	nets, err := Run("docker", "network", "ls", "--format", "{{.Scope}}/{{.Name}}/{{.ID}}")
+	nets, err := Run("docker", "network", "ls", "--format", "{{.Name}}/{{.ID}}")
 	if err != nil {
 		return "", err
 	}
-	var swarmNets []string
+	var made []string
 	for _, n := range strings.Fields(nets) {
-		if strings.HasPrefix(n, "swarm/") || strings.Contains(n, "/docker_gwbridge/") {
-			swarmNets = append(swarmNets, n)
+		if strings.HasPrefix(n, "ingress/") || strings.HasPrefix(n, "docker_gwbridge/") {
+			made = append(made, n)
 		}
 	}
-	return fmt.Sprintf("Swarm %s, networks %v", strings.TrimSpace(state), swarmNets), nil
+	return fmt.Sprintf("Swarm %s, networks %v", strings.TrimSpace(state), made), nil
 }
 
 func (b *Bystander) watch() {
@@ -126,7 +127,7 @@ func (b *Bystander) Check(tb testing.TB) {
 	b.stopWatching()
 	if now, err := machineSwarm(); err != nil {
 		tb.Error(err)
-	} else if now != b.before {
+	} else if now != b.before && (len(b.seen) == 0 || b.seen[len(b.seen)-1] != now) {
 		b.seen = append(b.seen, now)
 	}
 	if len(b.seen) > 0 {
