@@ -1,6 +1,7 @@
 # compose2haproxy — `make run` renders the bundled example, `make test` runs
 # every test (HAProxy must be installed: apt-get install haproxy; the Docker
-# tests need a Docker engine, docker-compose and socat; .ci/run installs it
+# tests need a Docker engine, docker-compose and socat, the Swarm tests root
+# and dockerd, as they start an engine of their own; .ci/run installs it
 # all).
 GO      ?= go
 BIN     := bin/compose2haproxy

@@ -72,10 +72,12 @@
 //	                link planted in run/
 //
 // Each test has its own compose project or stack (unique names) and
-// removes it; TestMain removes the images and leaves the Swarm if the run
-// made it. Requests go only to ports published on 127.0.0.1. They skip
-// with -short, and without a Docker engine or docker-compose (failing
-// when CI=true).
+// removes it; TestMain removes the images. Stacks run on a Docker engine
+// of the run's own (dockertest.SwarmEngine: a second dockerd, which needs
+// root), never on the machine's, which the go-demo test watches with a
+// bystander container. Requests go only to ports published on 127.0.0.1.
+// They skip with -short, and without a Docker engine or docker-compose
+// (failing when CI=true).
 //
 // # Running
 //

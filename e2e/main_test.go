@@ -23,8 +23,12 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	defer dockertest.Cleanup()
-	return m.Run()
+	code := m.Run()
+	if err := dockertest.Cleanup(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	return code
 }
 
 // hermeticEnv is the environment the CLI runs with: the test's own, minus

@@ -57,8 +57,10 @@ configs:
 // a new config, and a task killed and replaced by Swarm.
 func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 	t.Parallel()
-	images := dockertest.BuildImages(t)
+	bystander := dockertest.StartBystander(t)
+	t.Cleanup(func() { bystander.Check(t) }) // last: after the stack is gone
 	s := dockertest.NewStack(t)
+	images := s.Engine.BuildImages(t)
 	port := e2etest.FreePort(t)
 	s.WriteFile("stack.yaml", strings.NewReplacer("HAPROXY_IMAGE", images.HAProxy, "BACKEND_IMAGE", images.Backend,
 		"PROXY_PORT", fmt.Sprint(port)).Replace(goDemoOnSwarm))
@@ -69,7 +71,7 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 	s.Deploy()
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	e2etest.ShowLogOnTimeout(t, "service proxy", func() string {
-		out, _ := dockertest.Run("docker", "service", "logs", "--raw", s.Service("proxy"))
+		out, _ := s.Engine.Run("service", "logs", "--raw", s.Service("proxy"))
 		return out
 	})
 	e2etest.WaitListening(t, addr, dockerWait)
@@ -78,7 +80,7 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 	hostnames := func(service string) []string {
 		var hs []string
 		for _, id := range s.Containers(service) {
-			hs = append(hs, dockertest.Inspect(t, id, "{{.Config.Hostname}}"))
+			hs = append(hs, s.Engine.Inspect(t, id, "{{.Config.Hostname}}"))
 		}
 		return hs
 	}
@@ -113,13 +115,13 @@ func TestOnSwarmTheGoDemoStackRoutesScalesAndRecovers(t *testing.T) {
 		t.Errorf("/elsewhere: %v, want 404", got)
 	}
 
-	dockertest.Docker(t, "service", "scale", "--detach", s.Service("go-demo")+"=4")
+	s.Engine.Docker(t, "service", "scale", "--detach", s.Service("go-demo")+"=4")
 	four := allTasks(4, "the four tasks of go-demo to answer after docker service scale")
 	phase("scaled to 4")
 
 	victim := s.Containers("go-demo")[0]
-	killed := dockertest.Inspect(t, victim, "{{.Config.Hostname}}")
-	dockertest.Docker(t, "kill", victim)
+	killed := s.Engine.Inspect(t, victim, "{{.Config.Hostname}}")
+	s.Engine.Docker(t, "kill", victim)
 	after := allTasks(4, "Swarm to replace the killed task "+killed+" and the new one to answer")
 	phase("killed task replaced")
 	if slices.Contains(after, killed) {

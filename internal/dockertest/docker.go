@@ -63,11 +63,45 @@ func RunIn(dir, name string, args ...string) (string, error) {
 	return stdout.String(), nil
 }
 
-// Docker runs docker with args and returns its trimmed output; a failure
-// fails the test.
-func Docker(tb testing.TB, args ...string) string {
+// Engine is a Docker engine the tests run docker against.
+type Engine struct {
+	// Host is the daemon's address, given to docker as --host
+	// ("unix:///tmp/c2h-engine-…/docker.sock"); "" is Machine.
+	Host string
+
+	images  imageSet
+	private *daemon // the engine's own dockerd; nil for Machine
+}
+
+// Machine is the engine the environment names (DOCKER_HOST, else the
+// default socket): the machine's, shared with whatever else runs there.
+// Tests create and remove their own containers, networks and images on it
+// and change nothing else; the Swarm tests use an engine of their own
+// (StartEngine).
+var Machine = &Engine{}
+
+// args prefixes docker's arguments with --host when the engine has one.
+func (e *Engine) args(args []string) []string {
+	if e.Host == "" {
+		return args
+	}
+	return append([]string{"--host", e.Host}, args...)
+}
+
+// Run runs docker on the engine and returns its standard output, as the
+// package's Run does.
+func (e *Engine) Run(args ...string) (string, error) { return e.RunIn("", args...) }
+
+// RunIn is Run in directory dir.
+func (e *Engine) RunIn(dir string, args ...string) (string, error) {
+	return RunIn(dir, "docker", e.args(args)...)
+}
+
+// Docker runs docker with args on the engine and returns its trimmed
+// output; a failure fails the test.
+func (e *Engine) Docker(tb testing.TB, args ...string) string {
 	tb.Helper()
-	out, err := Run("docker", args...)
+	out, err := e.Run(args...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -75,20 +109,35 @@ func Docker(tb testing.TB, args ...string) string {
 }
 
 // Inspect returns the Go template format applied to a container (or any
-// object docker inspect knows).
-func Inspect(tb testing.TB, id, format string) string {
+// object docker inspect knows) of the engine.
+func (e *Engine) Inspect(tb testing.TB, id, format string) string {
 	tb.Helper()
-	return Docker(tb, "inspect", "--format", format, id)
+	return e.Docker(tb, "inspect", "--format", format, id)
 }
 
 // Logs returns a container's output so far (both streams); errors are
 // returned as text, for failure messages.
-func Logs(id string) string {
+func (e *Engine) Logs(id string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "docker", "logs", id).CombinedOutput()
+	out, err := exec.CommandContext(ctx, "docker", e.args([]string{"logs", id})...).CombinedOutput()
 	if err != nil {
 		return fmt.Sprintf("docker logs %s: %v\n%s", id, err, out)
 	}
 	return string(out)
 }
+
+// Docker is Machine.Docker.
+func Docker(tb testing.TB, args ...string) string {
+	tb.Helper()
+	return Machine.Docker(tb, args...)
+}
+
+// Inspect is Machine.Inspect.
+func Inspect(tb testing.TB, id, format string) string {
+	tb.Helper()
+	return Machine.Inspect(tb, id, format)
+}
+
+// Logs is Machine.Logs.
+func Logs(id string) string { return Machine.Logs(id) }

@@ -3,6 +3,7 @@ package dockertest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,34 +34,43 @@ type Images struct {
 	Backend string
 }
 
-var images struct {
+// imageSet is an engine's Images, built on first use.
+type imageSet struct {
 	once sync.Once
 	tags []string
 	val  Images
 	err  error
 }
 
-// BuildImages builds the images on first use and returns them.
+// BuildImages is Machine.BuildImages.
 func BuildImages(tb testing.TB) Images {
 	tb.Helper()
-	Require(tb)
-	images.once.Do(func() { images.val, images.err = buildImages() })
-	if images.err != nil {
-		tb.Fatal(images.err)
-	}
-	return images.val
+	return Machine.BuildImages(tb)
 }
 
-func buildImages() (Images, error) {
+// BuildImages builds the images on the engine on first use and returns
+// them. An engine has no registry to pull from and engines share no
+// images: each builds its own.
+func (e *Engine) BuildImages(tb testing.TB) Images {
+	tb.Helper()
+	Require(tb)
+	e.images.once.Do(func() { e.images.val, e.images.err = e.buildImages() })
+	if e.images.err != nil {
+		tb.Fatal(e.images.err)
+	}
+	return e.images.val
+}
+
+func (e *Engine) buildImages() (Images, error) {
 	var id [4]byte
 	_, _ = rand.Read(id[:])
 	run := fmt.Sprintf("%d-%s", os.Getpid(), hex.EncodeToString(id[:]))
 	var imgs Images
 	var err error
-	if imgs.HAProxy, err = buildImage("haproxy:"+run, haproxyRoot, `CMD ["/usr/sbin/haproxy", "-W", "-db", "-f", "`+ConfigDir+`/haproxy.cfg"]`); err != nil {
+	if imgs.HAProxy, err = e.buildImage("haproxy:"+run, haproxyRoot, `CMD ["/usr/sbin/haproxy", "-W", "-db", "-f", "`+ConfigDir+`/haproxy.cfg"]`); err != nil {
 		return imgs, fmt.Errorf("building the HAProxy image: %w", err)
 	}
-	if imgs.Backend, err = buildImage("backend:"+run, backendRoot, `CMD ["/backend"]`); err != nil {
+	if imgs.Backend, err = e.buildImage("backend:"+run, backendRoot, `CMD ["/backend"]`); err != nil {
 		return imgs, fmt.Errorf("building the backend image: %w", err)
 	}
 	return imgs, nil
@@ -68,7 +78,7 @@ func buildImages() (Images, error) {
 
 // buildImage fills root/ in a build directory with fill, and builds
 // FROM scratch, COPY root/ /, then the extra Dockerfile lines.
-func buildImage(name string, fill func(root string) error, extra string) (string, error) {
+func (e *Engine) buildImage(name string, fill func(root string) error, extra string) (string, error) {
 	dir, err := os.MkdirTemp("", "compose2haproxy-image-")
 	if err != nil {
 		return "", err
@@ -82,12 +92,12 @@ func buildImage(name string, fill func(root string) error, extra string) (string
 		return "", err
 	}
 	tag := "compose2haproxy-e2e/" + name
-	cmd := exec.Command("docker", "build", "-q", "--label", "compose2haproxy.e2e=1", "-t", tag, dir)
+	cmd := exec.Command("docker", e.args([]string{"build", "-q", "--label", "compose2haproxy.e2e=1", "-t", tag, dir})...)
 	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("docker build: %v\n%s", err, out)
 	}
-	images.tags = append(images.tags, tag)
+	e.images.tags = append(e.images.tags, tag)
 	return tag, nil
 }
 
@@ -170,13 +180,19 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return out.Close()
 }
 
-// Cleanup removes the images BuildImages built and leaves the Swarm if
-// JoinSwarm joined it. Call it from TestMain after m.Run.
-func Cleanup() {
-	for _, tag := range images.tags {
-		if _, err := Run("docker", "rmi", "-f", tag); err != nil {
-			fmt.Fprintf(os.Stderr, "dockertest: %v\n", err)
+// Cleanup removes the images BuildImages built on Machine and stops the
+// Swarm tests' engine if one was started. Call it from TestMain after
+// m.Run; what it could not undo is in the error.
+func Cleanup() error {
+	var errs []error
+	for _, tag := range Machine.images.tags {
+		if _, err := Machine.Run("rmi", "-f", tag); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	leaveSwarm()
+	errs = append(errs, stopSwarmEngine())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("dockertest: cleaning up: %w", err)
+	}
+	return nil
 }

@@ -13,68 +13,47 @@ import (
 )
 
 var swarm struct {
-	once      sync.Once
-	joined    bool // this run made the Swarm, so Cleanup leaves it
-	gwCreated bool // and swarm init made docker_gwbridge, which leaving keeps
-	err       error
+	once   sync.Once
+	engine *Engine
+	err    error
 }
 
-// JoinSwarm makes sure the engine is a Swarm manager: it runs
-// "docker swarm init --advertise-addr 127.0.0.1" when the engine is in no
-// Swarm (Cleanup leaves it again), and uses the Swarm it is in otherwise.
-func JoinSwarm(tb testing.TB) {
+// SwarmEngine returns the engine the Swarm tests share: a private one
+// (StartEngine's), started on first use and stopped by Cleanup. The
+// machine's engine is never made a Swarm, nor made to leave one.
+func SwarmEngine(tb testing.TB) *Engine {
 	tb.Helper()
-	Require(tb)
-	swarm.once.Do(func() {
-		state, err := Run("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")
-		switch state = strings.TrimSpace(state); {
-		case err != nil:
-			swarm.err = err
-		case state == "inactive false":
-			_, gwErr := Run("docker", "network", "inspect", "docker_gwbridge")
-			if _, swarm.err = Run("docker", "swarm", "init", "--advertise-addr", "127.0.0.1"); swarm.err == nil {
-				swarm.joined, swarm.gwCreated = true, gwErr != nil
-			}
-		case state != "active true":
-			swarm.err = fmt.Errorf("the engine is in a Swarm but not as a manager (%s)", state)
-		}
-	})
+	RequireEngine(tb)
+	swarm.once.Do(func() { swarm.engine, swarm.err = startEngine() })
 	if swarm.err != nil {
-		tb.Fatalf("joining a Swarm: %v", swarm.err)
+		tb.Fatalf("starting the Swarm tests' Docker engine: %v", swarm.err)
 	}
+	return swarm.engine
 }
 
-// leaveSwarm leaves the Swarm if JoinSwarm made it.
-func leaveSwarm() {
-	if !swarm.joined {
-		return
+// stopSwarmEngine stops SwarmEngine's engine if it was started.
+func stopSwarmEngine() error {
+	if swarm.engine == nil {
+		return nil
 	}
-	if _, err := Run("docker", "swarm", "leave", "--force"); err != nil {
-		fmt.Fprintf(os.Stderr, "dockertest: %v\n", err)
-		return
-	}
-	if swarm.gwCreated {
-		if _, err := Run("docker", "network", "rm", "docker_gwbridge"); err != nil {
-			fmt.Fprintf(os.Stderr, "dockertest: %v\n", err)
-		}
-	}
+	return swarm.engine.Stop()
 }
 
 // Stack is a Swarm stack of one test, with a unique name, removed when the
 // test ends (with its services, networks and configs).
 type Stack struct {
-	Name string // "c2h-<random>"
-	Dir  string // holds stack.yaml and what it refers to
+	Name   string  // "c2h-<random>"
+	Dir    string  // holds stack.yaml and what it refers to
+	Engine *Engine // SwarmEngine's: run docker on it, build images there
 
 	tb testing.TB
 }
 
-// NewStack joins the Swarm and returns an empty stack: write stack.yaml
-// with WriteFile, then Deploy.
+// NewStack returns an empty stack on SwarmEngine: write stack.yaml with
+// WriteFile, then Deploy.
 func NewStack(tb testing.TB) *Stack {
 	tb.Helper()
-	JoinSwarm(tb)
-	s := &Stack{Name: UniqueName("c2h"), Dir: tb.TempDir(), tb: tb}
+	s := &Stack{Name: UniqueName("c2h"), Dir: tb.TempDir(), Engine: SwarmEngine(tb), tb: tb}
 	tb.Cleanup(s.remove)
 	return s
 }
@@ -89,7 +68,7 @@ func (s *Stack) WriteFile(name, content string) string {
 // they are on this node, never looked up in a registry.
 func (s *Stack) Deploy() {
 	s.tb.Helper()
-	if _, err := RunIn(s.Dir, "docker", "stack", "deploy", "--resolve-image", "never", "-c", "stack.yaml", s.Name); err != nil {
+	if _, err := s.Engine.RunIn(s.Dir, "stack", "deploy", "--resolve-image", "never", "-c", "stack.yaml", s.Name); err != nil {
 		s.tb.Fatal(err)
 	}
 }
@@ -101,27 +80,27 @@ func (s *Stack) Service(name string) string { return s.Name + "_" + name }
 // tasks.
 func (s *Stack) Containers(service string) []string {
 	s.tb.Helper()
-	return strings.Fields(Docker(s.tb, "ps", "-q", "--filter", "label=com.docker.swarm.service.name="+s.Service(service)))
+	return strings.Fields(s.Engine.Docker(s.tb, "ps", "-q", "--filter", "label=com.docker.swarm.service.name="+s.Service(service)))
 }
 
 // remove runs docker stack rm and waits until the stack's containers and
-// networks are gone, so that the next test (or leaving the Swarm) starts
-// clean.
+// networks are gone, so that the next test (or stopping the engine)
+// starts clean.
 func (s *Stack) remove() {
 	if _, err := os.Stat(filepath.Join(s.Dir, "stack.yaml")); err != nil {
 		return
 	}
-	if _, err := Run("docker", "stack", "rm", s.Name); err != nil {
+	if _, err := s.Engine.Run("stack", "rm", s.Name); err != nil {
 		s.tb.Errorf("cleaning up: %v", err)
 		return
 	}
 	label := "label=com.docker.stack.namespace=" + s.Name
 	e2etest.Eventually(s.tb, 90*time.Second, "stack "+s.Name+" to be gone", func() (bool, string) {
-		left, err := Run("docker", "ps", "-aq", "--filter", label)
+		left, err := s.Engine.Run("ps", "-aq", "--filter", label)
 		if err != nil {
 			return false, err.Error()
 		}
-		nets, err := Run("docker", "network", "ls", "-q", "--filter", label)
+		nets, err := s.Engine.Run("network", "ls", "-q", "--filter", label)
 		if err != nil {
 			return false, err.Error()
 		}
