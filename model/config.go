@@ -26,9 +26,9 @@ type Config struct {
 	TrustedProxies []Network `json:"trusted_proxies,omitempty"`
 	// StatsAuth protects the stats page; nil: it is open.
 	StatsAuth *Auth `json:"stats_auth,omitempty"`
-	// Admissions are, for each service that has some, the services it lets
-	// answer requests its routes match (compose2haproxy.admit).
-	Admissions map[string][]Admission `json:"admissions,omitempty"`
+	// Admissions are the services that others let answer requests their
+	// routes match (compose2haproxy.admit), by the admitting service.
+	Admissions []Admission `json:"admissions,omitempty"`
 	// DefaultBackend is the backend of requests no route matches; empty:
 	// they get a 404.
 	DefaultBackend string `json:"default_backend,omitempty"`

@@ -148,6 +148,17 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "www", tags: "path=/api,weight=90,backend_tls", mode: modeSecond}, // one backend, two services
 		{service: "web", name: "www", tags: "path=/api,sticky_session", mode: modeSecond},        // they disagree
 		{service: "web", name: "web", tags: "match_header=X-A:-i,match_header=X-B:a}b,match_header=X-C"},
+
+		// Ways into another service's requests (the owner service of
+		// fuzzProject admits no one): each must be an error.
+		{service: "web", name: "web", tags: "server_alias=owned.example.com,path=/owned/x"},
+		{service: "web", name: "owner", tags: "path=/owned/admin"},
+		{service: "web", name: "web", tags: "server_alias=owned.example.com,path=/owned,match_header=X-A:1"},
+		{service: "web", servicePath: "/", serviceDomain: "owned.example.com", mode: modeNotify},
+		{service: "web", servicePath: "/", mode: modeNotify},
+		{service: "web", name: "web", tags: "server_alias=*.example.com"},
+		{service: "web", name: "web", tags: "default"},
+		{service: "web", name: "owner", tags: "path=/owned,weight=256"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -192,6 +203,7 @@ func checkBuilt(t *testing.T, p model.Project, opts model.Options, fuzzing bool)
 	if len(problems) > 0 {
 		t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
 	}
+	checkOwnership(t, cfg)
 	if problems := checkEveryField(t, cfg); len(problems) > 0 {
 		t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
 	}
@@ -285,14 +297,24 @@ func fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceD
 		svc.Environment = map[string]string{"SERVICE_NAME": "shadow", "SERVICE_TAGS": "server_alias=shadow.example.com", "SERVICE_CHECK_HTTP": "/shadow"}
 	}
 	p := model.Project{Name: "fuzz", Files: []string{"compose.yaml"}, Services: []model.Service{svc}}
-	if mode&modeSecond != 0 {
+	if mode&modeSecond != 0 && service != "api" {
 		second := name
 		if second == "" {
 			second = "api"
 		}
+		// They admit each other: a name and a host shared on purpose.
+		keys["compose2haproxy.admit"] = "api"
 		p.Services = append(p.Services, model.Service{
 			Name: "api", Image: "example/api", Expose: []model.Port{{Number: 8080, Protocol: "tcp"}},
-			Labels: map[string]string{"SERVICE_NAME": second, "SERVICE_TAGS": "path=/api"},
+			Labels: map[string]string{"SERVICE_NAME": second, "SERVICE_TAGS": "path=/api", "compose2haproxy.admit": service},
+		})
+	}
+	if service != "owner" {
+		// A service that admits no one: whatever the fuzzed labels claim,
+		// they never take its requests (checkOwnership).
+		p.Services = append(p.Services, model.Service{
+			Name: "owner", Image: "example/owner", Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+			Labels: map[string]string{"SERVICE_NAME": "owner", "SERVICE_TAGS": "server_alias=owned.example.com,path=/owned"},
 		})
 	}
 	opts := model.Options{Version: "fuzz", ProdLine: prodLine, All: mode&modeAll != 0, Swarm: mode&modeSwarm != 0,
@@ -1427,7 +1449,8 @@ func FuzzPolicy(f *testing.F) {
 		if problems := checkRendered(cfg, out); len(problems) > 0 {
 			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
 		}
-		if problems := checkEveryField(t, cfg); len(problems) > 0 {
+		checkOwnership(t, cfg)
+	if problems := checkEveryField(t, cfg); len(problems) > 0 {
 			t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
 		}
 		if !fuzzing && !testing.Short() {

@@ -30,21 +30,22 @@ const admitKey = "compose2haproxy.admit"
 // A Route to it guards a claimed host's other paths.
 const NoRoute = "no_route"
 
-// Admission is a compose service that a service lets answer requests its
-// own routes match (compose2haproxy.admit).
+// Admission is a compose service (Service) that another (By) lets answer
+// requests its own routes match (compose2haproxy.admit).
 type Admission struct {
+	By      string `json:"by"`
 	Service string `json:"service"`
 	Source  Source `json:"source"`
 }
 
 // readAdmissions reads each service's compose2haproxy.admit: a
 // comma-separated list of other compose services of the project.
-func readAdmissions(services []Service, ds *Diagnostics) map[string][]Admission {
+func readAdmissions(services []Service, ds *Diagnostics) []Admission {
 	names := make(map[string]bool, len(services))
 	for _, s := range services {
 		names[s.Name] = true
 	}
-	out := map[string][]Admission{}
+	var out []Admission
 	for i := range services {
 		svc := &services[i]
 		v, src, ok := labels{svc}.get(admitKey)
@@ -69,7 +70,7 @@ func readAdmissions(services []Service, ds *Diagnostics) map[string][]Admission 
 				}
 				ds.warnf(isrc, fix, "names no service of the project; it admits nothing")
 			default:
-				out[svc.Name] = append(out[svc.Name], Admission{Service: name, Source: isrc})
+				out = append(out, Admission{By: svc.Name, Service: name, Source: isrc})
 			}
 		}
 	}
@@ -79,12 +80,10 @@ func readAdmissions(services []Service, ds *Diagnostics) map[string][]Admission 
 // admissions answers whether a service admits another.
 type admissions map[[2]string]bool
 
-func admissionsOf(byService map[string][]Admission) admissions {
-	a := admissions{}
-	for s, ads := range byService {
-		for _, ad := range ads {
-			a[[2]string{s, ad.Service}] = true
-		}
+func admissionsOf(as []Admission) admissions {
+	a := make(admissions, len(as))
+	for _, ad := range as {
+		a[[2]string{ad.By, ad.Service}] = true
 	}
 	return a
 }
