@@ -1450,7 +1450,7 @@ func FuzzPolicy(f *testing.F) {
 			t.Fatalf("Build accepted the input but the config is unsafe:\n  %s\nconfig:\n%s", strings.Join(problems, "\n  "), out)
 		}
 		checkOwnership(t, cfg)
-	if problems := checkEveryField(t, cfg); len(problems) > 0 {
+		if problems := checkEveryField(t, cfg); len(problems) > 0 {
 			t.Fatalf("Build accepted the input but a template that prints every field gets unsafe values:\n  %s", strings.Join(problems, "\n  "))
 		}
 		if !fuzzing && !testing.Short() {
