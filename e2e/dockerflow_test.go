@@ -87,7 +87,9 @@ func TestDockerFlowProxyLabelsRouteTheGoDemoStack(t *testing.T) {
 		// books-ms: any host; the path is rewritten, the query kept.
 		{"any.host.test", "/api/v1/books/7?x=1", "books-ms", "/books/7?x=1"},
 		{"any.host.test", "/api/v1/books", "books-ms", "/books"},
-		{"my-domain.com", "/api/v1/books/7", "books-ms", "/books/7"},
+		// my-domain.com is go-demo-domain's, whatever the path: a route
+		// on any host does not reach it (docker-flow-proxy sent it on).
+		{"my-domain.com", "/api/v1/books/7", "", ""},
 		{"any.host.test", "/api/v1/booksx", "", ""},
 		{"any.host.test", "/books/7", "", ""},
 	} {

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
@@ -19,7 +21,7 @@ func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 	}
 	certs, _ := writeCerts(t, []string{"*.example.com"})
 	p, tlsAddr := startTLSProxy(t, s.dns, certs, s.compose(
-		svc("shop", "SERVICE_NAME: shop"),
+		svc("shop", "SERVICE_NAME: shop", "compose2haproxy.admit: public"),
 		svc("wild", "SERVICE_NAME: wild", `SERVICE_TAGS: "server_alias=*.example.com,https_only"`),
 		svc("login", `com.df.notify: "true"`, "com.df.servicePath: /login", `com.df.httpsOnly: "true"`, fmt.Sprintf(`com.df.port: "%d"`, s.port)),
 		svc("public", "SERVICE_NAME: shop", "SERVICE_TAGS: path=/public"),
@@ -45,4 +47,36 @@ func TestServicesKeepTheirOwnHostsAndPaths(t *testing.T) {
 	tls := tlsPort(tlsAddr)
 	wantRedirect(t, "http://other.example.com/x", e2etest.Do(t, p.Addr, "GET", "other.example.com", "/x", nil), "https://other.example.com"+tls+"/x")
 	wantRedirect(t, "http://any.host/login", e2etest.Do(t, p.Addr, "GET", "any.host", "/login", nil), "https://any.host"+tls+"/login")
+}
+
+// Behind a balancer that sends the PROXY protocol, the destination port
+// the header claims is the balancer's: a service's own listener on that
+// port number (com.df.srcPort) must not take the requests that reach the
+// shared listener. Listeners are told apart by the socket that accepted
+// the connection.
+func TestAnOwnListenerTakesNothingFromTheSharedOneBehindABalancer(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	s.serve("admin", "127.0.14.11")
+	s.serve("evil", "127.0.14.12")
+	own := e2etest.FreePort(t)
+	p := startProxy(t, s.dns, s.compose(
+		svc("admin", "SERVICE_NAME: admin"),
+		svc("evil", `com.df.notify: "true"`, "com.df.serviceDomain: evil.example.com", fmt.Sprintf(`com.df.srcPort: "%d"`, own)),
+	), "--accept-proxy")
+	ownAddr := "127.0.0.1:" + strconv.Itoa(own)
+	e2etest.WaitListening(t, ownAddr, 5*time.Second)
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "admin", ProxyFrom: "127.0.0.9"}, "admin")
+	for _, tc := range []struct {
+		what, addr, host, want string
+	}{
+		{"the shared listener, the balancer asked on evil's port", p.Addr, "admin", "admin"},
+		{"the shared listener, evil's host", p.Addr, "evil.example.com", ""},
+		{"evil's own listener", ownAddr, "evil.example.com", "evil"},
+	} {
+		got := e2etest.Send(t, tc.addr, e2etest.Request{Host: tc.host, ProxyFrom: "127.0.0.9", ProxyToPort: own})
+		if tc.want == "" && (got.Status != 404 || got.Backend != "") || tc.want != "" && got.Backend != tc.want {
+			t.Errorf("%s: %v, want %s", tc.what, got, map[bool]string{true: "404", false: tc.want}[tc.want == ""])
+		}
+	}
 }

@@ -121,7 +121,7 @@ func TestPathRoutingSplitsOneHostBetweenServices(t *testing.T) {
 
 	p := startProxy(t, s.dns, s.compose(
 		svc("api", "SERVICE_NAME: app", "SERVICE_TAGS: path=/api"),
-		svc("site", "SERVICE_NAME: app"),
+		svc("site", "SERVICE_NAME: app", `compose2haproxy.admit: "api, strip"`),
 		svc("strip", "SERVICE_NAME: app", "SERVICE_TAGS: path=/strip,strip_path"),
 	), "--domain", "example.com")
 	for _, r := range [][2]string{{"/api", "api"}, {"/", "site"}, {"/strip", "strip"}} {

@@ -174,12 +174,16 @@ func TestUnknownHostsReachTheDefaultBackend(t *testing.T) {
 	for _, tc := range []struct{ host, path, want string }{
 		{"web", "/app", "web"},
 		{"nobody.example.org", "/app", "fallback"},
-		{"web", "/other", "fallback"}, // a known host's unknown path
 		{"", "/", "fallback"},
 	} {
 		if ok, why := routesTo(t, p.Addr, tc.host, tc.path, tc.want); !ok {
 			t.Errorf("want %s: %s", tc.want, why)
 		}
+	}
+	// A routed host is its service's whatever the path: its unknown
+	// paths are no one else's.
+	if got := e2etest.Do(t, p.Addr, "GET", "web", "/other", nil); got.Err != nil || got.Status != 404 || got.Backend != "" {
+		t.Errorf("web/other: %v, want 404 from the proxy", got)
 	}
 }
 
@@ -348,8 +352,8 @@ func TestWeightsSplitASharedNameNinetyToTen(t *testing.T) {
 	s.serveAs("web", "stable", "127.0.48.1")
 	s.serveAs("web-canary", "canary", "127.0.48.2")
 	p := startProxy(t, s.dns, s.compose(
-		svc("web", "SERVICE_NAME: www", "SERVICE_TAGS: weight=90"),
-		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: weight=10"),
+		svc("web", "SERVICE_NAME: www", "SERVICE_TAGS: weight=90", "compose2haproxy.admit: web-canary"),
+		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: weight=10", "compose2haproxy.admit: web"),
 	))
 	e2etest.Eventually(t, 10*time.Second, "both services to answer", func() (bool, string) {
 		return onlyBackends(t, p.Addr, "www", 20, "stable", "canary")
@@ -375,9 +379,9 @@ func TestAHeaderRoutesRequestsToTheCanary(t *testing.T) {
 	s.serveAs("web-canary", "canary", "127.0.49.2")
 	s.serve("mobile", "127.0.49.3")
 	p := startProxy(t, s.dns, s.compose(
-		svc("web", "SERVICE_NAME: www"),
-		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: match_header=X-Canary:1"),
-		svc("mobile", `com.df.notify: "true"`, "com.df.serviceDomain: www", "com.df.userAgent: iphone"),
+		svc("web", "SERVICE_NAME: www", `compose2haproxy.admit: "web-canary, mobile"`),
+		svc("web-canary", "SERVICE_NAME: www", "SERVICE_TAGS: match_header=X-Canary:1", "compose2haproxy.admit: mobile"),
+		svc("mobile", `com.df.notify: "true"`, "com.df.serviceDomain: www", "com.df.userAgent: iphone", "compose2haproxy.admit: web-canary"),
 	))
 	e2etest.Eventually(t, 10*time.Second, "the canary to answer", func() (bool, string) {
 		r := e2etest.Do(t, p.Addr, "GET", "www", "/", http.Header{"X-Canary": {"1"}})

@@ -32,6 +32,9 @@ type Request struct {
 	// header claims, sent before the request, as a load balancer in front
 	// of HAProxy would. Only loopback addresses are claimed.
 	ProxyFrom string
+	// ProxyToPort, with ProxyFrom, is the destination port the header
+	// claims (the port the balancer was asked for); 0: the real one.
+	ProxyToPort int
 }
 
 // Send sends r to HAProxy at addr on a new connection and reads the
@@ -89,7 +92,7 @@ func Send(tb testing.TB, addr string, r Request) Response {
 	go func() {
 		defer close(written)
 		if r.ProxyFrom != "" {
-			if _, err := io.WriteString(c, proxyLine(r.ProxyFrom, c)); err != nil {
+			if _, err := io.WriteString(c, proxyLine(r.ProxyFrom, r.ProxyToPort, c)); err != nil {
 				return
 			}
 		}
@@ -106,13 +109,16 @@ func Send(tb testing.TB, addr string, r Request) Response {
 }
 
 // proxyLine is a PROXY protocol v1 header claiming that the connection c
-// comes from client.
-func proxyLine(client string, c net.Conn) string {
+// comes from client, to port toPort (0: c's own).
+func proxyLine(client string, toPort int, c net.Conn) string {
 	src := netip.MustParseAddr(client)
 	dst := c.RemoteAddr().(*net.TCPAddr)
 	family := "TCP4"
 	if src.Is6() {
 		family = "TCP6"
 	}
-	return fmt.Sprintf("PROXY %s %s %s %d %d\r\n", family, src, strings.TrimPrefix(dst.IP.String(), "::ffff:"), 40000, dst.Port)
+	if toPort == 0 {
+		toPort = dst.Port
+	}
+	return fmt.Sprintf("PROXY %s %s %s %d %d\r\n", family, src, strings.TrimPrefix(dst.IP.String(), "::ffff:"), 40000, toPort)
 }
