@@ -31,6 +31,13 @@ func Routes(cfg model.Config) []byte {
 		backends[b.Name] = b
 	}
 	for _, r := range cfg.Routes {
+		if r.Backend == model.NoRoute {
+			// The claimed hosts' other paths: see model's guardRoutes.
+			for _, h := range r.Hosts {
+				fmt.Fprintf(w, "%s\t(other paths)\t404\t-\t-\t-\t%s\n", h.Name, source(h.Source))
+			}
+			continue
+		}
 		b := backends[r.Backend]
 		path := r.Path.Prefix
 		if path == "" {
