@@ -205,7 +205,8 @@ func TestMaxBodyRefusesLargerBodiesChunkedToo(t *testing.T) {
 }
 
 // method=GET,method=POST lets GET, HEAD and POST in; others get 405 with
-// Allow. com.df.deniedMethods refuses only its methods.
+// Allow. com.df.deniedMethods refuses only its methods. Either holds in
+// any case: "delete" is DELETE.
 func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 	t.Parallel()
 	s := newScene(t)
@@ -233,6 +234,16 @@ func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 		{"store", "PATCH", 200, ""},
 		{"store", "DELETE", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
 		{"store", "PUT", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		// HAProxy passes a method as the client wrote it, and many
+		// servers upper-case it: in any case, it is the same method.
+		{"api", "get", 200, ""},
+		{"api", "Post", 200, ""},
+		{"api", "put", 405, "GET,HEAD,POST"},
+		{"api", "Delete", 405, "GET,HEAD,POST"},
+		{"store", "patch", 200, ""},
+		{"store", "delete", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		{"store", "Delete", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		{"store", "put", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
 	} {
 		want := ""
 		if tc.status == 200 {

@@ -446,7 +446,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
 			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
-			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method{METHODS} \}`,
+			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm {NAME} unless \{ http_auth\(users_{NAME}\) \}`,
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
@@ -819,7 +819,7 @@ func policyLines(name string, p model.Policy) []string {
 		methods = append(methods, m.Name)
 	}
 	if len(methods) > 0 {
-		want = append(want, `http-request return status 405 content-type text/plain string "method not allowed" hdr Allow `+p.AllowHeader()+" unless { method "+strings.Join(methods, " ")+" }")
+		want = append(want, `http-request return status 405 content-type text/plain string "method not allowed" hdr Allow `+p.AllowHeader()+" unless { method,upper -m str "+strings.Join(methods, " ")+" }")
 	}
 	return want
 }
