@@ -296,3 +296,49 @@ func TestMaintenanceAnswers503WithoutContactingTheServers(t *testing.T) {
 		t.Errorf("the server got %d requests during maintenance", n)
 	}
 }
+
+// HAProxy's src ACL reads a 6to4 address (2002:a00:1::1) and an
+// IPv4-compatible one (::a00:1) as the IPv4 address they embed
+// (10.0.0.1): a client address from a trusted proxy's X-Forwarded-For in
+// either form is refused by allow=10.0.0.0/8, unless an IPv6 network of
+// the list allows it. A v4-mapped address (::ffff:10.0.0.1) is the IPv4
+// address, as dual-stack sockets report IPv4 clients, and gets in.
+func TestIPv6FormsOfIPv4AddressesDoNotPassAnIPv4AllowList(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	s.serve("intra", "127.0.37.1")
+	s.serve("tunnel", "127.0.37.2")
+	const balancer = "127.0.37.200"
+	p := startProxy(t, s.dns, s.compose(
+		svc("intra", "SERVICE_NAME: intra", "SERVICE_TAGS: allow=10.0.0.0/8"),
+		svc("tunnel", "SERVICE_NAME: tunnel", "SERVICE_TAGS: allow=10.0.0.0/8,allow=2002:a00::/24"),
+	), "--trusted-proxy", balancer)
+	xff := func(client string) e2etest.Request {
+		return e2etest.Request{From: balancer, Header: http.Header{"X-Forwarded-For": {client}}}
+	}
+	on := func(host string, r e2etest.Request) e2etest.Request { r.Host = host; return r }
+	waitRoutes(t, p.Addr, on("intra", xff("10.0.0.1")), "intra")
+	waitRoutes(t, p.Addr, on("tunnel", xff("10.0.0.1")), "tunnel")
+	for _, tc := range []struct {
+		host, client string
+		status       int
+	}{
+		{"intra", "2002:a00:1::1", 403},
+		{"intra", "2002:0a00:0001:0:0:0:0:1", 403},
+		{"intra", "::a00:1", 403},
+		{"intra", "::10.0.0.1", 403},
+		{"intra", "::ffff:10.0.0.1", 200},
+		{"intra", "::ffff:11.0.0.1", 403},
+		{"intra", "11.0.0.1", 403},
+		{"intra", "::1", 403},
+		{"tunnel", "2002:a00:1::1", 200},
+		{"tunnel", "::a00:1", 403},
+		{"tunnel", "10.1.2.3", 200},
+	} {
+		want := ""
+		if tc.status == 200 {
+			want = tc.host
+		}
+		wantStatus(t, tc.host+" for "+tc.client, p.Addr, on(tc.host, xff(tc.client)), tc.status, want)
+	}
+}

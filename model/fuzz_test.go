@@ -472,7 +472,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl agent_{NAME} req\.fhdr\(user-agent\) -m sub -i(?: [A-Za-z0-9._][A-Za-z0-9._-]*)+`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
-			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
+			`acl (?:trusted_proxy|allowed_client|denied_client)(?:_v6)? src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
 		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
@@ -1362,6 +1362,10 @@ func FuzzPolicy(f *testing.F) {
 		{tags: "maintenance,auth=ops,path=/x,strip_path", secret: "alice:" + h6},
 		{users: "admin:" + h6 + ",ops", secret: "ops:" + hb, mode: policyUsersSecret},
 		{users: "admin:" + h6, stats: "alice:" + h6},
+		// IPv4 and IPv6 networks in one list: 6to4 and IPv4-compatible
+		// addresses pass only the IPv6 ones.
+		{tags: "allow=10.0.0.0/8,allow=2002:a00::/24,deny=::a00:1", trusted: "2001:db8::/32"},
+		{tags: "allow=::ffff:10.0.0.1,allow=::/0", trusted: "::ffff:10.1.0.0/112"},
 		// Injection attempts through users, hashes and networks.
 		{tags: "auth=ops", secret: "alice:" + h6 + "'\n    user evil insecure-password x"},
 		{tags: "auth=ops", secret: "alice:$6$x' insecure-password 'y"},
