@@ -47,7 +47,7 @@ func TestBasicAuthLetsInOnlyTheUsersOfItsSecret(t *testing.T) {
 			`com.df.users: "carol:`+strings.ReplaceAll(sha512Hash, "$", "$$")+`"`, `com.df.usersPassEncrypted: "true"`),
 	) + "secrets:\n  ops:\n    file: ./ops.users\n"
 	p := startProject(t, s.dns, map[string]string{"compose.yaml": compose, "ops.users": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n"},
-		nil, "--stats-auth", "ops")
+		nil, "--stats-auth", "secret:ops")
 
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("alice", "s3cret")}, "admin")
 	wantStatus(t, "bob, right password", p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("bob", "s3cret")}, 200, "admin")
