@@ -148,6 +148,17 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "www", tags: "path=/api,weight=90,backend_tls", mode: modeSecond}, // one backend, two services
 		{service: "web", name: "www", tags: "path=/api,sticky_session", mode: modeSecond},        // they disagree
 		{service: "web", name: "web", tags: "match_header=X-A:-i,match_header=X-B:a}b,match_header=X-C"},
+
+		// Whitespace around flags and ports: accepted, and recorded
+		// without it wherever a template could print it.
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.denyHttp=true\n", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcPort= 8081\n", mode: modeNotify},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcHttpsPort=8443\r", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.httpsOnly=\ttrue ", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcPort=8081\n    stats enable", mode: modeNotify},
+		{service: "web", name: "web", tags: "https_only \n,sticky_session\t,deny_http\r", mode: modeTLS},
+		{service: "db", name: "db", tags: "tcp= 5432\n"},
+		{service: "web", name: "web", portKey: "8080\n"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -261,7 +272,12 @@ func fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceD
 	if mode&modeCheckTmo != 0 {
 		set("SERVICE_CHECK_TIMEOUT", interval)
 	}
-	if portKey != "" {
+	// portKey names a port of SERVICE_<port>_NAME, or is a whole
+	// docker-flow-proxy label, com.df.KEY=VALUE, for those without an
+	// argument of their own (flags, ports).
+	if k, v, ok := strings.Cut(portKey, "="); ok && strings.HasPrefix(k, "com.df.") {
+		keys[k] = v
+	} else if portKey != "" {
 		keys["SERVICE_"+portKey+"_NAME"] = "alt"
 	}
 	set("com.df.servicePath", servicePath)
