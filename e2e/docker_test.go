@@ -66,8 +66,10 @@ func (p *dockerProject) generate(t *testing.T, args ...string) string {
 	if err := os.MkdirAll(filepath.Join(p.Dir, "haproxy"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The stats page on every address of the proxy's container: a
+	// published port reaches that, never its 127.0.0.1 (the default).
 	_, stderr := compose2haproxy(t, p.Dir, append([]string{"-f", "compose.yaml", "-o", "haproxy/haproxy.cfg",
-		"--check", "--haproxy", e2etest.RequireHAProxy(t)}, args...)...)
+		"--check", "--haproxy", e2etest.RequireHAProxy(t), "--stats", ":8404"}, args...)...)
 	return stderr
 }
 

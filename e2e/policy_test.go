@@ -47,7 +47,7 @@ func TestBasicAuthLetsInOnlyTheUsersOfItsSecret(t *testing.T) {
 			`com.df.users: "carol:`+strings.ReplaceAll(sha512Hash, "$", "$$")+`"`, `com.df.usersPassEncrypted: "true"`),
 	) + "secrets:\n  ops:\n    file: ./ops.users\n"
 	p := startProject(t, s.dns, map[string]string{"compose.yaml": compose, "ops.users": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n"},
-		nil, "--stats-auth", "ops")
+		nil, "--stats-auth", "secret:ops")
 
 	waitRoutes(t, p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("alice", "s3cret")}, "admin")
 	wantStatus(t, "bob, right password", p.Addr, e2etest.Request{Host: "admin", Header: basicAuth("bob", "s3cret")}, 200, "admin")
@@ -205,7 +205,8 @@ func TestMaxBodyRefusesLargerBodiesChunkedToo(t *testing.T) {
 }
 
 // method=GET,method=POST lets GET, HEAD and POST in; others get 405 with
-// Allow. com.df.deniedMethods refuses only its methods.
+// Allow. com.df.deniedMethods refuses only its methods. Either holds in
+// any case: "delete" is DELETE.
 func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 	t.Parallel()
 	s := newScene(t)
@@ -233,6 +234,16 @@ func TestMethodsOutsideTheAllowedOnesGet405WithAllow(t *testing.T) {
 		{"store", "PATCH", 200, ""},
 		{"store", "DELETE", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
 		{"store", "PUT", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		// HAProxy passes a method as the client wrote it, and many
+		// servers upper-case it: in any case, it is the same method.
+		{"api", "get", 200, ""},
+		{"api", "Post", 200, ""},
+		{"api", "put", 405, "GET,HEAD,POST"},
+		{"api", "Delete", 405, "GET,HEAD,POST"},
+		{"store", "patch", 200, ""},
+		{"store", "delete", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		{"store", "Delete", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
+		{"store", "put", 405, "GET,HEAD,POST,PATCH,OPTIONS"},
 	} {
 		want := ""
 		if tc.status == 200 {
@@ -283,5 +294,51 @@ func TestMaintenanceAnswers503WithoutContactingTheServers(t *testing.T) {
 	}
 	if n := shop.Requests(); n != 0 {
 		t.Errorf("the server got %d requests during maintenance", n)
+	}
+}
+
+// HAProxy's src ACL reads a 6to4 address (2002:a00:1::1) and an
+// IPv4-compatible one (::a00:1) as the IPv4 address they embed
+// (10.0.0.1): a client address from a trusted proxy's X-Forwarded-For in
+// either form is refused by allow=10.0.0.0/8, unless an IPv6 network of
+// the list allows it. A v4-mapped address (::ffff:10.0.0.1) is the IPv4
+// address, as dual-stack sockets report IPv4 clients, and gets in.
+func TestIPv6FormsOfIPv4AddressesDoNotPassAnIPv4AllowList(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	s.serve("intra", "127.0.37.1")
+	s.serve("tunnel", "127.0.37.2")
+	const balancer = "127.0.37.200"
+	p := startProxy(t, s.dns, s.compose(
+		svc("intra", "SERVICE_NAME: intra", "SERVICE_TAGS: allow=10.0.0.0/8"),
+		svc("tunnel", "SERVICE_NAME: tunnel", "SERVICE_TAGS: allow=10.0.0.0/8,allow=2002:a00::/24"),
+	), "--trusted-proxy", balancer)
+	xff := func(client string) e2etest.Request {
+		return e2etest.Request{From: balancer, Header: http.Header{"X-Forwarded-For": {client}}}
+	}
+	on := func(host string, r e2etest.Request) e2etest.Request { r.Host = host; return r }
+	waitRoutes(t, p.Addr, on("intra", xff("10.0.0.1")), "intra")
+	waitRoutes(t, p.Addr, on("tunnel", xff("10.0.0.1")), "tunnel")
+	for _, tc := range []struct {
+		host, client string
+		status       int
+	}{
+		{"intra", "2002:a00:1::1", 403},
+		{"intra", "2002:0a00:0001:0:0:0:0:1", 403},
+		{"intra", "::a00:1", 403},
+		{"intra", "::10.0.0.1", 403},
+		{"intra", "::ffff:10.0.0.1", 200},
+		{"intra", "::ffff:11.0.0.1", 403},
+		{"intra", "11.0.0.1", 403},
+		{"intra", "::1", 403},
+		{"tunnel", "2002:a00:1::1", 200},
+		{"tunnel", "::a00:1", 403},
+		{"tunnel", "10.1.2.3", 200},
+	} {
+		want := ""
+		if tc.status == 200 {
+			want = tc.host
+		}
+		wantStatus(t, tc.host+" for "+tc.client, p.Addr, on(tc.host, xff(tc.client)), tc.status, want)
 	}
 }

@@ -52,7 +52,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(p.Dir, "run"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	generate := func() { p.generate(t, "--stats-auth", "ops", "--runtime-dir", "/var/run/haproxy") }
+	generate := func() { p.generate(t, "--stats-auth", "secret:ops", "--runtime-dir", "/var/run/haproxy") }
 	generate()
 	addr := p.start(t)
 	proxy := p.Container("proxy")

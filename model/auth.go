@@ -155,6 +155,11 @@ func checkUsers(entries []userEntry, what string, src Source, ds *Diagnostics) [
 			ok = false
 			continue
 		}
+		if _, prob, fix := hashWork(e.hash, scheme); prob != "" {
+			ds.errorf(src, fix, "%s, %s: the password hash of user %s %s", what, e.pos, e.name, prob)
+			ok = false
+			continue
+		}
 		users = append(users, User{Name: e.name, Hash: e.hash, Scheme: scheme})
 	}
 	if !ok {

@@ -67,6 +67,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	backends = limitBackends(backends, &ds)
 	adm := admissionsOf(admits)
 	backends = mergeShared(backends, adm, &ds)
+	limitHashWork(backends, statsAuth, &ds)
 	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)

@@ -159,6 +159,17 @@ func FuzzLabels(f *testing.F) {
 		{service: "web", name: "web", tags: "server_alias=*.example.com"},
 		{service: "web", name: "web", tags: "default"},
 		{service: "web", name: "owner", tags: "path=/owned,weight=256"},
+
+		// Whitespace around flags and ports: accepted, and recorded
+		// without it wherever a template could print it.
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.denyHttp=true\n", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcPort= 8081\n", mode: modeNotify},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcHttpsPort=8443\r", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.httpsOnly=\ttrue ", mode: modeNotify | modeTLS},
+		{service: "bank", serviceDomain: "bank.example.com", portKey: "com.df.srcPort=8081\n    stats enable", mode: modeNotify},
+		{service: "web", name: "web", tags: "https_only \n,sticky_session\t,deny_http\r", mode: modeTLS},
+		{service: "db", name: "db", tags: "tcp= 5432\n"},
+		{service: "web", name: "web", portKey: "8080\n"},
 	}
 	for _, s := range seeds {
 		f.Add(s.service, s.name, s.tags, s.checkHTTP, s.interval, s.servicePath, s.serviceDomain, s.rewrite, s.domain, s.prodLine, s.portKey, s.bind, s.mode)
@@ -273,7 +284,12 @@ func fuzzProject(service, name, tags, checkHTTP, interval, servicePath, serviceD
 	if mode&modeCheckTmo != 0 {
 		set("SERVICE_CHECK_TIMEOUT", interval)
 	}
-	if portKey != "" {
+	// portKey names a port of SERVICE_<port>_NAME, or is a whole
+	// docker-flow-proxy label, com.df.KEY=VALUE, for those without an
+	// argument of their own (flags, ports).
+	if k, v, ok := strings.Cut(portKey, "="); ok && strings.HasPrefix(k, "com.df.") {
+		keys[k] = v
+	} else if portKey != "" {
 		keys["SERVICE_"+portKey+"_NAME"] = "alt"
 	}
 	set("com.df.servicePath", servicePath)
@@ -468,7 +484,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
 			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
-			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method{METHODS} \}`,
+			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm {NAME} unless \{ http_auth\(users_{NAME}\) \}`,
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
@@ -494,7 +510,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl agent_{NAME} req\.fhdr\(user-agent\) -m sub -i(?: [A-Za-z0-9._][A-Za-z0-9._-]*)+`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
-			`acl (?:trusted_proxy|allowed_client|denied_client) src{NETS}`,
+			`acl (?:trusted_proxy|allowed_client|denied_client)(?:_v6)? src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
 		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
@@ -841,7 +857,7 @@ func policyLines(name string, p model.Policy) []string {
 		methods = append(methods, m.Name)
 	}
 	if len(methods) > 0 {
-		want = append(want, `http-request return status 405 content-type text/plain string "method not allowed" hdr Allow `+p.AllowHeader()+" unless { method "+strings.Join(methods, " ")+" }")
+		want = append(want, `http-request return status 405 content-type text/plain string "method not allowed" hdr Allow `+p.AllowHeader()+" unless { method,upper -m str "+strings.Join(methods, " ")+" }")
 	}
 	return want
 }
@@ -1384,6 +1400,10 @@ func FuzzPolicy(f *testing.F) {
 		{tags: "maintenance,auth=ops,path=/x,strip_path", secret: "alice:" + h6},
 		{users: "admin:" + h6 + ",ops", secret: "ops:" + hb, mode: policyUsersSecret},
 		{users: "admin:" + h6, stats: "alice:" + h6},
+		// IPv4 and IPv6 networks in one list: 6to4 and IPv4-compatible
+		// addresses pass only the IPv6 ones.
+		{tags: "allow=10.0.0.0/8,allow=2002:a00::/24,deny=::a00:1", trusted: "2001:db8::/32"},
+		{tags: "allow=::ffff:10.0.0.1,allow=::/0", trusted: "::ffff:10.1.0.0/112"},
 		// Injection attempts through users, hashes and networks.
 		{tags: "auth=ops", secret: "alice:" + h6 + "'\n    user evil insecure-password x"},
 		{tags: "auth=ops", secret: "alice:$6$x' insecure-password 'y"},

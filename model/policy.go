@@ -390,6 +390,19 @@ func (p Policy) AllowHeader() string {
 	return strings.Join(names, ",")
 }
 
+// loopbackListener reports whether a listen address ([HOST]:PORT) takes
+// connections from this host only: a loopback address (127.0.0.0/8, ::1)
+// or localhost. No host, 0.0.0.0 or [::] is every address.
+func loopbackListener(addr string) bool {
+	host := addr[:max(strings.LastIndex(addr, ":"), 0)]
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
 // MaxTrustedProxies bounds --trusted-proxy: each is a word of one ACL.
 const MaxTrustedProxies = 256
 
@@ -412,6 +425,10 @@ func checkAccessFlags(opts Options, ds *Diagnostics) ([]Network, *Auth) {
 	slices.SortFunc(trusted, func(a, b Network) int { return strings.Compare(a.CIDR, b.CIDR) })
 	trusted = slices.CompactFunc(trusted, func(a, b Network) bool { return a.CIDR == b.CIDR })
 	if opts.StatsAuth == nil {
+		if stats := opts.Listen.Stats; stats != "" && !loopbackListener(stats) {
+			ds.warnf(OptionStats.source(stats), "give "+OptionStatsAuth.ref()+" users, or listen on a loopback address like 127.0.0.1:8404",
+				"the stats page listens beyond this host and asks for no password: whoever reaches it sees every backend, server address and health")
+		}
 		return trusted, nil
 	}
 	src := OptionStatsAuth.source(cmp.Or(opts.StatsAuth.Name, opts.StatsAuth.File))

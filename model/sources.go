@@ -1,6 +1,7 @@
 package model
 
 import (
+	"reflect"
 	"strings"
 )
 
@@ -55,78 +56,82 @@ func checkSources(bs []Backend, ds *Diagnostics) {
 	}
 }
 
-// sources yields a pointer to every Source b holds.
+// sources yields a pointer to every Source b holds, in the order of the
+// fields, wherever one is: the walk is derived from Backend's type, so a
+// Source a new field brings is checked without being listed here.
 func (b *Backend) sources() func(yield func(*Source) bool) {
 	return func(yield func(*Source) bool) {
-		for _, hs := range [][]Host{b.Hosts, b.Redirects} {
-			for i := range hs {
-				if !yield(&hs[i].Source) {
-					return
+		backendSources(reflect.ValueOf(b).Elem(), yield)
+	}
+}
+
+// sourceWalk yields the Sources in an addressable value of one type; it
+// reports false when yield asked to stop.
+type sourceWalk func(v reflect.Value, yield func(*Source) bool) bool
+
+// backendSources walks a Backend, made once: reflection finds the fields
+// that lead to a Source when the package starts, not per backend.
+var backendSources = walkerFor(reflect.TypeFor[Backend](), map[reflect.Type]sourceWalk{})
+
+// walkerFor returns the walk of the Sources in a value of type t, or nil
+// when t holds none. Structs, pointers and slices are followed; a map, an
+// interface or an array holding a Source would not be (their elements are
+// not addressable, or none is there yet): TestSourcesCoverEveryField says
+// so when one appears.
+func walkerFor(t reflect.Type, seen map[reflect.Type]sourceWalk) sourceWalk {
+	if w, ok := seen[t]; ok {
+		return w
+	}
+	seen[t] = nil // a type that holds itself adds nothing the first visit lacks
+	var w sourceWalk
+	switch {
+	case t == reflect.TypeFor[Source]():
+		w = func(v reflect.Value, yield func(*Source) bool) bool {
+			return yield(v.Addr().Interface().(*Source))
+		}
+	case t.Kind() == reflect.Pointer:
+		if elem := walkerFor(t.Elem(), seen); elem != nil {
+			w = func(v reflect.Value, yield func(*Source) bool) bool {
+				return v.IsNil() || elem(v.Elem(), yield)
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		if elem := walkerFor(t.Elem(), seen); elem != nil {
+			w = func(v reflect.Value, yield func(*Source) bool) bool {
+				for i := range v.Len() {
+					if !elem(v.Index(i), yield) {
+						return false
+					}
+				}
+				return true
+			}
+		}
+	case t.Kind() == reflect.Struct:
+		type field struct {
+			index int
+			walk  sourceWalk
+		}
+		var fields []field
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() {
+				if fw := walkerFor(f.Type, seen); fw != nil {
+					fields = append(fields, field{i, fw})
 				}
 			}
 		}
-		for i := range b.Paths {
-			if !yield(&b.Paths[i].Source) {
-				return
-			}
-		}
-		for i := range b.Tags {
-			if !yield(&b.Tags[i].Source) {
-				return
-			}
-		}
-		for i := range b.Check.Sources {
-			if !yield(&b.Check.Sources[i]) {
-				return
-			}
-		}
-		if !yield(&b.Servers.Source) {
-			return
-		}
-		for i := range b.Shared {
-			if !yield(&b.Shared[i].Source) {
-				return
-			}
-		}
-		for i := range b.Headers {
-			if !yield(&b.Headers[i].Source) {
-				return
-			}
-		}
-		for i := range b.CORS {
-			if !yield(&b.CORS[i].Source) {
-				return
-			}
-		}
-		if m := b.Match; m != nil {
-			for i := range m.Headers {
-				if !yield(&m.Headers[i].Source) {
-					return
+		if len(fields) > 0 {
+			w = func(v reflect.Value, yield func(*Source) bool) bool {
+				for _, f := range fields {
+					if !f.walk(v.Field(f.index), yield) {
+						return false
+					}
 				}
+				return true
 			}
-			for i := range m.UserAgents {
-				if !yield(&m.UserAgents[i].Source) {
-					return
-				}
-			}
-			for i := range m.ExcludePaths {
-				if !yield(&m.ExcludePaths[i].Source) {
-					return
-				}
-			}
-		}
-		for _, src := range []*Source{b.Default} {
-			if src != nil && !yield(src) {
-				return
-			}
-		}
-		if b.Compression != nil && !yield(&b.Compression.Source) {
-			return
-		}
-		if b.Rewrite != nil {
-			yield(&b.Rewrite.Source)
 		}
 	}
+	seen[t] = w
+	return w
 }
 
 // joinList is v with the spaces around its comma-separated items removed.

@@ -174,6 +174,33 @@ var funcs = template.FuncMap{
 	"maxUnsized":  func() int { return maxUnsizedBody },
 	"corsAny":     corsAny,
 	"corsOrigins": corsOrigins,
+	"hasIPv4":     hasIPv4,
+	"ipv6":        ipv6,
+}
+
+// hasIPv4 reports whether one of nets is IPv4 (validated networks: IPv6
+// ones hold a ':'). Where a list holds one, the template refuses the
+// addresses of 2002::/16 and ::/96 that its IPv6 networks do not name:
+// HAProxy's src ACL reads a 6to4 address (2002:a00:1::1) or an
+// IPv4-compatible one (::a00:1; ::1 is 0.0.0.1) as the IPv4 address inside
+// it (10.0.0.1) against an IPv4 network (HAProxy 2.6, 3.0 and 3.2), so
+// anyone who can send from one, or name one in a trusted proxy's
+// X-Forwarded-For, would pass an IPv4 allow list. A v4-mapped address
+// (::ffff:10.0.0.1) is how a dual-stack socket shows an IPv4 client: it is
+// the IPv4 address, and passes as one.
+func hasIPv4(nets []model.Network) bool {
+	return slices.ContainsFunc(nets, func(n model.Network) bool { return !strings.Contains(n.CIDR, ":") })
+}
+
+// ipv6 lists the IPv6 networks of nets.
+func ipv6(nets []model.Network) []model.Network {
+	var out []model.Network
+	for _, n := range nets {
+		if strings.Contains(n.CIDR, ":") {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // corsAny reports whether any origin may call the service.

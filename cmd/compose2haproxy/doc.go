@@ -26,8 +26,8 @@
 //	--bind ADDR                HTTP listener (default :80)
 //	--tls DIR, --tls-bind ADDR HTTPS listener with DIR's certificates (default :443)
 //	--https-port PORT          the public HTTPS port redirects name (default --tls-bind's)
-//	--stats ADDR               stats page (default :8404; empty disables)
-//	--stats-auth NAME          stats page users: a compose secret, or a file
+//	--stats ADDR               stats page (default 127.0.0.1:8404; empty disables)
+//	--stats-auth secret:NAME   stats page users: a compose secret, or a file (./PATH)
 //	--accept-proxy             listeners take the PROXY protocol
 //	--trusted-proxy CIDR       X-Forwarded-For gives the client, repeatable
 //	--resolver ADDR            nameserver, repeatable (default 127.0.0.11:53)

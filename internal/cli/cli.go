@@ -98,8 +98,8 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.tls, "tls", "", "directory of PEM files (certificate and key); adds an HTTPS listener")
 	fs.StringVar(&f.tlsBind, "tls-bind", "", "HTTPS listener address with --tls (default :443)")
 	fs.IntVar(&f.httpsPort, "https-port", 0, "the port clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
-	fs.StringVar(&f.stats, "stats", ":8404", "stats page listener (at /stats); empty disables")
-	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the users of this compose secret, or of this file (user:HASH lines)")
+	fs.StringVar(&f.stats, "stats", "127.0.0.1:8404", "stats page listener (at /stats); empty disables")
+	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the users of a compose secret (secret:NAME) or of a file (./PATH; user:HASH lines)")
 	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
 	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network whose X-Forwarded-For gives the client address, repeatable")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
@@ -303,9 +303,8 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		}
 		return exitInput
 	}
-	statsAuth := statsUsers(project, f.statsAuth, func(path string) { inputs = append(inputs, input{"users file", path}) })
-
-	if ds := checkOutputs(f, inputs); len(ds) > 0 {
+	statsAuth, ds := statsUsers(project, f.statsAuth, func(path string) { inputs = append(inputs, input{"users file", path}) })
+	if ds = append(ds, checkOutputs(f, inputs)...); len(ds) > 0 {
 		for _, d := range ds {
 			fmt.Fprintln(stderr, d)
 		}
@@ -422,20 +421,40 @@ func envMap(environ []string) map[string]string {
 	return m
 }
 
-// statsUsers finds the users --stats-auth names: a secret of the project,
-// else a file. nil when the flag is not given.
-func statsUsers(project model.Project, name string, read func(path string)) *model.Secret {
-	if name == "" {
+// statsUsers finds the users --stats-auth names: secret:NAME is the
+// compose secret NAME, a path with a '/' (./stats.users) a file. A bare
+// NAME is a usage error: anyone who can edit the compose files can declare
+// a secret, and one named as the operator's users file must not take its
+// place. nil when the flag is not given.
+func statsUsers(project model.Project, arg string, read func(path string)) (*model.Secret, model.Diagnostics) {
+	if arg == "" {
+		return nil, nil
+	}
+	refuse := func(msg, fix string) (*model.Secret, model.Diagnostics) {
+		return nil, model.Diagnostics{{Severity: model.Error, Key: "--stats-auth", Value: arg, Message: msg, Fix: fix}}
+	}
+	secret := func(name string) *model.Secret {
+		for i := range project.Secrets {
+			if project.Secrets[i].Name == name {
+				return &project.Secrets[i]
+			}
+		}
 		return nil
 	}
-	for i := range project.Secrets {
-		if project.Secrets[i].Name == name {
-			return &project.Secrets[i]
-		}
+	name, isSecret := strings.CutPrefix(arg, "secret:")
+	switch {
+	case isSecret && name == "":
+		return refuse("names no compose secret", "write secret:NAME")
+	case isSecret && secret(name) == nil:
+		return refuse("there is no compose secret "+name, "declare it under the top-level secrets: key, or give a file as ./"+name)
+	case isSecret:
+		return secret(name), nil
+	case !strings.Contains(arg, "/"):
+		return refuse("names neither a compose secret nor a file: a secret is secret:NAME, a file a path", "write secret:"+arg+" for the compose secret, or ./"+arg+" for the file")
 	}
-	if abs, err := filepath.Abs(name); err == nil {
+	if abs, err := filepath.Abs(arg); err == nil {
 		read(abs)
 	}
-	sec := loader.ReadUsersFile(name)
-	return &sec
+	sec := loader.ReadUsersFile(arg)
+	return &sec, nil
 }

@@ -307,8 +307,8 @@ func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
 	}
 }
 
-// --stats-auth names a compose secret, else a file of users: the file is
-// read with the same limits, and -o may not overwrite it.
+// --stats-auth names a file of users by its path: the file is read with
+// the same limits as a secret's, and -o may not overwrite it.
 func TestStatsAuthFromAFile(t *testing.T) {
 	const hash = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
 	dir := t.TempDir()

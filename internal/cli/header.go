@@ -70,9 +70,7 @@ func placeOf(f flags, project model.Project, inputs []input) (place, error) {
 		}
 		p.files = append(p.files, p.spell(name))
 	}
-	for _, s := range project.Secrets {
-		p.secret = p.secret || s.Name == f.statsAuth
-	}
+	p.secret = strings.HasPrefix(f.statsAuth, "secret:")
 	return p, nil
 }
 
@@ -134,6 +132,9 @@ func (p place) commandLine(flagset *pflag.FlagSet) []string {
 		for _, v := range values {
 			if cwdPaths[fl.Name] || fl.Name == "stats-auth" && !p.secret {
 				v = p.spell(v)
+			}
+			if fl.Name == "stats-auth" && !p.secret && !strings.Contains(v, "/") {
+				v = "./" + v // a bare name would be read as neither
 			}
 			switch {
 			case fl.Value.Type() == "bool" && v == "true":

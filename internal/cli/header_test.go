@@ -19,7 +19,7 @@ func TestDiffIgnoresHowPathsAreSpelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(deploy)
-	code, _, stderr := cli(t, "", "-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "ops.users", "-o", "haproxy/haproxy.cfg")
+	code, _, stderr := cli(t, "", "-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg")
 	if code != exitOK {
 		t.Fatalf("writing the config: exit %d: %s", code, stderr)
 	}
@@ -28,10 +28,10 @@ func TestDiffIgnoresHowPathsAreSpelled(t *testing.T) {
 		args []string
 	}{
 		{"deploy", []string{"-f", "./compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "./haproxy/haproxy.cfg"}},
-		{"deploy", []string{"--domain", "example.com", "--stats-auth", "ops.users", "-o", "haproxy/haproxy.cfg"}},
-		{"deploy", []string{"-o", "haproxy/haproxy.cfg", "--stats-auth=ops.users", "--domain=example.com", "--file=compose.yaml"}},
-		{"deploy", []string{"-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "ops.users", "-o", "haproxy/haproxy.cfg", "--bind", ":80", "--slots", "10", "--all=false"}},
-		{"deploy", []string{"--project-directory", ".", "-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "ops.users", "-o", "haproxy//haproxy.cfg"}},
+		{"deploy", []string{"--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg"}},
+		{"deploy", []string{"-o", "haproxy/haproxy.cfg", "--stats-auth=./ops.users", "--domain=example.com", "--file=compose.yaml"}},
+		{"deploy", []string{"-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg", "--bind", ":80", "--slots", "10", "--all=false"}},
+		{"deploy", []string{"--project-directory", ".", "-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy//haproxy.cfg"}},
 		{"", []string{"-f", "deploy/compose.yaml", "--domain", "example.com", "--stats-auth", "deploy/ops.users", "-o", "deploy/haproxy/haproxy.cfg"}},
 		{"", []string{"--project-directory", "deploy", "--domain", "example.com", "--stats-auth", "deploy/ops.users", "-o", "deploy/haproxy/../haproxy/haproxy.cfg"}},
 		{"deploy/haproxy", []string{"-f", "../compose.yaml", "--domain", "example.com", "--stats-auth", "../ops.users", "-o", "haproxy.cfg"}},

@@ -61,8 +61,10 @@ func TestListenersMayNotShareAPort(t *testing.T) {
 		{[]string{"--stats", ":80"}, "error: --stats=:80: listens where --bind=:80 does (give each listener its own port)\n"},
 		{[]string{"--bind", "127.0.0.1:8080", "--stats", "127.0.0.1:8080"}, "error: --stats=127.0.0.1:8080: listens where --bind=127.0.0.1:8080 does (give each listener its own port)\n"},
 		{[]string{"--tls", certs, "--tls-bind", ":80"}, "error: --tls-bind=:80: listens where --bind=:80 does (give each listener its own port)\n"},
+		// The stats page's default, 127.0.0.1:8404.
+		{[]string{"--bind", "127.0.0.1:8404"}, "error: --stats=127.0.0.1:8404: listens where --bind=127.0.0.1:8404 does (give each listener its own port)\n"},
 		// All addresses (":8404") include 127.0.0.1.
-		{[]string{"--bind", "127.0.0.1:8404"}, "error: --stats=:8404: listens where --bind=127.0.0.1:8404 does (give each listener its own port)\n"},
+		{[]string{"--bind", "127.0.0.1:8404", "--stats", ":8404"}, "error: --stats=:8404: listens where --bind=127.0.0.1:8404 does (give each listener its own port)\n"},
 	} {
 		code, _, stderr := cli(t, webProject, append([]string{"-f", "-"}, tt.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
