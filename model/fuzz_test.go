@@ -474,7 +474,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"frontend":   {`frontend (?:tcp|sni)-[0-9]+`},
 		"backend":    {`backend {NAME}`},
 		"nameserver": {`nameserver dns[0-9]+ {ADDR}`},
-		"bind":       {`bind {ADDR}(?: accept-proxy)?`, `bind {ADDR} ssl crt {CERTS} alpn h2,http/1\.1(?: accept-proxy)?`},
+		"bind":       {`bind {ADDR}(?: name own_{INT})?(?: accept-proxy)?`, `bind {ADDR}(?: name own_{INT})? ssl crt {CERTS} alpn h2,http/1\.1(?: accept-proxy)?`},
 		"mode":       {`mode tcp`},
 		"http-request": {
 			`http-request redirect prefix https://%\[var\(txn\.host\)\](?::{INT})? code {CODE} if !\{ ssl_fc \} \{ var\(txn\.host\) -m sub \. \}(?: {NAME}){0,2}{METH}`,
@@ -513,7 +513,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl (?:trusted_proxy|allowed_client|denied_client)(?:_v6)? src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
-		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ dst_port [0-9]+(?: [0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
+		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ so_name own_[0-9]+(?: own_[0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
 			`use_backend {NAME} if \{ req_ssl_sni -i -m (?:str(?: {HOST}){1,32}|end {SUFFIX}) \}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
