@@ -64,6 +64,14 @@ func Shapes() []Shape {
 	for i := range 100 {
 		slots = append(slots, one(fmt.Sprintf("s%03d", i), label("SERVICE_NAME", fmt.Sprintf("s%03d", i))+label("SERVICE_TAGS", "slots=4096")))
 	}
+	// Services that all claim one host, by one path or each inside the
+	// last's: the ownership rule compares each claim with the services
+	// before it, and must stop at the first that does not admit it.
+	var claiming, nesting []string
+	for i := range 500 { // each refused: 500 errors of about 500 bytes
+		claiming = append(claiming, one(fmt.Sprintf("c%04d", i), label("SERVICE_NAME", fmt.Sprintf("c%04d", i))+label("SERVICE_TAGS", "server_alias=one.example.com,path=/x")))
+		nesting = append(nesting, one(fmt.Sprintf("n%04d", i), label("SERVICE_NAME", fmt.Sprintf("n%04d", i))+label("SERVICE_TAGS", "server_alias=one.example.com,path="+strings.Repeat("/a", i+1))))
+	}
 	ranges := "  ranges:\n    image: example/ranges\n    expose: [\"1-65535/udp\", \"1-65535/sctp\", \"1-65535\"]\n"
 	return []Shape{
 		{Name: "expose-ranges", YAML: services(web, ranges)},
@@ -84,6 +92,8 @@ func Shapes() []Shape {
 			YAML: services(one("web", label("SERVICE_NAME", "web")+label("SERVICE_TAGS", list("path=p%d-"+strings.Repeat("x", 60), 1000))))},
 		{Name: "long-value", Refused: "service name contains",
 			YAML: services(one("web", label("SERVICE_NAME", strings.Repeat("a", 1<<20)+" b")))},
+		{Name: "services-claiming-one-host", Refused: "is also routed to service c0000", YAML: services(claiming...)},
+		{Name: "services-nesting-on-one-host", Refused: "would take those requests from it", YAML: services(nesting...)},
 		{Name: "slots", Refused: "slots in all; the limit is 65536", YAML: services(slots...)},
 	}
 }

@@ -165,13 +165,46 @@ func checkOwnership(bs []Backend, adm admissions, ds *Diagnostics) {
 type claim struct {
 	b    *Backend
 	path Path
-	// services are the distinct services of this claim and of those
-	// before it that it is inside of or equal to, its own first.
-	services []string
+}
+
+// owners are the services of the claims on a stack of nested paths, each
+// once, in the order they came, with the claim that brought each: the
+// cost of a question is the services that answer it, not the depth.
+type owners struct {
+	order []string
+	count map[string]int
+	first map[string]*claim
+}
+
+func (o *owners) push(c *claim) {
+	for _, s := range servicesOf(c.b) {
+		if o.count[s] == 0 {
+			o.order = append(o.order, s)
+			o.first[s] = c
+		}
+		o.count[s]++
+	}
+}
+
+// pop takes c off: a stack's services leave in the reverse order they came.
+func (o *owners) pop(c *claim) {
+	ss := servicesOf(c.b)
+	for i := len(ss) - 1; i >= 0; i-- {
+		if s := ss[i]; o.count[s]-1 == 0 {
+			o.order = o.order[:len(o.order)-1]
+			delete(o.first, s)
+			delete(o.count, s)
+		} else {
+			o.count[s]--
+		}
+	}
 }
 
 // checkClaims checks the claims of the backends is on hosts (the first
-// names them all in messages): equal paths, then paths inside others.
+// names them all in messages), a run of claims of one path at a time: in
+// the order HAProxy tries them (conditions first, then by ACL name), each
+// must be admitted by the services of the claims tried after it that it
+// would take requests from, and by those of the claims it is inside of.
 func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Diagnostics) {
 	var cs []claim
 	for _, i := range is {
@@ -183,61 +216,69 @@ func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Dia
 			cs = append(cs, claim{b: b, path: p})
 		}
 	}
-	slices.SortStableFunc(cs, func(x, y claim) int { return comparePaths(x.path.Prefix, y.path.Prefix) })
-	var stack []*claim // the claims the current one may be inside of
-	for k := range cs {
-		c := &cs[k]
-		for len(stack) > 0 && !underOrAt(c.path.Prefix, stack[len(stack)-1].path.Prefix) {
+	slices.SortStableFunc(cs, func(x, y claim) int {
+		return cmp.Or(comparePaths(x.path.Prefix, y.path.Prefix),
+			compareBool(!x.b.Match.conditioned(), !y.b.Match.conditioned()),
+			cmp.Compare(cmp.Or(x.b.ACLName, x.b.Name), cmp.Or(y.b.ACLName, y.b.Name)),
+			cmp.Compare(x.b.Name, y.b.Name))
+	})
+	var stack [][]claim // the runs of the paths the current run is inside of
+	above := owners{count: map[string]int{}, first: map[string]*claim{}}
+	for start := 0; start < len(cs); {
+		end := start + 1
+		for end < len(cs) && cs[end].path.Prefix == cs[start].path.Prefix {
+			end++
+		}
+		run := cs[start:end]
+		for len(stack) > 0 && !underOrAt(run[0].path.Prefix, stack[len(stack)-1][0].path.Prefix) {
+			top := stack[len(stack)-1]
+			for k := len(top) - 1; k >= 0; k-- {
+				above.pop(&top[k])
+			}
 			stack = stack[:len(stack)-1]
 		}
-		// Claims of the same path, before this one.
-		var parent *claim
-		for j := len(stack) - 1; j >= 0; j-- {
-			if stack[j].path.Prefix != c.path.Prefix {
-				parent = stack[j]
-				break
-			}
-			checkEqualClaims(stack[j], c, hosts, adm, ds)
-		}
-		if parent != nil {
-			if owner, x := adm.refusal(parent.services, c.b); owner != "" {
-				oc := ownerClaim(stack, owner)
-				reportTaken(c, x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", owner, keyValue(claimSource(oc, hosts))), ds)
+		checkRun(run, hosts, adm, ds)
+		for k := range run {
+			if owner, x := adm.refusal(above.order, run[k].b); owner != "" {
+				oc := above.first[owner]
+				reportTaken(&run[k], x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", owner, keyValue(claimSource(oc, hosts))), ds)
 			}
 		}
-		c.services = servicesOf(c.b)
-		if len(stack) > 0 {
-			for _, s := range stack[len(stack)-1].services {
-				if !slices.Contains(c.services, s) {
-					c.services = append(c.services, s)
-				}
-			}
+		for k := range run {
+			above.push(&run[k])
 		}
-		stack = append(stack, c)
+		stack = append(stack, run)
+		start = end
 	}
 }
 
-// checkEqualClaims checks two claims of one path: of one backend they are
-// one; without conditions, two services' are a conflict; with one, the
-// service whose requests it would take first must admit it.
-func checkEqualClaims(prev, c *claim, hosts []string, adm admissions, ds *Diagnostics) {
-	if prev.b == c.b || prev.b.Service == c.b.Service {
-		return
-	}
-	taken := func(c, prev *claim) {
-		if owner, x := adm.refusal(servicesOf(prev.b), c.b); owner != "" {
-			reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", owner, keyValue(claimSource(prev, hosts))), ds)
+// checkRun checks the claims of one path, in the order HAProxy tries
+// them: two without a condition, of two services, are a conflict; one
+// with a condition must be admitted by the services of the claims after
+// it, whose requests it would take first. Each claim is reported once.
+func checkRun(run []claim, hosts []string, adm admissions, ds *Diagnostics) {
+	var plain *claim // the first claim without a condition
+	for k := range run {
+		c := &run[k]
+		switch {
+		case c.b.Match.conditioned():
+		case plain == nil:
+			plain = c
+		case plain.b.Service != c.b.Service:
+			for _, h := range hosts {
+				reportConflict(plain.b, c.b, h, c.path, ds)
+			}
 		}
 	}
-	switch pc, cc := prev.b.Match.conditioned(), c.b.Match.conditioned(); {
-	case !pc && !cc:
-		for _, h := range hosts {
-			reportConflict(prev.b, c.b, h, c.path, ds)
+	later := owners{count: map[string]int{}, first: map[string]*claim{}} // the claims after the current one
+	for k := len(run) - 1; k >= 0; k-- {
+		c := &run[k]
+		if c.b.Match.conditioned() {
+			if owner, x := adm.refusal(later.order, c.b); owner != "" {
+				reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", owner, keyValue(claimSource(later.first[owner], hosts))), ds)
+			}
 		}
-	case cc:
-		taken(c, prev)
-	default:
-		taken(prev, c)
+		later.push(c)
 	}
 }
 
@@ -262,16 +303,6 @@ func (a admissions) refusal(owners []string, b *Backend) (owner, service string)
 		}
 	}
 	return "", ""
-}
-
-// ownerClaim is the nearest claim of service s on the stack.
-func ownerClaim(stack []*claim, s string) *claim {
-	for j := len(stack) - 1; j >= 0; j-- {
-		if slices.Contains(servicesOf(stack[j].b), s) {
-			return stack[j]
-		}
-	}
-	return stack[0]
 }
 
 // claimSource is what made c: its path, or its host (the first of hosts).
@@ -303,7 +334,7 @@ func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diag
 		what += fmt.Sprintf(" (and %d more)", len(hosts)-1)
 	}
 	if c.path.Prefix != "" {
-		what += " path " + c.path.Prefix
+		what += " path " + printable(c.path.Prefix)
 	}
 	fix := fmt.Sprintf("if service %s agrees, label it %s: %s; else route %s by another host or path", owner, admitKey, x, x)
 	ds.errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
