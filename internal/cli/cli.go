@@ -27,7 +27,7 @@ import (
 // without it, toolVersion asks the build.
 var version = ""
 
-// Exit codes, as documented in the README.
+// Exit codes; exitDocs documents them (docs/command-line.md, doc.go).
 const (
 	exitOK       = 0
 	exitInput    = 1 // the input is wrong, or --diff found a difference

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
@@ -218,4 +220,56 @@ func labelTable(docs []model.LabelDoc) string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, model.SpellRefs(d.Effect, spellOption), d.Example)
 	}
 	return b.String()
+}
+
+// The HAProxy versions page lists the versions the configs are checked
+// with: every HAProxy this run has (haproxytest.All) must be a row, and
+// under CI=true, where CI installs them all, every row must be one of
+// them. The Debian suites .ci/run makes roots of are named on the page.
+func TestHAProxyVersionTable(t *testing.T) {
+	page, err := os.ReadFile(docsDir + "haproxy-versions.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(string(page), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 2 && regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(strings.TrimSpace(cells[1])) {
+			rows[strings.TrimSpace(cells[1])] = true
+		}
+	}
+	if len(rows) == 0 {
+		t.Fatal("docs/haproxy-versions.md has no table of versions")
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`\.ci/debian-haproxy (\w+)`).FindAllStringSubmatch(string(ci), -1) {
+		if !strings.Contains(string(page), "("+m[1]+")") {
+			t.Errorf(".ci/run checks with Debian %s's HAProxy, which docs/haproxy-versions.md does not name", m[1])
+		}
+	}
+	tested := map[string]bool{}
+	for _, bin := range haproxytest.All(t) {
+		v, err := haproxytest.Version(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		version := regexp.MustCompile(`version (\d+\.\d+\.\d+)`).FindStringSubmatch(v)
+		if version == nil {
+			t.Fatalf("%s: no version in %q", bin, v)
+		}
+		tested[version[1]] = true
+		if !rows[version[1]] {
+			t.Errorf("%s is HAProxy %s, which docs/haproxy-versions.md does not list", bin, version[1])
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		for v := range rows {
+			if !tested[v] {
+				t.Errorf("docs/haproxy-versions.md lists HAProxy %s, which this CI run did not check with", v)
+			}
+		}
+	}
 }
