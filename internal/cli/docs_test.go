@@ -78,7 +78,8 @@ func TestCommandDocFlags(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("// Flags (each, with an example, in docs/command-line.md):\n//\n")
 	for _, line := range strings.Split(strings.TrimSuffix(usage, "\n"), "\n") {
-		b.WriteString("//\t" + strings.TrimRight(line, " ") + "\n")
+		// gofmt drops the indent pflag gives every line.
+		b.WriteString("//\t" + strings.TrimRight(strings.TrimPrefix(line, "  "), " ") + "\n")
 	}
 	b.WriteString("//\n// Exit codes:\n//\n")
 	for _, e := range exitDocs {
