@@ -20,8 +20,8 @@ run: build
 	else echo "haproxy not installed (apt-get install haproxy): skipped haproxy -c -dW"; fi
 
 # Every golden config is also checked with the further HAProxy versions
-# that .ci/debian-haproxy made, when they exist (see the README's HAProxy
-# versions). The Docker tests need a Docker engine and docker-compose.
+# that .ci/debian-haproxy made, when they exist (see
+# docs/haproxy-versions.md). The Docker tests need a Docker engine and docker-compose.
 HAPROXY_ALSO ?= $(wildcard /var/cache/compose2haproxy/bin/haproxy-*)
 export HAPROXY_ALSO
 

@@ -64,7 +64,7 @@ func TestAMovedContainerIsFollowedWithoutAReload(t *testing.T) {
 	// HAProxy asks the DNS every second (hold valid 1s), so the new
 	// address gets traffic within about a second. The old one stays until
 	// it has been missing from the answers for "hold obsolete": with 1s,
-	// 1 to 2s after the move (the README promises "about two seconds");
+	// 1 to 2s after the move (docs/deploy.md promises "about two seconds");
 	// it must not keep traffic much longer, as Docker may already have
 	// given its address to another container.
 	if reached > 3*time.Second {

@@ -68,7 +68,7 @@
 //	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
 //	                routing, docker service scale, a killed task (004)
 //	reload_test.go  regenerate and "docker kill -s USR2" under load: the
-//	                README's deploy recipe; its reload script refusing a
+//	                deploy recipe (docs/deploy.md); its reload script refusing a
 //	                link planted in run/
 //
 // Each test has its own compose project or stack (unique names) and

@@ -307,14 +307,14 @@ func TestOnDockerTheRegistratorDemoRoutesScalesAndHeals(t *testing.T) {
 	})
 }
 
-// TestOnDockerCheckRunsTheImagesHAProxy proves the README's haproxy-prod
+// TestOnDockerCheckRunsTheImagesHAProxy proves docs/deploy.md's haproxy-prod
 // script: --check --haproxy ./haproxy-prod runs "haproxy -c -dW" in the
 // proxy's image, which accepts a generated config and rejects a broken one.
 func TestOnDockerCheckRunsTheImagesHAProxy(t *testing.T) {
 	t.Parallel()
 	images := dockertest.BuildImages(t)
 	dir := t.TempDir()
-	// The README's, with the test image for haproxy:3.0.
+	// docs/deploy.md's, with the test image for haproxy:3.0.
 	script := strings.Replace(readmeScript(t, "deploy/haproxy-prod"), " haproxy:3.0 ", " "+images.HAProxy+" ", 1)
 	if err := os.WriteFile(filepath.Join(dir, "haproxy-prod"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
@@ -327,7 +327,7 @@ func TestOnDockerCheckRunsTheImagesHAProxy(t *testing.T) {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// With --runtime-dir, as the README's CI job: the state file the check
+	// With --runtime-dir, as the CI job of docs/ci.md: the state file the check
 	// gives HAProxy is under $TMPDIR too.
 	compose2haproxy(t, dir, "-f", "compose.yaml", "-o", "haproxy.cfg", "--check", "--haproxy", "./haproxy-prod", "--runtime-dir", "/var/run/haproxy")
 

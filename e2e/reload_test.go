@@ -18,7 +18,7 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 )
 
-// TestOnDockerAReloadDropsNoConnection proves the README's deploy recipe:
+// TestOnDockerAReloadDropsNoConnection proves the deploy recipe (docs/deploy.md):
 // the stats page behind --stats-auth; a service added, the config
 // regenerated into the directory the proxy mounts, the servers' state saved
 // from the runtime socket (--runtime-dir), and HAProxy, in master-worker
@@ -85,7 +85,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	generate()
 	const fromDNS = "www.hello/web-1 changed its IP from (none)"
 	learned := strings.Count(dockertest.Logs(proxy), fromDNS)
-	// The README's deploy/reload, with docker-compose 1.x for docker compose.
+	// docs/deploy.md's deploy/reload, with docker-compose 1.x for docker compose.
 	reload := strings.Replace(readmeScript(t, "deploy/reload"), "docker compose ", "docker-compose -p "+p.Name+" ", 1)
 	p.WriteFile("reload", reload)
 	if out, err := dockertest.RunIn(p.Dir, "sh", "./reload"); err != nil {
@@ -143,7 +143,7 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	}
 }
 
-// TestOnDockerTheReloadScriptFollowsNoLinkInRun runs the README's
+// TestOnDockerTheReloadScriptFollowsNoLinkInRun runs docs/deploy.md's
 // deploy/reload as root, as its recipe says, on a proxy that runs as
 // HAProxy's user (uid 99, as the official image's haproxy) and owns run/,
 // as the recipe sets up. That user can put anything in run/: a link it
@@ -223,19 +223,22 @@ func TestOnDockerTheReloadScriptFollowsNoLinkInRun(t *testing.T) {
 	})
 }
 
-// readmeScript returns the README's shell script that names itself on its
-// second line ("# NAME: …"), so that a test runs a recipe as documented.
+// deployPage is the documentation page whose recipes the Docker tests run.
+const deployPage = "../docs/deploy.md"
+
+// readmeScript returns the deploy page's shell script that names itself on
+// its second line ("# NAME: …"), so that a test runs a recipe as documented.
 func readmeScript(t *testing.T, name string) string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
+	page, err := os.ReadFile(deployPage)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := "```sh\n#!/bin/sh\n# " + name + ": "
-	_, script, ok := strings.Cut(string(readme), start)
+	_, script, ok := strings.Cut(string(page), start)
 	script, _, closed := strings.Cut(script, "```")
 	if !ok || !closed {
-		t.Fatalf("README.md has no script starting %q", start)
+		t.Fatalf("%s has no script starting %q", deployPage, start)
 	}
 	return "#!/bin/sh\n# " + name + ": " + script
 }

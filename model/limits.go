@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Limits keep the cost of a run close to the cost of loading the compose
 // files (README: Safety), whatever the labels say: an input beyond one is
@@ -113,4 +116,42 @@ func shorten(s string) string {
 		cut-- // not inside a UTF-8 sequence
 	}
 	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
+}
+
+// LimitDoc is a row of the limits' table in docs/safety-and-limits.md,
+// which is made from LimitDocs so that page and code cannot disagree.
+type LimitDoc struct {
+	What, Value, Why string // Markdown
+}
+
+// LimitDocs lists the limits above and those of other files, with their
+// values taken from the constants that enforce them.
+func LimitDocs() []LimitDoc {
+	n := func(v int) string { // 10000 as 10,000
+		s := strconv.Itoa(v)
+		for i := len(s) - 3; i > 0; i -= 3 {
+			s = s[:i] + "," + s[i:]
+		}
+		return s
+	}
+	return []LimitDoc{
+		{"items in one list value (`SERVICE_TAGS`, a `com.df.*` list)", n(MaxListItems), "10,000 tags were 1 GB of diagnostics"},
+		{"routed ports of one service", n(MaxPorts), "`expose: [\"1-65535\"]` with `--all` is 65,535 backends"},
+		{"hosts × paths of one service (a redirect is a host)", n(MaxBackendPairs), "2,000 aliases × 2,000 paths took 9.6 s and 1.4 GiB"},
+		{"hosts × paths in all", n(MaxPairs), ""},
+		{"server-template slots of one service", n(MaxSlots), "HAProxy's start-up slows with every slot: `slots=` and `--slots` beyond it are errors, more `replicas` are capped with a warning"},
+		{"server-template slots in all", n(MaxTotalSlots), "100 services with `slots=4096` made `haproxy -c` take 14 s and 1.75 GB"},
+		{"each side of `com.df.reqPathSearchReplace`", n(maxRewriteLen) + " characters", "HAProxy's sample parser refuses 20,000"},
+		{"the `strip_path` regex (all of a service's paths)", n(maxRegexLen) + " characters", "HAProxy's PCRE2 refuses about 30,000"},
+		{"a header value", n(maxHeaderValue) + " characters", "one config line each"},
+		{"`cors_origin` origins of one service", n(maxOrigins), "they share one line of at most 64 words"},
+		{"users in one list (a secret, `com.df.users`, `--stats-auth`)", n(MaxUsers), "each is a line of the config"},
+		{"`--trusted-proxy` networks", n(MaxTrustedProxies), "each is a word of one ACL"},
+		{"one password hash: SHA-crypt `rounds=`, bcrypt cost, yescrypt N×r",
+			n(MaxSHARounds) + "; " + n(MaxBcryptCost) + "; " + n(MaxYescryptNR) + " (twice `mkpasswd`'s default)",
+			"HAProxy runs crypt(3) on each at every start, reload and login, on its event loop: `rounds=999999999` is minutes"},
+		{"the password hashes of all userlists (the stats page's and each service's), estimated",
+			MaxHashWork.String() + " of CPU to check once",
+			"HAProxy checks each at every start and reload: 60 bcrypt hashes of cost 12 are 12 s"},
+	}
 }

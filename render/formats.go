@@ -11,7 +11,8 @@ import (
 )
 
 // JSON is the whole model, with the source of every host and path, for
-// other tools. Field names are documented in the README and kept stable.
+// other tools. Field names are documented in docs/templates-and-json.md
+// and kept stable.
 func JSON(cfg model.Config) ([]byte, error) {
 	b, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {

@@ -145,7 +145,7 @@ func sizeHint(cfg model.Config, f Frontend) int {
 }
 
 // sprigFuncs are sprig's functions less those that would break the
-// tool's promises (README: Safety): sprig's own hermetic set drops env,
+// tool's promises (docs/safety-and-limits.md): sprig's own hermetic set drops env,
 // expandenv, getHostByName, the clock, random strings and UUIDs; these go
 // too: what reads the clock or the local time zone, random numbers and
 // orders, and what makes keys, certificates or salted hashes (random).

@@ -1,14 +1,129 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
-// Every name the README's template table documents resolves, so renaming
-// a field breaks this test before it breaks users' templates.
+// fieldPage is the page whose field reference documents what templates see.
+const fieldPage = "../docs/templates-and-json.md"
+
+// documentedNames reads the field reference of fieldPage: the names each
+// type's section ("### Type") lists ("| `.Name` |").
+func documentedNames(t *testing.T) map[string][]string {
+	t.Helper()
+	text, err := os.ReadFile(fieldPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ref, ok := strings.Cut(string(text), "## Field reference\n")
+	if !ok {
+		t.Fatalf("%s has no field reference", fieldPage)
+	}
+	names := map[string][]string{}
+	typ := ""
+	sc := bufio.NewScanner(strings.NewReader(ref))
+	for sc.Scan() {
+		line := sc.Text()
+		if name, ok := strings.CutPrefix(line, "### "); ok {
+			typ = name
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "| `."); ok && typ != "" {
+			name, _, _ := strings.Cut(rest, "`")
+			names[typ] = append(names[typ], name)
+		}
+	}
+	if len(names) == 0 {
+		t.Fatalf("%s lists no template names", fieldPage)
+	}
+	return names
+}
+
+// checkDocumentedNames executes "{{ .Name }}" for every name the page
+// documents, on a value of its type: the first that data holds, else the
+// type's zero value. A name text/template cannot resolve fails; a method
+// that fails on a zero value resolved.
+func checkDocumentedNames(t *testing.T, data Data) {
+	t.Helper()
+	values := map[string]reflect.Value{}
+	var types func(rt reflect.Type)
+	types = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if _, seen := values[rt.Name()]; seen || rt.Kind() != reflect.Struct {
+			return
+		}
+		values[rt.Name()] = reflect.New(rt).Elem()
+		for _, f := range reflect.VisibleFields(rt) {
+			if f.IsExported() {
+				types(f.Type)
+			}
+		}
+	}
+	types(reflect.TypeOf(data))
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				walk(v.MapIndex(k))
+			}
+		case reflect.Struct:
+			if values[v.Type().Name()].IsZero() {
+				values[v.Type().Name()] = v
+			}
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(data))
+	for typ, names := range documentedNames(t) {
+		v, ok := values[typ]
+		if !ok {
+			t.Errorf("%s documents type %s, which templates do not reach", fieldPage, typ)
+			continue
+		}
+		for _, name := range names {
+			tmpl, err := template.New(typ).Option("missingkey=error").Parse("{{ ." + name + " }}")
+			if err != nil {
+				t.Errorf("%s: %s.%s: %v", fieldPage, typ, name, err)
+				continue
+			}
+			if err := tmpl.Execute(new(bytes.Buffer), v.Interface()); err != nil && !strings.Contains(err.Error(), "error calling "+name) {
+				t.Errorf("%s documents %s.%s: %v", fieldPage, typ, name, err)
+			}
+		}
+	}
+}
+
+// dataFor is the dot a template gets for cfg.
+func dataFor(cfg model.Config) Data {
+	return Data{Config: cfg, Frontend: frontendFor(cfg), HTTPSOnly: httpsOnlyRedirects(cfg), SNI: sniFrontends(cfg)}
+}
+
+// Every name the template field reference documents resolves, so renaming
+// a field breaks this test before it breaks users' templates; and the names
+// below, which a template prints, are the reference's.
 func TestDocumentedTemplateNames(t *testing.T) {
 	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"}, Services: []model.Service{{
 		Name:   "web",
@@ -33,6 +148,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 {{ end }}{{ range .Frontend.Rules }}{{ .Backend }} {{ .ACLs }}
 {{ end }}{{ range $name, $rs := .HTTPSOnly }}{{ $name }}{{ range $rs }} {{ .Target }} {{ .Code }} {{ .ACLs }}{{ end }}{{ end }}
 {{ regex "/a.b" }} {{ tcpBind ":80" 5432 }} {{ upper "sprig" }}`
+	checkDocumentedNames(t, dataFor(cfg))
 	out, err := Template(cfg, "names.tmpl", []byte(text))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +201,8 @@ func TestTemplatesHaveNoFunctionThatBreaksAPromise(t *testing.T) {
 	}
 }
 
-// The policy names the README's template table documents resolve too.
+// The names of the field reference resolve on a model with every access
+// policy too, and these policy names print what they hold.
 func TestDocumentedPolicyNames(t *testing.T) {
 	const hash = "$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1"
 	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"},
@@ -100,6 +217,7 @@ func TestDocumentedPolicyNames(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
+	checkDocumentedNames(t, dataFor(cfg))
 	const text = `{{ range .Backends }}{{ with .Policy }}{{ .DenyHTTP.Key }} {{ range .Allow }}{{ .CIDR }}{{ end }} {{ range .Deny }}{{ .CIDR }} {{ .Source.Item }}{{ end }} {{ .Maintenance.Item }}
 {{ .RateLimit.Requests }}/{{ .RateLimit.Period }} {{ .RateLimit.Seconds }} {{ .RateLimit.RetryAfter }} {{ range .Methods }}{{ .Name }}{{ end }} {{ range .DeniedMethods }}{{ .Name }}{{ end }} {{ .AllowHeader }} {{ .Open }}
 {{ .Auth.Secret }}{{ range .Auth.Users }} {{ .Name }} {{ .Scheme }} {{ len .Hash }}{{ end }} {{ .MaxBody.Bytes }} {{ .MaxBody.Size }}{{ end }}{{ end }}

@@ -11,38 +11,47 @@
 //	compose2haproxy --format routes
 //	compose2haproxy -o haproxy.cfg --diff   # in CI: exit 1 on drift
 //
-// Flags (see the README for each, with an example):
+// Flags (each, with an example, in docs/command-line.md):
 //
-//	-f, --file FILE            compose file, repeatable; - reads stdin
-//	-p, --project-name NAME    project name
-//	--project-directory DIR    working directory
-//	--env-file FILE            environment file, repeatable
-//	--env NAME                 interpolate NAME from the environment too, repeatable
-//	--profile NAME             profile, repeatable
-//	-o, --output FILE          write atomically (default stdout)
-//	--domain DOMAIN            base domain, repeatable (default HAPROXY_DOMAIN)
-//	--prod-line LINE           production line suffix; sets PROD_LINE
-//	--all                      route every service with a TCP port
-//	--bind ADDR                HTTP listener (default :80)
-//	--tls DIR, --tls-bind ADDR HTTPS listener with DIR's certificates (default :443)
-//	--https-port PORT          the public HTTPS port redirects name (default --tls-bind's)
-//	--stats ADDR               stats page (default 127.0.0.1:8404; empty disables)
-//	--stats-auth secret:NAME   stats page users: a compose secret, or a file (./PATH)
-//	--accept-proxy             listeners take the PROXY protocol
-//	--trusted-proxy CIDR       X-Forwarded-For gives the client, repeatable
-//	--resolver ADDR            nameserver, repeatable (default 127.0.0.11:53)
-//	--slots N                  server-template size (default 10)
-//	--swarm                    servers are tasks.<service>
-//	--format cfg|json|routes   output format
-//	--template FILE            custom text/template; --print-template prints the default
-//	--map FILE                 look exact hosts up in a map file
-//	--check                    run haproxy -c -dW first (--haproxy PATH)
-//	--diff                     unified diff against -o; exit 1 when it differs
-//	--strict                   warnings are errors
-//	--version                  print the version
-//	-h, --help                 print the flags (to stdout)
+//	-f, --file FILE               compose FILE, repeatable, merged in order; - reads stdin
+//	-p, --project-name NAME       project NAME
+//	    --project-directory DIR   working directory DIR of the project
+//	    --env-file FILE           environment FILE, repeatable
+//	    --env NAME                interpolate the variable NAME of the process environment too, repeatable (a name, not NAME=VALUE)
+//	    --profile NAME            profile NAME to enable, repeatable
+//	-o, --output FILE             write the config to FILE, atomically (default stdout)
+//	    --domain DOMAIN           base DOMAIN, repeatable (default from HAPROXY_DOMAIN, ':'-separated)
+//	    --prod-line LINE          production LINE appended to every routed name; sets PROD_LINE
+//	    --all                     route every service with a TCP port
+//	    --bind ADDR               HTTP listener address ADDR (default ":80")
+//	    --tls DIR                 directory DIR of PEM files (certificate and key); adds an HTTPS listener
+//	    --tls-bind ADDR           HTTPS listener address ADDR with --tls (default :443)
+//	    --https-port PORT         the PORT clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)
+//	    --stats ADDR              stats page listener address ADDR (at /stats); empty disables (default "127.0.0.1:8404")
+//	    --stats-auth USERS        protect the stats page with the USERS of a compose secret (secret:NAME) or of a file (./PATH; user:HASH lines)
+//	    --accept-proxy            every listener takes the PROXY protocol (the client address is the one it carries)
+//	    --trusted-proxy CIDR      network CIDR whose X-Forwarded-For gives the client address, repeatable
+//	    --resolver ADDR           nameserver address ADDR, repeatable (default 127.0.0.11:53)
+//	    --slots N                 default server-template size N, 1 to 4096 (default 10)
+//	    --swarm                   address servers as tasks.<service>
+//	    --format FORMAT           output FORMAT: cfg (haproxy.cfg), json (the model) or routes (a table) (default "cfg")
+//	    --template FILE           render haproxy.cfg with the text/template in FILE (sprig functions) instead of the default
+//	    --print-template          print the default template and exit
+//	    --map FILE                write exact hosts to the HAProxy map FILE and look them up there (for thousands of hosts)
+//	    --runtime-dir DIR         HAProxy's directory DIR in the proxy container for its runtime socket and the server state a reload starts from
+//	    --check                   run haproxy -c -dW on the result before writing
+//	    --diff                    print a unified diff against the existing -o file; exit 1 when they differ; write nothing
+//	    --haproxy PATH            haproxy binary PATH for --check (default "haproxy")
+//	    --strict                  treat warnings as errors, compose's own included
+//	    --version                 print the version and exit
+//	-h, --help                    print the flags and exit
 //
-// Exit codes: 0 done; 1 the input is wrong or --diff found a difference;
-// 2 usage; 3 haproxy -c rejected the result. On a non-zero exit nothing is
-// written.
+// Exit codes:
+//
+//	0  done (warnings may have been printed)
+//	1  the input is wrong (compose, labels, conflicts), or --diff found a difference
+//	2  usage: an unknown flag, a stray argument, a flag whose value is wrong (--slots 5000, --bind nope, --domain .example.com, also with other problems), two listeners on one address and port (--stats :80), --check without HAProxy
+//	3  haproxy -c -dW rejected the result (--check)
+//
+// On a non-zero exit nothing is written.
 package main

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -26,7 +27,7 @@ import (
 // without it, toolVersion asks the build.
 var version = ""
 
-// Exit codes, as documented in the README.
+// Exit codes; exitDocs documents them (docs/command-line.md, doc.go).
 const (
 	exitOK       = 0
 	exitInput    = 1 // the input is wrong, or --diff found a difference
@@ -76,6 +77,7 @@ type flags struct {
 	haproxy       string
 	strict        bool
 	version       bool
+	help          bool
 }
 
 // flagSet declares the flags into f. Each flag is a model option or a
@@ -84,37 +86,38 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("compose2haproxy", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed once, in the tool's style
 	fs.SortFlags = false
-	fs.StringArrayVarP(&f.files, "file", "f", nil, "compose file, repeatable, merged in order; - reads stdin")
-	fs.StringVarP(&f.projectName, "project-name", "p", "", "project name")
-	fs.StringVar(&f.projectDir, "project-directory", "", "working directory of the project")
-	fs.StringArrayVar(&f.envFiles, "env-file", nil, "environment file, repeatable")
-	fs.StringArrayVar(&f.env, "env", nil, "interpolate this variable of the process environment too, repeatable (a name, not NAME=VALUE)")
-	fs.StringArrayVar(&f.profiles, "profile", nil, "profile to enable, repeatable")
-	fs.StringVarP(&f.output, "output", "o", "", "write the config to this file, atomically (default stdout)")
-	fs.StringArrayVar(&f.domains, "domain", nil, "base domain, repeatable (default from HAPROXY_DOMAIN, ':'-separated)")
-	fs.StringVar(&f.prodLine, "prod-line", "", "production line appended to every routed name; sets PROD_LINE")
+	fs.StringArrayVarP(&f.files, "file", "f", nil, "compose `FILE`, repeatable, merged in order; - reads stdin")
+	fs.StringVarP(&f.projectName, "project-name", "p", "", "project `NAME`")
+	fs.StringVar(&f.projectDir, "project-directory", "", "working directory `DIR` of the project")
+	fs.StringArrayVar(&f.envFiles, "env-file", nil, "environment `FILE`, repeatable")
+	fs.StringArrayVar(&f.env, "env", nil, "interpolate the variable `NAME` of the process environment too, repeatable (a name, not NAME=VALUE)")
+	fs.StringArrayVar(&f.profiles, "profile", nil, "profile `NAME` to enable, repeatable")
+	fs.StringVarP(&f.output, "output", "o", "", "write the config to `FILE`, atomically (default stdout)")
+	fs.StringArrayVar(&f.domains, "domain", nil, "base `DOMAIN`, repeatable (default from HAPROXY_DOMAIN, ':'-separated)")
+	fs.StringVar(&f.prodLine, "prod-line", "", "production `LINE` appended to every routed name; sets PROD_LINE")
 	fs.BoolVar(&f.all, "all", false, "route every service with a TCP port")
-	fs.StringVar(&f.bind, "bind", ":80", "HTTP listener address")
-	fs.StringVar(&f.tls, "tls", "", "directory of PEM files (certificate and key); adds an HTTPS listener")
-	fs.StringVar(&f.tlsBind, "tls-bind", "", "HTTPS listener address with --tls (default :443)")
-	fs.IntVar(&f.httpsPort, "https-port", 0, "the port clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
-	fs.StringVar(&f.stats, "stats", "127.0.0.1:8404", "stats page listener (at /stats); empty disables")
-	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the users of a compose secret (secret:NAME) or of a file (./PATH; user:HASH lines)")
+	fs.StringVar(&f.bind, "bind", ":80", "HTTP listener address `ADDR`")
+	fs.StringVar(&f.tls, "tls", "", "directory `DIR` of PEM files (certificate and key); adds an HTTPS listener")
+	fs.StringVar(&f.tlsBind, "tls-bind", "", "HTTPS listener address `ADDR` with --tls (default :443)")
+	fs.IntVar(&f.httpsPort, "https-port", 0, "the `PORT` clients reach HTTPS on, for redirects, when a port mapping differs (default: --tls-bind's port)")
+	fs.StringVar(&f.stats, "stats", "127.0.0.1:8404", "stats page listener address `ADDR` (at /stats); empty disables")
+	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the `USERS` of a compose secret (secret:NAME) or of a file (./PATH; user:HASH lines)")
 	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
-	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network whose X-Forwarded-For gives the client address, repeatable")
-	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
-	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size, 1 to 4096")
+	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network `CIDR` whose X-Forwarded-For gives the client address, repeatable")
+	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default 127.0.0.11:53)")
+	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
-	fs.StringVar(&f.format, "format", "cfg", "output: cfg (haproxy.cfg), json (the model) or routes (a table)")
-	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with this text/template (sprig functions) instead of the default")
+	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model) or routes (a table)")
+	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
-	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to this HAProxy map file and look them up there (for thousands of hosts)")
-	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory in the proxy container for its runtime socket and the server state a reload starts from")
+	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
+	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory `DIR` in the proxy container for its runtime socket and the server state a reload starts from")
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
 	fs.BoolVar(&f.diff, "diff", false, "print a unified diff against the existing -o file; exit 1 when they differ; write nothing")
-	fs.StringVar(&f.haproxy, "haproxy", "haproxy", "haproxy binary for --check")
+	fs.StringVar(&f.haproxy, "haproxy", "haproxy", "haproxy binary `PATH` for --check")
 	fs.BoolVar(&f.strict, "strict", false, "treat warnings as errors, compose's own included")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	fs.BoolVarP(&f.help, "help", "h", false, "print the flags and exit")
 	return fs
 }
 
@@ -172,6 +175,8 @@ func parseFlags(args []string) (flags, *pflag.FlagSet, error) {
 		return f, flagset, usageError{"--" + needsValue.GetFlag().Name, "", "needs a value", seeHelp}
 	case errors.As(err, &notExist), err != nil:
 		return f, flagset, usageError{msg: err.Error(), fix: seeHelp}
+	case f.help:
+		return f, flagset, pflag.ErrHelp
 	case flagset.NArg() > 0:
 		return f, flagset, usageError{flagset.Arg(0), "", "unexpected argument: name compose files with -f", seeHelp}
 	}

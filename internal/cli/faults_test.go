@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -92,9 +93,9 @@ func tempFiles(t *testing.T, dir string) []string {
 	return left
 }
 
-// mountTmpfs mounts a tmpfs with opts on a new directory, or skips the
-// test when this machine does not allow it (not root, no CAP_SYS_ADMIN, a
-// container without mount rights).
+// mountTmpfs mounts a tmpfs with opts on a new directory. When this machine
+// does not allow it (not root, no CAP_SYS_ADMIN, a container without mount
+// rights) the test skips, or fails under CI=true (haproxytest.SkipOrFail).
 func mountTmpfs(t *testing.T, opts string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "mnt")
@@ -102,7 +103,7 @@ func mountTmpfs(t *testing.T, opts string) string {
 		t.Fatal(err)
 	}
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v): this mechanism needs root with mount rights", err)
+		haproxytest.SkipOrFail(t, fmt.Sprintf("cannot mount a tmpfs here (%v): this mechanism needs root with mount rights", err))
 	}
 	t.Cleanup(func() {
 		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
@@ -126,6 +127,8 @@ func TestOutputInReadOnlyDirectoryKeepsOldFile(t *testing.T) {
 		if f, err := os.CreateTemp(dir, "probe"); err == nil {
 			f.Close()
 			os.Remove(f.Name())
+			// Not a missing tool (SkipOrFail): root, as CI runs, is not
+			// bound by permission bits, and the other variants cover it.
 			t.Skipf("a 0555 directory is writable here (uid %d ignores permission bits); the other variants cover it", os.Geteuid())
 		}
 		code, stdout, stderr := cli(t, "", "-f", project, "-o", target)
@@ -136,12 +139,12 @@ func TestOutputInReadOnlyDirectoryKeepsOldFile(t *testing.T) {
 	t.Run("chattr_immutable", func(t *testing.T) {
 		chattr, err := exec.LookPath("chattr")
 		if err != nil {
-			t.Skip("chattr not installed (apt-get install e2fsprogs)")
+			haproxytest.SkipOrFail(t, "chattr not installed (apt-get install e2fsprogs)")
 		}
 		dir := t.TempDir()
 		target := writeFile(t, filepath.Join(dir, "haproxy.cfg"), oldConfig)
 		if out, err := exec.Command(chattr, "+i", dir).CombinedOutput(); err != nil {
-			t.Skipf("chattr +i %s failed (%v: %s): needs root and a file system with the immutable flag (ext4, xfs, btrfs)", dir, err, bytes.TrimSpace(out))
+			haproxytest.SkipOrFail(t, fmt.Sprintf("chattr +i %s failed (%v: %s): needs root and a file system with the immutable flag (ext4, xfs, btrfs)", dir, err, bytes.TrimSpace(out)))
 		}
 		t.Cleanup(func() {
 			if out, err := exec.Command(chattr, "-i", dir).CombinedOutput(); err != nil {
@@ -157,7 +160,7 @@ func TestOutputInReadOnlyDirectoryKeepsOldFile(t *testing.T) {
 		dir := mountTmpfs(t, "size=1m,mode=0755")
 		target := writeFile(t, filepath.Join(dir, "haproxy.cfg"), oldConfig)
 		if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, "size=1m"); err != nil {
-			t.Skipf("cannot remount the tmpfs read-only: %v", err)
+			haproxytest.SkipOrFail(t, fmt.Sprintf("cannot remount the tmpfs read-only: %v", err))
 		}
 		code, stdout, stderr := cli(t, "", "-f", project, "-o", target)
 		requireWriteFailed(t, target, code, stdout, stderr, "read-only file system")
@@ -251,7 +254,7 @@ func TestOutputOnFullDiskKeepsOldFile(t *testing.T) {
 			// ulimit -f counts 512-byte blocks in dash and POSIX mode.
 			cmd = exec.Command(sh, "-c", fmt.Sprintf(`ulimit -f %d && exec "$0" "$@"`, limit/512), bin, "-f", project, "-o", target)
 		} else {
-			t.Skip("neither prlimit nor sh to set RLIMIT_FSIZE")
+			haproxytest.SkipOrFail(t, "neither prlimit nor sh to set RLIMIT_FSIZE")
 		}
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr, cmd.Env = &stdout, &stderr, env

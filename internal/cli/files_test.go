@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 )
 
 // -o and --map never overwrite what the run reads: a compose file (named
@@ -152,7 +154,7 @@ func TestOutputPathIsResolvedOnDisk(t *testing.T) {
 // tool applies the rule itself, as the sysctl may be off.
 func TestOutputThroughSymlinkFollowsOnlyTrustedLinks(t *testing.T) {
 	if os.Getuid() != 0 {
-		t.Skip("needs root to make a link owned by another user")
+		haproxytest.SkipOrFail(t, "needs root to make a link owned by another user")
 	}
 	project := writeFile(t, filepath.Join(t.TempDir(), "compose.yaml"), webProject)
 	for _, tt := range []struct {

@@ -29,6 +29,8 @@ const (
 // and stderr with golden/<case>.err. $OUT in args is an empty folder: a case
 // that writes haproxy.cfg and hosts.map there (-o, --map) is compared with
 // golden/<case>.cfg and golden/<case>.map, $OUT standing for the folder.
+// The config of every case that exits 0 is checked by HAProxy, also when
+// the case shows --format json or routes.
 // $RUN is a proxy's runtime directory (--runtime-dir) after a reload that
 // saved no server, so that such a config is checked as HAProxy loads it; a
 // folder of its own, as a socket's path may not be longer than 97 bytes.
@@ -64,13 +66,24 @@ func TestGolden(t *testing.T) {
 			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(placeholders.Replace(string(written))))
 			compareGolden(t, filepath.Join(goldenDir, name+".map"), hostMap)
 			compareGolden(t, filepath.Join(goldenDir, name+".err"), errText.Bytes())
-			if code == 0 && ext == ".cfg" {
-				if cfg == "" {
-					cfg = filepath.Join(t.TempDir(), "haproxy.cfg")
-					writeFile(t, cfg, stdout)
-				}
-				haproxyCheck(t, cfg)
+			if code != 0 {
+				return
 			}
+			if ext != ".cfg" {
+				// The config of a case that shows the JSON model or the
+				// routes table: what they describe must be a config
+				// HAProxy loads. The last --format wins.
+				code, stdout, stderr = runCase(t, dir, certs, t.TempDir(), run, "--format", "cfg")
+				if code != 0 {
+					t.Fatalf("the same run with --format cfg: exit %d\n%s", code, stderr)
+				}
+				cfg = ""
+			}
+			if cfg == "" {
+				cfg = filepath.Join(t.TempDir(), "haproxy.cfg")
+				writeFile(t, cfg, stdout)
+			}
+			haproxyCheck(t, cfg)
 		})
 	}
 	golden, err := os.ReadDir(goldenDir)
@@ -96,7 +109,9 @@ func formatExt(dir string) string {
 	return ".cfg"
 }
 
-func runCase(t *testing.T, dir, certs, out, runtime string) (int, string, string) {
+// runCase runs the case in dir, with extra arguments after those of its
+// args file.
+func runCase(t *testing.T, dir, certs, out, runtime string, extra ...string) (int, string, string) {
 	t.Helper()
 	args := []string{"--project-directory", dir}
 	if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
@@ -107,6 +122,7 @@ func runCase(t *testing.T, dir, certs, out, runtime string) (int, string, string
 			}
 		}
 	}
+	args = append(args, extra...)
 	var env []string
 	if raw, err := os.ReadFile(filepath.Join(dir, "env")); err == nil {
 		env = strings.Fields(string(raw))
