@@ -26,7 +26,7 @@ type realworldOutcome struct {
 // realworldOutcomes records every project's outcome, so that a change of
 // outcome fails the test. A project is a folder with the compose files
 // (and their env, secret and config files) and an optional "args" file,
-// one extra argument a line.
+// one extra argument a line; a file after -f is relative to the folder.
 var realworldOutcomes = map[string]realworldOutcome{
 	"anchors_merge":     {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
 	"build_only":        {backends: []string{"backend", "frontend"}},
@@ -63,6 +63,34 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"version_38":         {backends: []string{"nginx", "redis", "web"}},
 	"wordpress_mysql":    {backends: []string{"db-3306", "db-33060", "phpmyadmin", "wordpress"}},
 	"x_extension_fields": {backends: []string{"search-9200", "search-9600", "web"}},
+	// Public Traefik and nginx-proxy projects (issues 17 and 19; sources in
+	// each folder's SOURCE, features in testdata/realworld/README.md).
+	// Today their labels and VIRTUAL_* variables are not read: these are
+	// the outcomes of --all alone, which the two dialects will change on
+	// purpose.
+	"nginx_proxy_buchdag":          {backends: []string{"nginx-proxy-443", "nginx-proxy-80", "web"}},
+	"nginx_proxy_docs_loadbalance": {backends: []string{"myapp", "nginx-proxy"}},
+	// The doc shows one container with no port: nothing to route.
+	"nginx_proxy_docs_multiports": {},
+	"nginx_proxy_gilyes_sample":   {backends: []string{"nginx-443", "nginx-80"}},
+	"nginx_proxy_nextcloud":       {backends: []string{"proxy-443", "proxy-80"}},
+	"nginx_proxy_pihole":          {backends: []string{"nginx-proxy", "pihole-53", "pihole-80"}},
+	// As published, dockergen's environment: holds only a comment (null).
+	"nginx_proxy_separate_containers": {exit: 1, names: "docker-compose-separate-containers.yml"},
+	"traefik_authelia_lite":           {backends: []string{"traefik-443", "traefik-80"}},
+	"traefik_bluepuma_redirectregex":  {backends: []string{"traefik-443", "traefik-80"}},
+	"traefik_bluepuma_swarm":          {backends: []string{"traefik-443", "traefik-80"}},
+	"traefik_bluepuma_tcp":            {backends: []string{"traefik-443", "traefik-80", "traefik-9000"}},
+	"traefik_docs_acme_dns_secrets":   {backends: []string{"traefik-443", "traefik-80", "traefik-8080"}},
+	"traefik_docs_basic":              {backends: []string{"traefik-80", "traefik-8080"}},
+	"traefik_docs_expose_docker":      {backends: []string{"traefik-443", "traefik-80", "traefik-8080"}},
+	"traefik_docs_setup_docker":       {backends: []string{"traefik-443", "traefik-80"}},
+	"traefik_docs_swarm_layers":       {backends: []string{"traefik-443", "traefik-80", "traefik-8080"}},
+	"traefik_fastapi_template":        {backends: []string{"traefik-443", "traefik-80"}},
+	"traefik_home_server_stack":       {backends: []string{"adguard-3000", "adguard-53", "adguard-80", "n8n", "traefik-443", "traefik-80"}},
+	"traefik_lempa_authentik":         {backends: []string{"server-9000", "server-9443", "traefik-443", "traefik-80"}},
+	"traefik_mailu_tcp":               {backends: []string{"reverse-proxy-25", "reverse-proxy-4190", "reverse-proxy-443", "reverse-proxy-465", "reverse-proxy-80", "reverse-proxy-993", "reverse-proxy-995"}},
+	"traefik_swarmrocks":              {backends: []string{"traefik-443", "traefik-80"}},
 }
 
 var (
@@ -94,7 +122,14 @@ func TestRealWorldProjects(t *testing.T) {
 			dir := filepath.Join(realworldDir, name)
 			args := []string{"--project-directory", dir, "--all"}
 			if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
-				args = append(args, strings.Fields(string(raw))...)
+				fields := strings.Fields(string(raw))
+				for i, a := range fields {
+					// A -f file is named relative to the project folder.
+					if i > 0 && (fields[i-1] == "-f" || fields[i-1] == "--file") && a != "-" && !filepath.IsAbs(a) {
+						a = filepath.Join(dir, a)
+					}
+					args = append(args, a)
+				}
 			}
 			code, stdout, stderr := runRecovering(t, args)
 
