@@ -85,10 +85,10 @@ func TestOnDockerAReloadDropsNoConnection(t *testing.T) {
 	generate()
 	const fromDNS = "www.hello/web-1 changed its IP from (none)"
 	learned := strings.Count(dockertest.Logs(proxy), fromDNS)
-	// docs/deploy.md's deploy/reload, with docker-compose 1.x for docker compose.
-	reload := strings.Replace(readmeScript(t, "deploy/reload"), "docker compose ", "docker-compose -p "+p.Name+" ", 1)
-	p.WriteFile("reload", reload)
-	if out, err := dockertest.RunIn(p.Dir, "sh", "./reload"); err != nil {
+	// docs/deploy.md's deploy/reload as written, for a project started
+	// with -p.
+	p.WriteFile("reload", readmeScript(t, "deploy/reload"))
+	if out, err := dockertest.RunIn(p.Dir, "env", "COMPOSE_PROJECT_NAME="+p.Name, "sh", "./reload"); err != nil {
 		t.Fatalf("deploy/reload: %v\n%s", err, out)
 	}
 	// "be_id be_name srv_id srv_name srv_addr …": web's first server has
@@ -176,8 +176,7 @@ func TestOnDockerTheReloadScriptFollowsNoLinkInRun(t *testing.T) {
 	e2etest.Eventually(t, dockerWait, "web to answer", func() (bool, string) {
 		return answeredBy(t, addr, "www.hello", "web", "")
 	})
-	reload := strings.Replace(readmeScript(t, "deploy/reload"), "docker compose ", "docker-compose -p "+p.Name+" ", 1)
-	p.WriteFile("reload", reload)
+	p.WriteFile("reload", readmeScript(t, "deploy/reload"))
 
 	// Root's file, and HAProxy's user's link to it where the state goes.
 	const precious = "root's own file\n"
@@ -189,7 +188,7 @@ func TestOnDockerTheReloadScriptFollowsNoLinkInRun(t *testing.T) {
 	if err := os.Lchown(planted, haproxyUser, haproxyUser); err != nil {
 		t.Fatal(err)
 	}
-	out, err := dockertest.RunIn(p.Dir, "sh", "./reload")
+	out, err := dockertest.RunIn(p.Dir, "env", "COMPOSE_PROJECT_NAME="+p.Name, "sh", "./reload")
 	if got, _ := os.ReadFile(target); string(got) != precious {
 		t.Errorf("deploy/reload wrote through the link run/servers.state.new into root's %s:\n%s", target, got)
 	}
@@ -207,7 +206,7 @@ func TestOnDockerTheReloadScriptFollowsNoLinkInRun(t *testing.T) {
 	if err := os.Remove(planted); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal(err)
 	}
-	if out, err := dockertest.RunIn(p.Dir, "sh", "./reload"); err != nil {
+	if out, err := dockertest.RunIn(p.Dir, "env", "COMPOSE_PROJECT_NAME="+p.Name, "sh", "./reload"); err != nil {
 		t.Fatalf("deploy/reload: %v\n%s", err, out)
 	}
 	state := filepath.Join(run, "servers.state")

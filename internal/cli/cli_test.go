@@ -183,9 +183,17 @@ func TestCheck(t *testing.T) {
 		t.Errorf("TMPDIR=%q: exit %d: %s", odd, code, stderr)
 	}
 
+	// Without HAProxy, the message has the usual form: error, flag, fix.
 	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", filepath.Join(dir, "no-haproxy"))
-	if code != exitUsage || !strings.Contains(stderr, "--check needs HAProxy") {
-		t.Errorf("missing haproxy: exit %d, %s", code, stderr)
+	if want := "error: --haproxy=" + filepath.Join(dir, "no-haproxy") + ": --check needs HAProxy"; code != exitUsage || !strings.HasPrefix(stderr, want) {
+		t.Errorf("missing haproxy: exit %d, %s\nwant it to start %q", code, stderr, want)
+	}
+
+	// Certificates at a path of the proxy's container, missing here: the
+	// message says how to check such a config.
+	code, _, stderr = cli(t, "", "-f", project, "--check", "--haproxy", haproxy, "--tls", "/etc/haproxy/certs-of-the-container")
+	if code != exitRejected || !strings.Contains(stderr, "paths inside the proxy's container") || !strings.Contains(stderr, "haproxy-prod") {
+		t.Errorf("--tls of the container: exit %d, want %d and how to check it with the image's HAProxy:\n%s", code, exitRejected, stderr)
 	}
 }
 

@@ -144,6 +144,13 @@ func TestOutputPathIsResolvedOnDisk(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "p", "out.cfg")); code != exitInput || err == nil || !strings.Contains(stderr, "missing") {
 		t.Errorf("-o p/missing/../out.cfg: exit %d, %s, p/out.cfg written: %v; want exit 1 naming the missing directory and nothing written", code, stderr, err == nil)
 	}
+
+	// A directory of the output path that does not exist yet: the message
+	// says what to do (the deploy recipe's haproxy/ on a fresh folder).
+	code, _, stderr = cli(t, "", "-f", project, "-o", filepath.Join(dir, "p", "haproxy", "haproxy.cfg"))
+	if want := "mkdir -p " + filepath.Join(dir, "p", "haproxy"); code != exitInput || !strings.Contains(stderr, want) {
+		t.Errorf("-o into a missing directory: exit %d, %s; want exit 1 and %q", code, stderr, want)
+	}
 }
 
 // Through a symlink the file it points to is replaced only where the

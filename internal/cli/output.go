@@ -152,6 +152,8 @@ func followLinks(path string) (string, error) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && len(rest) == 0:
 			return next, nil // a new file
+		case errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("directory %s does not exist; create it first (mkdir -p %s)", next, next)
 		case err != nil:
 			return "", err
 		}
@@ -262,7 +264,7 @@ func sameFile(a, b string) bool {
 func check(ctx context.Context, haproxy string, cfg model.Config, template, name string, stderr io.Writer) int {
 	bin, err := exec.LookPath(haproxy)
 	if err != nil {
-		fmt.Fprintf(stderr, "compose2haproxy: --check needs HAProxy: %v (install it with apt-get install haproxy, or pass --haproxy PATH)\n", err)
+		fmt.Fprintln(stderr, usageError{"--haproxy", haproxy, "--check needs HAProxy, and there is none here: " + err.Error(), "install it with apt-get install haproxy, or pass --haproxy PATH"})
 		return exitUsage
 	}
 	// The checked config names files here; a $TMPDIR HAProxy would read
@@ -317,8 +319,16 @@ func check(ctx context.Context, haproxy string, cfg model.Config, template, name
 	}
 	fmt.Fprintf(stderr, "haproxy -c -dW rejected the generated config (exit %d):\n", exit.ExitCode())
 	stderr.Write(explain(msgs, file, name, text))
+	if containerPaths.Match(msgs) {
+		fmt.Fprintln(stderr, "note: the config names paths inside the proxy's container (--tls, --map, --runtime-dir), which this machine lacks: "+
+			"check it with the HAProxy of the proxy's image, which sees them, through a wrapper passed as --haproxy (docs/deploy.md: deploy/haproxy-prod)")
+	}
 	return exitRejected
 }
+
+// containerPaths are HAProxy's words for a file it cannot find, which
+// under --check is most often a path of the proxy's container.
+var containerPaths = regexp.MustCompile(`unable to stat SSL certificate|unable to load SSL|No such file or directory`)
 
 // diff prints a unified diff of each output against the file it would
 // replace (a missing file counts as empty) and returns 1 when any differs.
