@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -57,7 +58,11 @@ func Routes(cfg model.Config) []byte {
 				from += ", " + keyValue(r.Path.Source)
 			}
 			host := h.Name
-			if b.HTTPSOnly {
+			if r.OwnListener() {
+				host += " " + ownPorts(r.Match.Listeners)
+			}
+			if b.HTTPSOnly && strings.Contains(h.Name, ".") {
+				// The redirect leaves a short name alone (httpsOnlyRedirects).
 				host += " (https only)"
 			}
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), policy(b.Policy), from)
@@ -202,4 +207,17 @@ func keyValue(s model.Source) string {
 		v = fmt.Sprintf("%q", v)
 	}
 	return s.Key + "=" + v
+}
+
+// ownPorts are a service's own listeners as a person reads them: ":8081",
+// ":8444 tls".
+func ownPorts(ls []model.Listener) string {
+	ports := make([]string, len(ls))
+	for i, l := range ls {
+		ports[i] = ":" + strconv.Itoa(l.Port)
+		if l.TLS {
+			ports[i] += " tls"
+		}
+	}
+	return strings.Join(ports, " ")
 }

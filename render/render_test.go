@@ -237,3 +237,25 @@ func TestDocumentedPolicyNames(t *testing.T) {
 		}
 	}
 }
+
+// The routes table says which listener a service's own listener's route is
+// on, and marks a host https only where the redirect applies: not to a
+// short name, which is internal traffic that no certificate matches.
+func TestRoutesTableShowsListenersAndWhereHTTPSIsForced(t *testing.T) {
+	cfg, ds := model.Build(model.Project{Name: "t", Services: []model.Service{
+		{Name: "admin", Labels: map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "admin.example.com", "com.df.srcPort": "8081"}, Expose: []model.Port{{Number: 80}}},
+		{Name: "web", Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "https_only"}, Expose: []model.Port{{Number: 80}}},
+	}}, model.Options{Domains: []string{"example.com"}, Listen: model.Listen{Certs: "/certs"}})
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	table := string(Routes(cfg))
+	for _, want := range []string{"admin.example.com :8081 ", "web.example.com (https only) ", "\nweb  "} {
+		if !strings.Contains(table, want) {
+			t.Errorf("routes table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "\nweb (https only)") {
+		t.Errorf("the short name web is marked https only, but the redirect leaves it alone:\n%s", table)
+	}
+}
