@@ -146,7 +146,7 @@ func checkOwnership(bs []Backend, adm admissions, ds *Diagnostics) {
 	}
 	groups := map[string][]string{} // the claimants, as a key → their hosts' keys
 	for key, is := range claimants {
-		if slices.ContainsFunc(is, func(i int) bool { return bs[i].Service != bs[is[0]].Service }) {
+		if len(is) > 1 {
 			k := fmt.Sprint(is)
 			groups[k] = append(groups[k], key)
 		}
@@ -268,6 +268,8 @@ func checkRun(run []claim, hosts []string, adm admissions, ds *Diagnostics) {
 			for _, h := range hosts {
 				reportConflict(plain.b, c.b, h, c.path, ds)
 			}
+		case plain.b != c.b:
+			reportTwoPorts(plain, c, hosts, ds)
 		}
 	}
 	later := owners{count: map[string]int{}, first: map[string]*claim{}} // the claims after the current one
@@ -338,6 +340,21 @@ func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diag
 	}
 	fix := fmt.Sprintf("if service %s agrees, label it %s: %s; else route %s by another host or path", owner, admitKey, x, x)
 	ds.errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
+}
+
+// reportTwoPorts says that two ports of one service claim the same host
+// and path: tags for every port (SERVICE_TAGS) gave it to both.
+func reportTwoPorts(first, c *claim, hosts []string, ds *Diagnostics) {
+	what := "any host"
+	if hosts[0] != "" {
+		what = "host " + strconv.Quote(hosts[0])
+	}
+	if c.path.Prefix != "" {
+		what += " path " + printable(c.path.Prefix)
+	}
+	p1, p2 := min(first.b.Port, c.b.Port), max(first.b.Port, c.b.Port)
+	ds.errorf(claimSource(c, hosts), fmt.Sprintf("put the tag in SERVICE_%d_TAGS or SERVICE_%d_TAGS, the tags of the port it is for", p1, p2),
+		"%s is routed to two ports of %s, %d and %d, and a request can reach only the first", what, c.b.Service, p1, p2)
 }
 
 func keyValue(s Source) string { return s.Key + "=" + printable(s.Value) }
