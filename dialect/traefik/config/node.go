@@ -1,6 +1,7 @@
 package config
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -124,3 +125,5 @@ func (n *Node) Walk(fn func(*Node)) {
 func synth(name, value, why string) *Node {
 	return &Node{Name: name, Raw: value, kind: gString, Origin: Origin{Source: "default", Key: why}}
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
