@@ -10,8 +10,9 @@ import (
 // Constraint is a parsed providers.docker.constraints expression.
 // The zero-length expression matches every container, as in Traefik.
 type Constraint struct {
-	expr string
-	root *cnode
+	expr  string
+	root  *cnode
+	never bool // a constraint Traefik cannot evaluate matches nothing
 }
 
 type cop int
@@ -75,7 +76,13 @@ func (c *Constraint) String() string { return c.expr }
 // Label compares the label's value exactly (a missing label is ""), with
 // the label name matched exactly; LabelRegex is an unanchored match.
 func (c *Constraint) Match(labels map[string]string) bool {
-	if c == nil || c.root == nil {
+	if c == nil {
+		return true
+	}
+	if c.never {
+		return false
+	}
+	if c.root == nil {
 		return true
 	}
 	return c.root.eval(labels)
