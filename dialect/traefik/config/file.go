@@ -131,7 +131,10 @@ func (c *conv) yamlNode(r *raw, n *yaml.Node, p []string, depth int) error {
 			}
 		}
 		if scalars {
-			r.isSeq, r.hasValue, r.origin = true, true, o
+			r.isSeq, r.hasValue = true, true
+			if r.origin.Key == "" {
+				r.origin = o
+			}
 			r.seq = nil
 			for _, e := range n.Content {
 				if err := c.count(depth); err != nil {
@@ -153,7 +156,10 @@ func (c *conv) yamlNode(r *raw, n *yaml.Node, p []string, depth int) error {
 		if len(n.Value) > maxValueLen {
 			return fmt.Errorf("%s:%d: value longer than %d bytes: %w", c.file, n.Line, maxValueLen, ErrLimit)
 		}
-		r.value, r.hasValue, r.origin = n.Value, true, o
+		r.value, r.hasValue = n.Value, true
+		if r.origin.Key == "" {
+			r.origin = o
+		}
 		if n.Tag == "!!null" {
 			r.value = ""
 		}

@@ -118,7 +118,7 @@ func DecodeLabels(labels map[string]string) (*Labels, Diagnostics, error) {
 // notTraefiks notes labels Traefik's providers skip without a word:
 // traefik.tls.* other than the default store is not read from labels.
 func notTraefiks(tree *Node, ds *Diagnostics) {
-	for _, c := range tree.Child("tls").Children {
+	for _, c := range tree.Child("tls").Entries() {
 		if c.Name != "stores" || len(c.Children) != 1 || !strings.EqualFold(c.Children[0].Name, "default") {
 			ds.add(Warning, c.Origin, c.Raw, "Traefik reads only traefik.tls.stores.default.* from labels: it ignores this label")
 		}

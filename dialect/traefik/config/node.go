@@ -127,3 +127,11 @@ func synth(name, value, why string) *Node {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// Entries returns n's children; nil for a nil node.
+func (n *Node) Entries() []*Node {
+	if n == nil {
+		return nil
+	}
+	return n.Children
+}

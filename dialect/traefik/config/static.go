@@ -300,7 +300,7 @@ func flagKind(f *field, path []string) grammar {
 func (st *Static) fill(ds *Diagnostics) {
 	t := st.Tree
 	st.EntryPoints = map[string]*EntryPoint{}
-	for _, n := range t.Child("entryPoints").Children {
+	for _, n := range t.Child("entryPoints").Entries() {
 		e := &EntryPoint{Name: n.Name, Node: n, Address: n.Child("address"), AsDefault: n.Child("asDefault"),
 			Middlewares: n.Lookup("http.middlewares"), TLS: tlsOf(n.Lookup("http.tls")),
 			ForwardedHeaders: n.Child("forwardedHeaders")}
@@ -351,7 +351,7 @@ func (st *Static) fill(ds *Diagnostics) {
 	}
 	st.API, st.Ping = t.Child("api"), t.Child("ping")
 	st.CertificatesResolvers = map[string]*Node{}
-	for _, n := range t.Child("certificatesResolvers").Children {
+	for _, n := range t.Child("certificatesResolvers").Entries() {
 		st.CertificatesResolvers[n.Name] = n
 	}
 }

@@ -132,7 +132,7 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 		for _, c := range r.children {
 			cf := f.lookupField(c.name, src)
 			if cf == nil {
-				unknown(c, f, src, o, ds)
+				unknown(c, f, src, o, ds, n.Name)
 				continue
 			}
 			c.name = cf.name
@@ -221,9 +221,13 @@ func originOf(r *raw, at Origin) Origin {
 }
 
 // unknown reports a key the schema does not have, with a near miss.
-func unknown(r *raw, f *field, src source, at Origin, ds *Diagnostics) {
+func unknown(r *raw, f *field, src source, at Origin, ds *Diagnostics, parent string) {
 	o := firstOrigin(r, at)
-	msg := fmt.Sprintf("unknown key %q under %s", r.name, orRoot(f.name))
+	where := f.name
+	if where == "" {
+		where = parent
+	}
+	msg := fmt.Sprintf("unknown key %q under %s", r.name, orRoot(where))
 	if f.name == "" && src == srcLabel && v1Labels[strings.ToLower(r.name)] {
 		ds.add(Error, o, firstValue(r), "%q is a Traefik v1 label: Traefik v2 and v3 ignore it; write traefik.http.routers.<name>.* and traefik.http.services.<name>.*", r.name)
 		return

@@ -150,7 +150,7 @@ func tlsOf(n *Node) *TLS {
 		return nil
 	}
 	t := &TLS{Node: n, CertResolver: n.Child("certResolver"), Options: n.Child("options"), Passthrough: n.Child("passthrough")}
-	for _, d := range n.Child("domains").Children {
+	for _, d := range n.Child("domains").Entries() {
 		t.Domains = append(t.Domains, Domain{Main: d.Child("main"), SANs: d.Child("sans")})
 	}
 	return t
@@ -164,17 +164,17 @@ func view(tree *Node, ds *Diagnostics) Dynamic {
 	d.TCP = TCP{Routers: map[string]*TCPRouter{}, Services: map[string]*TCPService{}, Middlewares: map[string]*Middleware{}}
 	d.UDP = UDP{Routers: map[string]*UDPRouter{}, Services: map[string]*UDPService{}}
 	h := tree.Child("http")
-	for _, n := range h.Child("routers").Children {
+	for _, n := range h.Child("routers").Entries() {
 		d.HTTP.Routers[n.Name] = &Router{Name: n.Name, Node: n, Rule: n.Child("rule"), RuleSyntax: n.Child("ruleSyntax"),
 			EntryPoints: n.Child("entryPoints"), Middlewares: n.Child("middlewares"), Service: n.Child("service"),
 			Priority: n.Child("priority"), TLS: tlsOf(n.Child("tls"))}
 	}
-	for _, n := range h.Child("services").Children {
+	for _, n := range h.Child("services").Entries() {
 		lb := n.Child("loadBalancer")
 		s := &Service{Name: n.Name, Node: n, Port: lb.Lookup("server.port"), Scheme: lb.Lookup("server.scheme"),
 			URL: lb.Lookup("server.url"), PassHostHeader: lb.Child("passHostHeader"),
 			ServersTransport: lb.Child("serversTransport"), Strategy: lb.Child("strategy")}
-		for _, sv := range lb.Child("servers").Children {
+		for _, sv := range lb.Child("servers").Entries() {
 			s.Servers = append(s.Servers, sv)
 		}
 		if st := lb.Child("sticky"); st != nil {
@@ -192,34 +192,34 @@ func view(tree *Node, ds *Diagnostics) Dynamic {
 		s.Other = otherKind(n)
 		d.HTTP.Services[n.Name] = s
 	}
-	for _, n := range h.Child("middlewares").Children {
+	for _, n := range h.Child("middlewares").Entries() {
 		if m := middlewareOf(n, ds); m != nil {
 			d.HTTP.Middlewares[n.Name] = m
 		}
 	}
 	t := tree.Child("tcp")
-	for _, n := range t.Child("routers").Children {
+	for _, n := range t.Child("routers").Entries() {
 		d.TCP.Routers[n.Name] = &TCPRouter{Name: n.Name, Node: n, Rule: n.Child("rule"), RuleSyntax: n.Child("ruleSyntax"),
 			EntryPoints: n.Child("entryPoints"), Middlewares: n.Child("middlewares"), Service: n.Child("service"),
 			Priority: n.Child("priority"), TLS: tlsOf(n.Child("tls"))}
 	}
-	for _, n := range t.Child("services").Children {
+	for _, n := range t.Child("services").Entries() {
 		lb := n.Child("loadBalancer")
 		d.TCP.Services[n.Name] = &TCPService{Name: n.Name, Node: n, Port: lb.Lookup("server.port"), TLS: lb.Lookup("server.tls"),
-			Servers: lb.Child("servers").Children, ProxyProtocol: lb.Child("proxyProtocol"), Other: otherKind(n)}
+			Servers: lb.Child("servers").Entries(), ProxyProtocol: lb.Child("proxyProtocol"), Other: otherKind(n)}
 	}
-	for _, n := range t.Child("middlewares").Children {
+	for _, n := range t.Child("middlewares").Entries() {
 		if m := middlewareOf(n, ds); m != nil {
 			d.TCP.Middlewares[n.Name] = m
 		}
 	}
 	u := tree.Child("udp")
-	for _, n := range u.Child("routers").Children {
+	for _, n := range u.Child("routers").Entries() {
 		d.UDP.Routers[n.Name] = &UDPRouter{Name: n.Name, Node: n, EntryPoints: n.Child("entryPoints"), Service: n.Child("service")}
 	}
-	for _, n := range u.Child("services").Children {
+	for _, n := range u.Child("services").Entries() {
 		lb := n.Child("loadBalancer")
-		d.UDP.Services[n.Name] = &UDPService{Name: n.Name, Node: n, Port: lb.Lookup("server.port"), Servers: lb.Child("servers").Children}
+		d.UDP.Services[n.Name] = &UDPService{Name: n.Name, Node: n, Port: lb.Lookup("server.port"), Servers: lb.Child("servers").Entries()}
 	}
 	return d
 }
@@ -238,8 +238,7 @@ func otherKind(n *Node) *Node {
 func middlewareOf(n *Node, ds *Diagnostics) *Middleware {
 	switch len(n.Children) {
 	case 0:
-		ds.add(Error, n.Origin, n.Raw, "middleware %q has no type (Traefik: no middleware type)", n.Name)
-		return nil
+		return nil // its only keys were refused, and reported
 	case 1:
 	default:
 		var names []string
