@@ -1,0 +1,284 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Caps that bound the time and memory any input costs.
+const (
+	maxKeys       = 4096     // labels, flags or variables in one input
+	maxKeyLen     = 1024     // bytes in one key
+	maxValueLen   = 64 << 10 // bytes in one value
+	maxInputBytes = 4 << 20  // bytes of keys and values, or of one file
+	maxDepth      = 24       // segments in one key, or nesting in a file
+	maxIndex      = 999      // largest [n]
+	maxListItems  = 1000     // items in one list
+	maxFileNodes  = 200000   // YAML/TOML values in one file
+	maxDuration   = 10000 * time.Hour
+)
+
+// raw is the untyped tree built from flat keys or a file, before the schema
+// check. Names merge case-insensitively; the first spelling in byte order
+// wins, as in paerser.
+type raw struct {
+	name     string
+	origin   Origin
+	value    string
+	hasValue bool
+	seq      []string // a file's sequence of scalars
+	isSeq    bool
+	children []*raw
+}
+
+func (r *raw) child(name string) *raw {
+	for _, c := range r.children {
+		if strings.EqualFold(c.name, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (r *raw) add(name string) *raw {
+	if c := r.child(name); c != nil {
+		return c
+	}
+	c := &raw{name: name}
+	r.children = append(r.children, c)
+	return c
+}
+
+// splitKey splits a flat key into segments as paerser does: dots separate,
+// "domains[0]" is "domains" then "[0]". The message is empty when the key is
+// well formed.
+func splitKey(key string) ([]string, string) {
+	var parts []string
+	for _, s := range strings.Split(key, ".") {
+		switch {
+		case s == "":
+			return nil, "empty segment in key"
+		case s[0] == '[':
+			return nil, "a segment cannot start with '[' (brackets index a list: domains[0])"
+		case strings.HasSuffix(s, "]"):
+			i := strings.Index(s, "[")
+			if i < 0 {
+				return nil, "unbalanced ']' in key"
+			}
+			idx := s[i+1 : len(s)-1]
+			if n, err := strconv.Atoi(idx); err != nil || n < 0 || n > maxIndex || strconv.Itoa(n) != idx {
+				return nil, fmt.Sprintf("list index %q: want 0 to %d", idx, maxIndex)
+			}
+			parts = append(parts, s[:i], "["+idx+"]")
+		default:
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) > maxDepth {
+		return nil, "too many segments in key"
+	}
+	return parts, ""
+}
+
+// flat is one key=value pair of labels, flags or variables.
+type flat struct {
+	path   []string // after the root
+	value  string
+	origin Origin
+}
+
+// buildFlat builds the raw tree from pairs sorted by their original key, so
+// that the first spelling of a name and the last value of a key win as in
+// Traefik. A later pair for the same key replaces the value: reported.
+func buildFlat(pairs []flat, ds *Diagnostics) *raw {
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].origin.Key < pairs[j].origin.Key })
+	root := &raw{}
+	for _, p := range pairs {
+		r := root
+		for _, s := range p.path {
+			r = r.add(s)
+		}
+		if r.hasValue && r.origin.Key != p.origin.Key && r.origin.Source == p.origin.Source {
+			ds.add(Warning, r.origin, r.value, "%s sets the same key (keys are case-insensitive); Traefik keeps the later value %q", p.origin.Key, p.value)
+		}
+		r.value, r.hasValue, r.origin = p.value, true, p.origin
+	}
+	return root
+}
+
+// check validates r against f and returns the typed node, or nil when the
+// value is refused or disabled; every refusal is a diagnostic.
+func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
+	o := firstOrigin(r, at)
+	n := &Node{Name: r.name, Raw: r.value, Origin: o, kind: f.g}
+	switch f.g {
+	case gSection:
+		if r.hasValue && len(r.children) == 0 && !f.allowEmpty {
+			ds.add(Error, o, r.value, "%s is a section, not a value: set one of its keys (%s)", f.name, strings.Join(fieldNames(f, src), ", "))
+			return nil
+		}
+		if r.hasValue && f.allowEmpty && r.value != "" && !strings.EqualFold(r.value, "true") {
+			if len(r.children) > 0 {
+				ds.add(Warning, o, r.value, "a value other than true disables %s in Traefik, and its %d other key(s) with it", f.name, len(r.children))
+			}
+			return nil
+		}
+		if r.hasValue && !f.allowEmpty && r.value != "" {
+			ds.add(Warning, o, r.value, "%s is a section: Traefik ignores this value", f.name)
+		}
+		for _, c := range r.children {
+			cf := f.lookupField(c.name, src)
+			if cf == nil {
+				unknown(c, f, src, o, ds, n.Name)
+				continue
+			}
+			c.name = cf.name
+			if cn := check(c, cf, src, o, ds); cn != nil {
+				n.Children = append(n.Children, cn)
+			}
+		}
+		sortByName(n.Children)
+	case gMap, gStringMap:
+		if len(r.children) == 0 {
+			if r.hasValue {
+				ds.add(Error, o, r.value, "%s needs a name below it (%s.<name>...)", f.name, f.name)
+			}
+			return nil
+		}
+		for _, c := range r.children {
+			if strings.HasPrefix(c.name, "[") {
+				ds.add(Error, originOf(c, o), c.value, "%s takes names, not list indexes", f.name)
+				continue
+			}
+			var cn *Node
+			if f.g == gStringMap {
+				cn = checkString(c, o, ds)
+			} else {
+				cn = check(c, f.elem, src, o, ds)
+			}
+			if cn != nil {
+				n.Children = append(n.Children, cn)
+			}
+		}
+		sortByName(n.Children)
+	case gItems:
+		for _, c := range r.children {
+			if !strings.HasPrefix(c.name, "[") {
+				ds.add(Error, originOf(c, o), c.value, "%s is a list: write %s[0].%s", f.name, f.name, c.name)
+				continue
+			}
+			if cn := check(c, f.elem, src, o, ds); cn != nil {
+				n.Children = append(n.Children, cn)
+			}
+		}
+		sort.SliceStable(n.Children, func(i, j int) bool { return index(n.Children[i].Name) < index(n.Children[j].Name) })
+		if len(n.Children) == 0 {
+			if r.hasValue {
+				ds.add(Error, o, r.value, "%s is a list of sections: write %s[0].<key>", f.name, f.name)
+			}
+			return nil
+		}
+	case gOpaque:
+		return opaqueNode(r, o)
+	default:
+		if len(r.children) > 0 {
+			ds.add(Error, originOf(r.children[0], o), r.children[0].value, "%s is a value, not a section: nothing goes below it", f.name)
+			return nil
+		}
+		if msg := parseLeaf(f, n, r.seq, r.isSeq); msg != "" {
+			ds.add(Error, o, r.value, "%s", msg)
+			return nil
+		}
+	}
+	return n
+}
+
+func checkString(r *raw, at Origin, ds *Diagnostics) *Node {
+	o := originOf(r, at)
+	if len(r.children) > 0 {
+		ds.add(Error, originOf(r.children[0], o), r.children[0].value, "%s is a value, not a section", r.name)
+		return nil
+	}
+	return &Node{Name: r.name, Raw: r.value, Origin: o, kind: gString}
+}
+
+func opaqueNode(r *raw, at Origin) *Node {
+	n := &Node{Name: r.name, Raw: r.value, Origin: originOf(r, at), kind: gOpaque, list: r.seq}
+	for _, c := range r.children {
+		n.Children = append(n.Children, opaqueNode(c, n.Origin))
+	}
+	return n
+}
+
+func originOf(r *raw, at Origin) Origin {
+	if r.origin.Key != "" {
+		return r.origin
+	}
+	return at
+}
+
+// unknown reports a key the schema does not have, with a near miss.
+func unknown(r *raw, f *field, src source, at Origin, ds *Diagnostics, parent string) {
+	o := firstOrigin(r, at)
+	where := f.name
+	if where == "" {
+		where = parent
+	}
+	msg := fmt.Sprintf("unknown key %q under %s", r.name, orRoot(where))
+	if f.name == "" && src == srcLabel && v1Labels[strings.ToLower(r.name)] {
+		ds.add(Error, o, firstValue(r), "%q is a Traefik v1 label: Traefik v2 and v3 ignore it; write traefik.http.routers.<name>.* and traefik.http.services.<name>.*", r.name)
+		return
+	}
+	if s := suggest(r.name, fieldNames(f, src)); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	} else if names := fieldNames(f, src); len(names) <= 12 {
+		msg += " (known: " + strings.Join(names, ", ") + ")"
+	}
+	ds.add(Error, o, firstValue(r), "%s", msg)
+}
+
+func orRoot(s string) string {
+	if s == "" {
+		return "the root"
+	}
+	return s
+}
+
+// firstOrigin finds a key written below r, so that a message about a
+// section names a label that exists.
+func firstOrigin(r *raw, at Origin) Origin {
+	if r.origin.Key != "" {
+		return r.origin
+	}
+	for _, c := range r.children {
+		if o := firstOrigin(c, Origin{}); o.Key != "" {
+			return o
+		}
+	}
+	return at
+}
+
+func firstValue(r *raw) string {
+	if r.hasValue || len(r.children) == 0 {
+		return r.value
+	}
+	return firstValue(r.children[0])
+}
+
+func sortByName(ns []*Node) {
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].Name < ns[j].Name })
+}
+
+func index(name string) int {
+	n, _ := strconv.Atoi(strings.Trim(name, "[]"))
+	return n
+}
+
+// v1Labels are Traefik v1's top-level label names, common in old stacks.
+var v1Labels = map[string]bool{
+	"frontend": true, "backend": true, "port": true, "protocol": true, "weight": true,
+	"tags": true, "domain": true, "webservice": true,
+}
