@@ -334,3 +334,13 @@ func TestStatsAuthFromAFile(t *testing.T) {
 		t.Errorf("a missing users file: exit %d, %q; want exit %d saying it does not exist", code, stderr, exitUsage)
 	}
 }
+
+// make run renders the bundled example: it must build without a problem,
+// warnings included, and HAProxy must accept it.
+func TestTheBundledExampleBuilds(t *testing.T) {
+	haproxy := haproxyBinary(t)
+	code, _, stderr := cli(t, "", "-f", "../../example/compose.yaml", "--domain", "127.0.0.1.nip.io", "--strict", "--check", "--haproxy", haproxy)
+	if code != exitOK {
+		t.Errorf("example/compose.yaml: exit %d:\n%s", code, stderr)
+	}
+}
