@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Limits keep the cost of a run close to the cost of loading the compose
 // files (README: Safety), whatever the labels say: an input beyond one is
@@ -25,13 +28,11 @@ const (
 	// a compiled pattern over 64 KiB, which a strip_path alternation of
 	// about 30,000 characters reaches.
 	maxRegexLen = 16_000
-	// maxRewriteLen bounds each side of com.df.reqPathSearchReplace.
-	maxRewriteLen = 1000
 )
 
 // listTooLong reports, as an error, a list value of more than MaxListItems
 // items.
-func listTooLong(v string, src Source, ds *Diagnostics) bool {
+func ListTooLong(v string, src Source, ds *Diagnostics) bool {
 	n := 1
 	for i := range len(v) {
 		if v[i] == ',' {
@@ -41,9 +42,21 @@ func listTooLong(v string, src Source, ds *Diagnostics) bool {
 	if n <= MaxListItems {
 		return false
 	}
-	ds.errorf(src, "split the service, or route it by fewer names and paths",
+	ds.Errorf(src, "split the service, or route it by fewer names and paths",
 		"%s holds %d items; the limit is %d", src.Key, n, MaxListItems)
 	return true
+}
+
+// SplitList splits a comma-separated list value into its items, without
+// the spaces around them and without empty ones.
+func SplitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // pairs is the number of host and path pairs b routes (a redirect is a
@@ -59,7 +72,7 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 	total, slots := 0, 0
 	for _, b := range bs {
 		if n := b.pairs(); n > MaxBackendPairs {
-			ds.errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
+			ds.Errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
 				"%s routes %d hosts × %d paths = %d host and path pairs; the limit is %d",
 				b.Service, len(b.Hosts)+len(b.Redirects), max(len(b.Paths), 1), n, MaxBackendPairs)
 			continue
@@ -69,12 +82,12 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 		kept = append(kept, b)
 	}
 	if total > MaxPairs {
-		ds.errorf(Source{}, "route fewer names and paths, or split the project into several configs",
+		ds.Errorf(Source{}, "route fewer names and paths, or split the project into several configs",
 			"the project routes %d host and path pairs in all; the limit is %d", total, MaxPairs)
 		return nil
 	}
 	if slots > MaxTotalSlots {
-		ds.errorf(Source{}, "lower --slots or the slots= tags",
+		ds.Errorf(Source{}, "lower --slots or the slots= tags",
 			"the server-templates hold %d slots in all; the limit is %d, as HAProxy's start-up time and memory grow with each", slots, MaxTotalSlots)
 		return nil
 	}
@@ -97,7 +110,7 @@ func checkStripRegex(b *Backend, ds *Diagnostics) {
 		return
 	}
 	if n := stripRegexLen(b.Paths); n > maxRegexLen {
-		ds.errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
+		ds.Errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
 			"strip_path would match %d paths with one regex of up to %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
 	}
 }

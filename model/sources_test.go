@@ -18,7 +18,7 @@ func TestEverySourceIsChecked(t *testing.T) {
 	}
 	b := cfg.Backends[0]
 	for _, src := range append([]Source{*b.Policy.DenyHTTP}, b.Match.Listeners[0].Source, b.Match.Listeners[1].Source) {
-		if prob := unsafeChar(src.Value); prob != "" {
+		if prob := UnsafeChar(src.Value); prob != "" {
 			t.Errorf("%s=%q: %s, and a template may print it", src.Key, src.Value, prob)
 		}
 	}

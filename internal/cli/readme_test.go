@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -20,10 +21,10 @@ func TestREADMETagTable(t *testing.T) {
 	readmeSection(t, "tag table", "made by TestREADMETagTable from model.TagDocs", tagTable(model.TagDocs()))
 }
 
-// The README's docker-flow-proxy label table is made from model's label
-// table in the same way.
+// The README's docker-flow-proxy label table is made from the dialect's
+// own table in the same way.
 func TestREADMELabelTable(t *testing.T) {
-	readmeSection(t, "label table", "made by TestREADMELabelTable from model.DockerFlowDocs", labelTable(model.DockerFlowDocs()))
+	readmeSection(t, "label table", "made by TestREADMELabelTable from dockerflow.Dialect.Table", labelTable(dockerflow.Dialect{}.Table().Keys))
 }
 
 // readmeSection compares the part of the README between "<!-- name:
