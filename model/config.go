@@ -178,16 +178,18 @@ type Backend struct {
 	// tag, com.df.isDefaultBackend).
 	Default *Source `json:"default,omitempty"`
 
-	// tcpSrc is what first made the backend a TCP service, addressSrc
-	// what addressed its servers other than as the service (SetAddress):
-	// for messages.
-	tcpSrc, addressSrc Source
+	// TCPSource is what first made the backend a TCP service (a tcp= or
+	// sni= tag, or a dialect's key that means one), AddressSource what
+	// addressed its servers other than as the service (SetAddress): for
+	// messages only.
+	TCPSource     Source `json:"-"`
+	AddressSource Source `json:"-"`
 }
 
 // SetAddress addresses the servers as addr instead of the service
 // (com.df.outboundHostname); src is what asks.
 func (b *Backend) SetAddress(addr string, src Source) {
-	b.Servers.Address, b.addressSrc = addr, src
+	b.Servers.Address, b.AddressSource = addr, src
 }
 
 // Match is what a request must also be for a backend's routes to take

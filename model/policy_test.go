@@ -83,8 +83,8 @@ func TestPolicyValueForms(t *testing.T) {
 		{HTTPMethod, "get", "GET", false},
 		{HTTPMethod, "PROPFIND", "PROPFIND", false},
 		{HTTPMethod, "GET,POST", "", true},
-		{secretName, "ops.users_v2-x", "ops.users_v2-x", false},
-		{secretName, "ops/x", "", true},
+		{SecretName, "ops.users_v2-x", "ops.users_v2-x", false},
+		{SecretName, "ops/x", "", true},
 	}
 	for _, tt := range tests {
 		norm, prob := tt.form.Check(tt.in)
@@ -101,7 +101,7 @@ func TestPolicyValueForms(t *testing.T) {
 // and returns its policy and the diagnostics.
 func buildPolicy(t *testing.T, labels map[string]string, secrets ...Secret) (Policy, []string) {
 	t.Helper()
-	cfg, ds := Build(Project{Services: []Service{svc("web", labels, 80)}, Secrets: secrets}, Options{Listen: Listen{Certs: "/certs"}})
+	cfg, ds := buildAll(Project{Services: []Service{svc("web", labels, 80)}, Secrets: secrets}, Options{Listen: Listen{Certs: "/certs"}})
 	var msgs []string
 	for _, d := range ds {
 		msgs = append(msgs, d.String())

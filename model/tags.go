@@ -17,7 +17,7 @@ type tagDef struct {
 	// has no fields of its own.
 	aliasOf    string
 	value      *Form // nil: the tag takes no value
-	optional   bool       // the value may be left out (hsts, or hsts=SECONDS)
+	optional   bool  // the value may be left out (hsts, or hsts=SECONDS)
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
 	tcp        bool // only means something on a TCP service: an error without tcp=
@@ -134,12 +134,12 @@ var routingTags = []tagDef{
 	{name: "tcp", value: PortNumber,
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",
-		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.tcpSrc = atoi(v), cx.src }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPSource = atoi(v), cx.src }},
 	{name: "sni", value: PortNumber,
 		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
 			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
 		example: "sni=8443",
-		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.tcpSrc = atoi(v), true, cx.src }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPSource = atoi(v), true, cx.src }},
 }
 
 // tagsByName finds a tag's definition, aliases resolved to what they
@@ -165,6 +165,7 @@ type TagDoc struct {
 	Optional   bool     // the value may be left out
 	Repeatable bool
 	HTTP       bool // only for HTTP routes, not tcp=
+	TCP        bool // only for tcp= services
 	Doc        string
 	Example    string
 }
@@ -182,7 +183,7 @@ func TagDocs() []TagDoc {
 			}
 			continue
 		}
-		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, Doc: d.doc, Example: d.example}
+		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, TCP: d.tcp, Doc: d.doc, Example: d.example}
 		if d.value != nil {
 			doc.Value = d.value.Doc
 		}
