@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/bench"
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -17,12 +18,12 @@ import (
 //	go run golang.org/x/perf/cmd/benchstat@latest old.txt new.txt
 func BenchmarkBuild(b *testing.B) {
 	p := model.Project{Name: "bench", Files: []string{"compose.yaml"}, Services: bench.Services(1000)}
-	opts := model.Options{Version: "bench", Domains: []string{bench.Domain}}
-	if _, ds := buildAll(p, opts); len(ds) > 0 {
+	opts := model.Options{Version: "bench", Domains: []string{bench.Domain}, Dialects: all.Dialects()}
+	if _, ds := model.Build(p, opts); len(ds) > 0 {
 		b.Fatalf("the benchmark project has diagnostics, first: %s", ds[0])
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		buildAll(p, opts)
+		model.Build(p, opts)
 	}
 }

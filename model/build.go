@@ -83,7 +83,11 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		for _, t := range tables(opts.Dialects) {
 			keys = append(keys, t.Route)
 		}
-		ds.Warnf(Source{}, "set "+strings.Join(keys, " or ")+" on a service, or turn on "+OptionAll.Ref(), "no service is routed; the config answers every request with 404")
+		fix := "turn on " + OptionAll.Ref()
+		if len(keys) > 0 {
+			fix = "set " + strings.Join(keys, " or ") + " on a service, or " + fix
+		}
+		ds.Warnf(Source{}, fix, "no service is routed; the config answers every request with 404")
 	}
 	lintNetworks(services, backends, &ds)
 

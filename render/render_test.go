@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -14,7 +15,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		Name:   "web",
 		Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "path=/api,strip_path,sticky_session,weight=5,maxconn=9,timeout=9s,custom=x", "SERVICE_CHECK_HTTP": "/health", "SERVICE_CHECK_INTERVAL": "3s"},
 		Expose: []model.Port{{Number: 8080, Protocol: "tcp"}},
-	}}}, model.Options{Domains: []string{"example.com"}})
+	}}}, model.Options{Domains: []string{"example.com"}, Dialects: all.Dialects()})
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
@@ -95,7 +96,7 @@ func TestDocumentedPolicyNames(t *testing.T) {
 			Labels: map[string]string{"SERVICE_NAME": "web", "com.df.deniedMethods": "PUT",
 				"SERVICE_TAGS": "auth=ops,allow=10.0.0.0/8,deny=10.6.6.6,rate_limit=5/s,max_body=1k,method=GET,deny_http,maintenance"},
 			Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
-		}}}, model.Options{Listen: model.Listen{Certs: "/certs", Stats: ":8404", AcceptProxy: true}, TrustedProxies: []string{"10.1.0.0/16"},
+		}}}, model.Options{Dialects: all.Dialects(), Listen: model.Listen{Certs: "/certs", Stats: ":8404", AcceptProxy: true}, TrustedProxies: []string{"10.1.0.0/16"},
 		StatsAuth: &model.Secret{Name: "ops", Content: []byte("bob:" + hash)}})
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
