@@ -178,18 +178,18 @@ type Backend struct {
 	// tag, com.df.isDefaultBackend).
 	Default *Source `json:"default,omitempty"`
 
-	// TCPSource is what first made the backend a TCP service (a tcp= or
-	// sni= tag, or a dialect's key that means one), AddressSource what
-	// addressed its servers other than as the service (SetAddress): for
-	// messages only.
-	TCPSource     Source `json:"-"`
-	AddressSource Source `json:"-"`
+	// TCPKey is the key that first made the backend a TCP service (a tag
+	// list's, or a dialect's key that means tcp= or sni=), AddressKey the
+	// one that addressed its servers other than as the service
+	// (SetAddress): for messages only.
+	TCPKey     string `json:"-"`
+	AddressKey string `json:"-"`
 }
 
 // SetAddress addresses the servers as addr instead of the service
 // (com.df.outboundHostname); src is what asks.
 func (b *Backend) SetAddress(addr string, src Source) {
-	b.Servers.Address, b.AddressSource = addr, src
+	b.Servers.Address, b.AddressKey = addr, src.Key
 }
 
 // Match is what a request must also be for a backend's routes to take

@@ -456,8 +456,7 @@ func checkServers(bs []Backend, p Project, ds *Diagnostics) {
 			}
 		}
 		if other != "" && other != strings.ToLower(b.Service) {
-			src := b.AddressSource
-			src.Value = b.Servers.Address
+			src := Source{Service: b.Service, Key: b.AddressKey, Value: b.Servers.Address}
 			ds.Errorf(src, "route "+other+" by its own labels, or remove "+src.Key,
 				"is service %s of this project: requests would reach it without its own routes and access policy", other)
 		}

@@ -312,7 +312,7 @@ func (b *Backend) tcpSource() Source {
 	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == b.TCPTag() }); i >= 0 {
 		return b.Tags[i].Source
 	}
-	return Source{Service: b.Service, Key: b.TCPSource.Key, Value: strconv.Itoa(b.TCPPort)}
+	return Source{Service: b.Service, Key: b.TCPKey, Value: strconv.Itoa(b.TCPPort)}
 }
 
 // defaultOnly reports whether b is routed only as the default backend: a

@@ -98,18 +98,17 @@ func routedPorts(svc *Service, claims []Claim, all bool, ds *Diagnostics) (ports
 	if i := slices.IndexFunc(claims, func(c Claim) bool { return c.Port != 0 }); i >= 0 {
 		return []int{claims[i].Port}, true
 	}
-	skip := map[int]bool{}
 	for _, c := range claims {
 		*ds = append(*ds, c.PortProblems...)
 		for _, p := range c.Add {
 			tcp[p] = true
 		}
-		for _, p := range c.Skip {
-			skip[p] = true
-		}
+	}
+	skipped := func(p int) bool {
+		return slices.ContainsFunc(claims, func(c Claim) bool { return slices.Contains(c.Skip, p) })
 	}
 	for _, p := range slices.Sorted(maps.Keys(tcp)) {
-		if !skip[p] {
+		if !skipped(p) {
 			ports = append(ports, p)
 		}
 	}

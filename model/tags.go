@@ -134,12 +134,12 @@ var routingTags = []tagDef{
 	{name: "tcp", value: PortNumber,
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",
-		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPSource = atoi(v), cx.src }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPKey = atoi(v), cx.src.Key }},
 	{name: "sni", value: PortNumber,
 		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
 			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
 		example: "sni=8443",
-		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPSource = atoi(v), true, cx.src }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPKey = atoi(v), true, cx.src.Key }},
 }
 
 // tagsByName finds a tag's definition, aliases resolved to what they

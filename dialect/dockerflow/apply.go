@@ -101,15 +101,14 @@ type setting struct {
 // first, serviceDomainAlgo last; the checks that other settings can
 // change wait until every setting is applied.
 func (Dialect) Apply(ma *model.Applier, _ int) {
-	a := &applier{Applier: ma, b: ma.Backend(), l: ma.Labels(), ds: ma.Diagnostics(), set: map[string]setting{}}
+	a := &applier{Applier: ma, b: ma.Backend(), l: ma.Labels(), ds: ma.Diagnostics()}
 	a.applyReqMode()
 	for i := range labels {
 		def := &labels[i]
-		get := a.l.Get
+		v, src, ok := a.l.Get("com.df." + def.name)
 		if def.public {
-			get = a.l.GetPublic
+			v, src, ok = a.l.GetPublic("com.df." + def.name)
 		}
-		v, src, ok := get("com.df." + def.name)
 		if !ok || def.elsewhere || def.status != dfApplies {
 			continue
 		}
@@ -204,6 +203,9 @@ func (a *applier) applyLabel(def *dfLabel, v string, src model.Source) {
 	}
 	if def.tcp {
 		a.TCPOnly("com.df."+def.name, src)
+	}
+	if a.set == nil {
+		a.set = map[string]setting{}
 	}
 	a.set["com.df."+def.name] = setting{v, src}
 	def.apply(a.b, v, context{src: src, secrets: a.Secrets(), l: a.l, ds: a.ds})
