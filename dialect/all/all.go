@@ -1,5 +1,3 @@
-// Package all lists the label dialects compose2haproxy reads, in their
-// order of precedence: a new dialect is one more line here.
 package all
 
 import (
