@@ -9,13 +9,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
 // options are the CLI's defaults plus --domain Domain, as cmd/benchrun runs it.
-var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: model.DefaultSlots}
+var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: model.DefaultSlots, Dialects: all.Dialects()}
 
 // writeProject writes data as compose.yaml in a new temporary directory.
 func writeProject(tb testing.TB, data []byte) string {

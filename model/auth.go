@@ -55,8 +55,8 @@ var hashSchemes = []struct {
 // acceptedSchemes names them for messages.
 const acceptedSchemes = "$6$ (SHA-512), $5$ (SHA-256), $2b$/$2y$/$2a$ (bcrypt) or $y$ (yescrypt)"
 
-// hashFix says how to make an accepted hash.
-const hashFix = "hash the password with: openssl passwd -6"
+// HashFix says how to make an accepted hash.
+const HashFix = "hash the password with: openssl passwd -6"
 
 // hashScheme names the scheme of an accepted hash, or says what is wrong
 // with it. The message never repeats the value: it may be a password.
@@ -82,18 +82,18 @@ var userNameRe = regexp.MustCompile(`^[A-Za-z0-9._@+-]{1,64}$`)
 // MaxUsers bounds one list of users: each is a line of the config.
 const MaxUsers = 1000
 
-// userEntry is one "user:hash" (or bare "user") of a list.
-type userEntry struct {
-	name, hash string
-	colon      bool   // without one, the entry may be a password: never print it
-	pos        string // "line 3" or "entry 2", for messages
+// UserEntry is one "user:hash" (or bare "user") of a list.
+type UserEntry struct {
+	Name, Hash string
+	Colon      bool   // without one, the entry may be a password: never print it
+	Pos        string // "line 3" or "entry 2", for messages
 }
 
-// splitUsers reads "user:hash" entries separated by line breaks or commas
+// SplitUsers reads "user:hash" entries separated by line breaks or commas
 // (docker-flow-proxy's format; a crypt hash never holds a comma); blank
 // entries and lines starting with '#' are skipped.
-func splitUsers(content string, unit string) []userEntry {
-	var out []userEntry
+func SplitUsers(content string, unit string) []UserEntry {
+	var out []UserEntry
 	for i, line := range strings.Split(content, "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "#") {
@@ -109,73 +109,73 @@ func splitUsers(content string, unit string) []userEntry {
 				pos = fmt.Sprintf("entry %d", j+1)
 			}
 			name, hash, colon := strings.Cut(item, ":")
-			out = append(out, userEntry{name: strings.TrimSpace(name), hash: strings.TrimSpace(hash), colon: colon, pos: pos})
+			out = append(out, UserEntry{Name: strings.TrimSpace(name), Hash: strings.TrimSpace(hash), Colon: colon, Pos: pos})
 		}
 	}
 	return out
 }
 
-// checkUsers turns entries into users, each with an accepted hash; what
+// CheckUsers turns entries into users, each with an accepted hash; what
 // refers to the list in messages ("secret ops"). Problems are reported at
 // src without ever printing a password or hash.
-func checkUsers(entries []userEntry, what string, src Source, ds *Diagnostics) []User {
+func CheckUsers(entries []UserEntry, what string, src Source, ds *Diagnostics) []User {
 	if len(entries) > MaxUsers {
-		ds.errorf(src, fmt.Sprintf("keep at most %d users in one list", MaxUsers), "%s has %d users", what, len(entries))
+		ds.Errorf(src, fmt.Sprintf("keep at most %d users in one list", MaxUsers), "%s has %d users", what, len(entries))
 		return nil
 	}
 	var users []User
 	seen := map[string]bool{}
 	ok := true
 	for _, e := range entries {
-		if !e.colon {
-			ds.errorf(src, "write one user:HASH a line; "+hashFix, "%s, %s: is not a user:hash entry (it has no ':')", what, e.pos)
+		if !e.Colon {
+			ds.Errorf(src, "write one user:HASH a line; "+HashFix, "%s, %s: is not a user:hash entry (it has no ':')", what, e.Pos)
 			ok = false
 			continue
 		}
-		if !userNameRe.MatchString(e.name) {
+		if !userNameRe.MatchString(e.Name) {
 			// The name is not printed: a line without ':' may be a password.
-			ds.errorf(src, "write one user:HASH a line; user names are letters, digits and . _ @ + -", "%s, %s: is not a user:hash entry with a valid user name", what, e.pos)
+			ds.Errorf(src, "write one user:HASH a line; user names are letters, digits and . _ @ + -", "%s, %s: is not a user:hash entry with a valid user name", what, e.Pos)
 			ok = false
 			continue
 		}
-		if seen[e.name] {
-			ds.errorf(src, "keep one entry per user", "%s, %s: user %s is listed twice", what, e.pos, e.name)
+		if seen[e.Name] {
+			ds.Errorf(src, "keep one entry per user", "%s, %s: user %s is listed twice", what, e.Pos, e.Name)
 			ok = false
 			continue
 		}
-		seen[e.name] = true
-		if e.hash == "" {
-			ds.errorf(src, hashFix+", and write "+e.name+":HASH", "%s, %s: user %s has no password hash", what, e.pos, e.name)
+		seen[e.Name] = true
+		if e.Hash == "" {
+			ds.Errorf(src, HashFix+", and write "+e.Name+":HASH", "%s, %s: user %s has no password hash", what, e.Pos, e.Name)
 			ok = false
 			continue
 		}
-		scheme, prob := hashScheme(e.hash)
+		scheme, prob := hashScheme(e.Hash)
 		if prob != "" {
-			ds.errorf(src, hashFix+", and write "+e.name+":HASH", "%s, %s: the password of user %s %s", what, e.pos, e.name, prob)
+			ds.Errorf(src, HashFix+", and write "+e.Name+":HASH", "%s, %s: the password of user %s %s", what, e.Pos, e.Name, prob)
 			ok = false
 			continue
 		}
-		if _, prob, fix := hashWork(e.hash, scheme); prob != "" {
-			ds.errorf(src, fix, "%s, %s: the password hash of user %s %s", what, e.pos, e.name, prob)
+		if _, prob, fix := hashWork(e.Hash, scheme); prob != "" {
+			ds.Errorf(src, fix, "%s, %s: the password hash of user %s %s", what, e.Pos, e.Name, prob)
 			ok = false
 			continue
 		}
-		users = append(users, User{Name: e.name, Hash: e.hash, Scheme: scheme})
+		users = append(users, User{Name: e.Name, Hash: e.Hash, Scheme: scheme})
 	}
 	if !ok {
 		return nil
 	}
 	if len(users) == 0 {
-		ds.errorf(src, "add user:HASH lines", "%s holds no users: nobody could log in", what)
+		ds.Errorf(src, "add user:HASH lines", "%s holds no users: nobody could log in", what)
 	}
 	return users
 }
 
-// warnSlowHashes warns about users whose hashes HAProxy checks slowly:
+// WarnSlowHashes warns about users whose hashes HAProxy checks slowly:
 // measured with HAProxy 2.6 on 2 vCPUs, a $6$ hash took 3 ms a login, a
 // bcrypt one 30 ms (cost 5) to 1.3 s (cost 12), yescrypt 0.6 s. HAProxy
 // checks on its event loop, so the thread serves nothing else meanwhile.
-func warnSlowHashes(a *Auth, what string, ds *Diagnostics) {
+func WarnSlowHashes(a *Auth, what string, ds *Diagnostics) {
 	var slow []string
 	for _, u := range a.Users {
 		if u.Scheme == "bcrypt" || u.Scheme == "yescrypt" {
@@ -183,21 +183,21 @@ func warnSlowHashes(a *Auth, what string, ds *Diagnostics) {
 		}
 	}
 	if len(slow) > 0 {
-		ds.warnf(a.Source, hashFix+" (SHA-512: 3 ms)",
+		ds.Warnf(a.Source, HashFix+" (SHA-512: 3 ms)",
 			"%s: the bcrypt or yescrypt hashes of %s cost HAProxy 30 ms to over a second of CPU at every login, during which its thread serves nothing else", what, strings.Join(slow, ", "))
 	}
 }
 
-// secretUsers reads the users of a compose secret; what names the secret
+// SecretUsers reads the users of a compose secret; what names the secret
 // in messages.
-func secretUsers(sec *Secret, src Source, ds *Diagnostics) []User {
+func SecretUsers(sec *Secret, src Source, ds *Diagnostics) []User {
 	what := "secret " + sec.Name
 	if sec.Name == "" {
 		what = "file " + sec.File
 	}
 	if sec.Problem != "" {
-		ds.errorf(src, "give the secret a file: of user:HASH lines inside the project directory", "%s %s", what, sec.Problem)
+		ds.Errorf(src, "give the secret a file: of user:HASH lines inside the project directory", "%s %s", what, sec.Problem)
 		return nil
 	}
-	return checkUsers(splitUsers(string(sec.Content), "line"), what, src, ds)
+	return CheckUsers(SplitUsers(string(sec.Content), "line"), what, src, ds)
 }

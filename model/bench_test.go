@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/bench"
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -17,7 +18,7 @@ import (
 //	go run golang.org/x/perf/cmd/benchstat@latest old.txt new.txt
 func BenchmarkBuild(b *testing.B) {
 	p := model.Project{Name: "bench", Files: []string{"compose.yaml"}, Services: bench.Services(1000)}
-	opts := model.Options{Version: "bench", Domains: []string{bench.Domain}}
+	opts := model.Options{Version: "bench", Domains: []string{bench.Domain}, Dialects: all.Dialects()}
 	if _, ds := model.Build(p, opts); len(ds) > 0 {
 		b.Fatalf("the benchmark project has diagnostics, first: %s", ds[0])
 	}

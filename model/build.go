@@ -41,6 +41,10 @@ type Options struct {
 	TrustedProxies []string
 	// StatsAuth holds the users of the stats page; nil: it is open.
 	StatsAuth *Secret
+	// Dialects read the services' labels, in this order (see Dialect):
+	// the CLI's are dialect/all's. Nil: no label routes a service, only
+	// All does.
+	Dialects []Dialect
 }
 
 // Build turns a project into a routing config. It is pure: the same project
@@ -75,7 +79,15 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	defaultBackend := pickDefault(backends, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
-		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or turn on "+OptionAll.ref(), "no service is routed; the config answers every request with 404")
+		var keys []string
+		for _, t := range tables(opts.Dialects) {
+			keys = append(keys, t.Route)
+		}
+		fix := "turn on " + OptionAll.Ref()
+		if len(keys) > 0 {
+			fix = "set " + strings.Join(keys, " or ") + " on a service, or " + fix
+		}
+		ds.Warnf(Source{}, fix, "no service is routed; the config answers every request with 404")
 	}
 	lintNetworks(services, backends, &ds)
 
@@ -108,7 +120,7 @@ func pickDefault(bs []Backend, ds *Diagnostics) string {
 		case first == nil:
 			first = b
 		default:
-			ds.errorf(*b.Default, "keep one default backend", "service %s is the default backend already (%s=%s)", first.Service, first.Default.Key, printable(first.Default.Value))
+			ds.Errorf(*b.Default, "keep one default backend", "service %s is the default backend already (%s=%s)", first.Service, first.Default.Key, Printable(first.Default.Value))
 		}
 	}
 	if first == nil {
@@ -127,19 +139,19 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		if prob != "" {
 			fix := "give a domain like example.com"
 			if trimmed := strings.TrimLeft(name, "."); strings.HasPrefix(name, ".") && checkHost(trimmed, false) == "" {
-				fix = fmt.Sprintf("drop the leading dot: %s %s", OptionDomains.ref(), trimmed)
+				fix = fmt.Sprintf("drop the leading dot: %s %s", OptionDomains.Ref(), trimmed)
 			}
-			ds.errorf(src, fix, "domain %s", prob)
+			ds.Errorf(src, fix, "domain %s", prob)
 			continue
 		}
 		domains = append(domains, Host{Name: name, Source: src})
 	}
 	if opts.ProdLine != "" {
 		src := OptionProdLine.source(opts.ProdLine)
-		if prob := unsafeChar(opts.ProdLine); prob != "" {
-			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line %s", prob)
+		if prob := UnsafeChar(opts.ProdLine); prob != "" {
+			ds.Errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line %s", prob)
 		} else if !isHostLabel(strings.ToLower(opts.ProdLine)) {
-			ds.errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line is not a single DNS label")
+			ds.Errorf(src, "use a branch or commit id made of letters, digits and '-'", "production line is not a single DNS label")
 		}
 		opts.ProdLine = strings.ToLower(opts.ProdLine)
 	}
@@ -147,15 +159,15 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		opts.Slots = DefaultSlots
 	}
 	if opts.Slots < 1 || opts.Slots > MaxSlots {
-		ds.errorf(OptionSlots.source(strconv.Itoa(opts.Slots)),
+		ds.Errorf(OptionSlots.source(strconv.Itoa(opts.Slots)),
 			fmt.Sprintf("give a number from 1 to %d; the default is %d", MaxSlots, DefaultSlots), "a backend's server-template size is out of range")
 		// Reported once: no backend warns that it was capped.
 		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}
 	if opts.Listen.Certs != "" {
 		src := OptionCerts.source(opts.Listen.Certs)
-		if prob := unsafeChar(opts.Listen.Certs); prob != "" {
-			ds.errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
+		if prob := UnsafeChar(opts.Listen.Certs); prob != "" {
+			ds.Errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
 		}
 		if opts.Listen.HTTPS == "" {
 			opts.Listen.HTTPS = ":443"
@@ -165,14 +177,14 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 			opts.Listen.HTTPSPort = addrPort(opts.Listen.HTTPS)
 		}
 		if p := opts.Listen.HTTPSPort; p < 0 || p > 65535 {
-			ds.errorf(OptionHTTPSPort.source(strconv.Itoa(p)), "give the port clients use for HTTPS, like 443", "port is not a whole number from 1 to 65535")
+			ds.Errorf(OptionHTTPSPort.source(strconv.Itoa(p)), "give the port clients use for HTTPS, like 443", "port is not a whole number from 1 to 65535")
 		}
 	} else {
 		if opts.Listen.HTTPS != "" {
-			ds.errorf(OptionHTTPS.source(opts.Listen.HTTPS), "add "+OptionCerts.ref()+" with the directory of the certificates", "an HTTPS listener needs certificates")
+			ds.Errorf(OptionHTTPS.source(opts.Listen.HTTPS), "add "+OptionCerts.Ref()+" with the directory of the certificates", "an HTTPS listener needs certificates")
 		}
 		if opts.Listen.HTTPSPort != 0 {
-			ds.errorf(OptionHTTPSPort.source(strconv.Itoa(opts.Listen.HTTPSPort)), "add "+OptionCerts.ref()+" with the directory of the certificates", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
+			ds.Errorf(OptionHTTPSPort.source(strconv.Itoa(opts.Listen.HTTPSPort)), "add "+OptionCerts.Ref()+" with the directory of the certificates", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
 		}
 	}
 	if opts.HostMap != "" {
@@ -217,7 +229,7 @@ func checkListeners(l Listen, ds *Diagnostics) {
 	for i, b := range ls {
 		for _, a := range ls[:i] {
 			if sameListener(a.addr, b.addr) {
-				ds.errorf(b.opt.source(b.addr), "give each listener its own port", "listens where %s=%s does", a.opt.ref(), a.addr)
+				ds.Errorf(b.opt.source(b.addr), "give each listener its own port", "listens where %s=%s does", a.opt.Ref(), a.addr)
 				break
 			}
 		}
@@ -242,18 +254,18 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 	if needHost {
 		fix = "write it as IP:PORT, like 127.0.0.11:53"
 	}
-	if prob := unsafeChar(addr); prob != "" {
-		ds.errorf(src, fix, "address %s", prob)
+	if prob := UnsafeChar(addr); prob != "" {
+		ds.Errorf(src, fix, "address %s", prob)
 		return
 	}
 	i := strings.LastIndex(addr, ":")
 	if i < 0 {
-		ds.errorf(src, fix, "address has no port")
+		ds.Errorf(src, fix, "address has no port")
 		return
 	}
 	host, port := addr[:i], addr[i+1:]
-	if _, prob := parseInt(port, 1, 65535); prob != "" {
-		ds.errorf(src, fix, "port %s", prob)
+	if _, prob := ParseInt(port, 1, 65535); prob != "" {
+		ds.Errorf(src, fix, "port %s", prob)
 		return
 	}
 	if strings.ContainsAny(host, "[]:") {
@@ -262,14 +274,14 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 		bare, open := strings.CutPrefix(host, "[")
 		bare, closed := strings.CutSuffix(bare, "]")
 		if open != closed || strings.ContainsAny(bare, "[]") {
-			ds.errorf(src, fix, "address has unmatched brackets")
+			ds.Errorf(src, fix, "address has unmatched brackets")
 		} else if a, err := netip.ParseAddr(bare); err != nil || !a.Is6() || a.Zone() != "" {
-			ds.errorf(src, fix, "%q is not an IPv6 address", bare)
+			ds.Errorf(src, fix, "%q is not an IPv6 address", bare)
 		}
 		return
 	}
 	if needHost && host == "" {
-		ds.errorf(src, fix, "address has no host")
+		ds.Errorf(src, fix, "address has no host")
 		return
 	}
 	if host == "" {
@@ -279,7 +291,7 @@ func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 		return
 	}
 	if prob := checkHost(strings.ToLower(host), false); prob != "" {
-		ds.errorf(src, fix, "host %q %s", host, prob)
+		ds.Errorf(src, fix, "host %q %s", host, prob)
 	}
 }
 
@@ -295,7 +307,7 @@ func addrPort(addr string) int {
 func headerNames(files []string) []string {
 	out := make([]string, len(files))
 	for i, f := range files {
-		out[i] = safeShown(f)
+		out[i] = SafeShown(f)
 	}
 	return out
 }
@@ -312,9 +324,9 @@ func checkRuntimeDir(dir string, ds *Diagnostics) {
 	switch {
 	case !checkPlainPath(src, "runtime directory", ds):
 	case !strings.HasPrefix(dir, "/"):
-		ds.errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
+		ds.Errorf(src, "write the directory's path inside the proxy container, like /var/run/haproxy", "runtime directory is not an absolute path")
 	case len(runtimeFor(dir).Socket) > maxSocketPath:
-		ds.errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes HAProxy can bind", maxSocketPath)
+		ds.Errorf(src, "choose a shorter path, like /var/run/haproxy", "runtime directory is too long: the socket's path would be longer than the %d bytes HAProxy can bind", maxSocketPath)
 	}
 }
 
@@ -330,10 +342,10 @@ func runtimeFor(dir string) *Runtime {
 // plain file name (PlainPath); what names it in messages.
 func checkPlainPath(src Source, what string, ds *Diagnostics) bool {
 	switch {
-	case unsafeChar(src.Value) != "":
-		ds.errorf(src, "choose a path without it", "%s %s", what, unsafeChar(src.Value))
+	case UnsafeChar(src.Value) != "":
+		ds.Errorf(src, "choose a path without it", "%s %s", what, UnsafeChar(src.Value))
 	case !PlainPath(src.Value):
-		ds.errorf(src, "choose a path without them", "%s has characters other than letters, digits and . _ - / + @", what)
+		ds.Errorf(src, "choose a path without them", "%s has characters other than letters, digits and . _ - / + @", what)
 	default:
 		return true
 	}

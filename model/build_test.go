@@ -18,7 +18,7 @@ func svc(name string, labels map[string]string, ports ...int) Service {
 
 func build(t *testing.T, opts Options, services ...Service) (Config, []string) {
 	t.Helper()
-	cfg, ds := Build(Project{Name: "test", Services: services}, opts)
+	cfg, ds := buildAll(Project{Name: "test", Services: services}, opts)
 	var msgs []string
 	for _, d := range ds {
 		msgs = append(msgs, d.String())
@@ -513,7 +513,7 @@ func TestOptionSources(t *testing.T) {
 // A front end spells the options a diagnostic names, as its key and in its
 // message and fix; the model's own text names them plainly.
 func TestDiagnosticsSpellOptions(t *testing.T) {
-	_, ds := Build(Project{}, Options{Listen: Listen{HTTPSPort: 8443}})
+	_, ds := buildAll(Project{}, Options{Listen: Listen{HTTPSPort: 8443}})
 	spell := func(o Option) string {
 		return map[Option]string{OptionHTTPSPort: "--https-port", OptionCerts: "--tls", OptionAll: "--all"}[o]
 	}

@@ -34,13 +34,13 @@ func mergeShared(bs []Backend, adm admissions, ds *Diagnostics) []Backend {
 			shares = "the group " + b.ServiceGroup
 		}
 		if stranger := notAdmitted(&out[i], &b, adm); stranger != "" {
-			ds.errorf(b.nameSource(), fmt.Sprintf("if both agree, label %s with %s: %s and %s with %s: %s; else give %s another name",
+			ds.Errorf(b.nameSource(), fmt.Sprintf("if both agree, label %s with %s: %s and %s with %s: %s; else give %s another name",
 				stranger, admitKey, b.Service, b.Service, admitKey, stranger, b.Service),
 				"shares %s with service %s, which makes them one backend, and they do not admit each other", shares, stranger)
 			continue
 		}
 		if what := disagreement(&out[i], &b); what != "" {
-			ds.errorf(b.nameSource(), fmt.Sprintf("give %s and %s the same settings but their servers', or %s another name", b.Service, out[i].Service, b.Service),
+			ds.Errorf(b.nameSource(), fmt.Sprintf("give %s and %s the same settings but their servers', or %s another name", b.Service, out[i].Service, b.Service),
 				"shares %s with service %s, which makes them one backend, but %s", shares, out[i].Service, what)
 			continue
 		}
@@ -64,7 +64,7 @@ func (b *Backend) shareKey() string {
 	}
 	listener := ""
 	if b.TCPPort != 0 {
-		listener = b.tcpKind()
+		listener = b.TCPKind()
 	}
 	return b.Name + "\x00" + strings.Join(paths, " ") + "\x00" + b.Match.key() + "\x00" + listener
 }

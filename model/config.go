@@ -66,7 +66,7 @@ type Source struct {
 }
 
 // item is s narrowed to one entry of its list value.
-func (s Source) item(entry string) Source {
+func (s Source) WithItem(entry string) Source {
 	s.Item = entry
 	return s
 }
@@ -177,6 +177,19 @@ type Backend struct {
 	// matches, instead of the 404; it is what asked for it (the default
 	// tag, com.df.isDefaultBackend).
 	Default *Source `json:"default,omitempty"`
+
+	// TCPKey is the key that first made the backend a TCP service (a tag
+	// list's, or a dialect's key that means tcp= or sni=), AddressKey the
+	// one that addressed its servers other than as the service
+	// (SetAddress): for messages only.
+	TCPKey     string `json:"-"`
+	AddressKey string `json:"-"`
+}
+
+// SetAddress addresses the servers as addr instead of the service
+// (com.df.outboundHostname); src is what asks.
+func (b *Backend) SetAddress(addr string, src Source) {
+	b.Servers.Address, b.AddressKey = addr, src.Key
 }
 
 // Match is what a request must also be for a backend's routes to take
@@ -225,6 +238,9 @@ type Header struct {
 	Name     string  `json:"name"`
 	Value    Literal `json:"value,omitempty"` // printable ASCII; empty for del
 	Source   Source  `json:"source"`
+	// Weak gives way to a change of the same header by any other setting
+	// (security_headers' defaults).
+	Weak bool `json:"-"`
 }
 
 // Literal is a value HAProxy must take as it is written. It holds printable

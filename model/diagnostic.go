@@ -60,13 +60,13 @@ func (d Diagnostic) String() string {
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
 	if d.Service != "" {
-		b.WriteString(printable(d.Service))
+		b.WriteString(Printable(d.Service))
 		b.WriteString(": ")
 	}
 	if d.Key != "" {
-		b.WriteString(printable(d.Key)) // a label's name is the author's too
+		b.WriteString(Printable(d.Key)) // a label's name is the author's too
 		b.WriteString("=")
-		b.WriteString(printable(d.Value))
+		b.WriteString(Printable(d.Value))
 		b.WriteString(": ")
 	}
 	b.WriteString(d.Message)
@@ -80,7 +80,7 @@ func (d Diagnostic) String() string {
 
 // printable is s for a message: quoted when it would garble a terminal,
 // and shortened when long, so that a huge value costs one short line.
-func printable(s string) string {
+func Printable(s string) string {
 	s = shorten(s)
 	if !utf8.ValidString(s) {
 		return strconv.Quote(s)
@@ -131,10 +131,10 @@ func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...an
 		Message: fmt.Sprintf(msg, args...), Fix: fix, Option: src.From == "option"})
 }
 
-func (ds *Diagnostics) errorf(src Source, fix, msg string, args ...any) {
+func (ds *Diagnostics) Errorf(src Source, fix, msg string, args ...any) {
 	ds.add(Error, src, msg, fix, args...)
 }
 
-func (ds *Diagnostics) warnf(src Source, fix, msg string, args ...any) {
+func (ds *Diagnostics) Warnf(src Source, fix, msg string, args ...any) {
 	ds.add(Warning, src, msg, fix, args...)
 }

@@ -191,7 +191,7 @@ func FuzzLabels(f *testing.F) {
 // that prints every field. Outside fuzzing HAProxy must accept the config.
 func checkBuilt(t *testing.T, p model.Project, opts model.Options, fuzzing bool) {
 	t.Helper()
-	cfg, ds := model.Build(p, opts)
+	cfg, ds := buildAll(p, opts)
 	for _, d := range ds {
 		// Diagnostics are printed one a line; a value with a line
 		// break must be quoted, or it forges the next diagnostic.
@@ -206,7 +206,7 @@ func checkBuilt(t *testing.T, p model.Project, opts model.Options, fuzzing bool)
 	if err != nil {
 		t.Fatalf("render.Config failed on a config Build accepted: %v", err)
 	}
-	cfg2, _ := model.Build(p, opts)
+	cfg2, _ := buildAll(p, opts)
 	if out2, _ := render.Config(cfg2); !bytes.Equal(out, out2) {
 		t.Fatalf("the same input rendered two different configs")
 	}
@@ -357,7 +357,7 @@ func FuzzHeader(f *testing.F) {
 		p := model.Project{Name: "fuzz", Files: []string{"compose.yaml", file}, Services: []model.Service{
 			{Name: "web", Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: map[string]string{"SERVICE_NAME": "web"}},
 		}}
-		cfg, ds := model.Build(p, model.Options{Version: "fuzz", Command: []string{"-f", "compose.yaml", "-f", file}})
+		cfg, ds := buildAll(p, model.Options{Version: "fuzz", Command: []string{"-f", "compose.yaml", "-f", file}})
 		if ds.HasErrors() {
 			return
 		}
@@ -1450,7 +1450,7 @@ func FuzzPolicy(f *testing.F) {
 		if stats != "" {
 			opts.StatsAuth = &model.Secret{Name: "stats", Content: []byte(stats)}
 		}
-		cfg, ds := model.Build(p, opts)
+		cfg, ds := buildAll(p, opts)
 		for _, d := range ds {
 			if s := d.String(); strings.ContainsAny(s, "\n\r") || !utf8.ValidString(s) {
 				t.Errorf("diagnostic is not one printable line: %q", s)

@@ -156,7 +156,7 @@ func limitHashWork(bs []Backend, stats *Auth, ds *Diagnostics) {
 		add(bs[i].Policy.Auth)
 	}
 	if work > MaxHashWork {
-		ds.errorf(Source{}, "use $6$ hashes (openssl passwd -6: about 1.3 ms each), fewer users, or basic auth on fewer services (each has its own userlist)",
+		ds.Errorf(Source{}, "use $6$ hashes (openssl passwd -6: about 1.3 ms each), fewer users, or basic auth on fewer services (each has its own userlist)",
 			"the userlists hold %d password hashes, which HAProxy checks at every start and reload: about %.1f s of CPU, over the limit of %d s", n, work.Seconds(), int(MaxHashWork/time.Second))
 	}
 }

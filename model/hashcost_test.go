@@ -75,7 +75,7 @@ func TestHashCostInAll(t *testing.T) {
 		for i := range services {
 			ss = append(ss, svc(fmt.Sprintf("web%d", i), map[string]string{"SERVICE_NAME": fmt.Sprintf("web%d", i), "SERVICE_TAGS": "auth=ops"}, 80))
 		}
-		_, ds := Build(Project{Services: ss, Secrets: []Secret{{Name: "ops", Content: []byte(users.String())}}}, Options{})
+		_, ds := buildAll(Project{Services: ss, Secrets: []Secret{{Name: "ops", Content: []byte(users.String())}}}, Options{})
 		var errs []string
 		for _, d := range ds {
 			if d.Severity == Error {

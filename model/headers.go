@@ -30,8 +30,8 @@ var headerNameRe = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 // break how messages are delimited.
 var framingHeaders = []string{"connection", "content-length", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"}
 
-func checkHeaderName(n string) string {
-	if prob := unsafeChar(n); prob != "" {
+func CheckHeaderName(n string) string {
+	if prob := UnsafeChar(n); prob != "" {
 		return prob
 	}
 	if !headerNameRe.MatchString(n) {
@@ -45,13 +45,13 @@ func checkHeaderName(n string) string {
 
 // checkHeaderValue checks a value that is sent literally: printable ASCII,
 // no longer than maxHeaderValue.
-func checkHeaderValue(v string) string {
+func CheckHeaderValue(v string) string {
 	if !utf8.ValidString(v) {
 		return "is not valid UTF-8"
 	}
 	for _, r := range v {
 		if r < 0x20 || r > 0x7e {
-			if prob := unsafeChar(string(r)); prob != "" {
+			if prob := UnsafeChar(string(r)); prob != "" {
 				return prob
 			}
 		}
@@ -62,84 +62,28 @@ func checkHeaderValue(v string) string {
 	return ""
 }
 
-var (
-	// sampleRe finds what HAProxy's log-format would evaluate: a sample
-	// expression %[…], flags %{…}, or a variable like %ci.
-	sampleRe = regexp.MustCompile(`%(\[[^\]]*\]?|\{[^}]*\}?|[A-Za-z]+)`)
-	// conditionRe finds a condition docker-flow-proxy passed through after
-	// the value ("on if { ssl_fc }").
-	conditionRe = regexp.MustCompile(`(^|\s)(if|unless)(\s.*|$)`)
-)
-
-// checkDockerFlowHeaderValue adds docker-flow-proxy's own syntax to what
-// checkHeaderValue refuses: it wrote values into HAProxy's config as they
-// were, so some meant something other than their text.
-func checkDockerFlowHeaderValue(v string) string {
-	if prob := checkHeaderValue(v); prob != "" {
-		return prob
-	}
-	if m := sampleRe.FindString(v); m != "" {
-		return fmt.Sprintf("holds %s, which docker-flow-proxy let HAProxy evaluate; compose2haproxy sends header values as written", m)
-	}
-	if m := conditionRe.FindString(v); m != "" {
-		return fmt.Sprintf("ends in a condition (%s), which docker-flow-proxy passed to HAProxy; compose2haproxy sends header values as written", strings.TrimSpace(m))
-	}
-	return ""
-}
-
-const headerValueFix = "write Name value pairs with literal values; a value with commas goes in a compose2haproxy.request-header.NAME or response-header.NAME label"
-
-// headerPair is docker-flow-proxy's "Name value" entry.
-var headerPair = &valueForm{"NAME VALUE", headerValueFix, func(v string) (string, string) {
-	name, value, _ := strings.Cut(strings.TrimSpace(v), " ")
-	if prob := checkHeaderName(name); prob != "" {
-		return "", "has a name that " + prob
-	}
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return "", "has no value (write Name value)"
-	}
-	if prob := checkDockerFlowHeaderValue(value); prob != "" {
-		return "", prob
-	}
-	return name + " " + value, ""
-}}
-
-var headerName = &valueForm{"NAME", "give header names like X-Cache", func(v string) (string, string) {
-	return v, checkHeaderName(v)
-}}
-
-// headerLabel is the apply of docker-flow-proxy's header labels: add or set
-// "Name value" pairs, or delete names.
-func headerLabel(response bool, action string) func(b *Backend, v string, cx tagContext) {
-	return func(b *Backend, v string, cx tagContext) {
-		name, value, _ := strings.Cut(v, " ")
-		b.Headers = append(b.Headers, Header{Response: response, Action: action, Name: name, Value: Literal(value), Source: cx.src})
-	}
-}
-
 // applyHeaderLabels reads compose2haproxy.request-header.NAME and
 // compose2haproxy.response-header.NAME.
-func (a *applier) applyHeaderLabels(l labels) {
+func (a *Applier) applyHeaderLabels(l Labels) {
 	b, ds := a.b, a.ds
-	for _, k := range l.keys() {
+	for _, k := range l.Keys() {
 		for _, hl := range headerLabels {
 			name, ok := strings.CutPrefix(k, hl.prefix)
 			if !ok {
 				continue
 			}
-			v, src, _ := l.get(k)
+			v, src, _ := l.Get(k)
 			v = strings.Trim(v, " ") // HTTP does not count them as part of the value
-			if prob := checkHeaderName(name); prob != "" {
-				ds.errorf(src, "write the header's name after the prefix, like "+hl.prefix+"X-Frame-Options", "header %s %s", printable(name), prob)
+			if prob := CheckHeaderName(name); prob != "" {
+				ds.Errorf(src, "write the header's name after the prefix, like "+hl.prefix+"X-Frame-Options", "header %s %s", Printable(name), prob)
 				continue
 			}
-			if prob := checkHeaderValue(v); prob != "" {
-				ds.errorf(src, "give a value of printable ASCII characters", "%s", prob)
+			if prob := CheckHeaderValue(v); prob != "" {
+				ds.Errorf(src, "give a value of printable ASCII characters", "%s", prob)
 				continue
 			}
 			a.http = append(a.http, setting{k, src})
-			src.Value = safeShown(src.Value)
+			src.Value = SafeShown(src.Value)
 			h := Header{Response: hl.response, Action: "set", Name: name, Value: Literal(v), Source: src}
 			if v == "" {
 				h.Action = "del"
@@ -161,12 +105,12 @@ func checkHeaders(b *Backend, ds *Diagnostics) {
 	var kept []Header
 	explicit := func(k key) bool {
 		return slices.ContainsFunc(b.Headers, func(h Header) bool {
-			return h.Response == k.response && strings.EqualFold(h.Name, k.name) && h.Source.Item != "security_headers"
+			return h.Response == k.response && strings.EqualFold(h.Name, k.name) && !h.Weak
 		})
 	}
 	for _, h := range b.Headers {
 		k := key{h.Response, strings.ToLower(h.Name)}
-		if h.Source.Item == "security_headers" && explicit(k) {
+		if h.Weak && explicit(k) {
 			continue // security_headers gives way
 		}
 		prev, seen := first[k]
@@ -181,8 +125,8 @@ func checkHeaders(b *Backend, ds *Diagnostics) {
 			if h.Response {
 				dir = "response"
 			}
-			ds.errorf(h.Source, "change each header in one way",
-				"%s header %s is changed twice: %s here and %s by %s=%s", dir, h.Name, describe(h), describe(prev), prev.Source.Key, printable(prev.Source.Value))
+			ds.Errorf(h.Source, "change each header in one way",
+				"%s header %s is changed twice: %s here and %s by %s=%s", dir, h.Name, describe(h), describe(prev), prev.Source.Key, Printable(prev.Source.Value))
 			continue
 		}
 		kept = append(kept, h)

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Limits keep the cost of a run close to the cost of loading the compose
@@ -28,13 +29,11 @@ const (
 	// a compiled pattern over 64 KiB, which a strip_path alternation of
 	// about 30,000 characters reaches.
 	maxRegexLen = 16_000
-	// maxRewriteLen bounds each side of com.df.reqPathSearchReplace.
-	maxRewriteLen = 1000
 )
 
 // listTooLong reports, as an error, a list value of more than MaxListItems
 // items.
-func listTooLong(v string, src Source, ds *Diagnostics) bool {
+func ListTooLong(v string, src Source, ds *Diagnostics) bool {
 	n := 1
 	for i := range len(v) {
 		if v[i] == ',' {
@@ -44,9 +43,21 @@ func listTooLong(v string, src Source, ds *Diagnostics) bool {
 	if n <= MaxListItems {
 		return false
 	}
-	ds.errorf(src, "split the service, or route it by fewer names and paths",
+	ds.Errorf(src, "split the service, or route it by fewer names and paths",
 		"%s holds %d items; the limit is %d", src.Key, n, MaxListItems)
 	return true
+}
+
+// SplitList splits a comma-separated list value into its items, without
+// the spaces around them and without empty ones.
+func SplitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // pairs is the number of host and path pairs b routes (a redirect is a
@@ -62,7 +73,7 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 	total, slots := 0, 0
 	for _, b := range bs {
 		if n := b.pairs(); n > MaxBackendPairs {
-			ds.errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
+			ds.Errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
 				"%s routes %d hosts × %d paths = %d host and path pairs; the limit is %d",
 				b.Service, len(b.Hosts)+len(b.Redirects), max(len(b.Paths), 1), n, MaxBackendPairs)
 			continue
@@ -72,12 +83,12 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 		kept = append(kept, b)
 	}
 	if total > MaxPairs {
-		ds.errorf(Source{}, "route fewer names and paths, or split the project into several configs",
+		ds.Errorf(Source{}, "route fewer names and paths, or split the project into several configs",
 			"the project routes %d host and path pairs in all; the limit is %d", total, MaxPairs)
 		return nil
 	}
 	if slots > MaxTotalSlots {
-		ds.errorf(Source{}, "lower --slots or the slots= tags",
+		ds.Errorf(Source{}, "lower --slots or the slots= tags",
 			"the server-templates hold %d slots in all; the limit is %d, as HAProxy's start-up time and memory grow with each", slots, MaxTotalSlots)
 		return nil
 	}
@@ -100,7 +111,7 @@ func checkStripRegex(b *Backend, ds *Diagnostics) {
 		return
 	}
 	if n := stripRegexLen(b.Paths); n > maxRegexLen {
-		ds.errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
+		ds.Errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
 			"strip_path would match %d paths with one regex of up to %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
 	}
 }
@@ -124,24 +135,26 @@ type LimitDoc struct {
 	What, Value, Why string // Markdown
 }
 
-// LimitDocs lists the limits above and those of other files, with their
-// values taken from the constants that enforce them.
-func LimitDocs() []LimitDoc {
-	n := func(v int) string { // 10000 as 10,000
-		s := strconv.Itoa(v)
-		for i := len(s) - 3; i > 0; i -= 3 {
-			s = s[:i] + "," + s[i:]
-		}
-		return s
+// Thousands writes n as a person reads it: 10000 as 10,000.
+func Thousands(v int) string {
+	s := strconv.Itoa(v)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
-	return []LimitDoc{
+	return s
+}
+
+// LimitDocs lists the limits above, those of other files and those of the
+// dialects, with their values taken from the constants that enforce them.
+func LimitDocs(dialects []Dialect) []LimitDoc {
+	n := Thousands
+	docs := []LimitDoc{
 		{"items in one list value (`SERVICE_TAGS`, a `com.df.*` list)", n(MaxListItems), "10,000 tags were 1 GB of diagnostics"},
 		{"routed ports of one service", n(MaxPorts), "`expose: [\"1-65535\"]` with `--all` is 65,535 backends"},
 		{"hosts × paths of one service (a redirect is a host)", n(MaxBackendPairs), "2,000 aliases × 2,000 paths took 9.6 s and 1.4 GiB"},
 		{"hosts × paths in all", n(MaxPairs), ""},
 		{"server-template slots of one service", n(MaxSlots), "HAProxy's start-up slows with every slot: `slots=` and `--slots` beyond it are errors, more `replicas` are capped with a warning"},
 		{"server-template slots in all", n(MaxTotalSlots), "100 services with `slots=4096` made `haproxy -c` take 14 s and 1.75 GB"},
-		{"each side of `com.df.reqPathSearchReplace`", n(maxRewriteLen) + " characters", "HAProxy's sample parser refuses 20,000"},
 		{"the `strip_path` regex (all of a service's paths)", n(maxRegexLen) + " characters", "HAProxy's PCRE2 refuses about 30,000"},
 		{"a header value", n(maxHeaderValue) + " characters", "one config line each"},
 		{"`cors_origin` origins of one service", n(maxOrigins), "they share one line of at most 64 words"},
@@ -154,4 +167,8 @@ func LimitDocs() []LimitDoc {
 			MaxHashWork.String() + " of CPU to check once",
 			"HAProxy checks each at every start and reload: 60 bcrypt hashes of cost 12 are 12 s"},
 	}
+	for _, t := range tables(dialects) {
+		docs = append(docs, t.Limits...)
+	}
+	return docs
 }

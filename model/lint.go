@@ -190,7 +190,7 @@ func lintShadows(bs []Backend, ds *Diagnostics) {
 				case strings.HasPrefix(f.host, "*."):
 					why = "longer wildcards come first"
 				}
-				ds.warnf(q.Source, fmt.Sprintf("route %s on %s too, or give one of them another path", q.Prefix, f.host),
+				ds.Warnf(q.Source, fmt.Sprintf("route %s on %s too, or give one of them another path", q.Prefix, f.host),
 					"path %s %s is never reached on %s: service %s routes %s there, and %s", q.Prefix, where, f.host, f.b.Service, parent, why)
 			}
 		}
@@ -302,7 +302,7 @@ func underOrAt(p, parent string) bool {
 // isProxy reports whether svc is the proxy itself: an haproxy image, or
 // labelled compose2haproxy.proxy=true.
 func isProxy(svc *Service) bool {
-	if on, _ := (labels{svc}).flag("compose2haproxy.proxy"); on {
+	if on, _ := (Labels{svc}).Flag("compose2haproxy.proxy"); on {
 		return true
 	}
 	image := svc.Image
@@ -342,7 +342,7 @@ func lintNetworks(services []Service, bs []Backend, ds *Diagnostics) {
 		}
 		if svc.NetworkMode != "" {
 			warned[svc.Name] = true
-			ds.warnf(Source{Service: svc.Name, Key: "network_mode", Value: svc.NetworkMode, From: "compose"}, "put it on a compose network, or route it by another means",
+			ds.Warnf(Source{Service: svc.Name, Key: "network_mode", Value: svc.NetworkMode, From: "compose"}, "put it on a compose network, or route it by another means",
 				"has no DNS name on a compose network, so the proxy cannot resolve %s", sv.Address)
 			continue
 		}
@@ -351,7 +351,7 @@ func lintNetworks(services []Service, bs []Backend, ds *Diagnostics) {
 				continue
 			}
 			warned[svc.Name] = true
-			ds.warnf(Source{Service: svc.Name}, fmt.Sprintf("add one of %s's networks to %s, or the other way round", p.Name, svc.Name),
+			ds.Warnf(Source{Service: svc.Name}, fmt.Sprintf("add one of %s's networks to %s, or the other way round", p.Name, svc.Name),
 				"shares no network with the proxy %s: %s is on %s, %s on %s, so HAProxy can neither resolve nor reach it",
 				p.Name, svc.Name, listOrNone(svc.Networks), p.Name, listOrNone(p.Networks))
 		}
@@ -368,23 +368,23 @@ func listOrNone(ns []string) string {
 // lintKeys reports label keys meant for compose2haproxy that an "x-"
 // prefix hides: compose drops such keys even inside labels (the loader
 // hands them over anyway so that this can say so).
-func lintKeys(l labels, ds *Diagnostics) {
-	for _, k := range l.keys() {
+func lintKeys(l Labels, dialects []Dialect, ds *Diagnostics) {
+	for _, k := range l.Keys() {
 		rest, ok := strings.CutPrefix(k, "x-")
 		if !ok {
 			rest, ok = strings.CutPrefix(k, "X-")
 		}
-		if ok && (strings.HasPrefix(rest, "SERVICE_") || strings.HasPrefix(rest, "com.df.")) {
-			_, src, _ := l.get(k)
-			ds.errorf(src, "rename it to "+rest, "compose drops keys that start with \"x-\" (it reads them as extensions), so this one does nothing")
+		if ok && slices.ContainsFunc(dialects, func(d Dialect) bool { return strings.HasPrefix(rest, d.Table().Prefix) }) {
+			_, src, _ := l.Get(k)
+			ds.Errorf(src, "rename it to "+rest, "compose drops keys that start with \"x-\" (it reads them as extensions), so this one does nothing")
 		}
 		if own, ok := strings.CutPrefix(k, "compose2haproxy."); ok && !knownOwnKey(own) {
-			_, src, _ := l.get(k)
+			_, src, _ := l.Get(k)
 			fix := "see the README for compose2haproxy's labels"
 			if s := Nearest(strings.SplitAfter(own, ".")[0], []string{"proxy", "request-header.", "response-header."}); s != "" {
 				fix = "did you mean compose2haproxy." + s + "…?"
 			}
-			ds.warnf(src, fix, "unknown compose2haproxy label; it is ignored")
+			ds.Warnf(src, fix, "unknown compose2haproxy label; it is ignored")
 		}
 	}
 }

@@ -32,9 +32,9 @@ func (o Option) source(value string) Source {
 }
 
 // ref names o inside a message or a fix; Spell replaces it with the front
-// end's spelling. The marks are control characters, which printable()
+// end's spelling. The marks are control characters, which Printable()
 // quotes, so no value quoted in a message can hold one.
-func (o Option) ref() string { return refStart + string(o) + refEnd }
+func (o Option) Ref() string { return refStart + string(o) + refEnd }
 
 const refStart, refEnd = "\x01", "\x02"
 

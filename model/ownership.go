@@ -48,15 +48,15 @@ func readAdmissions(services []Service, ds *Diagnostics) []Admission {
 	var out []Admission
 	for i := range services {
 		svc := &services[i]
-		v, src, ok := labels{svc}.get(admitKey)
-		if !ok || listTooLong(v, src, ds) {
+		v, src, ok := Labels{svc}.Get(admitKey)
+		if !ok || ListTooLong(v, src, ds) {
 			continue
 		}
-		for _, name := range splitList(v) {
-			isrc := src.item(name)
+		for _, name := range SplitList(v) {
+			isrc := src.WithItem(name)
 			switch {
 			case name == svc.Name:
-				ds.errorf(isrc, "remove it: a service always answers its own requests", "a service cannot admit itself")
+				ds.Errorf(isrc, "remove it: a service always answers its own requests", "a service cannot admit itself")
 			case !names[name]:
 				fix := "name a compose service of this project"
 				if s := Nearest(name, slices.Sorted(func(yield func(string) bool) {
@@ -68,7 +68,7 @@ func readAdmissions(services []Service, ds *Diagnostics) []Admission {
 				})); s != "" {
 					fix = "did you mean " + s + "?"
 				}
-				ds.warnf(isrc, fix, "names no service of the project; it admits nothing")
+				ds.Warnf(isrc, fix, "names no service of the project; it admits nothing")
 			default:
 				out = append(out, Admission{By: svc.Name, Service: name, Source: isrc})
 			}
@@ -336,10 +336,10 @@ func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diag
 		what += fmt.Sprintf(" (and %d more)", len(hosts)-1)
 	}
 	if c.path.Prefix != "" {
-		what += " path " + printable(c.path.Prefix)
+		what += " path " + Printable(c.path.Prefix)
 	}
 	fix := fmt.Sprintf("if service %s agrees, label it %s: %s; else route %s by another host or path", owner, admitKey, x, x)
-	ds.errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
+	ds.Errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
 }
 
 // reportTwoPorts says that two ports of one service claim the same host
@@ -350,14 +350,14 @@ func reportTwoPorts(first, c *claim, hosts []string, ds *Diagnostics) {
 		what = "host " + strconv.Quote(hosts[0])
 	}
 	if c.path.Prefix != "" {
-		what += " path " + printable(c.path.Prefix)
+		what += " path " + Printable(c.path.Prefix)
 	}
 	p1, p2 := min(first.b.Port, c.b.Port), max(first.b.Port, c.b.Port)
-	ds.errorf(claimSource(c, hosts), fmt.Sprintf("put the tag in SERVICE_%d_TAGS or SERVICE_%d_TAGS, the tags of the port it is for", p1, p2),
+	ds.Errorf(claimSource(c, hosts), fmt.Sprintf("put the tag in SERVICE_%d_TAGS or SERVICE_%d_TAGS, the tags of the port it is for", p1, p2),
 		"%s is routed to two ports of %s, %d and %d, and a request can reach only the first", what, c.b.Service, p1, p2)
 }
 
-func keyValue(s Source) string { return s.Key + "=" + printable(s.Value) }
+func keyValue(s Source) string { return s.Key + "=" + Printable(s.Value) }
 
 // guardRoutes are the routes that answer 404 for the claimed hosts whose
 // routes do not take every path unconditionally, when a less specific
@@ -455,10 +455,10 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 	return rs
 }
 
-// serverHost is a host the servers are instead of the service
+// ServerHost is a host the servers are instead of the service
 // (com.df.outboundHostname): a DNS name, held to the rules of a service
 // name, since HAProxy connects to whatever it resolves to.
-var serverHost = &valueForm{"HOST", "give the DNS name of the servers, like api.example.com", func(v string) (string, string) {
+var ServerHost = &Form{"HOST", "give the DNS name of the servers, like api.example.com", func(v string) (string, string) {
 	h, prob := normHost(v, false)
 	if prob != "" {
 		return h, prob
@@ -476,7 +476,7 @@ var serverHost = &valueForm{"HOST", "give the DNS name of the servers, like api.
 }}
 
 // checkServers refuses servers addressed as another compose service of the
-// project (com.df.outboundHostname): its requests would skip that
+// project (Backend.SetAddress): its requests would skip that
 // service's own routes and access policy.
 func checkServers(bs []Backend, p Project, ds *Diagnostics) {
 	names := make(map[string]bool, len(p.Services))
@@ -504,19 +504,9 @@ func checkServers(bs []Backend, p Project, ds *Diagnostics) {
 			}
 		}
 		if other != "" && other != strings.ToLower(b.Service) {
-			_, src, _ := labels{serviceNamed(p.Services, b.Service)}.get("com.df.outboundHostname")
-			src.Value = b.Servers.Address
-			ds.errorf(src, "route "+other+" by its own labels, or remove com.df.outboundHostname",
+			src := Source{Service: b.Service, Key: b.AddressKey, Value: b.Servers.Address}
+			ds.Errorf(src, "route "+other+" by its own labels, or remove "+src.Key,
 				"is service %s of this project: requests would reach it without its own routes and access policy", other)
 		}
 	}
-}
-
-func serviceNamed(ss []Service, name string) *Service {
-	for i := range ss {
-		if ss[i].Name == name {
-			return &ss[i]
-		}
-	}
-	return &Service{Name: name}
 }

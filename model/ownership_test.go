@@ -278,7 +278,7 @@ func TestAServiceCannotTakeAnothersRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, ds := model.Build(model.Project{Name: "test", Services: []model.Service{admin, tt.evil}}, opts)
+			_, ds := buildAll(model.Project{Name: "test", Services: []model.Service{admin, tt.evil}}, opts)
 			var all []string
 			for _, d := range ds {
 				all = append(all, d.String())
@@ -300,7 +300,7 @@ func TestAdmittedServicesShareRequests(t *testing.T) {
 		adm.Labels[k] = v
 	}
 	policy := map[string]string{"SERVICE_NAME": "admin", "SERVICE_TAGS": "allow=10.0.0.0/8,weight=10", "com.df.users": "alice:" + aliceHash, "com.df.usersPassEncrypted": "true", "compose2haproxy.admit": "admin, api, mobile"}
-	cfg, ds := model.Build(model.Project{Name: "test", Services: []model.Service{adm,
+	cfg, ds := buildAll(model.Project{Name: "test", Services: []model.Service{adm,
 		routed("mobile", map[string]string{"SERVICE_NAME": "mobile", "SERVICE_TAGS": "server_alias=admin.example.com", "com.df.userAgent": "iphone", "compose2haproxy.admit": "api"}, 80),
 		routed("api", map[string]string{"SERVICE_NAME": "admin", "SERVICE_TAGS": "path=/api"}, 80),
 		routed("canary", policy, 80),
@@ -340,7 +340,7 @@ func TestAClaimedHostsOtherPathsAreNoOnesElse(t *testing.T) {
 		{"a wildcard", routed("evil", map[string]string{"SERVICE_NAME": "evil", "SERVICE_TAGS": "server_alias=*.example.com"}, 80)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, ds := model.Build(model.Project{Name: "test", Services: []model.Service{api, tt.other}}, model.Options{Domains: []string{"example.com"}})
+			cfg, ds := buildAll(model.Project{Name: "test", Services: []model.Service{api, tt.other}}, model.Options{Domains: []string{"example.com"}})
 			if ds.HasErrors() {
 				t.Fatalf("diagnostics: %v", ds)
 			}
@@ -366,7 +366,7 @@ func TestAClaimedHostsOtherPathsAreNoOnesElse(t *testing.T) {
 func TestAddingAServiceRenamesNoBackend(t *testing.T) {
 	web := routed("web", map[string]string{"SERVICE_NAME": "www_hello", "compose2haproxy.admit": "api"}, 80)
 	names := func(services ...model.Service) []string {
-		cfg, ds := model.Build(model.Project{Name: "test", Services: services}, model.Options{})
+		cfg, ds := buildAll(model.Project{Name: "test", Services: services}, model.Options{})
 		if ds.HasErrors() {
 			t.Fatalf("diagnostics: %v", ds)
 		}
@@ -393,7 +393,7 @@ func TestASharedNameNeedsTheSameHashes(t *testing.T) {
 	}
 	canary := routed("canary", map[string]string{"SERVICE_NAME": "admin", "SERVICE_TAGS": "allow=10.0.0.0/8", "compose2haproxy.admit": "admin",
 		"com.df.usersPassEncrypted": "true", "com.df.users": "alice:" + strings.Replace(aliceHash, "saltsalt", "saltpepr", 1)}, 80)
-	_, ds := model.Build(model.Project{Name: "test", Services: []model.Service{adm, canary}}, model.Options{})
+	_, ds := buildAll(model.Project{Name: "test", Services: []model.Service{adm, canary}}, model.Options{})
 	want := `error: canary: SERVICE_NAME=admin: shares the name admin with service admin, which makes them one backend, but they differ in password hashes`
 	if len(ds) != 1 || !strings.HasPrefix(ds[0].String(), want) || strings.Contains(ds[0].String(), "salt") {
 		t.Errorf("diagnostics %v\nwant one starting %q that shows no hash", ds, want)

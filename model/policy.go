@@ -79,7 +79,7 @@ func (p Policy) Open() bool {
 // policyTags say who may reach a service. Each refusal is an HTTP status,
 // so they all need HTTP.
 var policyTags = []tagDef{
-	{name: "auth", value: secretName, http: true,
+	{name: "auth", value: SecretName, http: true,
 		doc:     "basic auth: NAME is a top-level compose secret whose file holds `user:HASH` lines (`openssl passwd -6`); others get 401",
 		example: "auth=ops",
 		apply:   applyAuthTag},
@@ -102,7 +102,7 @@ var policyTags = []tagDef{
 			n, _ := parseSize(v)
 			b.Policy.MaxBody = &BodyLimit{Bytes: n, Size: v, Source: cx.src}
 		}},
-	{name: "method", value: httpMethod, repeatable: true, http: true,
+	{name: "method", value: HTTPMethod, repeatable: true, http: true,
 		doc:     "only these methods get in (`GET` lets `HEAD` in too); others get 405 with `Allow`",
 		example: "method=GET",
 		apply: func(b *Backend, v string, cx tagContext) {
@@ -119,20 +119,20 @@ var policyTags = []tagDef{
 }
 
 var (
-	secretName = &valueForm{"NAME", "give the name of a top-level compose secret", checkSecretName}
-	network    = &valueForm{"CIDR", "give an address or network like 10.0.0.0/8, 192.168.1.5 or 2001:db8::/32", checkNetwork}
-	rate       = &valueForm{"N/PERIOD", "give requests per period like 100/10s, 20/s or 1000/h", checkRate}
-	bodySize   = &valueForm{"SIZE", "give a size like 512k, 10m or 1g (1024-based), or bytes", func(v string) (string, string) {
+	SecretName = &Form{"NAME", "give the name of a top-level compose secret", checkSecretName}
+	network    = &Form{"CIDR", "give an address or network like 10.0.0.0/8, 192.168.1.5 or 2001:db8::/32", checkNetwork}
+	rate       = &Form{"N/PERIOD", "give requests per period like 100/10s, 20/s or 1000/h", checkRate}
+	bodySize   = &Form{"SIZE", "give a size like 512k, 10m or 1g (1024-based), or bytes", func(v string) (string, string) {
 		_, prob := parseSize(v)
 		return strings.ToLower(v), prob
 	}}
-	httpMethod = &valueForm{"METHOD", "give a method like GET or POST", checkMethod}
+	HTTPMethod = &Form{"METHOD", "give a method like GET or POST", checkMethod}
 )
 
 var secretNameRe = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
 func checkSecretName(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	if !secretNameRe.MatchString(v) {
@@ -145,7 +145,7 @@ func checkSecretName(v string) (string, string) {
 // set after its prefix (10.1.2.3/8) is refused: it is usually a typo for
 // an address or another prefix length.
 func checkNetwork(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	if strings.Contains(v, "/") {
@@ -172,7 +172,7 @@ var unitSeconds = map[string]int{"s": 1, "m": 60, "h": 3600}
 // checkRate reads N/PERIOD ("100/10s", "20/s") and gives it as
 // N/SECONDSs, the one unit HAProxy's rate and Retry-After share.
 func checkRate(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	m := rateRe.FindStringSubmatch(v)
@@ -210,7 +210,7 @@ const MaxBodyLimit = 1 << 40
 // parseSize reads a byte count with an optional k, m or g (1024-based,
 // as HAProxy's sizes), in either case.
 func parseSize(v string) (int64, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return 0, prob
 	}
 	m := sizeRe.FindStringSubmatch(strings.ToLower(v))
@@ -230,7 +230,7 @@ var methodRe = regexp.MustCompile(`^[A-Z][A-Z-]{0,31}$`)
 // checkMethod upper-cases a method: HAProxy compares them case-sensitively
 // and clients send them in capitals.
 func checkMethod(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	m := strings.ToUpper(v)
@@ -247,96 +247,19 @@ var commonMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "O
 // applyAuthTag sets basic auth from the secret an auth=NAME tag names.
 func applyAuthTag(b *Backend, name string, cx tagContext) {
 	if b.Policy.Auth != nil {
-		cx.ds.errorf(cx.src, "keep one of them", "basic auth is set twice: by %s and by %s", cx.src.Item, b.Policy.Auth.Source.Key)
+		cx.ds.Errorf(cx.src, "keep one of them", "basic auth is set twice: by %s and by %s", cx.src.Item, b.Policy.Auth.Source.Key)
 		return
 	}
 	sec := cx.secrets[name]
 	if sec == nil {
-		cx.ds.errorf(cx.src, fmt.Sprintf("declare it under the top-level secrets: key, like secrets: {%s: {file: ./%s.users}}", name, name),
+		cx.ds.Errorf(cx.src, fmt.Sprintf("declare it under the top-level secrets: key, like secrets: {%s: {file: ./%s.users}}", name, name),
 			"there is no compose secret %q", name)
 		return
 	}
-	if users := secretUsers(sec, cx.src, cx.ds); users != nil {
+	if users := SecretUsers(sec, cx.src, cx.ds); users != nil {
 		b.Policy.Auth = &Auth{Secret: name, Users: users, Source: cx.src}
-		warnSlowHashes(b.Policy.Auth, "secret "+name, cx.ds)
+		WarnSlowHashes(b.Policy.Auth, "secret "+name, cx.ds)
 	}
-}
-
-// dockerFlowAuth reads com.df.users and com.df.usersSecret as
-// docker-flow-proxy did: the users of the label, each with its hash or,
-// without one, the hash the secret gives it; without the label, every user
-// of the secret. The secret is dfp_users_NAME (docker-flow-proxy's name) or
-// NAME. Hashes are required: com.df.usersPassEncrypted=true says they are.
-func dockerFlowAuth(cx tagContext) *Auth {
-	l, secrets, ds := cx.l, cx.secrets, cx.ds
-	raw, usersSrc, hasUsers := l.get("com.df.users")
-	secName, secSrc, hasSecret := l.get("com.df.usersSecret")
-	src := usersSrc
-	if !hasUsers {
-		src = secSrc
-	}
-	v, encSrc, set := l.get("com.df.usersPassEncrypted")
-	if encrypted, _ := parseFlag(v); !encrypted {
-		// docker-flow-proxy would have taken the passwords as plaintext.
-		if !set {
-			encSrc = src
-		}
-		ds.errorf(encSrc, hashFix+", write user:HASH and set com.df.usersPassEncrypted=true",
-			"plaintext passwords are refused: com.df.users and com.df.usersSecret must hold crypt(3) hashes")
-		return nil
-	}
-	auth := &Auth{Source: src}
-	var fromSecret map[string]User
-	if hasSecret {
-		name, prob := checkSecretName(strings.TrimSpace(secName))
-		if prob != "" {
-			ds.errorf(secSrc, secretName.fix, "secret name %s", prob)
-			return nil
-		}
-		sec := secrets["dfp_users_"+name]
-		if sec == nil {
-			sec = secrets[name]
-		}
-		if sec == nil {
-			ds.errorf(secSrc, fmt.Sprintf("declare dfp_users_%s (or %s) under the top-level secrets: key", name, name),
-				"there is no compose secret dfp_users_%s or %s", name, name)
-			return nil
-		}
-		users := secretUsers(sec, secSrc, ds)
-		if users == nil {
-			return nil
-		}
-		auth.Secret = sec.Name
-		fromSecret = map[string]User{}
-		for _, u := range users {
-			fromSecret[u.Name] = u
-		}
-		if !hasUsers {
-			auth.Users = users
-			warnSlowHashes(auth, "secret "+sec.Name, ds)
-			return auth
-		}
-	}
-	entries := splitUsers(raw, "entry")
-	var listed []userEntry
-	for _, e := range entries {
-		if e.colon || fromSecret == nil {
-			listed = append(listed, e)
-			continue
-		}
-		u, ok := fromSecret[e.name]
-		if !ok {
-			ds.errorf(usersSrc, "give the user a hash (user:HASH) or add it to the secret", "com.df.users, %s: has no hash, and secret %s does not list that user", e.pos, auth.Secret)
-			return nil
-		}
-		listed = append(listed, userEntry{name: u.Name, hash: u.Hash, colon: true, pos: e.pos})
-	}
-	auth.Users = checkUsers(listed, "com.df.users", usersSrc, ds)
-	if auth.Users == nil {
-		return nil
-	}
-	warnSlowHashes(auth, "com.df.users", ds)
-	return auth
 }
 
 // finishPolicy settles what depends on more than one setting: denied
@@ -361,7 +284,7 @@ func finishPolicy(p *Policy, ds *Diagnostics) {
 		}
 	}
 	if len(allowed) == 0 {
-		ds.errorf(p.Methods[0].Source, "allow at least one method the denied methods leave", "every allowed method is also denied: no request could get in")
+		ds.Errorf(p.Methods[0].Source, "allow at least one method the denied methods leave", "every allowed method is also denied: no request could get in")
 	}
 	p.Methods = sortMethods(allowed)
 	p.DeniedMethods = sortMethods(p.DeniedMethods)
@@ -414,33 +337,33 @@ func checkAccessFlags(opts Options, ds *Diagnostics) ([]Network, *Auth) {
 		src := OptionTrustedProxies.source(v)
 		n, prob := checkNetwork(v)
 		if prob != "" {
-			ds.errorf(src, network.fix, "trusted proxy %s", prob)
+			ds.Errorf(src, network.Fix, "trusted proxy %s", prob)
 			continue
 		}
 		trusted = append(trusted, Network{n, src})
 	}
 	if len(trusted) > MaxTrustedProxies {
-		ds.errorf(trusted[0].Source, "give networks rather than addresses", "more than %d trusted proxies", MaxTrustedProxies)
+		ds.Errorf(trusted[0].Source, "give networks rather than addresses", "more than %d trusted proxies", MaxTrustedProxies)
 	}
 	slices.SortFunc(trusted, func(a, b Network) int { return strings.Compare(a.CIDR, b.CIDR) })
 	trusted = slices.CompactFunc(trusted, func(a, b Network) bool { return a.CIDR == b.CIDR })
 	if opts.StatsAuth == nil {
 		if stats := opts.Listen.Stats; stats != "" && !loopbackListener(stats) {
-			ds.warnf(OptionStats.source(stats), "give "+OptionStatsAuth.ref()+" users, or listen on a loopback address like 127.0.0.1:8404",
+			ds.Warnf(OptionStats.source(stats), "give "+OptionStatsAuth.Ref()+" users, or listen on a loopback address like 127.0.0.1:8404",
 				"the stats page listens beyond this host and asks for no password: whoever reaches it sees every backend, server address and health")
 		}
 		return trusted, nil
 	}
 	src := OptionStatsAuth.source(cmp.Or(opts.StatsAuth.Name, opts.StatsAuth.File))
 	if opts.Listen.Stats == "" {
-		ds.errorf(src, "give "+OptionStats.ref()+" an address, or drop "+OptionStatsAuth.ref(), "the stats page's users are given, but the stats page is off")
+		ds.Errorf(src, "give "+OptionStats.Ref()+" an address, or drop "+OptionStatsAuth.Ref(), "the stats page's users are given, but the stats page is off")
 		return trusted, nil
 	}
-	users := secretUsers(opts.StatsAuth, src, ds)
+	users := SecretUsers(opts.StatsAuth, src, ds)
 	if users == nil {
 		return trusted, nil
 	}
 	a := &Auth{Secret: opts.StatsAuth.Name, Users: users, Source: src}
-	warnSlowHashes(a, "the stats page", ds)
+	WarnSlowHashes(a, "the stats page", ds)
 	return trusted, a
 }

@@ -53,7 +53,7 @@ func TestHashSchemes(t *testing.T) {
 
 func TestPolicyValueForms(t *testing.T) {
 	tests := []struct {
-		form      *valueForm
+		form      *Form
 		in, norm  string
 		wantError bool
 	}{
@@ -80,16 +80,16 @@ func TestPolicyValueForms(t *testing.T) {
 		{bodySize, "0", "", true},
 		{bodySize, "1025g", "", true},
 		{bodySize, "1.5m", "", true},
-		{httpMethod, "get", "GET", false},
-		{httpMethod, "PROPFIND", "PROPFIND", false},
-		{httpMethod, "GET,POST", "", true},
-		{secretName, "ops.users_v2-x", "ops.users_v2-x", false},
-		{secretName, "ops/x", "", true},
+		{HTTPMethod, "get", "GET", false},
+		{HTTPMethod, "PROPFIND", "PROPFIND", false},
+		{HTTPMethod, "GET,POST", "", true},
+		{SecretName, "ops.users_v2-x", "ops.users_v2-x", false},
+		{SecretName, "ops/x", "", true},
 	}
 	for _, tt := range tests {
-		norm, prob := tt.form.check(tt.in)
+		norm, prob := tt.form.Check(tt.in)
 		if (prob != "") != tt.wantError || (!tt.wantError && norm != tt.norm) {
-			t.Errorf("%s %q: %q, %q; want %q (error %v)", tt.form.doc, tt.in, norm, prob, tt.norm, tt.wantError)
+			t.Errorf("%s %q: %q, %q; want %q (error %v)", tt.form.Doc, tt.in, norm, prob, tt.norm, tt.wantError)
 		}
 	}
 	if n, _ := parseSize("10m"); n != 10<<20 {
@@ -101,7 +101,7 @@ func TestPolicyValueForms(t *testing.T) {
 // and returns its policy and the diagnostics.
 func buildPolicy(t *testing.T, labels map[string]string, secrets ...Secret) (Policy, []string) {
 	t.Helper()
-	cfg, ds := Build(Project{Services: []Service{svc("web", labels, 80)}, Secrets: secrets}, Options{Listen: Listen{Certs: "/certs"}})
+	cfg, ds := buildAll(Project{Services: []Service{svc("web", labels, 80)}, Secrets: secrets}, Options{Listen: Listen{Certs: "/certs"}})
 	var msgs []string
 	for _, d := range ds {
 		msgs = append(msgs, d.String())

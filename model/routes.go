@@ -78,7 +78,7 @@ func checkConflicts(bs []Backend, listen Listen, adm admissions, ds *Diagnostics
 		src := b.tcpSource()
 		switch prev, taken := tcp[b.TCPPort]; {
 		case taken && prev == nil:
-			ds.errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
+			ds.Errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
 		case taken && prev.SNI && b.SNI:
 			// One listener, by server name: checkSNIHosts.
 		case taken && prev.Service == b.Service:
@@ -87,7 +87,7 @@ func checkConflicts(bs []Backend, listen Listen, adm admissions, ds *Diagnostics
 				tcpOnEveryPort(bs, prev, src, ds)
 			}
 		case taken:
-			ds.errorf(src, "give one of them another port", "TCP port %d is also taken by service %s (%s)", b.TCPPort, prev.Service, prev.tcpKind())
+			ds.Errorf(src, "give one of them another port", "TCP port %d is also taken by service %s (%s)", b.TCPPort, prev.Service, prev.TCPKind())
 		default:
 			tcp[b.TCPPort] = b
 		}
@@ -113,8 +113,8 @@ func tcpOnEveryPort(bs []Backend, first *Backend, src Source, ds *Diagnostics) {
 		forPort = first.TCPPort
 	}
 	fix := fmt.Sprintf("put it in SERVICE_%d_TAGS, the tags of the port it is for (a docker-flow-proxy service: set com.df.port to the one port to route)", forPort)
-	ds.errorf(src, fix, "%s applies to every port of %s (%s), and one TCP port cannot forward to several",
-		first.tcpKind(), first.Service, strings.ReplaceAll(strings.Trim(fmt.Sprint(ports), "[]"), " ", ", "))
+	ds.Errorf(src, fix, "%s applies to every port of %s (%s), and one TCP port cannot forward to several",
+		first.TCPKind(), first.Service, strings.ReplaceAll(strings.Trim(fmt.Sprint(ports), "[]"), " ", ", "))
 }
 
 // checkSNIHosts reports a server name that two sni= services of one port
@@ -138,7 +138,7 @@ func checkSNIHosts(bs []Backend, ds *Diagnostics) {
 			case !taken:
 				first[k] = b
 			case prev != b:
-				ds.errorf(h.Source, "give one of them another host, or another sni= port",
+				ds.Errorf(h.Source, "give one of them another host, or another sni= port",
 					"server name %s on port %d is also taken by service %s", h.Name, b.TCPPort, prev.Service)
 			}
 		}
@@ -162,8 +162,8 @@ func reportConflict(prev, b *Backend, host string, p Path, ds *Diagnostics) {
 		what += " path " + p.Prefix
 	}
 	src := claim(prev)
-	ds.errorf(claim(b), "give one of them another name, alias or path= tag",
-		"%s is also routed to service %s (%s=%s)", what, prev.Service, src.Key, printable(src.Value))
+	ds.Errorf(claim(b), "give one of them another name, alias or path= tag",
+		"%s is also routed to service %s (%s=%s)", what, prev.Service, src.Key, Printable(src.Value))
 }
 
 // checkRedirects reports a redirected host that another backend routes in
@@ -223,19 +223,19 @@ func checkRedirects(bs []Backend, ds *Diagnostics) {
 		b := &bs[i]
 		for _, h := range b.Redirects {
 			if o := other(exact[h.Name], b); o.b != nil {
-				ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s (%s=%s), and redirects come before routing",
-					h.Name, o.b.Service, o.h.Source.Key, printable(o.h.Source.Value))
+				ds.Errorf(h.Source, fix, "redirected host %q is also routed to service %s (%s=%s), and redirects come before routing",
+					h.Name, o.b.Service, o.h.Source.Key, Printable(o.h.Source.Value))
 				continue
 			}
 			if o := other(redirected[h.Name], b); o.b != nil && o.b == redirected[h.Name][0].b {
-				ds.errorf(h.Source, "give one of them another name, alias or path= tag",
-					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.b.Service, o.h.Source.Key, printable(o.h.Source.Value))
+				ds.Errorf(h.Source, "give one of them another name, alias or path= tag",
+					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.b.Service, o.h.Source.Key, Printable(o.h.Source.Value))
 				continue
 			}
 			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
 				if o := other(wild[h.Name[j:]], b); o.b != nil {
-					ds.errorf(h.Source, fix, "redirected host %q is also routed to service %s by its wildcard %s (%s=%s), and redirects come before routing",
-						h.Name, o.b.Service, o.h.Name, o.h.Source.Key, printable(o.h.Source.Value))
+					ds.Errorf(h.Source, fix, "redirected host %q is also routed to service %s by its wildcard %s (%s=%s), and redirects come before routing",
+						h.Name, o.b.Service, o.h.Name, o.h.Source.Key, Printable(o.h.Source.Value))
 					break
 				}
 			}
@@ -266,9 +266,9 @@ func checkOwnListeners(bs []Backend, taken map[int]*Backend, ds *Diagnostics) {
 				if b != nil {
 					what = "taken by the TCP service " + b.Service
 				}
-				ds.errorf(l.Source, "pick another port", "port %d is %s", l.Port, what)
+				ds.Errorf(l.Source, "pick another port", "port %d is %s", l.Port, what)
 			} else if prev, ok := tls[l.Port]; ok && prev.TLS != l.TLS {
-				ds.errorf(l.Source, "use one port for HTTP and another for HTTPS", "port %d is also asked for %s by %s=%s", l.Port, map[bool]string{true: "with TLS", false: "without TLS"}[prev.TLS], prev.Source.Key, prev.Source.Value)
+				ds.Errorf(l.Source, "use one port for HTTP and another for HTTPS", "port %d is also asked for %s by %s=%s", l.Port, map[bool]string{true: "with TLS", false: "without TLS"}[prev.TLS], prev.Source.Key, prev.Source.Value)
 			} else {
 				tls[l.Port] = l
 			}
@@ -305,13 +305,14 @@ func (m *Match) key() string {
 	return strings.Join(slices.Compact(parts), " ")
 }
 
-// tcpSource is what made b a TCP service: its tcp= or sni= tag, or
-// docker-flow-proxy's srcPort (with reqMode=tcp or sni).
+// tcpSource is what made b a TCP service: its tcp= or sni= tag, or the
+// dialect's key that meant one (docker-flow-proxy's srcPort, with reqMode
+// tcp or sni).
 func (b *Backend) tcpSource() Source {
-	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == b.tcpTag() }); i >= 0 {
+	if i := slices.IndexFunc(b.Tags, func(t Tag) bool { return t.Name == b.TCPTag() }); i >= 0 {
 		return b.Tags[i].Source
 	}
-	return Source{Service: b.Service, Key: "com.df.srcPort", Value: strconv.Itoa(b.TCPPort)}
+	return Source{Service: b.Service, Key: b.TCPKey, Value: strconv.Itoa(b.TCPPort)}
 }
 
 // defaultOnly reports whether b is routed only as the default backend: a

@@ -23,7 +23,7 @@ func checkSources(bs []Backend, ds *Diagnostics) {
 	}
 	firstProb := func(ss ...string) string {
 		for _, s := range ss {
-			if prob := unsafeChar(s); prob != "" {
+			if prob := UnsafeChar(s); prob != "" {
 				return prob
 			}
 		}
@@ -40,17 +40,17 @@ func checkSources(bs []Backend, ds *Diagnostics) {
 				v.cleaned = joinList(src.Value)
 				for _, s := range []string{src.Service, src.Key} {
 					if s != v.cleaned && v.prob == "" {
-						v.prob = unsafeChar(s)
+						v.prob = UnsafeChar(s)
 					}
 				}
 				cleaned[k] = v
 				prob = firstProb(src.Service, src.Key, v.cleaned, src.Item)
 			} else if prob = v.prob; prob == "" && src.Item != v.cleaned {
-				prob = unsafeChar(src.Item)
+				prob = UnsafeChar(src.Item)
 			}
 			src.Value = v.cleaned
 			if prob != "" {
-				ds.errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
+				ds.Errorf(*src, "remove it", "value %s; templates can print where a setting came from", prob)
 			}
 		}
 	}
@@ -147,10 +147,10 @@ func joinList(v string) string {
 // header value), with each character that HAProxy's tokenizer would
 // interpret as '?': the header prints the names, and a custom template may
 // print a Source anywhere.
-func safeShown(f string) string {
+func SafeShown(f string) string {
 	var b strings.Builder
 	for _, r := range f {
-		if unsafeChar(string(r)) != "" {
+		if UnsafeChar(string(r)) != "" {
 			r = '?'
 		}
 		b.WriteRune(r)

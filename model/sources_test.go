@@ -12,18 +12,18 @@ import (
 func TestEverySourceIsChecked(t *testing.T) {
 	labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "bank.example.com",
 		"com.df.denyHttp": "true\n", "com.df.srcPort": " 8081\n", "com.df.srcHttpsPort": "8443\r"}
-	cfg, ds := Build(Project{Services: []Service{svc("bank", labels, 80)}}, Options{Listen: Listen{Certs: "/certs"}})
+	cfg, ds := buildAll(Project{Services: []Service{svc("bank", labels, 80)}}, Options{Listen: Listen{Certs: "/certs"}})
 	if ds.HasErrors() || len(cfg.Backends) != 1 || cfg.Backends[0].Match == nil {
 		t.Fatalf("%v; want one backend with its listeners", ds)
 	}
 	b := cfg.Backends[0]
 	for _, src := range append([]Source{*b.Policy.DenyHTTP}, b.Match.Listeners[0].Source, b.Match.Listeners[1].Source) {
-		if prob := unsafeChar(src.Value); prob != "" {
+		if prob := UnsafeChar(src.Value); prob != "" {
 			t.Errorf("%s=%q: %s, and a template may print it", src.Key, src.Value, prob)
 		}
 	}
 	labels["com.df.srcPort"] = "8081\n    stats enable"
-	if _, ds := Build(Project{Services: []Service{svc("bank", labels, 80)}}, Options{Listen: Listen{Certs: "/certs"}}); !ds.HasErrors() {
+	if _, ds := buildAll(Project{Services: []Service{svc("bank", labels, 80)}}, Options{Listen: Listen{Certs: "/certs"}}); !ds.HasErrors() {
 		t.Errorf("a line break inside com.df.srcPort: no error")
 	}
 }

@@ -16,8 +16,8 @@ type tagDef struct {
 	// aliasOf names the tag this one is another spelling of; such a tag
 	// has no fields of its own.
 	aliasOf    string
-	value      *valueForm // nil: the tag takes no value
-	optional   bool       // the value may be left out (hsts, or hsts=SECONDS)
+	value      *Form // nil: the tag takes no value
+	optional   bool  // the value may be left out (hsts, or hsts=SECONDS)
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
 	tcp        bool // only means something on a TCP service: an error without tcp=
@@ -31,42 +31,41 @@ type tagDef struct {
 type tagContext struct {
 	src     Source             // the tag
 	secrets map[string]*Secret // the project's, by name (auth=NAME)
-	l       labels             // the service's, for a label read with others (com.df.users)
 	ds      *Diagnostics       // for problems only apply can see (what a named secret holds)
 }
 
-// valueForm is the grammar of a tag's (or label's) value.
-type valueForm struct {
-	doc string // the form as the README writes it: HOST, /prefix, N
-	fix string // how to write it, for diagnostics
-	// check returns the value normalised (a host lower-cased, a path
+// Form is the grammar of a tag's (or a dialect's key's) value.
+type Form struct {
+	Doc string // the form as the README writes it: HOST, /prefix, N
+	Fix string // how to write it, for diagnostics
+	// Check returns the value normalised (a host lower-cased, a path
 	// without its trailing slash), or what is wrong with it.
-	check func(v string) (norm, prob string)
+	Check func(v string) (norm, prob string)
 }
 
 var (
-	hostOrWildcard = &valueForm{"HOST", "give a host name like www.example.com or *.example.com", func(v string) (string, string) { return normHost(v, true) }}
-	exactHost      = &valueForm{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
-	pathPrefix     = &valueForm{"/PREFIX", "give a path prefix like /api", checkPath}
-	duration       = &valueForm{"DURATION", "give a duration like 30s", normDuration}
-	balanceAlgo    = &valueForm{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
+	hostOrWildcard = &Form{"HOST", "give a host name like www.example.com or *.example.com", func(v string) (string, string) { return normHost(v, true) }}
+	ExactHost      = &Form{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
+	PathPrefix     = &Form{"/PREFIX", "give a path prefix like /api", checkPath}
+	duration       = &Form{"DURATION", "give a duration like 30s", normDuration}
+	balanceAlgo    = &Form{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
 )
 
 // wholeNumber is a value from lo to hi.
-func wholeNumber(lo, hi int) *valueForm {
-	return &valueForm{"N", "give a number", func(v string) (string, string) {
-		n, prob := parseInt(v, lo, hi)
+func wholeNumber(lo, hi int) *Form {
+	return &Form{"N", "give a number", func(v string) (string, string) {
+		n, prob := ParseInt(v, lo, hi)
 		return strconv.Itoa(n), prob
 	}}
 }
 
-// portNumber is a TCP port.
-var portNumber = &valueForm{"PORT", "give a port from 1 to 65535", wholeNumber(1, 65535).check}
+// PortNumber is a TCP port.
+var PortNumber = &Form{"PORT", "give a port from 1 to 65535", wholeNumber(1, 65535).Check}
 
 // normHost checks a host before lower-casing it: case folding would turn
 // some non-ASCII letters (the Kelvin sign) into ASCII ones.
 func normHost(v string, wildcard bool) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	h := strings.ToLower(v)
@@ -90,7 +89,7 @@ var routingTags = []tagDef{
 		example: "server_alias=hello.home",
 		apply:   func(b *Backend, v string, cx tagContext) { b.Hosts = append(b.Hosts, Host{Name: v, Source: cx.src}) }},
 	{name: "server_aliases", aliasOf: "server_alias"},
-	{name: "path", value: pathPrefix, repeatable: true, http: true,
+	{name: "path", value: PathPrefix, repeatable: true, http: true,
 		doc:     "only requests under this path; segment-aware (`/api` matches `/api` and `/api/x`, not `/apix`); longest prefix wins",
 		example: "path=/api",
 		apply:   func(b *Backend, v string, cx tagContext) { b.Paths = append(b.Paths, Path{Prefix: v, Source: cx.src}) }},
@@ -126,21 +125,21 @@ var routingTags = []tagDef{
 		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served (needs `--tls`)",
 		example: "https_only",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.HTTPSOnly = true }},
-	{name: "redirect_from", value: exactHost, repeatable: true, http: true,
+	{name: "redirect_from", value: ExactHost, repeatable: true, http: true,
 		doc:     "301 (308 for methods other than GET and HEAD) from this old host to this route's canonical host, keeping path and query",
 		example: "redirect_from=old.example.com",
 		apply: func(b *Backend, v string, cx tagContext) {
 			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})
 		}},
-	{name: "tcp", value: portNumber,
+	{name: "tcp", value: PortNumber,
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",
-		apply:   func(b *Backend, v string, _ tagContext) { b.TCPPort = atoi(v) }},
-	{name: "sni", value: portNumber,
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPKey = atoi(v), cx.src.Key }},
+	{name: "sni", value: PortNumber,
 		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
 			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
 		example: "sni=8443",
-		apply:   func(b *Backend, v string, _ tagContext) { b.TCPPort, b.SNI = atoi(v), true }},
+		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPKey = atoi(v), true, cx.src.Key }},
 }
 
 // tagsByName finds a tag's definition, aliases resolved to what they
@@ -166,6 +165,7 @@ type TagDoc struct {
 	Optional   bool     // the value may be left out
 	Repeatable bool
 	HTTP       bool // only for HTTP routes, not tcp=
+	TCP        bool // only for tcp= services
 	Doc        string
 	Example    string
 }
@@ -183,9 +183,9 @@ func TagDocs() []TagDoc {
 			}
 			continue
 		}
-		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, Doc: d.doc, Example: d.example}
+		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, TCP: d.tcp, Doc: d.doc, Example: d.example}
 		if d.value != nil {
-			doc.Value = d.value.doc
+			doc.Value = d.value.Doc
 		}
 		out = append(out, doc)
 	}
@@ -196,11 +196,11 @@ func TagDocs() []TagDoc {
 // kept for custom templates without a warning.
 var foreignTags = map[string]bool{"public_ipaddress": true}
 
-// parseTags splits a SERVICE_TAGS value into tags. Each value is checked for
+// ParseTags splits a SERVICE_TAGS value into tags. Each value is checked for
 // characters HAProxy would interpret even when the tag is unknown, because
 // custom templates can print any tag.
-func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
-	if listTooLong(raw, src, ds) {
+func ParseTags(raw string, src Source, ds *Diagnostics) []Tag {
+	if ListTooLong(raw, src, ds) {
 		return nil
 	}
 	tags := make([]Tag, 0, strings.Count(raw, ",")+1)
@@ -212,12 +212,12 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 		name, value, hasValue := strings.Cut(item, "=")
 		name = strings.TrimSpace(name)
 		value = strings.TrimSpace(value)
-		if prob := unsafeChar(item); prob != "" {
-			ds.errorf(src, "remove it from the tag", "tag %s %s", printable(item), prob)
+		if prob := UnsafeChar(item); prob != "" {
+			ds.Errorf(src, "remove it from the tag", "tag %s %s", Printable(item), prob)
 			continue
 		}
 		def := tagsByName[name]
-		tag := Tag{Name: name, Value: value, Known: def != nil, Source: src.item(item)}
+		tag := Tag{Name: name, Value: value, Known: def != nil, Source: src.WithItem(item)}
 		switch {
 		case def == nil && foreignTags[name]:
 		case def == nil:
@@ -225,12 +225,12 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 			if s := suggest(name); s != "" {
 				fix = fmt.Sprintf("did you mean %q?", s)
 			}
-			ds.warnf(src, fix, "unknown tag %q", name)
+			ds.Warnf(src, fix, "unknown tag %q", name)
 		case def.value != nil && !def.optional && (!hasValue || value == ""):
-			ds.errorf(src, fmt.Sprintf("write it as %s=%s", name, def.value.doc), "tag %q needs a value", name)
+			ds.Errorf(src, fmt.Sprintf("write it as %s=%s", name, def.value.Doc), "tag %q needs a value", name)
 			continue
 		case def.value == nil && hasValue:
-			ds.errorf(src, fmt.Sprintf("write just %q", name), "tag %q takes no value", name)
+			ds.Errorf(src, fmt.Sprintf("write just %q", name), "tag %q takes no value", name)
 			continue
 		}
 		tags = append(tags, tag)
@@ -241,13 +241,13 @@ func parseTags(raw string, src Source, ds *Diagnostics) []Tag {
 	return tags
 }
 
-// applier applies tags, and the labels that mean the same, to one
-// backend. It remembers what set each setting that does not repeat, so
-// that two different values are an error naming both, and what set an
-// HTTP-only setting, which a TCP service cannot honour.
-type applier struct {
+// Applier applies tags, and the dialects' settings that mean the same,
+// to one backend. It remembers what set each setting that does not
+// repeat, so that two different values are an error naming both, and what
+// set an HTTP-only setting, which a TCP service cannot honour.
+type Applier struct {
 	b       *Backend
-	l       labels
+	l       Labels
 	secrets map[string]*Secret
 	ds      *Diagnostics
 	set     map[string]setting // tag name → its first value and where it came from
@@ -256,6 +256,13 @@ type applier struct {
 	// aliases are the server_alias settings: HTTP hosts, which an sni=
 	// service takes as server names.
 	aliases []setting
+	// canonical is the host a dialect named the service's own (Prefer).
+	canonical string
+	// checkHTTP names the setting of the HTTP check, checkTCP is the
+	// first that asked for the TCP check or not (CheckHTTP, CheckTCP).
+	checkHTTP string
+	checkTCP  *setting
+	finally   []func()
 }
 
 type setting struct {
@@ -263,17 +270,58 @@ type setting struct {
 	src   Source
 }
 
-func newApplier(b *Backend, l labels, secrets map[string]*Secret, ds *Diagnostics) *applier {
-	return &applier{b: b, l: l, secrets: secrets, ds: ds, set: map[string]setting{}}
+func newApplier(b *Backend, l Labels, secrets map[string]*Secret, ds *Diagnostics) *Applier {
+	return &Applier{b: b, l: l, secrets: secrets, ds: ds, set: map[string]setting{}}
+}
+
+// Backend is the backend being built.
+func (a *Applier) Backend() *Backend { return a.b }
+
+// Labels are its service's.
+func (a *Applier) Labels() Labels { return a.l }
+
+// Secrets are the project's, by name.
+func (a *Applier) Secrets() map[string]*Secret { return a.secrets }
+
+// Diagnostics collect the problems.
+func (a *Applier) Diagnostics() *Diagnostics { return a.ds }
+
+// HTTPOnly records a setting (what names it in messages) that means
+// something only on an HTTP route: a TCP service's is an error.
+func (a *Applier) HTTPOnly(what string, src Source) { a.http = append(a.http, setting{what, src}) }
+
+// TCPOnly records a setting that means something only on a TCP service's
+// own listener: an HTTP route's is an error.
+func (a *Applier) TCPOnly(what string, src Source) { a.tcp = append(a.tcp, setting{what, src}) }
+
+// Prefer names a host of the backend as the service's own: the first
+// named is where redirects lead (Backend.Canonical).
+func (a *Applier) Prefer(host string) {
+	if a.canonical == "" {
+		a.canonical = host
+	}
+}
+
+// Finally runs f once every setting of every dialect and tag is applied:
+// a check of settings that others may change.
+func (a *Applier) Finally(f func()) { a.finally = append(a.finally, f) }
+
+// TagForm is the form of a tag's value; nil for a tag without one, or no
+// tag.
+func TagForm(name string) *Form {
+	if d := tagsByName[name]; d != nil {
+		return d.value
+	}
+	return nil
 }
 
 // context is what an apply gets for a value from src.
-func (a *applier) context(src Source) tagContext {
-	return tagContext{src: src, secrets: a.secrets, l: a.l, ds: a.ds}
+func (a *Applier) context(src Source) tagContext {
+	return tagContext{src: src, secrets: a.secrets, ds: a.ds}
 }
 
 // applyTags sets what the backend's known tags ask for.
-func (a *applier) applyTags() {
+func (a *Applier) applyTags() {
 	// A long list is hosts and paths, each an HTTP setting: room for them
 	// at once rather than by doubling.
 	hosts, paths, http := 0, 0, 0
@@ -298,18 +346,22 @@ func (a *applier) applyTags() {
 		}
 	}
 	if a.b.StripPath && len(a.b.Paths) == 0 {
-		a.ds.warnf(a.b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
+		a.ds.Warnf(a.b.tagSource("strip_path"), "add a path=/prefix tag", "strip_path has no path to strip")
 		a.b.StripPath = false
 	}
 }
 
-// apply checks v against the tag's form and applies it; who names the tag
-// ("tag path") or label in messages.
-func (a *applier) apply(def *tagDef, v string, src Source, who string) {
+// Apply checks v against the form of the tag name and applies it; who
+// names the tag ("tag path") or the dialect's key in messages.
+func (a *Applier) Apply(name, v string, src Source, who string) {
+	a.apply(tagsByName[name], v, src, who)
+}
+
+func (a *Applier) apply(def *tagDef, v string, src Source, who string) {
 	if def.value != nil && (v != "" || !def.optional) {
-		norm, prob := def.value.check(v)
+		norm, prob := def.value.Check(v)
 		if prob != "" {
-			a.ds.errorf(src, def.value.fix, "%s=%s %s", who, printable(v), prob)
+			a.ds.Errorf(src, def.value.Fix, "%s=%s %s", who, Printable(v), prob)
 			return
 		}
 		v = norm
@@ -317,7 +369,7 @@ func (a *applier) apply(def *tagDef, v string, src Source, who string) {
 	if !def.repeatable {
 		if prev, ok := a.set[def.name]; ok {
 			if prev.value != v {
-				a.ds.errorf(src, "keep one of them", "%s is set twice: to %q here and to %q by %s", def.name, v, prev.value, prev.src.Key)
+				a.ds.Errorf(src, "keep one of them", "%s is set twice: to %q here and to %q by %s", def.name, v, prev.value, prev.src.Key)
 			}
 			return
 		}

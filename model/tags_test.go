@@ -18,7 +18,7 @@ func TestTagTableExamplesAreAccepted(t *testing.T) {
 			}
 			labels := map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": d.Example}
 			p := Project{Services: []Service{svc("web", labels, 80)}, Secrets: []Secret{opsSecret}}
-			if _, ds := Build(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
+			if _, ds := buildAll(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
 				t.Errorf("example %q: %v", d.Example, ds)
 			}
 		})

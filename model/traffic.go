@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,7 +10,7 @@ import (
 // trafficTags change what goes through: headers, compression, TLS and
 // protocols toward the servers, the default backend.
 var trafficTags = []tagDef{
-	{name: "hsts", value: &valueForm{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*31536000).check}, optional: true, http: true,
+	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*31536000).Check}, optional: true, http: true,
 		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, 31536000) on HTTPS responses (needs `--tls`)",
 		example: "hsts=63072000",
 		apply: func(b *Backend, v string, _ tagContext) {
@@ -26,7 +25,7 @@ var trafficTags = []tagDef{
 		example: "security_headers",
 		apply: func(b *Backend, _ string, cx tagContext) {
 			for _, h := range securityHeaders {
-				b.Headers = append(b.Headers, Header{Response: true, Action: "set", Name: h[0], Value: Literal(h[1]), Source: cx.src})
+				b.Headers = append(b.Headers, Header{Response: true, Action: "set", Name: h[0], Value: Literal(h[1]), Source: cx.src, Weak: true})
 			}
 		}},
 	{name: "cors_origin", value: corsOrigin, repeatable: true, http: true,
@@ -78,7 +77,7 @@ var trafficTags = []tagDef{
 		example: "match_header=X-Canary:1",
 		apply: func(b *Backend, v string, cx tagContext) {
 			name, value, _ := strings.Cut(v, ":")
-			m := b.match()
+			m := b.Matching()
 			m.Headers = append(m.Headers, HeaderMatch{Name: name, Value: value, Source: cx.src})
 		}},
 	{name: "send_proxy",
@@ -99,12 +98,12 @@ var securityHeaders = [][2]string{
 var compressTypes = []string{"application/javascript", "application/json", "application/xml", "image/svg+xml",
 	"text/css", "text/html", "text/javascript", "text/plain", "text/xml"}
 
-func oneOf(doc, fix string, values ...string) *valueForm {
-	return &valueForm{doc, fix, func(v string) (string, string) {
+func OneOf(doc, fix string, values ...string) *Form {
+	return &Form{doc, fix, func(v string) (string, string) {
 		if slices.Contains(values, v) {
 			return v, ""
 		}
-		if prob := unsafeChar(v); prob != "" {
+		if prob := UnsafeChar(v); prob != "" {
 			return "", prob
 		}
 		if len(values) == 1 {
@@ -115,10 +114,10 @@ func oneOf(doc, fix string, values ...string) *valueForm {
 }
 
 var (
-	compressionAlgo = oneOf("ALGO", "give gzip, deflate or raw-deflate", "gzip", "deflate", "raw-deflate", "identity")
-	tlsMode         = oneOf("insecure", "write backend_tls to verify the certificate, or backend_tls=insecure not to", "insecure")
-	serverProto     = oneOf("h2", "write proto=h2 for HTTP/2; HTTP/1.1 needs no tag", "h2")
-	corsOrigin      = &valueForm{"ORIGIN", "give an origin like https://app.example.com (scheme, host, optional port), or *", checkOrigin}
+	compressionAlgo = OneOf("ALGO", "give gzip, deflate or raw-deflate", "gzip", "deflate", "raw-deflate", "identity")
+	tlsMode         = OneOf("insecure", "write backend_tls to verify the certificate, or backend_tls=insecure not to", "insecure")
+	serverProto     = OneOf("h2", "write proto=h2 for HTTP/2; HTTP/1.1 needs no tag", "h2")
+	corsOrigin      = &Form{"ORIGIN", "give an origin like https://app.example.com (scheme, host, optional port), or *", checkOrigin}
 )
 
 var originRe = regexp.MustCompile(`^(https?)://([^/:]+)(:[0-9]{1,5})?$`)
@@ -126,7 +125,7 @@ var originRe = regexp.MustCompile(`^(https?)://([^/:]+)(:[0-9]{1,5})?$`)
 // checkOrigin validates a CORS origin: scheme://host[:port], lower-case
 // as browsers send it, or "*".
 func checkOrigin(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
+	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
 	if v == "*" {
@@ -141,59 +140,15 @@ func checkOrigin(v string) (string, string) {
 		return "", "has a host that " + prob
 	}
 	if m[3] != "" {
-		if _, prob := parseInt(m[3][1:], 1, 65535); prob != "" {
+		if _, prob := ParseInt(m[3][1:], 1, 65535); prob != "" {
 			return "", "has a port that " + prob
 		}
 	}
 	return v, ""
 }
 
-// Forms of the labels and tags of this file.
-var (
-	aclName        = &valueForm{"NAME", "give letters, digits and . _ : -", checkACLName}
-	connectionMode = &valueForm{"MODE", "give http-keep-alive, http-server-close or httpclose", checkConnectionMode}
-	userDef        = &valueForm{"VALUE", "give letters, digits and punctuation without spaces, quotes, #, $, % or backslashes", checkUserDef}
-)
-
-var aclNameRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
-
-func checkACLName(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
-		return "", prob
-	}
-	if !aclNameRe.MatchString(v) {
-		return "", "is not 1 to 64 letters, digits and . _ : -"
-	}
-	return v, ""
-}
-
-func checkConnectionMode(v string) (string, string) {
-	switch v {
-	case "http-keep-alive", "http-server-close", "httpclose":
-		return v, ""
-	case "http-tunnel", "forceclose":
-		return "", "is a mode HAProxy 2.x no longer has (http-tunnel is gone; forceclose is httpclose)"
-	}
-	if prob := unsafeChar(v); prob != "" {
-		return "", prob
-	}
-	return "", "is not http-keep-alive, http-server-close or httpclose"
-}
-
-// checkUserDef keeps userDef, which templates print, to what a tag's value
-// may hold.
-func checkUserDef(v string) (string, string) {
-	if prob := unsafeChar(v); prob != "" {
-		return "", prob
-	}
-	if len(v) > 256 {
-		return "", "is longer than 256 characters"
-	}
-	return v, ""
-}
-
-// match is b's Match, made on first use.
-func (b *Backend) match() *Match {
+// Matching is b's Match, made on first use.
+func (b *Backend) Matching() *Match {
 	if b.Match == nil {
 		b.Match = &Match{}
 	}
@@ -206,17 +161,17 @@ func (b *Backend) match() *Match {
 var matchValueRe = regexp.MustCompile(`^[A-Za-z0-9._][A-Za-z0-9._-]{0,127}$`)
 
 // headerCondition is "Name:value", as docker-flow-proxy's serviceHeader.
-var headerCondition = &valueForm{"NAME:VALUE", "write the header and its value, like X-Version:3 (letters, digits, . _ - in the value)",
+var headerCondition = &Form{"NAME:VALUE", "write the header and its value, like X-Version:3 (letters, digits, . _ - in the value)",
 	func(v string) (string, string) {
 		name, value, ok := strings.Cut(v, ":")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !ok {
 			return "", "is not Name:value"
 		}
-		if prob := checkHeaderName(name); prob != "" {
+		if prob := CheckHeaderName(name); prob != "" {
 			return "", "has a name that " + prob
 		}
-		if prob := unsafeChar(value); prob != "" {
+		if prob := UnsafeChar(value); prob != "" {
 			return "", "has a value that " + prob
 		}
 		if !matchValueRe.MatchString(value) {
@@ -225,10 +180,10 @@ var headerCondition = &valueForm{"NAME:VALUE", "write the header and its value, 
 		return name + ":" + value, ""
 	}}
 
-// userAgentPattern is one of docker-flow-proxy's userAgent values.
-var userAgentPattern = &valueForm{"AGENT", "give words of letters, digits and . _ -, like googlebot,iphone",
+// UserAgentPattern is one of docker-flow-proxy's userAgent values.
+var UserAgentPattern = &Form{"AGENT", "give words of letters, digits and . _ -, like googlebot,iphone",
 	func(v string) (string, string) {
-		if prob := unsafeChar(v); prob != "" {
+		if prob := UnsafeChar(v); prob != "" {
 			return "", prob
 		}
 		if !matchValueRe.MatchString(v) {
@@ -237,40 +192,16 @@ var userAgentPattern = &valueForm{"AGENT", "give words of letters, digits and . 
 		return v, ""
 	}}
 
-var mimeTypeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$`)
-
-// mimeTypes is docker-flow-proxy's compressionType: MIME types separated by
-// spaces, as HAProxy's "compression type" takes them.
-var mimeTypes = &valueForm{"TYPE …", "give MIME types separated by spaces, like text/html text/css", func(v string) (string, string) {
-	types := strings.Fields(strings.ToLower(v))
-	if len(types) == 0 || len(types) > 60 {
-		return "", "does not hold 1 to 60 MIME types"
-	}
-	for _, t := range types {
-		if prob := unsafeChar(t); prob != "" {
-			return "", prob
-		}
-		if !mimeTypeRe.MatchString(t) {
-			return "", fmt.Sprintf("holds %s, which is not a MIME type like text/html", t)
-		}
-	}
-	return strings.Join(types, " "), ""
-}}
-
 // checkTraffic reports traffic settings the backend cannot honour, once
 // every tag and label is applied.
-func (a *applier) checkTraffic(tls bool) {
+func (a *Applier) checkTraffic(tls bool) {
 	b, ds := a.b, a.ds
 	checkHeaders(b, ds)
-	if c := b.Compression; c != nil && c.Algo == "" {
-		ds.warnf(c.Source, "add com.df.compressionAlgo=gzip or the compress tag, or remove it", "it has no effect without com.df.compressionAlgo")
-		b.Compression = nil
-	}
 	if b.HSTS != 0 && !tls {
-		ds.errorf(a.set["hsts"].src, "add "+OptionCerts.ref()+" with the directory of the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
+		ds.Errorf(a.set["hsts"].src, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
 	}
 	if len(b.CORS) > maxOrigins {
-		ds.errorf(b.CORS[maxOrigins].Source, "allow at most "+strconv.Itoa(maxOrigins)+" origins, or cors_origin=*", "too many CORS origins: one line of HAProxy's holds them all")
+		ds.Errorf(b.CORS[maxOrigins].Source, "allow at most "+strconv.Itoa(maxOrigins)+" origins, or cors_origin=*", "too many CORS origins: one line of HAProxy's holds them all")
 	}
 }
 

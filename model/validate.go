@@ -14,7 +14,7 @@ import (
 // would treat specially, or returns "" when there is none. Every value that
 // can reach the config passes through here before any grammar check, so the
 // message names the real danger rather than a generic "invalid".
-func unsafeChar(s string) string {
+func UnsafeChar(s string) string {
 	for i, r := range s {
 		switch {
 		case r == utf8.RuneError && len(s[i:]) > 0:
@@ -53,7 +53,7 @@ var (
 // checkHost validates a lower-cased host name, which may be a wildcard
 // ("*.example.com") when wildcard is true. It returns what is wrong, or "".
 func checkHost(h string, wildcard bool) string {
-	if p := unsafeChar(h); p != "" {
+	if p := UnsafeChar(h); p != "" {
 		return p
 	}
 	name := h
@@ -99,7 +99,7 @@ var (
 // label, or HAProxy connects to an address (a service named 127.0.0.1) or
 // looks up a domain that is not the service.
 func checkServiceName(n string) string {
-	if prob := unsafeChar(n); prob != "" {
+	if prob := UnsafeChar(n); prob != "" {
 		return prob
 	}
 	if _, err := netip.ParseAddr(n); err == nil {
@@ -143,7 +143,7 @@ func isPathChars(p string) bool {
 // checkPath validates a path prefix and returns it without a trailing
 // slash ("/" becomes "", which matches every path).
 func checkPath(p string) (string, string) {
-	if prob := unsafeChar(p); prob != "" {
+	if prob := UnsafeChar(p); prob != "" {
 		return "", prob
 	}
 	if !strings.HasPrefix(p, "/") {
@@ -159,7 +159,7 @@ func checkPath(p string) (string, string) {
 }
 
 func checkCheckPath(p string) string {
-	if prob := unsafeChar(p); prob != "" {
+	if prob := UnsafeChar(p); prob != "" {
 		return prob
 	}
 	if !checkRe.MatchString(p) {
@@ -173,7 +173,7 @@ func checkCheckPath(p string) string {
 // "90s". A bare number is an error: HAProxy reads milliseconds where most
 // people mean seconds.
 func normDuration(d string) (string, string) {
-	if prob := unsafeChar(d); prob != "" {
+	if prob := UnsafeChar(d); prob != "" {
 		return "", prob
 	}
 	if bareNumberRe.MatchString(d) {
@@ -183,7 +183,7 @@ func normDuration(d string) (string, string) {
 	norm, micros := d, int64(0)
 	if m := durationRe.FindStringSubmatch(d); m != nil {
 		n, _ := strconv.ParseInt(d[:len(d)-len(m[1])], 10, 64)
-		if n > maxTimerMillis*1000/unitMicros[m[1]] {
+		if n > MaxTimerMillis*1000/unitMicros[m[1]] {
 			return "", "is longer than HAProxy's longest timer (24 days)"
 		}
 		micros = n * unitMicros[m[1]]
@@ -203,7 +203,7 @@ func normDuration(d string) (string, string) {
 		}
 	}
 	switch {
-	case micros > maxTimerMillis*1000:
+	case micros > MaxTimerMillis*1000:
 		return "", "is longer than HAProxy's longest timer (24 days)"
 	case micros < 1000:
 		return "", "is shorter than 1ms"
@@ -211,13 +211,13 @@ func normDuration(d string) (string, string) {
 	return norm, ""
 }
 
-const maxTimerMillis = 1<<31 - 1
+const MaxTimerMillis = 1<<31 - 1
 
 var unitMicros = map[string]int64{"us": 1, "ms": 1000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
 
 // parseInt parses a whole number in [lo, hi].
-func parseInt(s string, lo, hi int) (int, string) {
-	if prob := unsafeChar(s); prob != "" {
+func ParseInt(s string, lo, hi int) (int, string) {
+	if prob := UnsafeChar(s); prob != "" {
 		return 0, prob
 	}
 	// Digits only: Atoi also takes a sign, which an address keeps verbatim.
@@ -231,7 +231,7 @@ func parseInt(s string, lo, hi int) (int, string) {
 var balanceAlgos = []string{"first", "leastconn", "random", "roundrobin", "source", "static-rr", "uri"}
 
 func checkBalance(b string) string {
-	if prob := unsafeChar(b); prob != "" {
+	if prob := UnsafeChar(b); prob != "" {
 		return prob
 	}
 	for _, a := range balanceAlgos {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/bench"
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
@@ -13,7 +14,7 @@ import (
 // runs with benchstat as in model's BenchmarkBuild.
 func BenchmarkRender(b *testing.B) {
 	p := model.Project{Name: "bench", Files: []string{"compose.yaml"}, Services: bench.Services(1000)}
-	cfg, ds := model.Build(p, model.Options{Version: "bench", Domains: []string{bench.Domain}})
+	cfg, ds := model.Build(p, model.Options{Version: "bench", Domains: []string{bench.Domain}, Dialects: all.Dialects()})
 	if len(ds) > 0 {
 		b.Fatalf("the benchmark project has diagnostics, first: %s", ds[0])
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"text/template"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -129,7 +130,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 		Name:   "web",
 		Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "path=/api,strip_path,sticky_session,weight=5,maxconn=9,timeout=9s,custom=x", "SERVICE_CHECK_HTTP": "/health", "SERVICE_CHECK_INTERVAL": "3s"},
 		Expose: []model.Port{{Number: 8080, Protocol: "tcp"}},
-	}}}, model.Options{Domains: []string{"example.com"}})
+	}}}, model.Options{Domains: []string{"example.com"}, Dialects: all.Dialects()})
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
@@ -212,7 +213,7 @@ func TestDocumentedPolicyNames(t *testing.T) {
 			Labels: map[string]string{"SERVICE_NAME": "web", "com.df.deniedMethods": "PUT",
 				"SERVICE_TAGS": "auth=ops,allow=10.0.0.0/8,deny=10.6.6.6,rate_limit=5/s,max_body=1k,method=GET,deny_http,maintenance"},
 			Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
-		}}}, model.Options{Listen: model.Listen{Certs: "/certs", Stats: ":8404", AcceptProxy: true}, TrustedProxies: []string{"10.1.0.0/16"},
+		}}}, model.Options{Dialects: all.Dialects(), Listen: model.Listen{Certs: "/certs", Stats: ":8404", AcceptProxy: true}, TrustedProxies: []string{"10.1.0.0/16"},
 		StatsAuth: &model.Secret{Name: "ops", Content: []byte("bob:" + hash)}})
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
@@ -245,7 +246,7 @@ func TestRoutesTableShowsListenersAndWhereHTTPSIsForced(t *testing.T) {
 	cfg, ds := model.Build(model.Project{Name: "t", Services: []model.Service{
 		{Name: "admin", Labels: map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "admin.example.com", "com.df.srcPort": "8081"}, Expose: []model.Port{{Number: 80}}},
 		{Name: "web", Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "https_only"}, Expose: []model.Port{{Number: 80}}},
-	}}, model.Options{Domains: []string{"example.com"}, Listen: model.Listen{Certs: "/certs"}})
+	}}, model.Options{Domains: []string{"example.com"}, Listen: model.Listen{Certs: "/certs"}, Dialects: all.Dialects()})
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

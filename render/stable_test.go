@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -41,7 +42,7 @@ func TestAddingAServiceOnlyAddsLines(t *testing.T) {
 
 func renderServices(t *testing.T, services []model.Service) string {
 	t.Helper()
-	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"}, Services: services}, model.Options{Domains: []string{"example.com"}})
+	cfg, ds := model.Build(model.Project{Name: "p", Files: []string{"compose.yaml"}, Services: services}, model.Options{Domains: []string{"example.com"}, Dialects: all.Dialects()})
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}

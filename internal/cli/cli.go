@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
@@ -330,6 +331,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
+		Dialects: all.Dialects(),
 	})
 	if f.strict {
 		diags = diags.Strict()

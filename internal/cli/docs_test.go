@@ -13,6 +13,8 @@ import (
 
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 	"github.com/compose2haproxy/compose2haproxy/loader"
+	"github.com/compose2haproxy/compose2haproxy/dialect/all"
+	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -32,9 +34,9 @@ func TestTagTable(t *testing.T) {
 	docSection(t, docsDir+"registrator.md", "tag table", "made by TestTagTable from model.TagDocs", tagTable(model.TagDocs()))
 }
 
-// The docker-flow-proxy label table is made from model's label table.
+// The docker-flow-proxy label table is made from the dialect's own table.
 func TestLabelTable(t *testing.T) {
-	docSection(t, docsDir+"docker-flow-proxy.md", "label table", "made by TestLabelTable from model.DockerFlowDocs", labelTable(model.DockerFlowDocs()))
+	docSection(t, docsDir+"docker-flow-proxy.md", "label table", "made by TestLabelTable from dockerflow.Dialect.Table", labelTable(dockerflow.Dialect{}.Table().Keys))
 }
 
 // The flag table is made from the flag set and flagDocs.
@@ -63,7 +65,7 @@ func TestExitCodeTable(t *testing.T) {
 func TestLimitTable(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("| limit | value | why |\n|---|---|---|\n")
-	for _, l := range model.LimitDocs() {
+	for _, l := range model.LimitDocs(all.Dialects()) {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.What, l.Value, l.Why)
 	}
 	fmt.Fprintf(&b, "| `env_file`, `label_file`, `extends` file, `--env-file`, `.env` | regular file, %d MiB | `env_file: /dev/zero` ran out of memory |\n", loader.MaxFileSize>>20)

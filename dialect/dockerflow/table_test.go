@@ -1,22 +1,27 @@
-package model
+package dockerflow
 
 import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
 )
+
+// users is a compose secret of two users, with SHA-512 and SHA-256 hashes.
+var users = []byte("alice:$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1\nops:$5$4AIE8wQFMTLdmatF$AzvWN2FREixjdXIqh1DHQKkE1Lp5dyyYLzzgfNJKFY/\n")
 
 // The label table holds docker-flow-proxy's 59 Reconfigure parameters and
 // com.df.notify, sorted, each with a complete entry; an applying label's
 // README example is accepted as written (with the users a secret gives).
 func TestLabelTable(t *testing.T) {
-	if n := len(dockerFlowLabels); n != 60 {
+	if n := len(labels); n != 60 {
 		t.Errorf("the label table has %d labels, want docker-flow-proxy's 60", n)
 	}
-	if !slices.IsSortedFunc(dockerFlowLabels, func(a, b dfLabel) int { return strings.Compare(a.name, b.name) }) {
+	if !slices.IsSortedFunc(labels, func(a, b dfLabel) int { return strings.Compare(a.name, b.name) }) {
 		t.Error("the label table is not sorted by name")
 	}
-	for _, d := range dockerFlowLabels {
+	for _, d := range labels {
 		t.Run(d.name, func(t *testing.T) {
 			if d.example == "" {
 				t.Error("no example")
@@ -26,7 +31,14 @@ func TestLabelTable(t *testing.T) {
 				if d.doc == "" {
 					t.Error("no doc")
 				}
-				if d.tag != "" && tagsByName[d.tag] == nil {
+				tags := map[string]model.TagDoc{}
+				for _, td := range model.TagDocs() {
+					tags[td.Name] = td
+					for _, a := range td.Aliases {
+						tags[a] = td
+					}
+				}
+				if _, ok := tags[d.tag]; d.tag != "" && !ok {
 					t.Errorf("means unknown tag %s", d.tag)
 				}
 				if d.tag == "" && d.apply == nil && !d.elsewhere {
@@ -34,20 +46,21 @@ func TestLabelTable(t *testing.T) {
 				}
 				// com.df.users and usersSecret are read together; so are the
 				// labels of a TCP service, and the deprecated rewrite pair.
-				labels := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true",
+				ls := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df.httpsOnly": "true",
 					"com.df.usersPassEncrypted": "true", "com.df.usersSecret": "monitoring", "com.df.compressionAlgo": "gzip"}
-				if d.tcp || d.tag != "" && tagsByName[d.tag].tcp || d.name == "srcPort" || d.name == "reqMode" {
-					labels = map[string]string{"com.df.notify": "true", "com.df.reqMode": "tcp", "com.df.srcPort": "6379"}
+				if d.tcp || d.tag != "" && tags[d.tag].TCP || d.name == "srcPort" || d.name == "reqMode" {
+					ls = map[string]string{"com.df.notify": "true", "com.df.reqMode": "tcp", "com.df.srcPort": "6379"}
 				}
 				for k, v := range map[string]map[string]string{
 					"reqPathReplace": {"com.df.reqPathSearch": "/something/"},
 					"reqPathSearch":  {"com.df.reqPathReplace": "/demo/"},
 				}[d.name] {
-					labels[k] = v
+					ls[k] = v
 				}
-				labels["com.df."+d.name] = d.example
-				p := Project{Services: []Service{svc("go-demo", labels, 80)}, Secrets: []Secret{{Name: "dfp_users_monitoring", Content: opsSecret.Content}}}
-				if _, ds := Build(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
+				ls["com.df."+d.name] = d.example
+				p := model.Project{Services: []model.Service{{Name: "go-demo", Labels: ls, Expose: []model.Port{{Number: 80, Protocol: "tcp"}}}},
+					Secrets: []model.Secret{{Name: "dfp_users_monitoring", Content: users}}}
+				if _, ds := model.Build(p, model.Options{Listen: model.Listen{Certs: "/certs"}, Dialects: []model.Dialect{Dialect{}}}); len(ds) > 0 {
 					t.Errorf("example %q: %v", d.example, ds)
 				}
 			case dfRefused:
