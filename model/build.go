@@ -41,6 +41,8 @@ type Options struct {
 	TrustedProxies []string
 	// StatsAuth holds the users of the stats page; nil: it is open.
 	StatsAuth *Secret
+	// Features are the target HAProxy and what needs it (features.go).
+	Features Features
 }
 
 // Build turns a project into a routing config. It is pure: the same project
@@ -48,6 +50,7 @@ type Options struct {
 // meaningful only when the diagnostics hold no error.
 func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
+	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 
@@ -73,6 +76,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	checkSources(backends, &ds)
 	checkConflicts(backends, opts.Listen, adm, &ds)
 	defaultBackend := pickDefault(backends, &ds)
+	finishFeatures(&add, opts, backends, statsAuth, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
 		ds.warnf(Source{}, "set SERVICE_NAME or com.df.notify on a service, or turn on "+OptionAll.ref(), "no service is routed; the config answers every request with 404")
@@ -94,6 +98,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		StatsAuth:      statsAuth,
 		Admissions:     admits,
 		DefaultBackend: defaultBackend,
+		Additions:      add,
 	}, ds.Sort()
 }
 
@@ -152,7 +157,7 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		// Reported once: no backend warns that it was capped.
 		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}
-	if opts.Listen.Certs != "" {
+	if opts.usesHTTPS() {
 		src := OptionCerts.source(opts.Listen.Certs)
 		if prob := unsafeChar(opts.Listen.Certs); prob != "" {
 			ds.errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
@@ -208,7 +213,7 @@ func checkListeners(l Listen, ds *Diagnostics) {
 		addr string
 	}
 	ls := []listener{{OptionHTTP, l.HTTP}}
-	if l.Certs != "" {
+	if l.HasHTTPS() {
 		ls = append(ls, listener{OptionHTTPS, l.HTTPS})
 	}
 	if l.Stats != "" {

@@ -44,7 +44,7 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 	for _, port := range ports {
 		r := route{l: l, port: port, several: len(ports) > 1, named: named, df: df, secrets: secrets}
 		b, ok := r.build(opts, domains, ds)
-		t, twin := httpsTwin(b, l, opts.Listen.Certs != "", ds)
+		t, twin := httpsTwin(b, l, opts.usesHTTPS(), ds)
 		if ok {
 			out = append(out, b)
 		}
@@ -198,7 +198,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	}
 	a.applyTags()
 	finishPolicy(&b.Policy, ds)
-	a.checkTraffic(opts.Listen.Certs != "")
+	a.checkTraffic(opts.usesHTTPS())
 	if b.Servers.TLS != "" {
 		// The service's own name, or the host it is reached at
 		// (outboundHostname); lower-cased, as hosts are: a compose service
@@ -207,7 +207,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	}
 	b.Check = buildCheck(r.l, r.port, ds)
 	b.Canonical = canonicalHost(b, domains)
-	r.checkKind(a, opts.Listen.Certs != "")
+	r.checkKind(a, opts.usesHTTPS())
 
 	sortHosts(b.Hosts)
 	b.Hosts = slices.CompactFunc(b.Hosts, func(a, b Host) bool { return a.Name == b.Name })
