@@ -45,6 +45,8 @@ type Options struct {
 	// the CLI's are dialect/all's. Nil: no label routes a service, only
 	// All does.
 	Dialects []Dialect
+	// Features are the target HAProxy and what needs it (features.go).
+	Features Features
 }
 
 // Build turns a project into a routing config. It is pure: the same project
@@ -52,6 +54,7 @@ type Options struct {
 // meaningful only when the diagnostics hold no error.
 func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
+	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 
@@ -77,6 +80,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	checkSources(backends, &ds)
 	checkConflicts(backends, opts.Listen, adm, &ds)
 	defaultBackend := pickDefault(backends, &ds)
+	finishFeatures(&add, opts, backends, statsAuth, &ds)
 	lintShadows(backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
 		var keys []string
@@ -106,6 +110,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		StatsAuth:      statsAuth,
 		Admissions:     admits,
 		DefaultBackend: defaultBackend,
+		Additions:      add,
 	}, ds.Sort()
 }
 
@@ -164,7 +169,7 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		// Reported once: no backend warns that it was capped.
 		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}
-	if opts.Listen.Certs != "" {
+	if opts.usesHTTPS() {
 		src := OptionCerts.source(opts.Listen.Certs)
 		if prob := UnsafeChar(opts.Listen.Certs); prob != "" {
 			ds.Errorf(src, "move the certificates to a directory whose path has no such character", "certificate directory %s", prob)
@@ -220,7 +225,7 @@ func checkListeners(l Listen, ds *Diagnostics) {
 		addr string
 	}
 	ls := []listener{{OptionHTTP, l.HTTP}}
-	if l.Certs != "" {
+	if l.HasHTTPS() {
 		ls = append(ls, listener{OptionHTTPS, l.HTTPS})
 	}
 	if l.Stats != "" {

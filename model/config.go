@@ -32,6 +32,7 @@ type Config struct {
 	// DefaultBackend is the backend of requests no route matches; empty:
 	// they get a 404.
 	DefaultBackend string `json:"default_backend,omitempty"`
+	Additions             // the target version and its features (features.go)
 }
 
 // Listen holds the addresses the proxy listens on; empty means off.
@@ -47,6 +48,9 @@ type Listen struct {
 	// AcceptProxy makes every listener take the PROXY protocol
 	// (--accept-proxy): the client address is the one its header carries.
 	AcceptProxy bool `json:"accept_proxy,omitempty"`
+	// ACME makes the HTTPS listener, also without Certs, serve the
+	// certificates HAProxy gets by ACME (set from Options.Features).
+	ACME bool `json:"acme,omitempty"`
 }
 
 // Source records where a value came from, so every host, path and option can
@@ -177,6 +181,9 @@ type Backend struct {
 	// matches, instead of the 404; it is what asked for it (the default
 	// tag, com.df.isDefaultBackend).
 	Default *Source `json:"default,omitempty"`
+	// ACME, when set, is the acme tag: HAProxy gets a certificate for
+	// each of Hosts from the run's ACME CA.
+	ACME *Source `json:"acme,omitempty"`
 
 	// TCPKey is the key that first made the backend a TCP service (a tag
 	// list's, or a dialect's key that means tcp= or sni=), AddressKey the

@@ -45,7 +45,7 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 		var derived []Backend // their problems do not take b out
 		for _, c := range claims {
 			if c.Derive != nil {
-				if d, ok := c.Derive(b, opts.Listen.Certs != "", ds); ok {
+				if d, ok := c.Derive(b, opts.usesHTTPS(), ds); ok {
 					derived = append(derived, d)
 				}
 			}
@@ -189,7 +189,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	a.applyHeaderLabels(r.l)
 	a.applyTags()
 	finishPolicy(&b.Policy, ds)
-	a.checkTraffic(opts.Listen.Certs != "")
+	a.checkTraffic(opts.usesHTTPS())
 	if b.Servers.TLS != "" {
 		// The service's own name, or the host it is reached at
 		// (outboundHostname); lower-cased, as hosts are: a compose service
@@ -198,7 +198,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	}
 	a.finishCheck()
 	b.Canonical = canonicalHost(b, domains, a.canonical)
-	r.checkKind(a, opts.Listen.Certs != "")
+	r.checkKind(a, opts.usesHTTPS())
 	for _, f := range a.finally {
 		f()
 	}

@@ -80,7 +80,7 @@ func atoi(v string) int {
 
 // tagDefs is the table of known tags, in the README's order. Each group
 // of tags is a list of its own, in the file of what it is about.
-var tagDefs = slices.Concat(routingTags, policyTags, trafficTags)
+var tagDefs = slices.Concat(routingTags, policyTags, trafficTags, featureTags)
 
 // routingTags say where requests go and how backends are balanced.
 var routingTags = []tagDef{

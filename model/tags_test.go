@@ -18,7 +18,12 @@ func TestTagTableExamplesAreAccepted(t *testing.T) {
 			}
 			labels := map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": d.Example}
 			p := Project{Services: []Service{svc("web", labels, 80)}, Secrets: []Secret{opsSecret}}
-			if _, ds := buildAll(p, Options{Listen: Listen{Certs: "/certs"}}); len(ds) > 0 {
+			opts := Options{Listen: Listen{Certs: "/certs"}}
+			if d.Name == "acme" {
+				opts.Listen.Certs, opts.RuntimeDir = "", "/run/haproxy"
+				opts.Features = Features{Target: Target{Version: "3.2"}, ACME: &ACMEOptions{Directory: "letsencrypt", Dir: "/etc/haproxy/acme"}}
+			}
+			if _, ds := buildAll(p, opts); len(ds) > 0 {
 				t.Errorf("example %q: %v", d.Example, ds)
 			}
 		})

@@ -169,6 +169,7 @@ var funcs = template.FuncMap{
 	"stripACL":    stripACL,
 	"regex":       regex,
 	"tcpBind":     tcpBind,
+	"quicBind":    quicBind,
 	"words":       words,
 	"waitBytes":   waitBytes,
 	"maxUnsized":  func() int { return maxUnsizedBody },
@@ -283,6 +284,15 @@ func regex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
 func tcpBind(httpBind string, port int) string {
 	host := httpBind[:strings.LastIndex(httpBind, ":")]
 	return host + ":" + strconv.Itoa(port)
+}
+
+// quicBind is the QUIC (UDP) listener beside the HTTPS one: quic6@ for
+// an IPv6 host, else quic4@ (every IPv4 address when the host is empty).
+func quicBind(httpsBind string) string {
+	if strings.HasPrefix(httpsBind, "[") {
+		return "quic6@" + httpsBind
+	}
+	return "quic4@" + httpsBind
 }
 
 // stripRegex matches any of the prefixes (longest first, so the longest
@@ -597,7 +607,7 @@ func hostRedirects(cfg model.Config, f *Frontend) []Redirect {
 		switch {
 		case b.HTTPSOnly:
 			rs = append(rs, byMethod(https, 0, []string{name})...)
-		case cfg.Listen.Certs != "":
+		case cfg.Listen.HasHTTPS():
 			f.KeepPort = true
 			rs = append(rs, byMethod(https, 0, []string{name, "{ ssl_fc }"})...)
 			rs = append(rs, byMethod(http, 0, []string{name, "!{ ssl_fc }"})...)

@@ -79,6 +79,7 @@ type flags struct {
 	strict        bool
 	version       bool
 	help          bool
+	features      featureFlags // features.go
 }
 
 // flagSet declares the flags into f. Each flag is a model option or a
@@ -113,6 +114,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
 	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
 	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory `DIR` in the proxy container for its runtime socket and the server state a reload starts from")
+	f.declareFeatures(fs)
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
 	fs.BoolVar(&f.diff, "diff", false, "print a unified diff against the existing -o file; exit 1 when they differ; write nothing")
 	fs.StringVar(&f.haproxy, "haproxy", "haproxy", "haproxy binary `PATH` for --check")
@@ -133,6 +135,9 @@ var optionFlags = map[model.Option]string{
 
 func spellOption(o model.Option) string {
 	if f, ok := optionFlags[o]; ok {
+		return f
+	}
+	if f, ok := featureOptionFlags[o]; ok {
 		return f
 	}
 	return string(o)
@@ -204,7 +209,7 @@ func (f flags) validate() error {
 	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
 		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
-	return nil
+	return f.features.validate()
 }
 
 // checkEnvName accepts a variable name for --env. A value is refused: on
@@ -326,11 +331,20 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		fmt.Fprintf(stderr, "error: finding the project directory: %v\n", err)
 		return exitInput
 	}
+	checkBin := ""
+	if f.check {
+		checkBin = f.haproxy
+	}
+	features, err := f.features.features(ctx, checkBin, f.tls)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
 	cfg, diags := model.Build(project, model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
-		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
+		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth, Features: features,
 		Dialects: all.Dialects(),
 	})
 	if f.strict {
@@ -359,6 +373,10 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 	if f.diff {
 		return diff(outputs, stdout, stderr)
+	}
+	if err := writePlaceholders(f.features.acmePlaceholders, cfg.ACME); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInput
 	}
 	if f.output == "" {
 		if _, err := stdout.Write(outputs[0].data); err != nil {

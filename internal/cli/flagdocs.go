@@ -1,5 +1,7 @@
 package cli
 
+import "github.com/compose2haproxy/compose2haproxy/model"
+
 // flagDoc is what the reference page (docs/command-line.md) says of a flag
 // beyond its line in --help. The page's table is made from the flag set
 // (names, value names, defaults) and these, so a flag without one, or one
@@ -11,6 +13,18 @@ type flagDoc struct {
 }
 
 var flagDocs = map[string]flagDoc{
+	"haproxy-version": {doc: "the HAProxy the config is for (default: `--check`'s binary's, else " + model.DefaultTarget + ", which every later version accepts); a feature it lacks is an error naming the first version that has it (see [acme.md](acme.md))",
+		example: "--haproxy-version 3.2"},
+	"acme-directory": {doc: "certificates from this ACME CA (`letsencrypt`, `letsencrypt-staging` or a URL) for the routes tagged `acme`; HAProxy 3.2+ (see [acme.md](acme.md))", example: "--acme-directory letsencrypt"},
+	"acme-contact":   {doc: "the ACME account's e-mail address", example: "--acme-contact ops@example.com"},
+	"acme-key-type":  {doc: "the key of ACME certificates", example: "--acme-key-type rsa-2048"},
+	"acme-dir":       {doc: "where HAProxy keeps ACME certificates in its container (a volume; see [acme.md](acme.md))", example: "--acme-dir /etc/haproxy/acme"},
+	"acme-ca-file":   {doc: "the CAs HAProxy trusts when it talks to the ACME CA (a test CA such as Pebble)", example: "--acme-ca-file pebble.minica.pem"},
+	"acme-placeholders": {doc: "write an expired placeholder certificate for each new ACME host, which HAProxy 3.2 needs to start (see [acme.md](acme.md))",
+		example: "--acme-placeholders ./acme"},
+	"metrics": {doc: "Prometheus exporter at `/metrics`; a bare port is on 127.0.0.1; beyond this host it takes `--stats-auth`'s users (see [metrics-and-logs.md](metrics-and-logs.md))", example: "--metrics 8405"},
+	"log":     {doc: "access log target: `stdout` (default), `stderr`, `none`, a syslog `HOST:PORT` or a socket path (see [metrics-and-logs.md](metrics-and-logs.md))", example: "--log /dev/log"},
+	"http3":   {doc: "an HTTP/3 (QUIC) listener beside HTTPS, announced with `alt-svc`; HAProxy 2.8+ built with QUIC (see [metrics-and-logs.md](metrics-and-logs.md))", example: "--http3"},
 	"file": {doc: "compose file, repeatable, merged in order; `-` reads stdin; default `COMPOSE_FILE`, else `compose.yaml`/`docker-compose.yml` found like docker compose",
 		example: "-f compose.yaml -f prod.yaml", common: true},
 	"project-name":      {doc: "project name (default `COMPOSE_PROJECT_NAME`, `name:`, the directory)", example: "-p shop"},

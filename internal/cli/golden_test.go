@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
+	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
 )
 
@@ -83,7 +84,7 @@ func TestGolden(t *testing.T) {
 				cfg = filepath.Join(t.TempDir(), "haproxy.cfg")
 				writeFile(t, cfg, stdout)
 			}
-			haproxyCheck(t, cfg)
+			checkForTarget(t, dir, cfg, certs, run)
 		})
 	}
 	golden, err := os.ReadDir(goldenDir)
@@ -194,6 +195,41 @@ func lineDiff(want, got string) string {
 func haproxyBinary(t *testing.T) string {
 	t.Helper()
 	return haproxytest.Require(t)
+}
+
+// checkForTarget checks a case's config with every HAProxy at hand
+// (haproxytest.All): one at least as new as the version the case names
+// (--haproxy-version; none: every one) must accept it; one older must
+// make the CLI refuse --check with it, saying so. A case whose version no
+// HAProxy at hand has fails under CI=true and skips elsewhere.
+func checkForTarget(t *testing.T, dir, path, certs, run string) {
+	t.Helper()
+	args, _ := os.ReadFile(filepath.Join(dir, "args"))
+	target := ""
+	if _, after, ok := strings.Cut(string(args), "--haproxy-version\n"); ok {
+		target, _, _ = strings.Cut(after, "\n")
+	}
+	checked := 0
+	for _, bin := range haproxytest.All(t) {
+		version, _, err := readBuild(context.Background(), bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if target != "" && model.VersionLess(version, target) {
+			code, _, stderr := runCase(t, dir, certs, t.TempDir(), run, "--check", "--haproxy", bin)
+			if code != exitUsage || !strings.Contains(stderr, "is newer than the HAProxy --check runs") {
+				t.Errorf("--check with %s (%s) for a %s config: exit %d, want %d saying the target is newer:\n%s", bin, version, target, code, exitUsage, stderr)
+			}
+			continue
+		}
+		if err := haproxytest.Check(bin, path); err != nil {
+			t.Error(err)
+		}
+		checked++
+	}
+	if checked == 0 {
+		haproxytest.SkipOrFail(t, fmt.Sprintf("no HAProxy %s or later to check this config with (HAPROXY_ALSO: .ci/debian-haproxy forky makes 3.2)", target))
+	}
 }
 
 // haproxyCheck requires every HAProxy at hand (haproxytest.All) to accept

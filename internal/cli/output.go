@@ -295,6 +295,18 @@ func check(ctx context.Context, haproxy string, cfg model.Config, template, name
 			return exitInput
 		}
 	}
+	if cfg.ACME != nil {
+		// HAProxy 3.2 reads each certificate file, and writes a missing
+		// account key: both in a directory of the check's.
+		acme := *cfg.ACME
+		acme.Dir = filepath.Join(dir, "acme")
+		acme.AccountKey = filepath.Join(acme.Dir, "account.key")
+		cfg.ACME = &acme
+		if err := writePlaceholders(acme.Dir, &acme); err != nil {
+			fmt.Fprintf(stderr, "error: --check: %v\n", err)
+			return exitInput
+		}
+	}
 	text, err := renderConfig(cfg, template)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)

@@ -3,7 +3,9 @@ package e2etest
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -110,9 +112,23 @@ func StartHAProxy(tb testing.TB, cfg []byte) *HAProxy {
 // that HAProxy sees the world the prefix sets up.
 func StartHAProxyPrefix(tb testing.TB, cfg []byte, prefix ...string) *HAProxy {
 	tb.Helper()
-	bin := RequireHAProxy(tb)
-	path, err := haproxytest.CheckConfig(tb, cfg)
-	if err != nil {
+	return startHAProxy(tb, RequireHAProxy(tb), cfg, prefix)
+}
+
+// StartHAProxyBin is StartHAProxy with the HAProxy bin (see
+// haproxytest.WithFeature), which also checks the configuration.
+func StartHAProxyBin(tb testing.TB, bin string, cfg []byte) *HAProxy {
+	tb.Helper()
+	return startHAProxy(tb, bin, cfg, nil)
+}
+
+func startHAProxy(tb testing.TB, bin string, cfg []byte, prefix []string) *HAProxy {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "haproxy.cfg")
+	if err := os.WriteFile(path, cfg, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if err := haproxytest.Check(bin, path); err != nil {
 		tb.Fatalf("HAProxy rejected the configuration: %v\nconfiguration:\n%s", err, Numbered(cfg))
 	}
 

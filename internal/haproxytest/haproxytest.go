@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +72,42 @@ func All(tb testing.TB) []string {
 		all = append(all, bin)
 	}
 	return all
+}
+
+// WithFeature returns the first HAProxy of All whose build lists +feature
+// in "haproxy -vv" (ACME, PROMEX, QUIC) and is at least version since
+// (MAJOR.MINOR; empty: any). Without one it fails the test when CI=true
+// and skips it elsewhere.
+func WithFeature(tb testing.TB, feature, since string) string {
+	tb.Helper()
+	for _, bin := range All(tb) {
+		out, err := exec.Command(bin, "-vv").Output()
+		if err != nil {
+			continue
+		}
+		v := strings.Fields(strings.TrimPrefix(string(out), "HAProxy version "))
+		if len(v) == 0 || since != "" && versionLess(v[0], since) {
+			continue
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "Feature list :") && slices.Contains(strings.Fields(line), "+"+feature) {
+				return bin
+			}
+		}
+	}
+	SkipOrFail(tb, fmt.Sprintf("no HAProxy %s+ built with %s among haproxy and $HAPROXY_ALSO (.ci/debian-haproxy forky makes 3.2 with ACME, PROMEX and QUIC)", since, feature))
+	return ""
+}
+
+// versionLess compares the MAJOR.MINOR of versions like "3.2.26-1".
+func versionLess(a, b string) bool {
+	num := func(v string) [2]int {
+		var n [2]int
+		fmt.Sscanf(v, "%d.%d", &n[0], &n[1])
+		return n
+	}
+	x, y := num(a), num(b)
+	return x[0] < y[0] || x[0] == y[0] && x[1] < y[1]
 }
 
 // Version returns the first line of "bin -v", such as "HAProxy version
