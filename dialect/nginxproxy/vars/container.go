@@ -290,8 +290,9 @@ func (d *decoder) dest(r *Route, s string, o Origin) {
 	}
 	r.Rewrite = Val[Rewrite]{rw, o}
 	if strings.HasSuffix(rw.Strip, "/") != strings.HasSuffix(rw.Dest, "/") {
+		ex := strings.TrimSuffix(rw.Strip, "/") + "/foo"
 		d.ds.add(Warning, o, s, "the path %q ends with '/' and the destination does not, or the reverse: the rewritten paths lose or double a slash (%s becomes %s), as in nginx-proxy",
-			rw.Strip, rw.Strip+"x", rw.Apply(rw.Strip+"x"))
+			rw.Strip, ex, rw.Apply(ex))
 	}
 }
 

@@ -59,7 +59,7 @@ var Variables = []Var{
 	{"EXTERNAL_HTTP_PORT", false, OnContainer, "proxy's HTTP_PORT", Converted, "proxy port the hosts are served on over HTTP"},
 	{"EXTERNAL_HTTPS_PORT", false, OnContainer, "proxy's HTTPS_PORT", Converted, "proxy port the hosts are served on over HTTPS"},
 	{"NETWORK_ACCESS", false, OnContainer, "external", Converted, "internal: only the private ranges, others get 403"},
-	{"CERT_NAME", false, OnContainer | OnProxy, "", Converted, "certificate <name>.crt/.key for the hosts, no fallback"},
+	{"CERT_NAME", false, OnContainer, "", Converted, "certificate <name>.crt/.key for the hosts, no fallback"},
 	{"HTTPS_METHOD", false, OnContainer | OnProxy, "redirect", Converted, "redirect, noredirect, nohttp, nohttps; noredirect when the host has no certificate"},
 	{"HSTS", false, OnContainer | OnProxy, "max-age=31536000", Converted, "Strict-Transport-Security value, or off; not with noredirect"},
 	{"SSL_POLICY", false, OnContainer | OnProxy, DefaultSSLPolicy, ConvertedDiff, "named policy: TLS versions and ciphers per host (nginx applies versions per listener)"},
