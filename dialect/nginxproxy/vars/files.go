@@ -67,10 +67,10 @@ func ClassifyMounts(mounts []Mount) (Folders, Diagnostics) {
 			f.NetworkInternal = m.Source
 		case t == ConfDir:
 			ds.add(Note, o, m.Source, "shared with docker-gen for the generated default.conf; other .conf files in it are nginx configuration, not translated")
-		case path.Dir(t) == ConfDir && t != ConfDir+"/default.conf":
-			ds.add(Error, o, m.Source, "nginx configuration for the whole proxy: nginx syntax is not translated; express it as HAProxy settings, or remove the mount")
 		case t == "/etc/nginx/proxy.conf" || t == ConfDir+"/proxy.conf":
 			ds.add(Error, o, m.Source, "replaces nginx-proxy's proxy headers: nginx syntax is not translated; the headers nginx-proxy sets by default are kept")
+		case path.Dir(t) == ConfDir && t != ConfDir+"/default.conf":
+			ds.add(Error, o, m.Source, "nginx configuration for the whole proxy: nginx syntax is not translated; express it as HAProxy settings, or remove the mount")
 		case t == "/etc/nginx/nginx.conf" || t == "/etc/nginx/toplevel.conf.d" || path.Dir(t) == "/etc/nginx/toplevel.conf.d":
 			ds.add(Error, o, m.Source, "nginx configuration: nginx syntax is not translated")
 		case t == "/etc/nginx/dhparam/dhparam.pem" || t == "/etc/nginx/dhparam":

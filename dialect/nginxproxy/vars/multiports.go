@@ -73,6 +73,7 @@ func DecodeMultiports(value string, exposed []ExposedPort) ([]Vhost, Diagnostics
 		}
 	}
 	slices.SortFunc(out, func(a, b Vhost) int { return strings.Compare(a.Host.V.Name, b.Host.V.Name) })
+	m.ds.Sort()
 	return out, m.ds, nil
 }
 
