@@ -134,3 +134,13 @@ func TestDest(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectsWithoutSlash(t *testing.T) {
+	ps := mustPaths(t, "/", "/app/", "/api", "= /x/", "^~ /s/")
+	want := []bool{false, true, false, false, true}
+	for i, p := range ps {
+		if p.RedirectsWithoutSlash() != want[i] {
+			t.Errorf("%q: %v", p.Raw, !want[i])
+		}
+	}
+}

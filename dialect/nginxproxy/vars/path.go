@@ -180,3 +180,11 @@ func ParseDest(dest string, p Path) (Rewrite, error) {
 	}
 	return Rewrite{Strip: p.Value, Dest: dest}, nil
 }
+
+// RedirectsWithoutSlash reports nginx's rule for a prefix location ending in
+// "/" served by proxy_pass (and the other *_pass): a request for the prefix
+// without its slash ("/app" for "/app/") gets a 301 to the path with the
+// slash, unless another location matches it exactly.
+func (p Path) RedirectsWithoutSlash() bool {
+	return (p.Kind == PathPrefix || p.Kind == PathPrefixNoRegex) && len(p.Value) > 1 && strings.HasSuffix(p.Value, "/")
+}
