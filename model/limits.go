@@ -88,7 +88,7 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 		return nil
 	}
 	if slots > MaxTotalSlots {
-		ds.Errorf(Source{}, "lower --slots or the slots= tags",
+		ds.Errorf(Source{}, "lower "+OptionSlots.Ref()+" or the slots= tags",
 			"the server-templates hold %d slots in all; the limit is %d, as HAProxy's start-up time and memory grow with each", slots, MaxTotalSlots)
 		return nil
 	}

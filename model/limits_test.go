@@ -130,3 +130,34 @@ func TestConfigsHAProxyWouldRefuseAreErrors(t *testing.T) {
 		})
 	}
 }
+
+// The model names options, never the CLI's flags (option.go): a
+// diagnostic's text holds no "--flag" before the CLI spells it.
+func TestDiagnosticsNameNoFlag(t *testing.T) {
+	many := make([]Port, MaxPorts+1)
+	for i := range many {
+		many[i] = Port{Number: i + 1, Protocol: "tcp"}
+	}
+	var slotted []Service
+	for i := range 20 {
+		slotted = append(slotted, svc(fmt.Sprintf("s%d", i), map[string]string{"SERVICE_NAME": fmt.Sprintf("s%d", i), "SERVICE_TAGS": "slots=4096"}, 80))
+	}
+	for _, tc := range []struct {
+		name     string
+		services []Service
+	}{
+		{"too many ports under --all", []Service{{Name: "ranges", Expose: many}}},
+		{"deny_http without --tls", []Service{svc("web", map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "deny_http"}, 80)}},
+		{"too many slots", slotted},
+	} {
+		_, ds := buildAll(Project{Services: tc.services}, Options{All: true})
+		if !ds.HasErrors() {
+			t.Errorf("%s: no error", tc.name)
+		}
+		for _, d := range ds {
+			if strings.Contains(d.Message+d.Fix, "--") {
+				t.Errorf("%s: %q spells a flag; name the option (Option.Ref)", tc.name, d.Message+" ("+d.Fix+")")
+			}
+		}
+	}
+}

@@ -26,7 +26,7 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 		return nil
 	}
 	if len(ports) > MaxPorts {
-		ds.Errorf(Source{Service: svc.Name}, "route fewer ports: SERVICE_<port>_IGNORE, or name them in SERVICE_<port>_NAME without --all",
+		ds.Errorf(Source{Service: svc.Name}, "route fewer ports: SERVICE_<port>_IGNORE, or name them in SERVICE_<port>_NAME without "+OptionAll.Ref(),
 			"%s routes %d ports; the limit is %d", svc.Name, len(ports), MaxPorts)
 		return nil
 	}
@@ -271,7 +271,7 @@ func (r route) checkKind(a *Applier, tls bool) {
 	}
 	checkStripRegex(b, ds)
 	if b.Policy.DenyHTTP != nil && !tls {
-		ds.Errorf(*b.Policy.DenyHTTP, "add --tls DIR with the certificates, or drop it", "plain HTTP is refused, but there is no HTTPS listener: every request would get 403")
+		ds.Errorf(*b.Policy.DenyHTTP, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop it", "plain HTTP is refused, but there is no HTTPS listener: every request would get 403")
 	}
 	if m := b.Match; m != nil && !tls {
 		for _, l := range m.Listeners {
