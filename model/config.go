@@ -90,9 +90,34 @@ func (h Host) Suffix() string { return h.Name[1:] }
 
 // Path is a segment-aware URL prefix without a trailing slash: "/api"
 // matches "/api" and "/api/x", not "/apix". The empty prefix matches all.
+// Kind makes it an exact path or a plain string prefix instead.
 type Path struct {
-	Prefix string `json:"prefix"`
-	Source Source `json:"source"`
+	Prefix string   `json:"prefix"`
+	Kind   PathKind `json:"kind,omitempty"`
+	Source Source   `json:"source"`
+}
+
+// PathKind says how a Path matches: "" by whole segments, PathExact the
+// path itself only, PathBegins any path that starts with the prefix as a
+// string (Traefik's PathPrefix: "/api" matches "/apix", and "/api/"
+// keeps its slash). Neither is ever empty.
+type PathKind string
+
+const (
+	PathExact  PathKind = "exact"
+	PathBegins PathKind = "begins"
+)
+
+// order sorts paths of one prefix: the exact one first, then by segment,
+// then by string, the most specific first.
+func (k PathKind) order() int {
+	switch k {
+	case PathExact:
+		return 0
+	case PathBegins:
+		return 2
+	}
+	return 1
 }
 
 // Backend is one routed port of one compose service. No Hosts means any
@@ -101,6 +126,9 @@ type Backend struct {
 	Name    string `json:"name"`    // HAProxy backend name, unique
 	Service string `json:"service"` // compose service
 	Port    int    `json:"port"`
+	// Variant is the route of the port it is (Claim.Routes: a Traefik
+	// router); empty when the port has one.
+	Variant string `json:"variant,omitempty"`
 	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted
 	Paths   []Path `json:"paths,omitempty"` // longest first; empty means every path
 	// StripPath removes the matched path prefix before forwarding.
