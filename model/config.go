@@ -159,6 +159,9 @@ type Backend struct {
 	Redirects []Host `json:"redirects,omitempty"`
 	// Rewrite changes the path before forwarding (com.df.reqPathSearchReplace).
 	Rewrite *Rewrite `json:"rewrite,omitempty"`
+	// PathEdits change the path before forwarding, in order (Traefik's
+	// stripPrefix, addPrefix, replacePath).
+	PathEdits []PathEdit `json:"path_edits,omitempty"`
 	// TCPPort, when set, makes this a raw TCP service on its own listener
 	// (tcp=PORT) instead of an HTTP route.
 	TCPPort int `json:"tcp_port,omitempty"`
@@ -173,6 +176,9 @@ type Backend struct {
 	// HSTS is the max-age, in seconds, of the Strict-Transport-Security
 	// header on HTTPS responses (hsts); 0: none.
 	HSTS int `json:"hsts,omitempty"`
+	// HSTSDirectives follow max-age in that header: ";includeSubDomains",
+	// ";preload", or both; empty: none.
+	HSTSDirectives string `json:"hsts_directives,omitempty"`
 	// CORS lists the origins a browser may call the service from
 	// (cors_origin); "*" is any. Empty: no CORS headers.
 	CORS []Origin `json:"cors,omitempty"`
@@ -310,6 +316,33 @@ type Rewrite struct {
 	Search  string `json:"search"`
 	Replace string `json:"replace"`
 	Source  Source `json:"source"`
+}
+
+// PathEdit is one change of the request path; exactly one of Strip, Add
+// and Replace is set, each made of PathChars. Strip removes the first of
+// its prefixes the path starts with, as a string, and the path keeps a
+// leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix before
+// the path; Replace replaces the whole path. The query string is kept.
+type PathEdit struct {
+	Strip   []string `json:"strip,omitempty"`
+	Add     string   `json:"add,omitempty"`
+	Replace string   `json:"replace,omitempty"`
+	Source  Source   `json:"source"`
+}
+
+// PathChars reports whether p is a path that a PathEdit or a Path of a
+// dialect may hold: '/' first, then letters, digits and / . _ ~ - only,
+// and no "//" (the frontend merges slashes).
+func PathChars(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.Contains(p, "//") {
+		return false
+	}
+	for _, c := range []byte(p) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._~-", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Check is a backend's health check. Every server is checked; an empty

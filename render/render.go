@@ -168,6 +168,7 @@ var funcs = template.FuncMap{
 	"stripRegex":  stripRegex,
 	"stripACL":    stripACL,
 	"regex":       regex,
+	"regexes":     regexes,
 	"tcpBind":     tcpBind,
 	"quicBind":    quicBind,
 	"words":       words,
@@ -279,6 +280,16 @@ func waitBytes(limit int64) int64 { return min(limit+1, maxUnsizedBody) }
 // regex quotes the one regex meta character validated paths can hold, the
 // dot, as [.]: a backslash is an escape in haproxy.cfg.
 func regex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
+
+// regexes are paths (model.PathChars) as regular expressions that match
+// them literally.
+func regexes(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = regex(p)
+	}
+	return out
+}
 
 // tcpBind listens for a TCP service on the HTTP listener's host.
 func tcpBind(httpBind string, port int) string {
@@ -407,7 +418,9 @@ func frontendFor(cfg model.Config) Frontend {
 			}
 		}
 	}
-	comparePath := func(a, b model.Path) int { return cmp.Or(strings.Compare(a.Prefix, b.Prefix), strings.Compare(string(a.Kind), string(b.Kind))) }
+	comparePath := func(a, b model.Path) int {
+		return cmp.Or(strings.Compare(a.Prefix, b.Prefix), strings.Compare(string(a.Kind), string(b.Kind)))
+	}
 	slices.SortFunc(prefixes, comparePath)
 	prefixes = slices.Compact(prefixes)
 	if len(prefixes) > 0 {
