@@ -55,7 +55,7 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 	var out []mwRef
 	n := rt.router.Middlewares
 	for _, m := range n.List() {
-		out = append(out, mwRef{name: m, src: sourceOf(st.svc, n.Origin).WithItem(m)})
+		out = append(out, mwRef{name: m, src: sourceOf(st.svc, originOf(n)).WithItem(m)})
 	}
 	return out
 }
@@ -109,7 +109,7 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 func applyService(a *model.Applier, st *serviceState, rt *route) {
 	s := rt.service
 	ds := a.Diagnostics()
-	src := func(n *config.Node) model.Source { return sourceOf(st.svc, n.Origin) }
+	src := func(n *config.Node) model.Source { return sourceOf(st.svc, originOf(n)) }
 	refuse := func(n *config.Node, format string, args ...any) {
 		ds.Errorf(src(n), fmt.Sprintf("remove it, or leave the router out with %s: %s", ignoreKey, rt.router.Name), "service %s: %s", s.Name, fmt.Sprintf(format, args...))
 	}

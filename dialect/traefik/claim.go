@@ -53,7 +53,11 @@ type mwRef struct {
 func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	pr := d.p
 	svc := l.Service()
-	if pr == nil || isTraefik(svc) {
+	if pr == nil {
+		return model.Claim{}
+	}
+	if isTraefik(svc) {
+		pr.claimTraefik(l, ds)
 		return model.Claim{}
 	}
 	labels := traefikLabels(svc)
@@ -220,9 +224,9 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 	refuse := func(src model.Source, format string, args ...any) {
 		ds.Errorf(src, fmt.Sprintf("change it, or leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 	}
-	ruleSrc := sourceOf(svc, r.Rule.Origin)
+	ruleSrc := sourceOf(svc, originOf(r.Rule))
 	if r.DefaultRule {
-		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: r.Rule.String(), From: "traefik"}
+		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
 	}
 	// Its service.
 	sname := r.Service.String()
@@ -230,12 +234,12 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		provider := strings.ToLower(sname[i+1:])
 		switch provider {
 		case "internal":
-			pr.refuseInternal(r, sname[:i], sourceOf(svc, r.Service.Origin), refuse)
+			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
 			return
 		case "docker", "swarm":
 			sname = sname[:i]
 		default:
-			refuse(sourceOf(svc, r.Service.Origin), "service %s is from Traefik's %s provider, which compose2haproxy does not read", sname, provider)
+			refuse(sourceOf(svc, originOf(r.Service)), "service %s is from Traefik's %s provider, which compose2haproxy does not read", sname, provider)
 			return
 		}
 	}
@@ -246,7 +250,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		}
 	}
 	if service == nil {
-		refuse(sourceOf(svc, r.Service.Origin), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
+		refuse(sourceOf(svc, originOf(r.Service)), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
 		return
 	}
 	if service.Other != nil || len(service.Servers) > 0 || service.URL != nil {
@@ -275,7 +279,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 	}
 	// Its entry points.
 	eps := r.EntryPoints.List()
-	epSrc := sourceOf(svc, r.EntryPoints.Origin)
+	epSrc := sourceOf(svc, originOf(r.EntryPoints))
 	if len(eps) == 0 {
 		if pr.assumed {
 			eps = []string{"web"}
@@ -289,6 +293,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 	}
 	var ls []listener
 	var epMW []mwRef
+	shared, own := "", ""
 	for _, ep := range eps {
 		lst, why := pr.entryPoint(ep)
 		if why != "" {
@@ -296,11 +301,20 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 			return
 		}
 		ls = append(ls, lst)
+		if lst.shared {
+			shared = ep
+		} else {
+			own = ep
+		}
 		if lst.ep != nil {
 			for _, m := range lst.ep.Middlewares.List() {
 				epMW = append(epMW, mwRef{name: m, src: pr.staticSource(lst.ep.Middlewares.Origin).WithItem(m)})
 			}
 		}
+	}
+	if shared != "" && own != "" {
+		refuse(epSrc, "it is on entry point %s (a shared listener) and %s (a listener of its own, port %d): a route on both is not converted; list the entry points it is meant for in traefik.http.routers.%s.entrypoints", shared, own, ls[slices.IndexFunc(ls, func(l listener) bool { return !l.shared })].port, r.Name)
+		return
 	}
 	tls := r.TLS != nil
 	for _, lst := range ls {
@@ -467,4 +481,39 @@ func (st *serviceState) sortedRoutes() []*route {
 	out := slices.Collect(maps.Values(st.routes))
 	slices.SortFunc(out, func(a, b *route) int { return cmp.Compare(a.variant, b.variant) })
 	return out
+}
+
+// originOf is where n was written; nothing for an absent value.
+func originOf(n *config.Node) config.Origin {
+	if n == nil {
+		return config.Origin{}
+	}
+	return n.Origin
+}
+
+// claimTraefik reports the routers of the Traefik service's own labels:
+// its dashboard and API, which HAProxy does not have, or a route to Traefik
+// itself, which HAProxy replaces.
+func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
+	svc := l.Service()
+	tl, _, err := config.DecodeLabels(traefikLabels(svc))
+	if err != nil || tl == nil {
+		return
+	}
+	ignored := ignoredRouters(l, tl, ds)
+	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
+		r := tl.HTTP.Routers[rn]
+		if ignored[strings.ToLower(rn)] {
+			continue
+		}
+		refuse := func(src model.Source, format string, args ...any) {
+			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
+		}
+		sname := r.Service.String()
+		if i := strings.LastIndexByte(sname, '@'); i >= 0 && strings.EqualFold(sname[i+1:], "internal") {
+			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
+			continue
+		}
+		refuse(sourceOf(svc, r.Node.Origin), "it routes to the Traefik service itself, which HAProxy replaces")
+	}
 }

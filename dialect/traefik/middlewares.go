@@ -100,7 +100,7 @@ func (m *mw) src(n *config.Node) model.Source {
 // is refused.
 func (c *mwContext) refuse(src model.Source, m *mw, format string, args ...any) {
 	why := fmt.Sprintf(format, args...)
-	if m.access {
+	if m.access && !strings.Contains(why, "ship") {
 		why += "; without it the service would ship open"
 	}
 	c.a.Diagnostics().Errorf(src, fmt.Sprintf("remove it from the router, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name),
@@ -259,7 +259,11 @@ func applyBasicAuth(c *mwContext, m *mw) {
 	src.Value = model.Redacted
 	for _, u := range users.List() {
 		if _, hash, _ := strings.Cut(u, ":"); strings.HasPrefix(hash, "$apr1$") || strings.HasPrefix(hash, "{SHA}") {
-			c.refuse(src, m, "a user's password is hashed with Apache's %s, which HAProxy cannot check: re-hash it with `htpasswd -nB USER` (bcrypt) or `mkpasswd -m sha-512`", strings.SplitAfter(hash, "$")[0])
+			scheme := "$apr1$ (MD5)"
+			if strings.HasPrefix(hash, "{SHA}") {
+				scheme = "{SHA}"
+			}
+			c.refuse(src, m, "a user's password is hashed with Apache's %s, which HAProxy cannot check: re-hash it with `htpasswd -nB USER` (bcrypt) or `mkpasswd -m sha-512`", scheme)
 			return
 		}
 	}

@@ -173,10 +173,17 @@ func traefikLabels(svc *model.Service) map[string]string {
 func sourceOf(svc *model.Service, o config.Origin) model.Source {
 	if o.Source == "label" {
 		if _, src, ok := model.LabelsOf(svc).Get(o.Key); ok {
-			return src
+			return safe(src)
 		}
 	}
 	return model.Source{Service: svc.Name, Key: o.Key, From: "traefik"}
+}
+
+// safe is src with its value and item as a Source may show them: Traefik
+// rules hold backquotes, which HAProxy's tokenizer reads.
+func safe(src model.Source) model.Source {
+	src.Value, src.Item = model.SafeShown(src.Value), model.SafeShown(src.Item)
+	return src
 }
 
 // staticSource is the Source of a value of the static configuration.
@@ -187,11 +194,11 @@ func (pr *project) staticSource(o config.Origin) model.Source {
 	}
 	switch o.Source {
 	case "flag":
-		return model.Source{Service: name, Key: "command", Value: o.Key, From: "compose"}
+		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}
 	case "env":
 		if pr.traefik != nil {
 			if _, src, ok := model.LabelsOf(pr.traefik).Get(o.Key); ok {
-				return src
+				return safe(src)
 			}
 		}
 		return model.Source{Service: name, Key: o.Key, From: "environment"}
