@@ -112,6 +112,13 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.report(ds, d, pr.staticSource(d.Origin))
 	}
 	pr.static = st
+	if pr.traefik != nil && st.Source == "" {
+		// No flags, no TRAEFIK_* variables: Traefik reads a file of its
+		// own, which compose2haproxy does not read yet.
+		pr.assumed = true
+		ds.Warnf(model.Source{Service: pr.traefik.Name, Key: "command", From: "compose"}, "give Traefik's settings as command flags to have them read",
+			"Traefik's configuration is in a file compose2haproxy does not read: its entry points are taken by their usual names (web and http: the HTTP listener; websecure and https: the HTTPS one) and its Docker provider's defaults")
+	}
 	if st.File != nil {
 		ds.Errorf(pr.staticSource(st.File.Node.Origin), "move the file provider's middlewares and routers into labels, or remove it",
 			"Traefik's file provider is not read yet: its routers and middlewares would be missing")
