@@ -30,6 +30,7 @@ func convert(p *types.Project, files []string) (model.Project, error) {
 			Ports:       ports(s.Ports),
 			Expose:      expose,
 			NetworkMode: s.NetworkMode,
+			Command:     []string(s.Command),
 			// compose-go already puts a service without networks or
 			// network_mode on "default", as docker compose does.
 			Networks: sortedKeys(s.Networks),

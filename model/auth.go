@@ -29,6 +29,9 @@ type Auth struct {
 	Secret string `json:"secret,omitempty"`
 	Users  []User `json:"users"`
 	Source Source `json:"source"`
+	// Realm names the protected area in the browser's prompt: letters,
+	// digits, '.', '_' and '-'; empty: the backend's name.
+	Realm string `json:"realm,omitempty"`
 }
 
 // User is one user of an Auth. The hash is left out of JSON: it is not the

@@ -57,6 +57,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
+	opts.Dialects = prepare(p, opts, &ds)
 
 	services := slices.Clone(p.Services)
 	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
@@ -112,6 +113,18 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		DefaultBackend: defaultBackend,
 		Additions:      add,
 	}, ds.Sort()
+}
+
+// prepare gives each Preparer of opts the project, and returns the
+// dialects to read its services with.
+func prepare(p Project, opts Options, ds *Diagnostics) []Dialect {
+	out := slices.Clone(opts.Dialects)
+	for i, d := range out {
+		if pr, ok := d.(Preparer); ok {
+			out[i] = pr.Prepare(p, opts, ds)
+		}
+	}
+	return out
 }
 
 // pickDefault returns the backend that asked to get the requests no route

@@ -90,9 +90,34 @@ func (h Host) Suffix() string { return h.Name[1:] }
 
 // Path is a segment-aware URL prefix without a trailing slash: "/api"
 // matches "/api" and "/api/x", not "/apix". The empty prefix matches all.
+// Kind makes it an exact path or a plain string prefix instead.
 type Path struct {
-	Prefix string `json:"prefix"`
-	Source Source `json:"source"`
+	Prefix string   `json:"prefix"`
+	Kind   PathKind `json:"kind,omitempty"`
+	Source Source   `json:"source"`
+}
+
+// PathKind says how a Path matches: "" by whole segments, PathExact the
+// path itself only, PathBegins any path that starts with the prefix as a
+// string (Traefik's PathPrefix: "/api" matches "/apix", and "/api/"
+// keeps its slash). Neither is ever empty.
+type PathKind string
+
+const (
+	PathExact  PathKind = "exact"
+	PathBegins PathKind = "begins"
+)
+
+// order sorts paths of one prefix: the exact one first, then by segment,
+// then by string, the most specific first.
+func (k PathKind) order() int {
+	switch k {
+	case PathExact:
+		return 0
+	case PathBegins:
+		return 2
+	}
+	return 1
 }
 
 // Backend is one routed port of one compose service. No Hosts means any
@@ -101,6 +126,9 @@ type Backend struct {
 	Name    string `json:"name"`    // HAProxy backend name, unique
 	Service string `json:"service"` // compose service
 	Port    int    `json:"port"`
+	// Variant is the route of the port it is (Claim.Routes: a Traefik
+	// router); empty when the port has one.
+	Variant string `json:"variant,omitempty"`
 	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted
 	Paths   []Path `json:"paths,omitempty"` // longest first; empty means every path
 	// StripPath removes the matched path prefix before forwarding.
@@ -131,6 +159,9 @@ type Backend struct {
 	Redirects []Host `json:"redirects,omitempty"`
 	// Rewrite changes the path before forwarding (com.df.reqPathSearchReplace).
 	Rewrite *Rewrite `json:"rewrite,omitempty"`
+	// PathEdits change the path before forwarding, in order (Traefik's
+	// stripPrefix, addPrefix, replacePath).
+	PathEdits []PathEdit `json:"path_edits,omitempty"`
 	// TCPPort, when set, makes this a raw TCP service on its own listener
 	// (tcp=PORT) instead of an HTTP route.
 	TCPPort int `json:"tcp_port,omitempty"`
@@ -145,6 +176,9 @@ type Backend struct {
 	// HSTS is the max-age, in seconds, of the Strict-Transport-Security
 	// header on HTTPS responses (hsts); 0: none.
 	HSTS int `json:"hsts,omitempty"`
+	// HSTSDirectives follow max-age in that header: ";includeSubDomains",
+	// ";preload", or both; empty: none.
+	HSTSDirectives string `json:"hsts_directives,omitempty"`
 	// CORS lists the origins a browser may call the service from
 	// (cors_origin); "*" is any. Empty: no CORS headers.
 	CORS []Origin `json:"cors,omitempty"`
@@ -282,6 +316,33 @@ type Rewrite struct {
 	Search  string `json:"search"`
 	Replace string `json:"replace"`
 	Source  Source `json:"source"`
+}
+
+// PathEdit is one change of the request path; exactly one of Strip, Add
+// and Replace is set, each made of PathChars. Strip removes the first of
+// its prefixes the path starts with, as a string, and the path keeps a
+// leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix before
+// the path; Replace replaces the whole path. The query string is kept.
+type PathEdit struct {
+	Strip   []string `json:"strip,omitempty"`
+	Add     string   `json:"add,omitempty"`
+	Replace string   `json:"replace,omitempty"`
+	Source  Source   `json:"source"`
+}
+
+// PathChars reports whether p is a path that a PathEdit or a Path of a
+// dialect may hold: '/' first, then letters, digits and / . _ ~ - only,
+// and no "//" (the frontend merges slashes).
+func PathChars(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.Contains(p, "//") {
+		return false
+	}
+	for _, c := range []byte(p) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._~-", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Check is a backend's health check. Every server is checked; an empty

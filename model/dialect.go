@@ -26,6 +26,15 @@ type Dialect interface {
 	Apply(a *Applier, port int)
 }
 
+// A Preparer is a Dialect that reads the whole project before its
+// services: Traefik's labels depend on the Traefik service's own
+// configuration and on middlewares other services define. Build calls
+// Prepare once, after checking the options, and reads the services with
+// the Dialect it returns.
+type Preparer interface {
+	Prepare(p Project, opts Options, ds *Diagnostics) Dialect
+}
+
 // Table describes a dialect for the documentation.
 type Table struct {
 	Name string // "docker-flow-proxy"
@@ -85,6 +94,11 @@ type Claim struct {
 	// TLS, on another port); tls says whether there is an HTTPS listener.
 	// Its problems do not take the first out.
 	Derive func(b Backend, tls bool, ds *Diagnostics) (Backend, bool)
+	// Routes, when set, are the routes of each port: a backend is built
+	// for every one (Applier.Variant names it, and Backend.Variant keeps
+	// it), as Traefik's routers of one service differ in their rules and
+	// middlewares. Names are [a-z0-9-]; nil: one backend per port.
+	Routes map[int][]string
 }
 
 // Value is a key's value with where it came from.

@@ -378,7 +378,7 @@ func lintKeys(l Labels, dialects []Dialect, ds *Diagnostics) {
 			_, src, _ := l.Get(k)
 			ds.Errorf(src, "rename it to "+rest, "compose drops keys that start with \"x-\" (it reads them as extensions), so this one does nothing")
 		}
-		if own, ok := strings.CutPrefix(k, "compose2haproxy."); ok && !knownOwnKey(own) {
+		if own, ok := strings.CutPrefix(k, "compose2haproxy."); ok && !knownOwnKey(own) && !dialectKey(dialects, k) {
 			_, src, _ := l.Get(k)
 			fix := "see the README for compose2haproxy's labels"
 			if s := Nearest(strings.SplitAfter(own, ".")[0], []string{"proxy", "request-header.", "response-header."}); s != "" {
@@ -387,6 +387,14 @@ func lintKeys(l Labels, dialects []Dialect, ds *Diagnostics) {
 			ds.Warnf(src, fix, "unknown compose2haproxy label; it is ignored")
 		}
 	}
+}
+
+// dialectKey reports whether a dialect's table lists key: a
+// compose2haproxy.* label of its own (compose2haproxy.traefik.ignore).
+func dialectKey(dialects []Dialect, key string) bool {
+	return slices.ContainsFunc(dialects, func(d Dialect) bool {
+		return slices.ContainsFunc(d.Table().Keys, func(l LabelDoc) bool { return l.Name == key })
+	})
 }
 
 // knownOwnKey reports whether compose2haproxy.KEY is one of the tool's own

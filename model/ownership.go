@@ -233,7 +233,9 @@ func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Dia
 		for len(stack) > 0 && !underOrAt(run[0].path.Prefix, stack[len(stack)-1][0].path.Prefix) {
 			top := stack[len(stack)-1]
 			for k := len(top) - 1; k >= 0; k-- {
-				above.pop(&top[k])
+				if top[k].path.Kind != PathExact {
+					above.pop(&top[k])
+				}
 			}
 			stack = stack[:len(stack)-1]
 		}
@@ -245,10 +247,38 @@ func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Dia
 			}
 		}
 		for k := range run {
-			above.push(&run[k])
+			// An exact path holds no other: requests under it are not its.
+			if run[k].path.Kind != PathExact {
+				above.push(&run[k])
+			}
 		}
 		stack = append(stack, run)
 		start = end
+	}
+	checkBegins(cs, hosts, adm, ds)
+}
+
+// checkBegins checks the claims of string prefixes (PathBegins), which
+// the nesting of segments above does not see: "/api" also takes "/apix"
+// and "/api-v2/x", so a longer claim of another service that starts with
+// it as a string, without being under it by segments, is tried first and
+// takes its requests. It costs the string-prefix claims times the claims,
+// and only string-prefix claims (Traefik's PathPrefix) make any.
+func checkBegins(cs []claim, hosts []string, adm admissions, ds *Diagnostics) {
+	for i := range cs {
+		o := &cs[i]
+		if o.path.Kind != PathBegins {
+			continue
+		}
+		for k := range cs {
+			c := &cs[k]
+			if c.b == o.b || c.path.Prefix == o.path.Prefix || !strings.HasPrefix(c.path.Prefix, o.path.Prefix) || underOrAt(c.path.Prefix, o.path.Prefix) {
+				continue
+			}
+			if owner, x := adm.refusal(servicesOf(o.b), c.b); owner != "" {
+				reportTaken(c, x, owner, hosts, fmt.Sprintf("starts with service %s's path prefix (%s), and would take those requests from it", owner, keyValue(claimSource(o, hosts))), ds)
+			}
+		}
 	}
 }
 
@@ -351,6 +381,11 @@ func reportTwoPorts(first, c *claim, hosts []string, ds *Diagnostics) {
 	}
 	if c.path.Prefix != "" {
 		what += " path " + Printable(c.path.Prefix)
+	}
+	if first.b.Variant != "" || c.b.Variant != "" {
+		ds.Errorf(claimSource(c, hosts), "make one rule narrower (a path, a header), or remove one of them",
+			"%s is routed by two routes of %s, %s and %s, without a condition, and a request can reach only one", what, c.b.Service, cmp.Or(first.b.Variant, "its own"), cmp.Or(c.b.Variant, "its own"))
+		return
 	}
 	p1, p2 := min(first.b.Port, c.b.Port), max(first.b.Port, c.b.Port)
 	ds.Errorf(claimSource(c, hosts), fmt.Sprintf("put the tag in SERVICE_%d_TAGS or SERVICE_%d_TAGS, the tags of the port it is for", p1, p2),

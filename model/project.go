@@ -29,6 +29,9 @@ type Service struct {
 	Networks []string // sorted network names the service joins
 	// NetworkMode is network_mode ("host", "service:x", …); empty when unset.
 	NetworkMode string
+	// Command is the service's command, split into words; nil when unset.
+	// A proxy's (Traefik's) command holds its configuration.
+	Command []string
 }
 
 // Port is a container port and its protocol ("tcp" or "udp"; empty means tcp).

@@ -37,7 +37,12 @@ func compareBool(a, b bool) int {
 func nameBackends(bs []Backend) {
 	count := map[string]int{}
 	for i := range bs {
-		if b := &bs[i]; len(b.Paths) > 0 || b.Match != nil {
+		b := &bs[i]
+		switch {
+		case b.Variant != "":
+			// One of several routes of a port: named by all three.
+			b.Name = b.Service + "_" + strconv.Itoa(b.Port) + "_" + b.Variant
+		case len(b.Paths) > 0 || b.Match != nil:
 			b.Name = narrowedName(b)
 		}
 		count[bs[i].Name]++
@@ -435,6 +440,7 @@ func SortRoutes(rs []Route) {
 		}
 		return cmp.Or(c,
 			cmp.Compare(len(b.Path.Prefix), len(a.Path.Prefix)),
+			cmp.Compare(a.Path.Kind.order(), b.Path.Kind.order()),
 			compareBool(a.Match == nil, b.Match == nil),
 			cmp.Compare(cmp.Or(a.ACLName, a.Backend), cmp.Or(b.ACLName, b.Backend)),
 			cmp.Compare(a.Backend, b.Backend),

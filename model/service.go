@@ -40,22 +40,43 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 	asked := slices.ContainsFunc(claims, func(c Claim) bool { return c.Route })
 	var out []Backend
 	for _, port := range ports {
-		r := route{l: l, port: port, several: len(ports) > 1, claims: claims, nameHosts: named || !asked, secrets: secrets}
-		b, ok := r.build(opts, domains, ds)
-		var derived []Backend // their problems do not take b out
-		for _, c := range claims {
-			if c.Derive != nil {
-				if d, ok := c.Derive(b, opts.usesHTTPS(), ds); ok {
-					derived = append(derived, d)
-				}
-			}
-		}
-		if ok {
-			out = append(out, b)
-			out = append(out, derived...)
+		for _, variant := range variants(claims, port) {
+			r := route{l: l, port: port, several: len(ports) > 1, claims: claims, nameHosts: named || !asked, secrets: secrets, variant: variant}
+			out = append(out, r.buildAll(opts, ds, domains)...)
 		}
 	}
 	return out
+}
+
+// variants are the routes a port is built as (Claim.Routes): "" alone
+// when no dialect asks for several.
+func variants(claims []Claim, port int) []string {
+	var vs []string
+	for _, c := range claims {
+		vs = append(vs, c.Routes[port]...)
+	}
+	if len(vs) == 0 {
+		return []string{""}
+	}
+	slices.Sort(vs)
+	return slices.Compact(vs)
+}
+
+// buildAll builds the route's backend and those the claims derive from it.
+func (r route) buildAll(opts Options, ds *Diagnostics, domains []Host) []Backend {
+	b, ok := r.build(opts, domains, ds)
+	var derived []Backend // their problems do not take b out
+	for _, c := range r.claims {
+		if c.Derive != nil {
+			if d, ok := c.Derive(b, opts.usesHTTPS(), ds); ok {
+				derived = append(derived, d)
+			}
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return append([]Backend{b}, derived...)
 }
 
 // DeclaredPorts are the ports svc declares (ports:, expose:): TCP ones,
@@ -143,6 +164,7 @@ type route struct {
 	claims    []Claim
 	nameHosts bool // the routed name is a host: a dialect names it, or none routes it (--all)
 	secrets   map[string]*Secret
+	variant   string // one of the port's routes (Claim.Routes); "" when it has one
 }
 
 func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bool) {
@@ -155,6 +177,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Name:    name,
 		Service: svc.Name,
 		Port:    r.port,
+		Variant: r.variant,
 		Balance: "roundrobin",
 		Servers: Servers{Service: svc.Name, Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
 			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
@@ -208,9 +231,9 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	sortHosts(b.Redirects)
 	b.Redirects = slices.CompactFunc(b.Redirects, func(a, b Host) bool { return a.Name == b.Name })
 	slices.SortFunc(b.Paths, func(x, y Path) int {
-		return cmp.Or(cmp.Compare(len(y.Prefix), len(x.Prefix)), cmp.Compare(x.Prefix, y.Prefix))
+		return cmp.Or(cmp.Compare(len(y.Prefix), len(x.Prefix)), cmp.Compare(x.Prefix, y.Prefix), cmp.Compare(x.Kind.order(), y.Kind.order()))
 	})
-	b.Paths = slices.CompactFunc(b.Paths, func(a, b Path) bool { return a.Prefix == b.Prefix })
+	b.Paths = slices.CompactFunc(b.Paths, func(a, b Path) bool { return a.Prefix == b.Prefix && a.Kind == b.Kind })
 	return b, !Diagnostics((*ds)[errs:]).HasErrors()
 }
 

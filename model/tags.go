@@ -277,6 +277,10 @@ func newApplier(b *Backend, l Labels, secrets map[string]*Secret, ds *Diagnostic
 // Backend is the backend being built.
 func (a *Applier) Backend() *Backend { return a.b }
 
+// Variant is the route of the port being built (Claim.Routes); "" when
+// the port has one.
+func (a *Applier) Variant() string { return a.b.Variant }
+
 // Labels are its service's.
 func (a *Applier) Labels() Labels { return a.l }
 

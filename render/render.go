@@ -168,6 +168,7 @@ var funcs = template.FuncMap{
 	"stripRegex":  stripRegex,
 	"stripACL":    stripACL,
 	"regex":       regex,
+	"regexes":     regexes,
 	"tcpBind":     tcpBind,
 	"quicBind":    quicBind,
 	"words":       words,
@@ -280,6 +281,16 @@ func waitBytes(limit int64) int64 { return min(limit+1, maxUnsizedBody) }
 // dot, as [.]: a backslash is an escape in haproxy.cfg.
 func regex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
 
+// regexes are paths (model.PathChars) as regular expressions that match
+// them literally.
+func regexes(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = regex(p)
+	}
+	return out
+}
+
 // tcpBind listens for a TCP service on the HTTP listener's host.
 func tcpBind(httpBind string, port int) string {
 	host := httpBind[:strings.LastIndex(httpBind, ":")]
@@ -374,11 +385,14 @@ type HostACL struct {
 	Patterns []string
 }
 
-// PathACL is a segment-aware prefix: the path itself or anything below it.
-// It is named after the prefix (pathACLName), shared by every route with it.
+// PathACL is a segment-aware prefix: the path itself or anything below it;
+// with Kind "exact" the path itself only, with "begins" any path that
+// starts with the prefix as a string. It is named after the prefix and
+// kind (pathACLName), shared by every route with them.
 type PathACL struct {
 	Name   string
 	Prefix string
+	Kind   string
 }
 
 // Rule is one use_backend line.
@@ -393,29 +407,35 @@ func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
 	// Routes are as many as the paths or more: their rules, and the path
 	// ACLs, are allocated once.
-	prefixes := make([]string, 0, len(cfg.Routes))
+	prefixes := make([]model.Path, 0, len(cfg.Routes))
 	for _, r := range cfg.Routes {
 		if r.Path.Prefix != "" {
-			prefixes = append(prefixes, r.Path.Prefix)
+			prefixes = append(prefixes, model.Path{Prefix: r.Path.Prefix, Kind: r.Path.Kind})
 		}
 		if r.Match != nil {
 			for _, p := range r.Match.ExcludePaths {
-				prefixes = append(prefixes, p.Prefix)
+				prefixes = append(prefixes, model.Path{Prefix: p.Prefix})
 			}
 		}
 	}
-	slices.Sort(prefixes)
+	comparePath := func(a, b model.Path) int {
+		return cmp.Or(strings.Compare(a.Prefix, b.Prefix), strings.Compare(string(a.Kind), string(b.Kind)))
+	}
+	slices.SortFunc(prefixes, comparePath)
 	prefixes = slices.Compact(prefixes)
 	if len(prefixes) > 0 {
 		f.PathACLs = make([]PathACL, len(prefixes))
 		for i, p := range prefixes {
-			f.PathACLs[i] = PathACL{Name: pathACLName(p), Prefix: p}
+			f.PathACLs[i] = PathACL{Name: pathACLName(p), Prefix: p.Prefix, Kind: string(p.Kind)}
 		}
 	}
 	// A route's path ACL, by binary search in the sorted ACLs: its name is
 	// made once, not once per route.
-	pathACL := func(prefix string) string {
-		i, _ := slices.BinarySearchFunc(f.PathACLs, prefix, func(a PathACL, p string) int { return strings.Compare(a.Prefix, p) })
+	pathACL := func(p model.Path) string {
+		p.Source = model.Source{}
+		i, _ := slices.BinarySearchFunc(f.PathACLs, p, func(a PathACL, p model.Path) int {
+			return comparePath(model.Path{Prefix: a.Prefix, Kind: model.PathKind(a.Kind)}, p)
+		})
 		return f.PathACLs[i].Name
 	}
 	if len(cfg.Routes) > 0 {
@@ -470,7 +490,7 @@ func frontendFor(cfg model.Config) Frontend {
 			rule.ACLs = append(rule.ACLs, name)
 		}
 		if r.Path.Prefix != "" {
-			rule.ACLs = append(rule.ACLs, pathACL(r.Path.Prefix))
+			rule.ACLs = append(rule.ACLs, pathACL(r.Path))
 		}
 		rule.ACLs = append(rule.ACLs, f.matchACLs(r, matchACL)...)
 		f.Rules = append(f.Rules, rule)
@@ -520,7 +540,7 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 		add(MatchACL{Name: "agent_" + r.Backend, Fetch: "req.fhdr(user-agent)", Flags: "-m sub -i", Patterns: agents})
 	}
 	for _, p := range m.ExcludePaths {
-		names = append(names, "!"+pathACLName(p.Prefix))
+		names = append(names, "!"+pathACLName(model.Path{Prefix: p.Prefix}))
 	}
 	if len(m.Listeners) > 0 {
 		ports := make([]string, len(m.Listeners))
@@ -584,8 +604,14 @@ func httpsOnlyRedirects(cfg model.Config) map[string][]Redirect {
 // never renames another's ACL: "/api/v2" is "path:api:v2". ACL names take
 // neither '/' nor '~'; ':' is in no path, and "//" is rejected, so "::" is
 // free to stand for '~', between dots so that "/~" and "~/" differ.
-func pathACLName(prefix string) string {
-	return "path" + aclEscape.Replace(prefix)
+func pathACLName(p model.Path) string {
+	switch p.Kind {
+	case model.PathExact:
+		return "pathis" + aclEscape.Replace(p.Prefix)
+	case model.PathBegins:
+		return "pathbeg" + aclEscape.Replace(p.Prefix)
+	}
+	return "path" + aclEscape.Replace(p.Prefix)
 }
 
 var aclEscape = strings.NewReplacer("/", ":", "~", ".::.")

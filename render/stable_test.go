@@ -72,8 +72,16 @@ func subsequence(old, grown string) (string, bool) {
 // Path ACL names are valid HAProxy names and tell every path apart, even
 // the ones that differ only by where a '~' stands.
 func TestPathACLNamesAreDistinctAndValid(t *testing.T) {
-	paths := []string{"/a", "/a/b", "/a.b", "/a_b", "/a-b", "/a~/b", "/a/~b", "/~", "/a~~b", "/a~b"}
-	seen := map[string]string{}
+	var paths []model.Path
+	for _, p := range []string{"/a", "/a/b", "/a.b", "/a_b", "/a-b", "/a~/b", "/a/~b", "/~", "/a~~b", "/a~b", "/is", "/beg", "/a/"} {
+		for _, k := range []model.PathKind{"", model.PathExact, model.PathBegins} {
+			if k == "" && strings.HasSuffix(p, "/") {
+				continue
+			}
+			paths = append(paths, model.Path{Prefix: p, Kind: k})
+		}
+	}
+	seen := map[string]model.Path{}
 	for _, p := range paths {
 		name := pathACLName(p)
 		if strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-") != "" {

@@ -3,6 +3,7 @@ package all
 import (
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
 	"github.com/compose2haproxy/compose2haproxy/dialect/registrator"
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -12,5 +13,6 @@ func Dialects() []model.Dialect {
 	return []model.Dialect{
 		registrator.Dialect{},
 		dockerflow.Dialect{},
+		traefik.Dialect{},
 	}
 }

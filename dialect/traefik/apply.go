@@ -1,0 +1,158 @@
+package traefik
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Apply applies one route (a router, or a branch of its rule) to its
+// backend: hosts, paths and conditions from the rule, listeners from the
+// entry points, the service's settings and the middlewares.
+func (d Dialect) Apply(a *model.Applier, port int) {
+	if d.p == nil {
+		return
+	}
+	b := a.Backend()
+	st := d.p.services[b.Service]
+	if st == nil {
+		return
+	}
+	rt := st.routes[a.Variant()]
+	if rt == nil || rt.port != port {
+		return
+	}
+	ds := a.Diagnostics()
+	who := "traefik.http.routers." + rt.router.Name + ".rule"
+	for _, h := range rt.hosts {
+		a.Apply("server_alias", h, rt.ruleSrc.WithItem(h), who)
+	}
+	for _, p := range rt.paths {
+		if !model.PathChars(p.Prefix) {
+			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
+				"router %s: path %s is not converted (characters HAProxy's path match would read differently)", rt.router.Name, model.Printable(p.Prefix))
+			continue
+		}
+		b.Paths = append(b.Paths, p)
+		a.HTTPOnly(who, rt.ruleSrc)
+	}
+	for _, h := range rt.headers {
+		a.Apply("match_header", h.Name+":"+h.Value, rt.ruleSrc.WithItem(h.Name), who)
+	}
+	d.p.applyListeners(a, rt)
+	applyService(a, st, rt)
+	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
+	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
+	for _, ref := range refs {
+		c.apply(ref, 0)
+	}
+}
+
+// routerMiddlewares are the middlewares a router names.
+func routerMiddlewares(st *serviceState, rt *route) []mwRef {
+	var out []mwRef
+	n := rt.router.Middlewares
+	for _, m := range n.List() {
+		out = append(out, mwRef{name: m, src: sourceOf(st.svc, originOf(n)).WithItem(m)})
+	}
+	return out
+}
+
+// applyListeners turns the router's entry points into the model's
+// listeners: the shared ones, or a listener of its own.
+func (pr *project) applyListeners(a *model.Applier, rt *route) {
+	b := a.Backend()
+	plain, secure := false, false
+	for _, l := range rt.listeners {
+		switch {
+		case l.shared && l.tls:
+			secure = true
+		case l.shared:
+			plain = true
+		default:
+			m := b.Matching()
+			m.Listeners = append(m.Listeners, model.Listener{Port: l.port, TLS: rt.tls, Source: rt.ruleSrc})
+		}
+	}
+	if redirect := pr.redirectsToHTTPS(); redirect != nil && (plain || secure) {
+		to := redirect.Redirect.To.String()
+		target := pr.static.EntryPoints[to]
+		for n, e := range pr.static.EntryPoints {
+			if strings.EqualFold(n, to) {
+				target = e
+			}
+		}
+		src := pr.staticSource(redirect.Redirect.To.Origin)
+		switch {
+		case !strings.EqualFold(redirect.Redirect.Scheme.String(), "https"):
+			a.Diagnostics().Errorf(src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", redirect.Name, redirect.Redirect.Scheme.String())
+		case target == nil || !pr.tls || target.Port != pr.httpsPort:
+			a.Diagnostics().Errorf(src, "run with --tls DIR and --tls-bind on the port of the entry point it redirects to",
+				"entry point %s redirects to %s, which is not the HTTPS listener", redirect.Name, to)
+		default:
+			// Every plain request on the entry point is redirected before any
+			// router sees it: the route serves HTTPS, and plain HTTP is
+			// redirected to it.
+			a.Apply("https_only", "", src, "entry point "+redirect.Name+" redirections")
+			return
+		}
+	}
+	if secure && !plain {
+		b.Matching().TLS = true
+	}
+}
+
+// applyService applies the router's Traefik service: its port is the
+// backend's; scheme, sticky cookie, health check and the rest.
+func applyService(a *model.Applier, st *serviceState, rt *route) {
+	s := rt.service
+	ds := a.Diagnostics()
+	src := func(n *config.Node) model.Source { return sourceOf(st.svc, originOf(n)) }
+	refuse := func(n *config.Node, format string, args ...any) {
+		ds.Errorf(src(n), fmt.Sprintf("remove it, or leave the router out with %s: %s", ignoreKey, rt.router.Name), "service %s: %s", s.Name, fmt.Sprintf(format, args...))
+	}
+	switch strings.ToLower(s.Scheme.String()) {
+	case "", "http":
+	case "https":
+		a.Apply("backend_tls", "", src(s.Scheme), "loadbalancer.server.scheme")
+	case "h2c":
+		a.Apply("proto", "h2", src(s.Scheme), "loadbalancer.server.scheme")
+	default:
+		refuse(s.Scheme, "scheme %s is not http, https or h2c", model.Printable(s.Scheme.String()))
+	}
+	if s.PassHostHeader.Set() && !s.PassHostHeader.Bool() {
+		refuse(s.PassHostHeader, "passhostheader=false (sending the server's address as Host) is not converted")
+	}
+	if s.ServersTransport.Set() {
+		refuse(s.ServersTransport, "serverstransport is not converted yet: use backend_tls or backend_tls=insecure in SERVICE_TAGS")
+	}
+	if v := strings.ToLower(s.Strategy.String()); v != "" && v != "wrr" {
+		refuse(s.Strategy, "strategy %s is not converted (HAProxy balances round robin)", model.Printable(s.Strategy.String()))
+	}
+	if sc := s.Sticky; sc != nil {
+		a.Apply("sticky_session", "", src(sc.Node), "loadbalancer.sticky")
+		for _, n := range []*config.Node{sc.Name, sc.Secure, sc.HTTPOnly, sc.SameSite, sc.MaxAge, sc.Path, sc.Domain} {
+			if n.Set() {
+				ds.Warnf(src(n), "", "HAProxy's sticky cookie is named SRV, for the session, on every path: this setting of Traefik's cookie is not carried over")
+			}
+		}
+	}
+	if hc := s.HealthCheck; hc != nil {
+		if hc.Path.Set() {
+			a.CheckHTTP(hc.Path.String(), src(hc.Path), "loadbalancer.healthcheck.path")
+		}
+		if hc.Interval.Set() {
+			a.CheckTimer(&a.Backend().Check.Interval, hc.Interval.Duration().String(), src(hc.Interval))
+		}
+		if hc.Timeout.Set() {
+			a.CheckTimer(&a.Backend().Check.Timeout, hc.Timeout.Duration().String(), src(hc.Timeout))
+		}
+		for _, n := range []*config.Node{hc.Port, hc.Scheme, hc.Hostname, hc.Method, hc.Status, hc.Mode, hc.FollowRedirects, hc.Headers, hc.UnhealthyInterval} {
+			if n.Set() {
+				refuse(n, "healthcheck.%s is not converted: HAProxy checks GET PATH on the server's port and expects 2xx", strings.ToLower(n.Name))
+			}
+		}
+	}
+}

@@ -1,0 +1,459 @@
+package traefik
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// mwDef is everything this dialect knows of one Traefik middleware type,
+// in one place: whether it is converted, what the documentation says, and
+// how it applies. The docs table is made from middlewareDefs.
+type mwDef struct {
+	name string // Traefik's spelling
+	// access: it decides who gets in; refusing it keeps the service shut.
+	access bool
+	doc    string // what compose2haproxy does, or why not
+	// apply converts one middleware; nil: refused with doc as the reason.
+	apply func(c *mwContext, m *mw)
+}
+
+// middlewareDefs are Traefik's HTTP middleware types, in the docs' order.
+var middlewareDefs []mwDef
+
+func init() { middlewareDefs = defs }
+
+var defs = []mwDef{
+	{name: "redirectScheme", doc: "`scheme=https` → `https_only` (301 for GET and HEAD, 308 for others, as Traefik's permanent redirect); `permanent=false` → 302 for every method; another scheme or port is an error", apply: applyRedirectScheme},
+	{name: "stripPrefix", doc: "`prefixes` → the first prefix the path starts with is removed, as a string, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefix},
+	{name: "addPrefix", doc: "`prefix` → put before the path", apply: applyAddPrefix},
+	{name: "replacePath", doc: "`path` → the path is replaced (the query kept); Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePath},
+	{name: "basicAuth", access: true, doc: "`users` → basic auth (crypt hashes: `$6$`, `$5$`, bcrypt, yescrypt; Apache's `$apr1$` is an error: re-hash with `htpasswd -B` or `mkpasswd -m sha-512`), `realm`, `removeHeader`; `usersFile` and `headerField` are errors (not converted yet)", apply: applyBasicAuth},
+	{name: "ipAllowList", access: true, doc: "`sourceRange` → `allow=`; `ipStrategy` and `rejectStatusCode` are errors (not converted yet)", apply: applyIPAllowList},
+	{name: "ipWhiteList", access: true, doc: "as ipAllowList (Traefik v2's name)", apply: applyIPAllowList},
+	{name: "headers", doc: "custom request and response headers (empty deletes), `sts*` → `Strict-Transport-Security` on HTTPS, `frameDeny`, `customFrameOptionsValue`, `contentTypeNosniff`, `browserXssFilter`, `customBrowserXSSValue`, `referrerPolicy`, `contentSecurityPolicy`, `permissionsPolicy` → response headers, `accessControlAllowOriginList` → `cors_origin=`; other `accessControl*` and `allowedHosts`, `sslHost`… are errors", apply: applyHeaders},
+	{name: "compress", doc: "→ `compress` (gzip, on text, JSON, JavaScript, XML and SVG: a warning says how it differs)", apply: applyCompress},
+	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion` is an error", apply: applyRateLimit},
+	{name: "buffering", doc: "`maxRequestBodyBytes` → `max_body=`; the other settings have no HAProxy meaning (a warning)", apply: applyBuffering},
+	{name: "retry", doc: "HAProxy retries a failed connection twice, on another server (a warning: `attempts` is not carried over)", apply: applyRetry},
+	{name: "chain", doc: "`middlewares` → each applied in order"}, // applied by mwContext.apply
+	{name: "forwardAuth", access: true, doc: "error: HAProxy has no forward authentication; the service would ship open"},
+	{name: "digestAuth", access: true, doc: "error: HAProxy has no digest authentication; the service would ship open"},
+	{name: "passTLSClientCert", doc: "error: not converted"},
+	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client"},
+	{name: "redirectRegex", doc: "error: not converted yet"},
+	{name: "replacePathRegex", doc: "error: not converted yet"},
+	{name: "stripPrefixRegex", doc: "error: not converted yet"},
+	{name: "errors", doc: "error: custom error pages are not converted"},
+	{name: "grpcWeb", doc: "error: HAProxy does not translate gRPC-Web"},
+	{name: "circuitBreaker", doc: "error: HAProxy has no circuit breaker (its health checks take failing servers out)"},
+	{name: "contentType", doc: "error: not converted"},
+	{name: "plugin", access: true, doc: "error: Traefik plugins (a CrowdSec bouncer, say) do not run in HAProxy; the service would ship without them"},
+}
+
+func defOf(typ string) *mwDef {
+	for i := range middlewareDefs {
+		if strings.EqualFold(middlewareDefs[i].name, typ) {
+			return &middlewareDefs[i]
+		}
+	}
+	return nil
+}
+
+// mwContext applies a router's middlewares to its backend.
+type mwContext struct {
+	a    *model.Applier
+	p    *project
+	st   *serviceState
+	rt   *route
+	seen map[string]bool // chains followed, against loops
+}
+
+// mw is one middleware being applied.
+type mw struct {
+	m       *config.Middleware
+	svc     *model.Service // the service whose labels define it
+	ref     mwRef
+	handled map[string]bool // option keys applied, lower case
+	access  bool            // an access control (mwDef.access)
+}
+
+func (m *mw) opt(key string) *config.Node {
+	m.handled[strings.ToLower(key)] = true
+	return m.m.Options.Lookup(key)
+}
+
+func (m *mw) src(n *config.Node) model.Source {
+	if n == nil {
+		return sourceOf(m.svc, m.m.Node.Origin)
+	}
+	return sourceOf(m.svc, n.Origin)
+}
+
+// refuse reports a middleware setting that is not converted: the router
+// is refused.
+func (c *mwContext) refuse(src model.Source, m *mw, format string, args ...any) {
+	why := fmt.Sprintf(format, args...)
+	if m.access && !strings.Contains(why, "ship") {
+		why += "; without it the service would ship open"
+	}
+	c.a.Diagnostics().Errorf(src, fmt.Sprintf("remove it from the router, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name),
+		"router %s, middleware %s (%s): %s", c.rt.router.Name, m.m.Name, m.m.Type, why)
+}
+
+// differ reports a setting converted with a difference.
+func (c *mwContext) differ(src model.Source, m *mw, format string, args ...any) {
+	c.a.Diagnostics().Warnf(src, "", "router %s, middleware %s (%s): %s", c.rt.router.Name, m.m.Name, m.m.Type, fmt.Sprintf(format, args...))
+}
+
+// apply resolves a middleware reference and applies it.
+func (c *mwContext) apply(ref mwRef, depth int) {
+	ds := c.a.Diagnostics()
+	fix := fmt.Sprintf("define it in a service's labels, remove it, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name)
+	name, provider, _ := strings.Cut(ref.name, "@")
+	switch strings.ToLower(provider) {
+	case "", "docker", "swarm":
+	case "file":
+		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's file provider is not read yet; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
+		return
+	case "internal":
+		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's internal middlewares have no HAProxy equivalent", c.rt.router.Name, ref.name)
+		return
+	default:
+		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's %s provider is not read; if it is an access control, the service would ship open", c.rt.router.Name, ref.name, provider)
+		return
+	}
+	def, ok := c.p.middleware[strings.ToLower(name)]
+	if !ok {
+		ds.Errorf(ref.src, fix, "router %s, middleware %s is defined nowhere in the project: Traefik refuses the router; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
+		return
+	}
+	if depth > 10 || c.seen[strings.ToLower(name)] {
+		ds.Errorf(ref.src, "remove the loop", "router %s, middleware %s: chains loop back to it", c.rt.router.Name, ref.name)
+		return
+	}
+	c.seen[strings.ToLower(name)] = true
+	defer delete(c.seen, strings.ToLower(name))
+	svc := c.p.serviceByName(def.service)
+	m := &mw{m: def.m, svc: svc, ref: ref, handled: map[string]bool{}}
+	d := defOf(def.m.Type)
+	m.access = d != nil && d.access
+	switch {
+	case strings.EqualFold(def.m.Type, "chain"):
+		applyChain(c, m)
+	case d == nil:
+		m.access = true // unknown: refused as if it were one
+		c.refuse(m.src(nil), m, "middleware type %s is not converted", def.m.Type)
+		return
+	case d.apply == nil:
+		c.refuse(m.src(nil), m, "%s", strings.TrimPrefix(d.doc, "error: "))
+		return
+	default:
+		d.apply(c, m)
+	}
+	for _, o := range def.m.Options.Entries() {
+		if !m.handled[strings.ToLower(o.Name)] {
+			c.refuse(m.src(o), m, "%s is not converted", o.Name)
+		}
+	}
+}
+
+func (pr *project) serviceByName(name string) *model.Service {
+	if st := pr.services[name]; st != nil {
+		return st.svc
+	}
+	return &model.Service{Name: name}
+}
+
+func applyRedirectScheme(c *mwContext, m *mw) {
+	scheme := m.opt("scheme")
+	if !strings.EqualFold(scheme.String(), "https") {
+		c.refuse(m.src(scheme), m, "scheme %s: only a redirect to https is converted", model.Printable(scheme.String()))
+		return
+	}
+	if port := m.opt("port"); port.Set() && port.String() != strconv.Itoa(c.p.httpsPort) {
+		c.refuse(m.src(port), m, "port %s is not the HTTPS listener's (%d)", model.Printable(port.String()), c.p.httpsPort)
+		return
+	}
+	c.a.Apply("https_only", "", m.src(scheme), "middleware "+m.m.Name)
+	if p := m.opt("permanent"); p.Set() && !p.Bool() {
+		c.a.Backend().HTTPSRedirectCode = 302
+		c.differ(m.src(p), m, "a temporary redirect is 302 for every method here; Traefik answers 307 to methods other than GET and HEAD")
+	}
+}
+
+// pathOf checks a path a middleware writes.
+func (c *mwContext) pathOf(m *mw, n *config.Node, v string) bool {
+	if !model.PathChars(v) {
+		c.refuse(m.src(n), m, "%s: paths of letters, digits and / . _ ~ - only are converted", model.Printable(v))
+		return false
+	}
+	return true
+}
+
+func applyStripPrefix(c *mwContext, m *mw) {
+	n := m.opt("prefixes")
+	if fs := m.opt("forceSlash"); fs.Set() && !fs.Bool() {
+		c.refuse(m.src(fs), m, "forceSlash=false is not converted")
+		return
+	}
+	var ps []string
+	for _, p := range n.List() {
+		if !c.pathOf(m, n, p) {
+			return
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Strip: ps, Source: m.src(n)})
+	c.differ(m.src(n), m, "the X-Forwarded-Prefix header Traefik adds is not set")
+}
+
+func applyAddPrefix(c *mwContext, m *mw) {
+	n := m.opt("prefix")
+	if !c.pathOf(m, n, n.String()) {
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Add: n.String(), Source: m.src(n)})
+}
+
+func applyReplacePath(c *mwContext, m *mw) {
+	n := m.opt("path")
+	if !c.pathOf(m, n, n.String()) {
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Replace: n.String(), Source: m.src(n)})
+	c.differ(m.src(n), m, "the X-Replaced-Path header Traefik adds is not set")
+}
+
+var realmRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func applyBasicAuth(c *mwContext, m *mw) {
+	b := c.a.Backend()
+	ds := c.a.Diagnostics()
+	users := m.opt("users")
+	if f := m.opt("usersFile"); f.Set() {
+		c.refuse(m.src(f), m, "usersFile is not read yet: list the users in basicauth.users")
+		return
+	}
+	if h := m.opt("headerField"); h.Set() {
+		c.refuse(m.src(h), m, "headerField (the user's name to the servers) is not converted")
+		return
+	}
+	if !users.Set() {
+		c.refuse(m.src(nil), m, "no users")
+		return
+	}
+	src := m.src(users)
+	src.Value = model.Redacted
+	for _, u := range users.List() {
+		if _, hash, _ := strings.Cut(u, ":"); strings.HasPrefix(hash, "$apr1$") || strings.HasPrefix(hash, "{SHA}") {
+			scheme := "$apr1$ (MD5)"
+			if strings.HasPrefix(hash, "{SHA}") {
+				scheme = "{SHA}"
+			}
+			c.refuse(src, m, "a user's password is hashed with Apache's %s, which HAProxy cannot check: re-hash it with `htpasswd -nB USER` (bcrypt) or `mkpasswd -m sha-512`", scheme)
+			return
+		}
+	}
+	if b.Policy.Auth != nil {
+		c.refuse(src, m, "basic auth is set twice (also by %s)", b.Policy.Auth.Source.Key)
+		return
+	}
+	list := model.CheckUsers(model.SplitUsers(strings.Join(users.List(), "\n"), "entry"), "basicauth.users", src, ds)
+	if list == nil {
+		return
+	}
+	auth := &model.Auth{Users: list, Source: src}
+	if r := m.opt("realm"); r.Set() {
+		if !realmRe.MatchString(r.String()) {
+			c.refuse(m.src(r), m, "realm %s: letters, digits, '.', '_' and '-' are converted", model.Printable(r.String()))
+			return
+		}
+		auth.Realm = r.String()
+	}
+	b.Policy.Auth = auth
+	c.a.HTTPOnly("middleware "+m.m.Name, src)
+	model.WarnSlowHashes(auth, "basicauth.users", ds)
+	if rh := m.opt("removeHeader"); rh.Bool() {
+		b.Headers = append(b.Headers, model.Header{Action: "del", Name: "Authorization", Source: m.src(rh)})
+	}
+}
+
+func applyIPAllowList(c *mwContext, m *mw) {
+	n := m.opt("sourceRange")
+	if s := m.opt("ipStrategy"); s.Set() {
+		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use --trusted-proxy for X-Forwarded-For)")
+		return
+	}
+	if s := m.opt("rejectStatusCode"); s.Set() && s.Int() != 403 {
+		c.refuse(m.src(s), m, "rejectStatusCode %d: HAProxy answers 403", s.Int())
+		return
+	}
+	if len(n.List()) == 0 {
+		c.refuse(m.src(nil), m, "no sourceRange")
+		return
+	}
+	for _, r := range n.List() {
+		c.a.Apply("allow", r, m.src(n).WithItem(r), "middleware "+m.m.Name)
+	}
+}
+
+// headerPairs are the headers a headers middleware sets as fixed values.
+var headerFlags = []struct {
+	key, header, value string
+}{
+	{"frameDeny", "X-Frame-Options", "DENY"},
+	{"contentTypeNosniff", "X-Content-Type-Options", "nosniff"},
+	{"browserXssFilter", "X-XSS-Protection", "1; mode=block"},
+}
+
+var headerValues = []struct{ key, header string }{
+	{"customFrameOptionsValue", "X-Frame-Options"},
+	{"customBrowserXSSValue", "X-XSS-Protection"},
+	{"referrerPolicy", "Referrer-Policy"},
+	{"contentSecurityPolicy", "Content-Security-Policy"},
+	{"contentSecurityPolicyReportOnly", "Content-Security-Policy-Report-Only"},
+	{"permissionsPolicy", "Permissions-Policy"},
+	{"featurePolicy", "Feature-Policy"},
+	{"publicKey", "Public-Key-Pins"},
+}
+
+func applyHeaders(c *mwContext, m *mw) {
+	b := c.a.Backend()
+	ds := c.a.Diagnostics()
+	add := func(resp bool, name, value string, src model.Source) {
+		if prob := model.CheckHeaderName(name); prob != "" {
+			c.refuse(src, m, "header name %s %s", model.Printable(name), prob)
+			return
+		}
+		action := "set"
+		if value == "" {
+			action = "del"
+		} else if prob := model.CheckHeaderValue(value); prob != "" {
+			c.refuse(src, m, "header %s: value %s", name, prob)
+			return
+		}
+		for i, h := range b.Headers {
+			if h.Response == resp && strings.EqualFold(h.Name, name) {
+				b.Headers = slices.Delete(b.Headers, i, i+1)
+				break
+			}
+		}
+		b.Headers = append(b.Headers, model.Header{Response: resp, Action: action, Name: name, Value: model.Literal(value), Source: src})
+	}
+	for _, kv := range []struct {
+		key  string
+		resp bool
+	}{{"customRequestHeaders", false}, {"customResponseHeaders", true}} {
+		n := m.opt(kv.key)
+		for _, c := range n.Entries() {
+			add(kv.resp, c.Name, c.Raw, m.src(c))
+		}
+	}
+	for _, f := range headerFlags {
+		if n := m.opt(f.key); n.Bool() {
+			add(true, f.header, f.value, m.src(n))
+		}
+	}
+	for _, f := range headerValues {
+		if n := m.opt(f.key); n.String() != "" {
+			add(true, f.header, n.String(), m.src(n))
+		}
+	}
+	if n := m.opt("stsSeconds"); n.Int() > 0 {
+		dirs := ""
+		if m.opt("stsIncludeSubdomains").Bool() {
+			dirs += ";includeSubDomains"
+		}
+		if m.opt("stsPreload").Bool() {
+			dirs += ";preload"
+		}
+		if f := m.opt("forceSTSHeader"); f.Bool() {
+			add(true, "Strict-Transport-Security", "max-age="+strconv.FormatInt(n.Int(), 10)+strings.ReplaceAll(dirs, ";", "; "), m.src(f))
+		} else {
+			c.a.Apply("hsts", strconv.FormatInt(n.Int(), 10), m.src(n), "middleware "+m.m.Name)
+			b.HSTSDirectives = dirs
+		}
+	}
+	if n := m.opt("accessControlAllowOriginList"); n.Set() {
+		for _, o := range n.List() {
+			c.a.Apply("cors_origin", o, m.src(n).WithItem(o), "middleware "+m.m.Name)
+		}
+	}
+	if n := m.opt("hostsProxyHeaders"); n.Set() {
+		ds.Warnf(m.src(n), "remove it", "router %s, middleware %s: hostsProxyHeaders has no effect without allowedHosts or sslHost", c.rt.router.Name, m.m.Name)
+	}
+	if n := m.opt("isDevelopment"); n.Set() {
+		ds.Warnf(m.src(n), "remove it", "router %s, middleware %s: isDevelopment has no effect here", c.rt.router.Name, m.m.Name)
+	}
+	if n := m.opt("sslRedirect"); n.Bool() {
+		c.a.Apply("https_only", "", m.src(n), "middleware "+m.m.Name)
+	}
+}
+
+func applyCompress(c *mwContext, m *mw) {
+	c.a.Apply("compress", "", m.src(nil), "middleware "+m.m.Name)
+	for _, k := range []string{"excludedContentTypes", "includedContentTypes", "minResponseBodyBytes", "encodings", "defaultEncoding"} {
+		m.opt(k)
+	}
+	c.differ(m.src(nil), m, "HAProxy compresses text, JSON, JavaScript, XML and SVG with gzip; Traefik compresses other types too, and with br or zstd")
+}
+
+func applyRateLimit(c *mwContext, m *mw) {
+	avg := m.opt("average")
+	if s := m.opt("sourceCriterion"); s.Set() {
+		c.refuse(m.src(s), m, "sourceCriterion is not converted yet: requests would be counted per client address")
+		return
+	}
+	if avg.Int() <= 0 {
+		return // Traefik: no limit
+	}
+	period := time.Second
+	if p := m.opt("period"); p.Set() {
+		period = p.Duration()
+	}
+	if period < time.Second || period%time.Second != 0 {
+		c.refuse(m.src(avg), m, "a period of %s: whole seconds are converted", period)
+		return
+	}
+	burst := m.opt("burst")
+	rate := fmt.Sprintf("%d/%ds", avg.Int(), int64(period/time.Second))
+	c.a.Apply("rate_limit", rate, m.src(avg), "middleware "+m.m.Name)
+	c.differ(m.src(avg), m, "HAProxy lets each client address make %s requests in any window of that length (estimated over the last two), then answers 429; Traefik's token bucket refills steadily and allows a burst of %d", rate, max(burst.Int(), 1))
+}
+
+func applyBuffering(c *mwContext, m *mw) {
+	if n := m.opt("maxRequestBodyBytes"); n.Int() > 0 {
+		c.a.Apply("max_body", strconv.FormatInt(n.Int(), 10), m.src(n), "middleware "+m.m.Name)
+	}
+	for _, k := range []string{"memRequestBodyBytes", "maxResponseBodyBytes", "memResponseBodyBytes", "retryExpression"} {
+		if n := m.opt(k); n.Set() {
+			c.differ(m.src(n), m, "%s has no HAProxy meaning here; it is not carried over", k)
+		}
+	}
+}
+
+func applyRetry(c *mwContext, m *mw) {
+	m.opt("attempts")
+	m.opt("initialInterval")
+	c.differ(m.src(nil), m, "HAProxy retries a failed connection twice (on another server), not the request %d times", m.m.Options.Lookup("attempts").Int())
+}
+
+func applyChain(c *mwContext, m *mw) {
+	n := m.opt("middlewares")
+	for _, name := range n.List() {
+		c.apply(mwRef{name: name, src: m.src(n).WithItem(name)}, len(c.seen))
+	}
+}

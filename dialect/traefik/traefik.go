@@ -1,0 +1,285 @@
+package traefik
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Keys of compose2haproxy's own that this dialect reads.
+const (
+	// proxyKey marks the Traefik service when its image does not say so.
+	proxyKey = "compose2haproxy.traefik"
+	// ignoreKey names routers of the service to leave out, on purpose:
+	// the way out of a router that cannot be converted.
+	ignoreKey = "compose2haproxy.traefik.ignore"
+)
+
+// Dialect is Traefik's. Its zero value is what dialect/all lists; Build
+// prepares it for one project (Prepare), and the prepared one reads the
+// services.
+type Dialect struct {
+	p *project
+}
+
+// project is what the dialect knows of one project: its Traefik service
+// and static configuration, the middlewares every service's labels
+// define, and each service's routes once claimed.
+type project struct {
+	name    string
+	traefik *model.Service // nil: none in the project
+	static  *config.Static
+	// assumed: no Traefik service, so entry points are read by their
+	// conventional names.
+	assumed    bool
+	httpPort   int
+	httpsPort  int // 0: no HTTPS listener
+	tls        bool
+	middleware map[string]definedMiddleware // by lower-case name
+	services   map[string]*serviceState
+}
+
+type definedMiddleware struct {
+	m       *config.Middleware
+	service string
+}
+
+// Table describes the dialect for the documentation.
+func (Dialect) Table() model.Table {
+	return model.Table{Name: "traefik", Prefix: "traefik.", Route: "traefik.enable", Keys: labelDocs(), Limits: limitDocs()}
+}
+
+// isTraefik reports whether svc is the Traefik service: an image named
+// traefik (any registry and tag), or compose2haproxy.traefik=true.
+func isTraefik(svc *model.Service) bool {
+	if on, _ := model.LabelsOf(svc).Flag(proxyKey); on {
+		return true
+	}
+	image := svc.Image
+	if i := strings.IndexByte(image, '@'); i >= 0 {
+		image = image[:i]
+	}
+	if i := strings.LastIndexByte(image, '/'); i >= 0 {
+		image = image[i+1:]
+	}
+	if i := strings.IndexByte(image, ':'); i >= 0 {
+		image = image[:i]
+	}
+	return image == "traefik"
+}
+
+// Prepare reads the project's Traefik service and every service's
+// middlewares.
+func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
+	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
+	pr.httpPort = portOf(opts.Listen.HTTP)
+	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
+		pr.tls = true
+		pr.httpsPort = cmp.Or(portOf(opts.Listen.HTTPS), 443)
+	}
+	services := slices.Clone(p.Services)
+	slices.SortFunc(services, func(a, b model.Service) int { return cmp.Compare(a.Name, b.Name) })
+	for i := range services {
+		svc := &services[i]
+		if !isTraefik(svc) {
+			continue
+		}
+		if pr.traefik != nil {
+			ds.Errorf(model.Source{Service: svc.Name, Key: "image", Value: svc.Image, From: "compose"}, "keep one Traefik service in the project, or label the other compose2haproxy.traefik: \"false\"",
+				"a second Traefik service (the first is %s): whose configuration to follow is unclear", pr.traefik.Name)
+			continue
+		}
+		pr.traefik = svc
+	}
+	in := config.StaticInput{}
+	if pr.traefik != nil {
+		in.Command, in.Environment = pr.traefik.Command, pr.traefik.Environment
+	} else {
+		pr.assumed = true
+	}
+	st, cds, err := config.DecodeStatic(in)
+	if err != nil {
+		ds.Errorf(pr.staticSource(config.Origin{}), "shorten Traefik's configuration", "Traefik's static configuration: %v", err)
+		st, _, _ = config.DecodeStatic(config.StaticInput{})
+	}
+	for _, d := range cds {
+		pr.report(ds, d, pr.staticSource(d.Origin))
+	}
+	pr.static = st
+	if pr.traefik != nil && st.Source == "" {
+		// No flags, no TRAEFIK_* variables: Traefik reads a file of its
+		// own, which compose2haproxy does not read yet.
+		pr.assumed = true
+		ds.Warnf(model.Source{Service: pr.traefik.Name, Key: "command", From: "compose"}, "give Traefik's settings as command flags to have them read",
+			"Traefik's configuration is in a file compose2haproxy does not read: its entry points are taken by their usual names (web and http: the HTTP listener; websecure and https: the HTTPS one) and its Docker provider's defaults")
+	}
+	if st.File != nil {
+		ds.Errorf(pr.staticSource(st.File.Node.Origin), "move the file provider's middlewares and routers into labels, or remove it",
+			"Traefik's file provider is not read yet: its routers and middlewares would be missing")
+	}
+	for i := range services {
+		svc := &services[i]
+		if isTraefik(svc) {
+			continue
+		}
+		pr.readMiddlewares(svc, ds)
+	}
+	return Dialect{p: pr}
+}
+
+func portOf(addr string) int {
+	n, _ := strconv.Atoi(addr[strings.LastIndexByte(addr, ':')+1:])
+	return n
+}
+
+// readMiddlewares collects the middlewares svc's labels define: Traefik's
+// Docker provider shares them between containers (name@docker).
+func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
+	labels := traefikLabels(svc)
+	if len(labels) == 0 {
+		return
+	}
+	l, _, err := config.DecodeLabels(labels)
+	if err != nil || l == nil {
+		return // reported when the service is claimed
+	}
+	for _, name := range slices.Sorted(maps.Keys(l.HTTP.Middlewares)) {
+		m := l.HTTP.Middlewares[name]
+		key := strings.ToLower(name)
+		if prev, ok := pr.middleware[key]; ok && prev.service != svc.Name {
+			src := sourceOf(svc, m.Node.Origin)
+			ds.Errorf(src, "give one of them another name",
+				"middleware %q is also defined by service %s: Traefik reports the conflict and uses neither", name, prev.service)
+			continue
+		}
+		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name}
+	}
+}
+
+// traefikLabels are svc's labels and deploy.labels (Traefik's Swarm
+// provider reads those), the first winning, below traefik. only.
+func traefikLabels(svc *model.Service) map[string]string {
+	out := map[string]string{}
+	for _, m := range []map[string]string{svc.DeployLabels, svc.Labels} {
+		for k, v := range m {
+			if len(k) > 8 && strings.EqualFold(k[:8], "traefik.") {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// sourceOf is the model's Source of a value config read from svc's labels.
+func sourceOf(svc *model.Service, o config.Origin) model.Source {
+	if o.Source == "label" {
+		if _, src, ok := model.LabelsOf(svc).Get(o.Key); ok {
+			return safe(src)
+		}
+	}
+	return model.Source{Service: svc.Name, Key: o.Key, From: "traefik"}
+}
+
+// safe is src with its value and item as a Source may show them: Traefik
+// rules hold backquotes, which HAProxy's tokenizer reads.
+func safe(src model.Source) model.Source {
+	src.Value, src.Item = model.SafeShown(src.Value), model.SafeShown(src.Item)
+	return src
+}
+
+// staticSource is the Source of a value of the static configuration.
+func (pr *project) staticSource(o config.Origin) model.Source {
+	name := ""
+	if pr.traefik != nil {
+		name = pr.traefik.Name
+	}
+	switch o.Source {
+	case "flag":
+		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}
+	case "env":
+		if pr.traefik != nil {
+			if _, src, ok := model.LabelsOf(pr.traefik).Get(o.Key); ok {
+				return safe(src)
+			}
+		}
+		return model.Source{Service: name, Key: o.Key, From: "environment"}
+	}
+	return model.Source{Service: name, Key: cmp.Or(o.Key, "command"), From: "traefik"}
+}
+
+// report hands a config diagnostic to the model's.
+func (pr *project) report(ds *model.Diagnostics, d config.Diagnostic, src model.Source) {
+	switch d.Severity {
+	case config.Error:
+		ds.Errorf(src, "see Traefik's documentation for this key", "%s", d.Message)
+	case config.Warning:
+		ds.Warnf(src, "", "%s", d.Message)
+	}
+}
+
+// listener is where an entry point's requests come in, for the model.
+type listener struct {
+	shared bool // the shared HTTP (tls false) or HTTPS listener
+	tls    bool
+	port   int
+	ep     *config.EntryPoint
+}
+
+// conventional entry point names, read when the project has no Traefik
+// service.
+var conventional = map[string]bool{"web": false, "http": false, "websecure": true, "https": true}
+
+// entryPoint resolves a router's entry point name.
+func (pr *project) entryPoint(name string) (listener, string) {
+	if pr.assumed {
+		tls, ok := conventional[strings.ToLower(name)]
+		switch {
+		case !ok:
+			return listener{}, fmt.Sprintf("entry point %q is defined nowhere: the project has no Traefik service (an image named traefik, or the label %s)", name, proxyKey)
+		case tls && !pr.tls:
+			return listener{}, "entry point " + name + " is HTTPS, and there is no HTTPS listener"
+		case tls:
+			return listener{shared: true, tls: true, port: pr.httpsPort}, ""
+		}
+		return listener{shared: true, port: pr.httpPort}, ""
+	}
+	var ep *config.EntryPoint
+	for n, e := range pr.static.EntryPoints {
+		if strings.EqualFold(n, name) {
+			ep = e
+		}
+	}
+	switch {
+	case ep == nil:
+		names := slices.Sorted(maps.Keys(pr.static.EntryPoints))
+		return listener{}, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
+	case ep.Protocol == "udp":
+		return listener{}, "entry point " + name + " is UDP, which HAProxy does not proxy"
+	case ep.Port == pr.httpPort:
+		return listener{shared: true, port: ep.Port, ep: ep}, ""
+	case pr.tls && ep.Port == pr.httpsPort:
+		return listener{shared: true, tls: true, port: ep.Port, ep: ep}, ""
+	}
+	return listener{port: ep.Port, ep: ep}, ""
+}
+
+// redirectsToHTTPS reports the entry point of the shared HTTP listener
+// that redirects every request to HTTPS (http.redirections), if any.
+func (pr *project) redirectsToHTTPS() *config.EntryPoint {
+	if pr.static == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(pr.static.EntryPoints)) {
+		ep := pr.static.EntryPoints[name]
+		if ep.Port == pr.httpPort && ep.Redirect != nil {
+			return ep
+		}
+	}
+	return nil
+}
