@@ -56,6 +56,9 @@ type Listen struct {
 // Source records where a value came from, so every host, path and option can
 // be traced back to the compose file in errors, JSON and the routes table.
 type Source struct {
+	// Project is the compose project of Service when a run builds several
+	// (BuildProjects); empty for one.
+	Project string `json:"project,omitempty"`
 	Service string `json:"service"`
 	// Key is the label or environment key ("SERVICE_TAGS"), or an Option
 	// ("slots") for values that come from Options.
@@ -98,7 +101,10 @@ type Path struct {
 // Backend is one routed port of one compose service. No Hosts means any
 // host (a docker-flow-proxy service with paths and no serviceDomain).
 type Backend struct {
-	Name    string `json:"name"`    // HAProxy backend name, unique
+	Name string `json:"name"` // HAProxy backend name, unique
+	// Project is the compose project of Service when a run builds several
+	// (BuildProjects); empty for one. Name then starts with "<Project>.".
+	Project string `json:"project,omitempty"`
 	Service string `json:"service"` // compose service
 	Port    int    `json:"port"`
 	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted

@@ -126,7 +126,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 
 // optionFlags spells the model's options as this CLI's flags.
 var optionFlags = map[model.Option]string{
-	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
+	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all", model.OptionSwarm: "--swarm",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
 	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir",
