@@ -104,6 +104,7 @@ func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 	return Config{
 		Version:   opts.Version,
 		Files:     headerNames(files),
+		Projects:  projectNames(ps),
 		Command:   headerNames(opts.Command),
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,

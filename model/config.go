@@ -7,6 +7,9 @@ import "strings"
 type Config struct {
 	Version string   `json:"version"` // tool version, for the header
 	Files   []string `json:"files"`   // input files, for the header
+	// Projects are the names of the compose projects of a run of several
+	// (BuildProjects), sorted; nil for one project.
+	Projects []string `json:"projects,omitempty"`
 	// Command is the command line that made the config (Options.Command).
 	Command   []string  `json:"command,omitempty"`
 	Listen    Listen    `json:"listen"`

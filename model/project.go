@@ -42,7 +42,4 @@ type Service struct {
 type Port struct {
 	Number   int
 	Protocol string
-	// Published: the port is published on the host (ports: with a host
-	// port or a host address), not only exposed to the networks.
-	Published bool
 }

@@ -239,3 +239,17 @@ func checkProjectClaims(bs []Backend, is []int, hosts []string, ds *Diagnostics)
 		what, first.Project, first.Service, keyValue(theirs))
 	return true
 }
+
+// projectNames are the names of a run of several projects, sorted; nil
+// for one.
+func projectNames(ps []Project) []string {
+	if len(ps) < 2 {
+		return nil
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
