@@ -89,6 +89,7 @@ func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 	defaultBackend := pickDefault(backends, &ds)
 	finishFeatures(&add, opts, backends, statsAuth, &ds)
 	lintShadows(backends, &ds)
+	lintLoopbackAllow(ps, backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
 		var keys []string
 		for _, t := range tables(opts.Dialects) {
