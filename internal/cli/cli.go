@@ -262,7 +262,7 @@ func versionOf(ldflags string, info *debug.BuildInfo, ok bool) string {
 func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f, flagset, err := parseFlags(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprintf(stdout, "usage: compose2haproxy [flags]\n\nTurns a Docker Compose project into haproxy.cfg.\n\nFlags:\n%s", flagset.FlagUsages())
+		fmt.Fprintf(stdout, "usage: compose2haproxy [flags] [PROJECT...]\n\nTurns a Docker Compose project into haproxy.cfg; each PROJECT (a folder or a compose file) is one of several.\n\nFlags:\n%s", flagset.FlagUsages())
 		return exitOK
 	}
 	if err != nil {
