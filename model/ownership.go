@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -417,7 +418,7 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 			}
 		}
 	})
-	var exact []Host
+	exact := map[string][]Host{} // by project: one project's guard never changes with another's
 	wild := map[int][]Host{}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -443,12 +444,12 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 		if hi.host.Wildcard() {
 			wild[len(hi.host.Name)] = append(wild[len(hi.host.Name)], hi.host)
 		} else {
-			exact = append(exact, hi.host)
+			exact[hi.host.Source.Project] = append(exact[hi.host.Source.Project], hi.host)
 		}
 	}
 	var rs []Route
-	if len(exact) > 0 {
-		rs = append(rs, Route{Backend: NoRoute, Hosts: exact})
+	for _, project := range slices.Sorted(maps.Keys(exact)) {
+		rs = append(rs, Route{Backend: NoRoute, Hosts: exact[project]})
 	}
 	for _, n := range slices.Sorted(func(yield func(int) bool) {
 		for n := range wild {
