@@ -33,7 +33,8 @@ func convert(p *types.Project, files []string) (model.Project, error) {
 			Command:     []string(s.Command),
 			// compose-go already puts a service without networks or
 			// network_mode on "default", as docker compose does.
-			Networks: sortedKeys(s.Networks),
+			Networks:       sortedKeys(s.Networks),
+			NetworkAliases: aliases(s.Networks),
 		}
 		if s.Deploy != nil {
 			svc.DeployLabels = cloneLabels(s.Deploy.Labels)
@@ -47,7 +48,27 @@ func convert(p *types.Project, files []string) (model.Project, error) {
 		}
 		out.Services = append(out.Services, svc)
 	}
+	for _, name := range slices.Sorted(maps.Keys(p.Networks)) {
+		if bool(p.Networks[name].External) {
+			out.ExternalNetworks = append(out.ExternalNetworks, name)
+		}
+	}
 	return out, nil
+}
+
+// aliases are a service's aliases on each of its networks; nil when none.
+func aliases(ns map[string]*types.ServiceNetworkConfig) map[string][]string {
+	var out map[string][]string
+	for name, n := range ns {
+		if n == nil || len(n.Aliases) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		out[name] = slices.Sorted(slices.Values(n.Aliases))
+	}
+	return out
 }
 
 func cloneLabels(l types.Labels) map[string]string {

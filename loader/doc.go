@@ -39,4 +39,8 @@
 //   - A Compose file format v1 file (services at the top level) is reported
 //     with a hint (ErrLegacyFormat) instead of compose-go's schema error.
 //   - Services come out sorted by name; maps are nil when empty.
+//   - -f naming the main compose files (compose.yaml, …) of two folders that
+//     define the same service warns: compose merges them into one project,
+//     which is rarely what two projects' files are for. One Load is one
+//     project; a run of several calls Load once for each.
 package loader

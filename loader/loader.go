@@ -128,8 +128,10 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	named := false
 	hidden := map[string]map[string]map[string]string{}
+	scans := make([]scanResult, len(files))
 	for i, f := range files {
 		s := scan(f.Content)
+		scans[i] = s
 		for svc, layers := range s.hidden {
 			hidden[svc] = layers
 		}
@@ -142,6 +144,8 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 			return model.Project{}, fmt.Errorf("loading %s: %w", names[i], err)
 		}
 	}
+
+	warnOtherProjects(files, po.ConfigPaths, scans, opts.Warnings)
 
 	project, err := composeloader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  workingDir,
@@ -172,6 +176,36 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	restoreHidden(&p, hidden)
 	p.Secrets = secrets(project, workingDir, read, env)
 	return p, err
+}
+
+// warnOtherProjects warns when -f names the main compose files of two
+// folders (compose.yaml, docker-compose.yml, …) that both define a
+// service: compose merges them into one project and one service, which is
+// rarely what two projects' files are for.
+func warnOtherProjects(files []types.ConfigFile, given []string, scans []scanResult, w io.Writer) {
+	if w == nil {
+		return
+	}
+	first := map[string]int{} // service → the first main file that defines it
+	warned := map[[2]int]bool{}
+	for i, f := range files {
+		if f.Filename == "-" || !slices.Contains(cli.DefaultFileNames, filepath.Base(f.Filename)) {
+			continue
+		}
+		for _, svc := range scans[i].services {
+			j, ok := first[svc]
+			if !ok {
+				first[svc] = i
+				continue
+			}
+			if filepath.Dir(files[j].Filename) == filepath.Dir(f.Filename) || warned[[2]int{j, i}] {
+				continue
+			}
+			warned[[2]int{j, i}] = true
+			fmt.Fprintf(w, "warning: -f %s and -f %s are the compose files of two folders, and both define service %s, which compose merges into one (to route several projects, name each project's folder instead of -f: compose2haproxy %s %s)\n",
+				given[j], given[i], svc, filepath.ToSlash(filepath.Dir(given[j])), filepath.ToSlash(filepath.Dir(given[i])))
+		}
+	}
 }
 
 // restoreHidden puts back the x- keys compose-go dropped from labels and

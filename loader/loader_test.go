@@ -525,18 +525,18 @@ func TestScan(t *testing.T) {
 		name, yaml string
 		want       scanResult
 	}{
-		{"services", nginx, scanResult{}},
+		{"services", nginx, scanResult{services: []string{"web"}}},
 		{"v1 service", "web:\n  image: nginx\n", scanResult{legacy: true}},
 		{"v1 service through an anchor", "x-base: &base\n  image: nginx\nweb: *base\n", scanResult{legacy: true}},
 		{"unknown key that is no service", "foo:\n  bar: 1\n", scanResult{}},
 		{"extension only", "x-web:\n  image: nginx\n", scanResult{}},
 		{"services next to a stray service", "services: {}\nweb:\n  image: nginx\n", scanResult{}},
-		{"named", "name: shop\n" + nginx, scanResult{named: true}},
-		{"null name", "name: ~\n" + nginx, scanResult{}},
-		{"v1 in a second document", nginx + "---\nweb:\n  build: .\n", scanResult{legacy: true}},
+		{"named", "name: shop\n" + nginx, scanResult{named: true, services: []string{"web"}}},
+		{"null name", "name: ~\n" + nginx, scanResult{services: []string{"web"}}},
+		{"v1 in a second document", nginx + "---\nweb:\n  build: .\n", scanResult{legacy: true, services: []string{"web"}}},
 		{"not yaml", "services: [\n", scanResult{}},
 		{"x- label keys", "services:\n  web:\n    labels:\n      x-SERVICE_NAME: web\n      SERVICE_TAGS: a\n    deploy:\n      labels: {x-a: b}\n",
-			scanResult{hidden: map[string]map[string]map[string]string{"web": {"labels": {"x-SERVICE_NAME": "web"}, "deploy.labels": {"x-a": "b"}}}}},
+			scanResult{hidden: map[string]map[string]map[string]string{"web": {"labels": {"x-SERVICE_NAME": "web"}, "deploy.labels": {"x-a": "b"}}}, services: []string{"web"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,6 +24,8 @@ type scanResult struct {
 	// includes: the file's include: entries, as written, so that their env
 	// files are checked before compose-go reads them.
 	includes []includeEntry
+	// services: the names under services:, in the order written.
+	services []string
 }
 
 // topLevelKeys are the top-level keys of the compose specification
@@ -103,6 +105,7 @@ func looksLikeService(n *yaml.Node) bool {
 // and environment mappings.
 func scanHidden(services *yaml.Node, res *scanResult) {
 	for _, svc := range mappingPairs(services) {
+		res.services = append(res.services, svc.key)
 		for _, attr := range mappingPairs(svc.value) {
 			switch attr.key {
 			case "labels", "environment":

@@ -53,36 +53,43 @@ type Options struct {
 // and options always give the same Config and Diagnostics. The Config is
 // meaningful only when the diagnostics hold no error.
 func Build(p Project, opts Options) (Config, Diagnostics) {
+	return BuildProjects([]Project{p}, opts)
+}
+
+// BuildProjects turns several compose projects into one routing config,
+// each project as itself (see projects.go): with one project it is Build.
+// With several, every name the config gives (backends, and what render
+// names after them) starts with the project's name, a service admits only
+// services of its own project, and a host belongs to one project.
+func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
-	opts.Dialects = prepare(p, opts, &ds)
-
-	services := slices.Clone(p.Services)
-	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
-
-	secrets := map[string]*Secret{}
-	for i := range p.Secrets {
-		secrets[p.Secrets[i].Name] = &p.Secrets[i]
+	multi := len(ps) > 1
+	if multi {
+		checkProjectNames(ps, opts, &ds)
 	}
-	admits := readAdmissions(services, &ds)
+
 	var backends []Backend
-	for i := range services {
-		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
+	var admits []Admission
+	var files []string
+	for _, p := range ps {
+		bs, as, pds := buildProject(p, opts, domains, multi)
+		backends = append(backends, bs...)
+		admits = append(admits, as...)
+		ds = append(ds, pds...)
+		files = append(files, p.Files...)
 	}
-	checkServers(backends, p, &ds)
-	backends = limitBackends(backends, &ds)
-	adm := admissionsOf(admits)
-	backends = mergeShared(backends, adm, &ds)
 	limitHashWork(backends, statsAuth, &ds)
-	nameBackends(backends)
 	slices.SortFunc(backends, func(a, b Backend) int { return cmp.Compare(a.Name, b.Name) })
 	checkSources(backends, &ds)
+	adm := admissionsOf(admits)
 	checkConflicts(backends, opts.Listen, adm, &ds)
 	defaultBackend := pickDefault(backends, &ds)
 	finishFeatures(&add, opts, backends, statsAuth, &ds)
 	lintShadows(backends, &ds)
+	lintLoopbackAllow(ps, backends, &ds)
 	if len(backends) == 0 && !ds.HasErrors() {
 		var keys []string
 		for _, t := range tables(opts.Dialects) {
@@ -94,11 +101,11 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		}
 		ds.Warnf(Source{}, fix, "no service is routed; the config answers every request with 404")
 	}
-	lintNetworks(services, backends, &ds)
 
 	return Config{
 		Version:   opts.Version,
-		Files:     headerNames(p.Files),
+		Files:     headerNames(files),
+		Projects:  projectNames(ps),
 		Command:   headerNames(opts.Command),
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,
@@ -127,6 +134,36 @@ func prepare(p Project, opts Options, ds *Diagnostics) []Dialect {
 	return out
 }
 
+// buildProject makes the backends of one project and reads its
+// admissions. In a run of several projects (multi) they are then made the
+// project's own: named, addressed and traced to it (qualify).
+func buildProject(p Project, opts Options, domains []Host, multi bool) ([]Backend, []Admission, Diagnostics) {
+	var ds Diagnostics
+	opts.Dialects = prepare(p, opts, &ds)
+	services := slices.Clone(p.Services)
+	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
+
+	secrets := map[string]*Secret{}
+	for i := range p.Secrets {
+		secrets[p.Secrets[i].Name] = &p.Secrets[i]
+	}
+	admits := readAdmissions(services, &ds)
+	var backends []Backend
+	for i := range services {
+		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
+	}
+	checkServers(backends, p, &ds)
+	backends = limitBackends(backends, &ds)
+	backends = mergeShared(backends, admissionsOf(admits), &ds)
+	nameBackends(backends)
+	lintNetworks(services, backends, &ds)
+	if multi {
+		lintProjectAliases(p, services, backends, opts, &ds)
+		qualify(p.Name, backends, admits, ds)
+	}
+	return backends, admits, ds
+}
+
 // pickDefault returns the backend that asked to get the requests no route
 // matches; two that ask are an error naming both.
 func pickDefault(bs []Backend, ds *Diagnostics) string {
@@ -138,7 +175,7 @@ func pickDefault(bs []Backend, ds *Diagnostics) string {
 		case first == nil:
 			first = b
 		default:
-			ds.Errorf(*b.Default, "keep one default backend", "service %s is the default backend already (%s=%s)", first.Service, first.Default.Key, Printable(first.Default.Value))
+			ds.Errorf(*b.Default, "keep one default backend", "%s is the default backend already (%s=%s)", first.who(), first.Default.Key, Printable(first.Default.Value))
 		}
 	}
 	if first == nil {

@@ -7,6 +7,9 @@ import "strings"
 type Config struct {
 	Version string   `json:"version"` // tool version, for the header
 	Files   []string `json:"files"`   // input files, for the header
+	// Projects are the names of the compose projects of a run of several
+	// (BuildProjects), sorted; nil for one project.
+	Projects []string `json:"projects,omitempty"`
 	// Command is the command line that made the config (Options.Command).
 	Command   []string  `json:"command,omitempty"`
 	Listen    Listen    `json:"listen"`
@@ -56,6 +59,9 @@ type Listen struct {
 // Source records where a value came from, so every host, path and option can
 // be traced back to the compose file in errors, JSON and the routes table.
 type Source struct {
+	// Project is the compose project of Service when a run builds several
+	// (BuildProjects); empty for one.
+	Project string `json:"project,omitempty"`
 	Service string `json:"service"`
 	// Key is the label or environment key ("SERVICE_TAGS"), or an Option
 	// ("slots") for values that come from Options.
@@ -123,7 +129,10 @@ func (k PathKind) order() int {
 // Backend is one routed port of one compose service. No Hosts means any
 // host (a docker-flow-proxy service with paths and no serviceDomain).
 type Backend struct {
-	Name    string `json:"name"`    // HAProxy backend name, unique
+	Name string `json:"name"` // HAProxy backend name, unique
+	// Project is the compose project of Service when a run builds several
+	// (BuildProjects); empty for one. Name then starts with "<Project>.".
+	Project string `json:"project,omitempty"`
 	Service string `json:"service"` // compose service
 	Port    int    `json:"port"`
 	// Variant is the route of the port it is (Claim.Routes: a Traefik

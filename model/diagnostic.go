@@ -28,11 +28,14 @@ func (s Severity) String() string {
 // Diagnostic is one problem with the input, naming where it is.
 type Diagnostic struct {
 	Severity Severity
-	Service  string // compose service; empty for flags
-	Key      string // label, environment key or flag
-	Value    string
-	Message  string // what is wrong
-	Fix      string // how to fix it; may be empty
+	// Project is the compose project of Service when a run builds several
+	// projects; empty for one. It is printed as PROJECT/SERVICE.
+	Project string
+	Service string // compose service; empty for flags
+	Key     string // label, environment key or flag
+	Value   string
+	Message string // what is wrong
+	Fix     string // how to fix it; may be empty
 	// Option: Key names one of Options' settings (an Option), not a label:
 	// the front end's usage, not the compose project, is wrong.
 	Option bool
@@ -59,7 +62,14 @@ func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.WriteString(d.Severity.String())
 	b.WriteString(": ")
-	if d.Service != "" {
+	switch {
+	case d.Project != "" && d.Service != "":
+		b.WriteString(Printable(d.Project + "/" + d.Service))
+		b.WriteString(": ")
+	case d.Project != "":
+		b.WriteString("project " + Printable(d.Project))
+		b.WriteString(": ")
+	case d.Service != "":
 		b.WriteString(Printable(d.Service))
 		b.WriteString(": ")
 	}
@@ -111,7 +121,7 @@ func (ds Diagnostics) BadOption() bool {
 // exact repeats, so the same input always reports the same lines.
 func (ds Diagnostics) Sort() Diagnostics {
 	slices.SortFunc(ds, func(a, b Diagnostic) int {
-		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Key, b.Key),
+		return cmp.Or(cmp.Compare(a.Project, b.Project), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Key, b.Key),
 			cmp.Compare(a.Value, b.Value), cmp.Compare(a.Message, b.Message), cmp.Compare(a.Severity, b.Severity))
 	})
 	return slices.Compact(ds)
@@ -127,7 +137,7 @@ func (ds Diagnostics) Strict() Diagnostics {
 }
 
 func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...any) {
-	*ds = append(*ds, Diagnostic{Severity: sev, Service: src.Service, Key: src.Key, Value: src.Value,
+	*ds = append(*ds, Diagnostic{Severity: sev, Project: src.Project, Service: src.Service, Key: src.Key, Value: src.Value,
 		Message: fmt.Sprintf(msg, args...), Fix: fix, Option: src.From == "option"})
 }
 

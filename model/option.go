@@ -12,6 +12,7 @@ const (
 	OptionDomains    Option = "domains"
 	OptionProdLine   Option = "prod_line"
 	OptionAll        Option = "all"
+	OptionSwarm      Option = "swarm"
 	OptionSlots      Option = "slots"
 	OptionHTTP       Option = "listen.http"
 	OptionStats      Option = "listen.stats"

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,9 @@ const NoRoute = "no_route"
 // Admission is a compose service (Service) that another (By) lets answer
 // requests its own routes match (compose2haproxy.admit).
 type Admission struct {
+	// Project is the compose project of both services when a run builds
+	// several: a service admits only services of its own project.
+	Project string `json:"project,omitempty"`
 	By      string `json:"by"`
 	Service string `json:"service"`
 	Source  Source `json:"source"`
@@ -83,6 +87,9 @@ type admissions map[[2]string]bool
 func admissionsOf(as []Admission) admissions {
 	a := make(admissions, len(as))
 	for _, ad := range as {
+		if ad.Project != "" {
+			ad.By, ad.Service = ad.Project+"/"+ad.By, ad.Project+"/"+ad.Service
+		}
 		a[[2]string{ad.By, ad.Service}] = true
 	}
 	return a
@@ -157,7 +164,9 @@ func checkOwnership(bs []Backend, adm admissions, ds *Diagnostics) {
 		for i, k := range keys {
 			hosts[i] = shown[k]
 		}
-		checkClaims(bs, claimants[keys[0]], hosts, adm, ds)
+		if !checkProjectClaims(bs, claimants[keys[0]], hosts, ds) {
+			checkClaims(bs, claimants[keys[0]], hosts, adm, ds)
+		}
 	}
 }
 
@@ -243,7 +252,7 @@ func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Dia
 		for k := range run {
 			if owner, x := adm.refusal(above.order, run[k].b); owner != "" {
 				oc := above.first[owner]
-				reportTaken(&run[k], x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", owner, keyValue(claimSource(oc, hosts))), ds)
+				reportTaken(&run[k], x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", serviceOf(owner), keyValue(claimSource(oc, hosts))), ds)
 			}
 		}
 		for k := range run {
@@ -307,7 +316,7 @@ func checkRun(run []claim, hosts []string, adm admissions, ds *Diagnostics) {
 		c := &run[k]
 		if c.b.Match.conditioned() {
 			if owner, x := adm.refusal(later.order, c.b); owner != "" {
-				reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", owner, keyValue(claimSource(later.first[owner], hosts))), ds)
+				reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", serviceOf(owner), keyValue(claimSource(later.first[owner], hosts))), ds)
 			}
 		}
 		later.push(c)
@@ -317,9 +326,9 @@ func checkRun(run []claim, hosts []string, adm admissions, ds *Diagnostics) {
 // servicesOf are the services whose servers b holds: its own, and those
 // that share its name (Shared).
 func servicesOf(b *Backend) []string {
-	ss := []string{b.Service}
+	ss := []string{b.id(b.Service)}
 	for _, sv := range b.Shared {
-		ss = append(ss, sv.Service)
+		ss = append(ss, b.id(sv.Service))
 	}
 	return ss
 }
@@ -358,6 +367,7 @@ func claimSource(c *claim, hosts []string) Source {
 // reportTaken says that service x of c would take requests of owner's
 // claim, why, and how to admit it.
 func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diagnostics) {
+	x, owner = serviceOf(x), serviceOf(owner)
 	what := "any host"
 	if hosts[0] != "" {
 		what = "host " + strconv.Quote(hosts[0])
@@ -414,7 +424,7 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 			continue
 		}
 		if len(b.Hosts) == 0 {
-			anyHost[b.Service] = true
+			anyHost[b.id(b.Service)] = true
 		}
 		full := (len(b.Paths) == 0 || slices.ContainsFunc(b.Paths, func(p Path) bool { return p.Prefix == "" })) && !b.Match.conditioned()
 		for _, h := range b.Hosts {
@@ -425,8 +435,8 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 				info[k] = hi
 				keys = append(keys, k)
 			}
-			if !slices.Contains(hi.services, b.Service) {
-				hi.services = append(hi.services, b.Service)
+			if id := b.id(b.Service); !slices.Contains(hi.services, id) {
+				hi.services = append(hi.services, id)
 			}
 			hi.full = hi.full || full
 		}
@@ -443,7 +453,7 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 			}
 		}
 	})
-	var exact []Host
+	exact := map[string][]Host{} // by project: one project's guard never changes with another's
 	wild := map[int][]Host{}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -469,12 +479,12 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 		if hi.host.Wildcard() {
 			wild[len(hi.host.Name)] = append(wild[len(hi.host.Name)], hi.host)
 		} else {
-			exact = append(exact, hi.host)
+			exact[hi.host.Source.Project] = append(exact[hi.host.Source.Project], hi.host)
 		}
 	}
 	var rs []Route
-	if len(exact) > 0 {
-		rs = append(rs, Route{Backend: NoRoute, Hosts: exact})
+	for _, project := range slices.Sorted(maps.Keys(exact)) {
+		rs = append(rs, Route{Backend: NoRoute, Hosts: exact[project]})
 	}
 	for _, n := range slices.Sorted(func(yield func(int) bool) {
 		for n := range wild {

@@ -10,6 +10,10 @@ type Project struct {
 	Files    []string
 	Services []Service // in any order; Build sorts
 	Secrets  []Secret  // the top-level secrets, in any order
+	// ExternalNetworks are the networks the project declares external
+	// (made outside it, so shared with other projects and the proxy), by
+	// their compose key, sorted.
+	ExternalNetworks []string
 }
 
 // Service is one compose service.
@@ -27,6 +31,9 @@ type Service struct {
 	// Replicas is deploy.replicas or scale; 0 means not set.
 	Replicas int
 	Networks []string // sorted network names the service joins
+	// NetworkAliases are the aliases the service has on each of its
+	// networks (networks.<name>.aliases), by network; nil when none.
+	NetworkAliases map[string][]string
 	// NetworkMode is network_mode ("host", "service:x", …); empty when unset.
 	NetworkMode string
 	// Command is the service's command, split into words; nil when unset.

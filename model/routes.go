@@ -86,13 +86,13 @@ func checkConflicts(bs []Backend, listen Listen, adm admissions, ds *Diagnostics
 			ds.Errorf(src, "pick another port", "TCP port %d is already the HTTP, HTTPS or stats listener's", b.TCPPort)
 		case taken && prev.SNI && b.SNI:
 			// One listener, by server name: checkSNIHosts.
-		case taken && prev.Service == b.Service:
+		case taken && prev.id(prev.Service) == b.id(b.Service):
 			if !slices.Contains(selfTaken, prev) {
 				selfTaken = append(selfTaken, prev)
 				tcpOnEveryPort(bs, prev, src, ds)
 			}
 		case taken:
-			ds.Errorf(src, "give one of them another port", "TCP port %d is also taken by service %s (%s)", b.TCPPort, prev.Service, prev.TCPKind())
+			ds.Errorf(src, "give one of them another port", "TCP port %d is also taken by %s (%s)", b.TCPPort, prev.who(), prev.TCPKind())
 		default:
 			tcp[b.TCPPort] = b
 		}
@@ -144,7 +144,7 @@ func checkSNIHosts(bs []Backend, ds *Diagnostics) {
 				first[k] = b
 			case prev != b:
 				ds.Errorf(h.Source, "give one of them another host, or another sni= port",
-					"server name %s on port %d is also taken by service %s", h.Name, b.TCPPort, prev.Service)
+					"server name %s on port %d is also taken by %s", h.Name, b.TCPPort, prev.who())
 			}
 		}
 	}
@@ -168,7 +168,7 @@ func reportConflict(prev, b *Backend, host string, p Path, ds *Diagnostics) {
 	}
 	src := claim(prev)
 	ds.Errorf(claim(b), "give one of them another name, alias or path= tag",
-		"%s is also routed to service %s (%s=%s)", what, prev.Service, src.Key, Printable(src.Value))
+		"%s is also routed to %s (%s=%s)", what, prev.who(), src.Key, Printable(src.Value))
 }
 
 // checkRedirects reports a redirected host that another backend routes in
@@ -228,19 +228,19 @@ func checkRedirects(bs []Backend, ds *Diagnostics) {
 		b := &bs[i]
 		for _, h := range b.Redirects {
 			if o := other(exact[h.Name], b); o.b != nil {
-				ds.Errorf(h.Source, fix, "redirected host %q is also routed to service %s (%s=%s), and redirects come before routing",
-					h.Name, o.b.Service, o.h.Source.Key, Printable(o.h.Source.Value))
+				ds.Errorf(h.Source, fix, "redirected host %q is also routed to %s (%s=%s), and redirects come before routing",
+					h.Name, o.b.who(), o.h.Source.Key, Printable(o.h.Source.Value))
 				continue
 			}
 			if o := other(redirected[h.Name], b); o.b != nil && o.b == redirected[h.Name][0].b {
 				ds.Errorf(h.Source, "give one of them another name, alias or path= tag",
-					"redirected host %q is also routed to service %s (%s=%s)", h.Name, o.b.Service, o.h.Source.Key, Printable(o.h.Source.Value))
+					"redirected host %q is also routed to %s (%s=%s)", h.Name, o.b.who(), o.h.Source.Key, Printable(o.h.Source.Value))
 				continue
 			}
 			for j := strings.IndexByte(h.Name, '.'); j >= 0; j = nextDot(h.Name, j) {
 				if o := other(wild[h.Name[j:]], b); o.b != nil {
-					ds.Errorf(h.Source, fix, "redirected host %q is also routed to service %s by its wildcard %s (%s=%s), and redirects come before routing",
-						h.Name, o.b.Service, o.h.Name, o.h.Source.Key, Printable(o.h.Source.Value))
+					ds.Errorf(h.Source, fix, "redirected host %q is also routed to %s by its wildcard %s (%s=%s), and redirects come before routing",
+						h.Name, o.b.who(), o.h.Name, o.h.Source.Key, Printable(o.h.Source.Value))
 					break
 				}
 			}
@@ -269,7 +269,7 @@ func checkOwnListeners(bs []Backend, taken map[int]*Backend, ds *Diagnostics) {
 			if b, ok := taken[l.Port]; ok {
 				what := "the HTTP, HTTPS or stats listener's"
 				if b != nil {
-					what = "taken by the TCP service " + b.Service
+					what = "taken by the TCP " + b.who()
 				}
 				ds.Errorf(l.Source, "pick another port", "port %d is %s", l.Port, what)
 			} else if prev, ok := tls[l.Port]; ok && prev.TLS != l.TLS {

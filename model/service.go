@@ -131,6 +131,9 @@ func routedPorts(svc *Service, claims []Claim, all bool, ds *Diagnostics) (ports
 	for _, p := range slices.Sorted(maps.Keys(tcp)) {
 		if !skipped(p) {
 			ports = append(ports, p)
+			if asker < 0 {
+				lintWellKnownPort(svc, p, ds)
+			}
 		}
 	}
 	switch {

@@ -16,7 +16,7 @@ func checkSources(bs []Backend, ds *Diagnostics) {
 	// each distinct value of a service is cleaned and checked once.
 	// Sources with one value share its service and key: after the first,
 	// what is wrong with those is known, and only the item is new.
-	type key struct{ service, key, from string }
+	type key struct{ project, service, key, from string }
 	type value struct {
 		cleaned string
 		prob    string // of the service or key, each unless it is the value
@@ -33,7 +33,7 @@ func checkSources(bs []Backend, ds *Diagnostics) {
 	for i := range bs {
 		b := &bs[i]
 		for src := range b.sources() {
-			k := key{src.Service, src.Key, src.From}
+			k := key{src.Project, src.Service, src.Key, src.From}
 			v, done := cleaned[k]
 			var prob string
 			if !done {

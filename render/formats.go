@@ -27,7 +27,14 @@ func JSON(cfg model.Config) ([]byte, error) {
 func Routes(cfg model.Config) []byte {
 	var out bytes.Buffer
 	w := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "HOST\tPATH\tBACKEND\tSERVERS\tCHECK\tPOLICY\tFROM")
+	// A run of several projects shows each route's project first.
+	row := func(project, format string, args ...any) {
+		if cfg.Projects != nil {
+			fmt.Fprintf(w, "%s\t", project)
+		}
+		fmt.Fprintf(w, format, args...)
+	}
+	row("PROJECT", "HOST\tPATH\tBACKEND\tSERVERS\tCHECK\tPOLICY\tFROM\n")
 	backends := map[string]model.Backend{}
 	for _, b := range cfg.Backends {
 		backends[b.Name] = b
@@ -36,7 +43,7 @@ func Routes(cfg model.Config) []byte {
 		if r.Backend == model.NoRoute {
 			// The claimed hosts' other paths: see model's guardRoutes.
 			for _, h := range r.Hosts {
-				fmt.Fprintf(w, "%s\t(other paths)\t404\t-\t-\t-\t%s\n", h.Name, source(h.Source))
+				row(h.Source.Project, "%s\t(other paths)\t404\t-\t-\t-\t%s\n", h.Name, source(h.Source))
 			}
 			continue
 		}
@@ -65,20 +72,20 @@ func Routes(cfg model.Config) []byte {
 				// The redirect leaves a short name alone (httpsOnlyRedirects).
 				host += " (https only)"
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), policy(b.Policy), from)
+			row(b.Project, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", host, path, b.Name, servers(b), check(b), policy(b.Policy), from)
 		}
 	}
 	for _, b := range cfg.Backends {
 		switch {
 		case b.SNI:
 			for _, h := range b.Hosts {
-				fmt.Fprintf(w, "sni :%d %s\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, h.Name, b.Name, servers(b), check(b), source(h.Source))
+				row(b.Project, "sni :%d %s\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, h.Name, b.Name, servers(b), check(b), source(h.Source))
 			}
 		case b.TCPPort != 0:
-			fmt.Fprintf(w, "tcp :%d\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
+			row(b.Project, "tcp :%d\t-\t%s\t%s\t%s\t-\t%s\n", b.TCPPort, b.Name, servers(b), check(b), b.Service)
 		}
 		for _, h := range b.Redirects {
-			fmt.Fprintf(w, "%s\t/\t301 → %s\t-\t-\t-\t%s\n", h.Name, b.Canonical, source(h.Source))
+			row(b.Project, "%s\t/\t301 → %s\t-\t-\t-\t%s\n", h.Name, b.Canonical, source(h.Source))
 		}
 	}
 	w.Flush()

@@ -465,6 +465,11 @@ func frontendFor(cfg model.Config) Frontend {
 			continue
 		}
 		name := "host_" + r.Backend
+		if r.Backend == model.NoRoute && len(r.Hosts) > 0 && r.Hosts[0].Source.Project != "" {
+			// A project's guarded hosts: one ACL each, so that another
+			// project's never changes its line.
+			name += "_" + r.Hosts[0].Source.Project
+		}
 		if r.Wildcard() {
 			name = "wild_" + r.Backend + "_" + r.Hosts[0].Suffix()[1:]
 		}

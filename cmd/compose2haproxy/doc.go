@@ -10,6 +10,11 @@
 //	compose2haproxy -f compose.yaml --domain example.com -o haproxy.cfg
 //	compose2haproxy --format routes
 //	compose2haproxy -o haproxy.cfg --diff   # in CI: exit 1 on drift
+//	compose2haproxy shop/ blog/ wiki/compose.yaml -o haproxy.cfg
+//
+// Each argument is a project (a folder, or a compose file), loaded as
+// docker compose loads it in that folder; several make one config whose
+// names are each project's (docs/multi-project.md).
 //
 // Flags (each, with an example, in docs/command-line.md):
 //

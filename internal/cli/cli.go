@@ -80,6 +80,9 @@ type flags struct {
 	version       bool
 	help          bool
 	features      featureFlags // features.go
+	// projects are the project arguments (projects.go); nil: one project,
+	// from -f, --project-directory or the working directory.
+	projects []string
 }
 
 // flagSet declares the flags into f. Each flag is a model option or a
@@ -126,7 +129,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 
 // optionFlags spells the model's options as this CLI's flags.
 var optionFlags = map[model.Option]string{
-	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
+	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all", model.OptionSwarm: "--swarm",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
 	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir",
@@ -183,8 +186,10 @@ func parseFlags(args []string) (flags, *pflag.FlagSet, error) {
 		return f, flagset, usageError{msg: err.Error(), fix: seeHelp}
 	case f.help:
 		return f, flagset, pflag.ErrHelp
-	case flagset.NArg() > 0:
-		return f, flagset, usageError{flagset.Arg(0), "", "unexpected argument: name compose files with -f", seeHelp}
+	}
+	f.projects = flagset.Args()
+	if err := f.validateProjects(func(name string) bool { return flagset.Changed(name) }); err != nil {
+		return f, flagset, err
 	}
 	return f, flagset, f.validate()
 }
@@ -257,7 +262,7 @@ func versionOf(ldflags string, info *debug.BuildInfo, ok bool) string {
 func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	f, flagset, err := parseFlags(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprintf(stdout, "usage: compose2haproxy [flags]\n\nTurns a Docker Compose project into haproxy.cfg.\n\nFlags:\n%s", flagset.FlagUsages())
+		fmt.Fprintf(stdout, "usage: compose2haproxy [flags] [PROJECT...]\n\nTurns a Docker Compose project into haproxy.cfg; each PROJECT (a folder or a compose file) is one of several.\n\nFlags:\n%s", flagset.FlagUsages())
 		return exitOK
 	}
 	if err != nil {
@@ -285,36 +290,43 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	if f.template != "" {
 		inputs = append(inputs, input{"template", f.template})
 	}
-	var composeWarnings bytes.Buffer
-	project, err := loader.Load(ctx, loader.Options{
-		Files: f.files, ProjectName: f.projectName, WorkingDir: f.projectDir,
-		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Allowed: allowed, Stdin: stdin, Warnings: &composeWarnings,
-		Read:     func(what, path string) { inputs = append(inputs, input{what, path}) },
-		Resolved: func(e map[string]string) { env = e },
-	})
-	// compose's own warnings (an unset variable) are problems like the
-	// model's: errors with --strict.
-	warnings := strings.SplitAfter(strings.TrimSuffix(composeWarnings.String(), "\n"), "\n")
-	if composeWarnings.Len() == 0 {
-		warnings = nil
-	}
-	for _, w := range warnings {
-		if f.strict {
-			w = "error:" + strings.TrimPrefix(w, "warning:")
-		}
-		io.WriteString(stderr, strings.TrimSuffix(w, "\n")+"\n")
-	}
-	if err != nil {
-		// compose-go joins several errors with line breaks: one line each.
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "error: %s\n", line)
-		}
-		if errors.Is(err, fs.ErrNotExist) && len(f.files) == 0 && !errors.Is(err, loader.ErrEnvFile) {
-			fmt.Fprintln(stderr, "hint: pass the compose file with -f, or run in its directory")
-		}
+	if err := f.oneProject(); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitInput
 	}
-	statsAuth, ds := statsUsers(project, f.statsAuth, func(path string) { inputs = append(inputs, input{"users file", path}) })
+	var projects []model.Project
+	var place place
+	warnings := 0 // compose's own warnings, and the loader's
+	if len(f.projects) > 1 {
+		lps, code, n := loadProjects(ctx, f, env, allowed, stderr, &inputs)
+		if code != exitOK {
+			return code
+		}
+		warnings = n
+		domain, err := projectDomains(lps)
+		if err != nil && len(f.domains) == 0 {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		env = map[string]string{"HAPROXY_DOMAIN": domain}
+		if place, projects, err = placeOfProjects(f, lps); err != nil {
+			fmt.Fprintf(stderr, "error: finding the working directory: %v\n", err)
+			return exitInput
+		}
+	} else {
+		project, n, code := loadOne(ctx, f, env, allowed, stdin, stderr, &inputs, &env)
+		if code != exitOK {
+			return code
+		}
+		warnings = n
+		var err error
+		if place, err = placeOf(f, project, inputs); err != nil {
+			fmt.Fprintf(stderr, "error: finding the project directory: %v\n", err)
+			return exitInput
+		}
+		projects = []model.Project{project}
+	}
+	statsAuth, ds := statsUsers(projects[0], f.statsAuth, func(path string) { inputs = append(inputs, input{"users file", path}) })
 	if ds = append(ds, checkOutputs(f, inputs)...); len(ds) > 0 {
 		for _, d := range ds {
 			fmt.Fprintln(stderr, d)
@@ -326,11 +338,6 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	if len(domains) == 0 && env["HAPROXY_DOMAIN"] != "" {
 		domains = strings.Split(env["HAPROXY_DOMAIN"], ":")
 	}
-	place, err := placeOf(f, project, inputs)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: finding the project directory: %v\n", err)
-		return exitInput
-	}
 	checkBin := ""
 	if f.check {
 		checkBin = f.haproxy
@@ -340,7 +347,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	cfg, diags := model.Build(project, model.Options{
+	cfg, diags := model.BuildProjects(projects, model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
@@ -353,8 +360,8 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	for _, d := range diags {
 		fmt.Fprintln(stderr, d.Spell(spellOption))
 	}
-	if diags.HasErrors() || f.strict && len(warnings) > 0 {
-		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+len(warnings))
+	if diags.HasErrors() || f.strict && warnings > 0 {
+		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+warnings)
 		if diags.BadOption() {
 			return exitUsage
 		}
@@ -392,6 +399,42 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		return exitInput
 	}
 	return exitOK
+}
+
+// loadOne loads the one project of the run, from -f, --project-directory
+// or the working directory, and returns it with the number of compose's
+// warnings; *env becomes the environment its .env resolved.
+func loadOne(ctx context.Context, f flags, env map[string]string, allowed []string, stdin io.Reader, stderr io.Writer, inputs *[]input, resolved *map[string]string) (model.Project, int, int) {
+	var composeWarnings bytes.Buffer
+	project, err := loader.Load(ctx, loader.Options{
+		Files: f.files, ProjectName: f.projectName, WorkingDir: f.projectDir,
+		EnvFiles: f.envFiles, Profiles: f.profiles, Environ: env, Allowed: allowed, Stdin: stdin, Warnings: &composeWarnings,
+		Read:     func(what, path string) { *inputs = append(*inputs, input{what, path}) },
+		Resolved: func(e map[string]string) { *resolved = e },
+	})
+	// compose's own warnings (an unset variable) are problems like the
+	// model's: errors with --strict.
+	warnings := strings.SplitAfter(strings.TrimSuffix(composeWarnings.String(), "\n"), "\n")
+	if composeWarnings.Len() == 0 {
+		warnings = nil
+	}
+	for _, w := range warnings {
+		if f.strict {
+			w = "error:" + strings.TrimPrefix(w, "warning:")
+		}
+		io.WriteString(stderr, strings.TrimSuffix(w, "\n")+"\n")
+	}
+	if err != nil {
+		// compose-go joins several errors with line breaks: one line each.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "error: %s\n", line)
+		}
+		if errors.Is(err, fs.ErrNotExist) && len(f.files) == 0 && !errors.Is(err, loader.ErrEnvFile) {
+			fmt.Fprintln(stderr, "hint: pass the compose file with -f, or run in its directory")
+		}
+		return model.Project{}, 0, exitInput
+	}
+	return project, len(warnings), exitOK
 }
 
 // output is one file the run produces: the config (first), then the map.

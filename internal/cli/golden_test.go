@@ -35,6 +35,9 @@ const (
 // $RUN is a proxy's runtime directory (--runtime-dir) after a reload that
 // saved no server, so that such a config is checked as HAProxy loads it; a
 // folder of its own, as a socket's path may not be longer than 97 bytes.
+// A "projects" file (one folder or compose file of the case a line) runs
+// those as project arguments instead of --project-directory: several
+// projects in one run.
 func TestGolden(t *testing.T) {
 	entries, err := os.ReadDir(testdataDir)
 	if err != nil {
@@ -115,6 +118,12 @@ func formatExt(dir string) string {
 func runCase(t *testing.T, dir, certs, out, runtime string, extra ...string) (int, string, string) {
 	t.Helper()
 	args := []string{"--project-directory", dir}
+	if raw, err := os.ReadFile(filepath.Join(dir, "projects")); err == nil {
+		args = nil
+		for _, p := range strings.Fields(string(raw)) {
+			args = append(args, filepath.Join(dir, p))
+		}
+	}
 	if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
 			if line = strings.TrimSpace(line); line != "" {
@@ -130,7 +139,7 @@ func runCase(t *testing.T, dir, certs, out, runtime string, extra ...string) (in
 	}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, env, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), strings.NewReplacer(certs, "$CERTS", out, "$OUT", runtime, "$RUN").Replace(stderr.String())
+	return code, stdout.String(), strings.NewReplacer(certs, "$CERTS", out, "$OUT", runtime, "$RUN", dir, "$CASE").Replace(stderr.String())
 }
 
 // runtimeDir is $RUN: a short folder holding a server-state file with no

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -37,6 +38,9 @@ type place struct {
 	otherDir bool
 	// secret: --stats-auth names a secret of the project, not a file.
 	secret bool
+	// projects are the project arguments of a run of several, relative
+	// to dir, sorted (placeOfProjects); files is then empty.
+	projects []string
 }
 
 // placeOf finds the project directory as the loader does: --project-directory,
@@ -107,7 +111,7 @@ func topDir(abs string) string {
 // them, each value as its own word and paths as spell writes them. A flag
 // given its default value is left out. The environment is not recorded.
 func (p place) commandLine(flagset *pflag.FlagSet) []string {
-	var words []string
+	words := slices.Clone(p.projects)
 	flagset.VisitAll(func(fl *pflag.Flag) {
 		switch {
 		case fl.Name == "file":

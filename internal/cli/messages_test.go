@@ -25,7 +25,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		want string
 	}{
 		{[]string{"--slot", "5"}, "error: unknown flag: --slot (see compose2haproxy --help)\n"},
-		{[]string{"extra-argument"}, "error: extra-argument: unexpected argument: name compose files with -f (see compose2haproxy --help)\n"},
+		{[]string{"extra-argument"}, "error: extra-argument: no such folder or compose file: each argument is a project's folder or compose file (flags start with -) (see compose2haproxy --help)\n"},
 		{[]string{"--slots", "many"}, "error: --slots=many: not a whole number (see compose2haproxy --help)\n"},
 		{[]string{"--format", "xml"}, "error: --format=xml: not a format (use cfg, json or routes)\n"},
 		{[]string{"--diff"}, "error: --diff: compares with the -o file (add -o FILE)\n"},
