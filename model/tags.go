@@ -131,6 +131,14 @@ var routingTags = []tagDef{
 		apply: func(b *Backend, v string, cx tagContext) {
 			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})
 		}},
+	{name: "listen", value: PortNumber, repeatable: true, http: true,
+		doc: "an HTTP listener of the service's own on PORT (on `--bind`'s address): the route takes only the requests that came there, and the port serves no other service. " +
+			"To serve a service to the host itself only, publish that port of the proxy on 127.0.0.1 (`ports: [\"127.0.0.1:8081:8081\"]`): an `allow=127.0.0.0/8` cannot, since through a published port the client address is the bridge's",
+		example: "listen=8081",
+		apply: func(b *Backend, v string, cx tagContext) {
+			m := b.Matching()
+			m.Listeners = append(m.Listeners, Listener{Port: atoi(v), Source: cx.src})
+		}},
 	{name: "tcp", value: PortNumber,
 		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
 		example: "tcp=5432",

@@ -239,14 +239,7 @@ func (a *applier) applyReqMode() {
 	case hasMode && (mode == "tcp" || mode == "sni"):
 		a.Apply(mode, strings.TrimSpace(port), psrc, "com.df.srcPort")
 	case hasPort:
-		n, prob := model.ParseInt(strings.TrimSpace(port), 1, 65535)
-		if prob != "" {
-			a.ds.Errorf(psrc, model.PortNumber.Fix, "%s", prob)
-			return
-		}
-		a.HTTPOnly("com.df.srcPort", psrc)
-		m := a.b.Matching()
-		m.Listeners = append(m.Listeners, model.Listener{Port: n, Source: psrc})
+		a.Apply("listen", strings.TrimSpace(port), psrc, "com.df.srcPort")
 	}
 }
 
