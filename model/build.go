@@ -56,6 +56,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
+	opts.Dialects = forProject(opts.Dialects, p, opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 
 	services := slices.Clone(p.Services)

@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // A Dialect is one convention of labels that asks a proxy to route a
 // service: registrator's SERVICE_* keys, docker-flow-proxy's com.df.*
 // labels. Each lives in a package of its own (dialect/…) and fills this
@@ -101,3 +103,29 @@ func tables(ds []Dialect) []Table {
 	}
 	return out
 }
+
+// A ProjectDialect reads, besides each service's labels, settings that
+// belong to the project as a whole: nginx-proxy's proxy container holds the
+// defaults of every routed container (HTTPS_METHOD, HSTS, DEFAULT_HOST) and
+// the files it mounts (htpasswd). Build calls ForProject once, before any
+// Claim, and reads the services with the Dialect it returns; problems of
+// the project's settings go to ds.
+type ProjectDialect interface {
+	Dialect
+	ForProject(p Project, opts Options, ds *Diagnostics) Dialect
+}
+
+// forProject binds each ProjectDialect of ds to the project.
+func forProject(ds []Dialect, p Project, opts Options, diags *Diagnostics) []Dialect {
+	out := slices.Clone(ds)
+	for i, d := range out {
+		if pd, ok := d.(ProjectDialect); ok {
+			out[i] = pd.ForProject(p, opts, diags)
+		}
+	}
+	return out
+}
+
+// HasHTTPS reports whether the config has an HTTPS listener: for
+// certificates (Listen.Certs) or for ACME's.
+func (opts Options) HasHTTPS() bool { return opts.usesHTTPS() }
