@@ -2,6 +2,7 @@ package all
 
 import (
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
+	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
 	"github.com/compose2haproxy/compose2haproxy/dialect/registrator"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
@@ -12,5 +13,6 @@ func Dialects() []model.Dialect {
 	return []model.Dialect{
 		registrator.Dialect{},
 		dockerflow.Dialect{},
+		nginxproxy.Dialect{},
 	}
 }
