@@ -29,6 +29,13 @@ func (f folder) names() []string {
 	return out
 }
 
+// acme-companion finds the proxy by these labels (the second is
+// letsencrypt-nginx-proxy-companion's).
+const (
+	acmeLabel       = "com.github.nginx-proxy.nginx"
+	acmeLegacyLabel = "com.github.jrcs.letsencrypt_nginx_proxy_companion.nginx_proxy"
+)
+
 // findProxy finds the nginx-proxy container (or the docker-gen and nginx
 // of the separate-containers setup), reads its settings and its folders.
 func (p *project) findProxy(services []model.Service, ds *model.Diagnostics) {
@@ -53,7 +60,16 @@ func (p *project) findProxy(services []model.Service, ds *model.Diagnostics) {
 	}
 	for i := range services {
 		s := &services[i]
-		if p.roles[s.Name] == vars.NotProxy && vars.ProxyRole(s.Image, s.Labels, nginxLabel) == vars.RoleNginx {
+		_, companion := s.Labels[acmeLabel]
+		_, legacy := s.Labels[acmeLegacyLabel]
+		if p.roles[s.Name] == vars.NotProxy && (companion || legacy) && envSvc == nil {
+			// acme-companion's mark of the proxy: an image built from
+			// nginx-proxy's, whose variables are the proxy's.
+			p.roles[s.Name] = vars.RoleProxy
+			envSvc, mountSvc = s, s
+			continue
+		}
+		if p.roles[s.Name] == vars.NotProxy && (companion || legacy || vars.ProxyRole(s.Image, s.Labels, nginxLabel) == vars.RoleNginx) {
 			p.roles[s.Name] = vars.RoleNginx
 			if mountSvc == nil || p.roles[mountSvc.Name] != vars.RoleProxy {
 				mountSvc = s
