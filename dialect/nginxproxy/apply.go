@@ -20,7 +20,7 @@ type portRoute struct {
 func (p *project) Apply(a *model.Applier, port int) {
 	svc := a.Labels().Service()
 	c := p.containers[svc.Name]
-	if c == nil || !c.c.Routed {
+	if c == nil || !c.c.Routed || c.hosts == nil {
 		return
 	}
 	var rs []portRoute
@@ -39,7 +39,7 @@ func (p *project) Apply(a *model.Applier, port int) {
 	if !p.samePaths(svc.Name, port, rs, ds) {
 		return
 	}
-	p.applyHosts(a, svc.Name, rs)
+	p.applyHosts(a, c, rs)
 	p.applyPaths(a, svc.Name, port, rs)
 	p.applyProto(a, svc.Name, port, rs)
 	p.applySettings(a, c, rs)
@@ -80,9 +80,9 @@ func (p *project) samePaths(svc string, port int, rs []portRoute, ds *model.Diag
 	return true
 }
 
-// applyHosts gives the backend the routes' hosts as server_alias.
-func (p *project) applyHosts(a *model.Applier, svc string, rs []portRoute) {
-	ds := a.Diagnostics()
+// applyHosts gives the backend the routes' hosts as server_alias, as
+// Claim checked them.
+func (p *project) applyHosts(a *model.Applier, c *container, rs []portRoute) {
 	seen := map[string]bool{}
 	for _, r := range rs {
 		h := r.vh.Host.V
@@ -90,40 +90,43 @@ func (p *project) applyHosts(a *model.Applier, svc string, rs []portRoute) {
 			continue
 		}
 		seen[h.Name] = true
-		src := p.source(svc, r.vh.Host.Origin).WithItem(model.SafeShown(h.Name))
-		switch h.Kind {
-		case vars.HostExact:
-			a.Apply("server_alias", h.Match, src, src.Key)
-		case vars.HostSuffix:
-			a.Apply("server_alias", "*"+h.Match, src, src.Key)
-		case vars.HostDotSuffix:
-			a.Apply("server_alias", h.Match[1:], src, src.Key)
-			a.Apply("server_alias", "*"+h.Match, src, src.Key)
-		case vars.HostPrefix:
-			p.errorf(ds, src, "list the full names instead ("+h.Match+"com, "+h.Match+"org, …)",
-				"nginx's %s takes any name that starts with %s; compose2haproxy's wildcards are suffixes (*.example.com)", h.Name, h.Match)
-			continue
-		case vars.HostRegex:
-			names, why := expandRegex(h.Match)
-			if why != "" {
-				p.errorf(ds, src, "list the names it should match instead, or anchor a finite pattern like ~^(www\\.)?example\\.com$",
-					"the regex host cannot be matched exactly here: %s", why)
-				continue
-			}
-			for _, n := range names {
-				if w := p.wildcardOver(n); w != "" {
-					p.errorf(ds, src, "list the names without those the wildcard takes",
-						"the regex host matches %s, which nginx gives to the wildcard *%s first; here the name would win", n, w)
-					names = nil
-					break
-				}
-			}
-			for _, n := range names {
-				a.Apply("server_alias", n, src, src.Key)
-			}
+		src := p.source(c.svc.Name, r.vh.Host.Origin).WithItem(model.SafeShown(h.Name))
+		for _, n := range c.hosts[h.Name] {
+			a.Apply("server_alias", n, src, src.Key)
 		}
-		p.record(src, Converted, "")
 	}
+}
+
+// hostNames are the server_alias values of a host, or why it is refused
+// (reported at src).
+func (p *project) hostNames(h vars.Host, src model.Source, ds *model.Diagnostics) []string {
+	switch h.Kind {
+	case vars.HostExact:
+		return []string{h.Match}
+	case vars.HostSuffix:
+		return []string{"*" + h.Match}
+	case vars.HostDotSuffix:
+		return []string{h.Match[1:], "*" + h.Match}
+	case vars.HostPrefix:
+		p.errorf(ds, src, "list the full names instead ("+h.Match+"com, "+h.Match+"org, …)",
+			"nginx's %s takes any name that starts with %s; compose2haproxy's wildcards are suffixes (*.example.com)", h.Name, h.Match)
+		return nil
+	}
+	names, why := expandRegex(h.Match)
+	if why != "" {
+		p.errorf(ds, src, "list the names it should match instead, or anchor a finite pattern like ~^(www\\.)?example\\.com$",
+			"the regex host cannot be matched exactly here: %s", why)
+		return nil
+	}
+	for _, n := range names {
+		if w := p.wildcardOver(n); w != "" {
+			p.errorf(ds, src, "list the names without those the wildcard takes",
+				"the regex host matches %s, which nginx gives to the wildcard *%s first; here the name would win", n, w)
+			return nil
+		}
+	}
+	p.record(src, Converted, "")
+	return names
 }
 
 // wildcardOver is the project's suffix wildcard that takes name, or "".
@@ -289,7 +292,7 @@ func (p *project) applySettings(a *model.Applier, c *container, rs []portRoute) 
 	if https && (method == vars.Redirect || method == vars.NoHTTP) && !hsts.Off {
 		if age, ok := strings.CutPrefix(hsts.Value, "max-age="); ok && strings.Trim(age, "0123456789") == "" && atoi(age) >= 1 && atoi(age) <= 2*31536000 {
 			a.Apply("hsts", age, hsrc, hsrc.Key)
-		} else if model.UnsafeChar(hsts.Value) != "" || strings.ContainsAny(hsts.Value, "%") {
+		} else if strings.IndexFunc(hsts.Value, func(r rune) bool { return r < 0x20 || r > 0x7e }) >= 0 {
 			p.errorf(ds, hsrc, "write max-age=SECONDS, with includeSubDomains or preload after a ';' if needed", "the value has characters a header here cannot hold")
 		} else {
 			b := a.Backend()

@@ -60,6 +60,9 @@ type container struct {
 	svc *model.Service
 	c   *vars.Container
 	vds vars.Diagnostics
+	// hosts are the server_alias values of each VIRTUAL_HOST entry that
+	// can be matched exactly, by name; nil until Claim.
+	hosts map[string][]string
 }
 
 // outcome is what became of one variable.
@@ -125,21 +128,24 @@ func (p *project) source(svc string, o vars.Origin) model.Source {
 	if item != "" {
 		item = "[" + item
 	}
-	s := model.Source{Service: svc, Key: key, Item: model.SafeShown(item)}
-	switch o.Source {
-	case "env":
+	s := model.Source{Service: svc, Key: key}
+	switch {
+	case item != "":
+		// A place in VIRTUAL_HOST_MULTIPORTS: shown instead of the YAML.
+		s.From, s.Value = "environment", model.SafeShown(item)
+	case o.Source == "env":
 		s.From = "environment"
 		if c := p.containers[svc]; c != nil {
 			s.Value = model.SafeShown(c.svc.Environment[key])
 		} else if p.proxySvc == svc {
 			s.Value = model.SafeShown(p.proxyEnv(key))
 		}
-	case "label":
+	case o.Source == "label":
 		s.From = "labels"
 		if c := p.containers[svc]; c != nil {
 			s.Value = model.SafeShown(c.svc.Labels[key])
 		}
-	case "file":
+	case o.Source == "file":
 		s.From = "volumes"
 	default:
 		s.From = "nginx-proxy default"
@@ -227,6 +233,20 @@ func (p *project) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return (d.Origin.Key == "ACME_HOST" || d.Origin.Key == "LETSENCRYPT_HOST") && strings.HasPrefix(d.Message, "certificates are not obtained")
 	})
 	if !c.c.Routed {
+		return model.Claim{}
+	}
+	c.hosts = map[string][]string{}
+	for _, vh := range c.c.Vhosts {
+		h := vh.Host.V
+		if _, done := c.hosts[h.Name]; done {
+			continue
+		}
+		src := p.source(svc.Name, vh.Host.Origin).WithItem(model.SafeShown(h.Name))
+		if names := p.hostNames(h, src, ds); names != nil {
+			c.hosts[h.Name] = names
+		}
+	}
+	if len(c.hosts) == 0 {
 		return model.Claim{}
 	}
 	key := "VIRTUAL_HOST"

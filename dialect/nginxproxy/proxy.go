@@ -203,7 +203,7 @@ func (p *project) readFolders(s *model.Service, ds *model.Diagnostics) {
 		src := model.Source{Service: s.Name, Key: "volumes", Value: model.SafeShown(d.Value), Item: d.Origin.Key, From: "compose"}
 		switch d.Severity {
 		case vars.Error:
-			p.errorf(ds, src, "remove the mount", "%s", d.Message)
+			p.errorf(ds, src, "", "%s", d.Message)
 		case vars.Warning:
 			p.warnf(ds, src, "", "%s", d.Message)
 		}
@@ -227,7 +227,7 @@ func (p *project) readFolders(s *model.Service, ds *model.Diagnostics) {
 				}
 			}
 			for _, d := range vars.CheckVhostDir(vhost.names(), hosts) {
-				p.errorf(ds, vhost.src.WithItem(path.Base(d.Origin.Key)), "express it with compose2haproxy's tags and remove the file", "%s", d.Message)
+				p.errorf(ds, vhost.src.WithItem(path.Base(d.Origin.Key)), "", "%s", d.Message)
 			}
 		}
 	}
