@@ -208,7 +208,7 @@ func (p *project) report(svc string, vds vars.Diagnostics, ds *model.Diagnostics
 		case vars.Warning:
 			p.warnf(ds, src, "", "%s", d.Message)
 		default:
-			p.record(src, ConvertedDiff, d.Message)
+			p.record(src, Converted, d.Message)
 		}
 	}
 }

@@ -239,7 +239,7 @@ func (p *project) readFolders(s *model.Service, ds *model.Diagnostics) {
 			}
 		}
 		switch {
-		case p.opts.Listen.Certs != "":
+		case p.opts.Listen.Certs != "" || p.opts.Features.ACME != nil:
 			p.record(certs.src, Converted, "")
 		case certs.problem != "":
 			p.warnf(ds, certs.src, "copy the certificates out, each NAME.crt and NAME.key concatenated into NAME.pem, and give "+model.OptionCerts.Ref()+" that folder",
