@@ -102,10 +102,13 @@ func (p *project) applyHosts(a *model.Applier, c *container, rs []portRoute) {
 func (p *project) hostNames(h vars.Host, src model.Source, ds *model.Diagnostics) []string {
 	switch h.Kind {
 	case vars.HostExact:
+		p.record(src, Converted, "")
 		return []string{h.Match}
 	case vars.HostSuffix:
+		p.record(src, Converted, "")
 		return []string{"*" + h.Match}
 	case vars.HostDotSuffix:
+		p.record(src, Converted, "")
 		return []string{h.Match[1:], "*" + h.Match}
 	case vars.HostPrefix:
 		p.errorf(ds, src, "list the full names instead ("+h.Match+"com, "+h.Match+"org, …)",
@@ -287,6 +290,9 @@ func (p *project) applySettings(a *model.Applier, c *container, rs []portRoute) 
 	case https && method == vars.NoHTTPS:
 		p.warnf(ds, msrc, "nothing to do unless the hosts must not answer over HTTPS",
 			"these hosts are also served over HTTPS here: compose2haproxy cannot keep a host off its HTTPS listener")
+	}
+	if mset {
+		p.record(msrc, Converted, "")
 	}
 	hsts, hsrc, _ := setting(p, svc, cc.HSTS, p.proxy.HSTS)
 	if https && (method == vars.Redirect || method == vars.NoHTTP) && !hsts.Off {

@@ -94,6 +94,9 @@ func (p *project) row(svc, key string) Row {
 	r := Row{Service: svc, Key: key, Status: e.status, Note: e.doc}
 	if o, ok := p.outcomes[[2]string{svc, key}]; ok {
 		r.Status = o.status
+		if e.status == NoEffect && o.status == Converted {
+			r.Status = NoEffect
+		}
 		if o.note != "" {
 			r.Note = o.note
 		}
