@@ -175,6 +175,11 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	p, err := convert(project, names)
 	restoreHidden(&p, hidden)
 	p.Secrets = secrets(project, workingDir, read, env)
+	for i := range p.Services {
+		if s, ok := project.Services[p.Services[i].Name]; ok {
+			p.Services[i].Mounts = mounts(s.Volumes, workingDir, read)
+		}
+	}
 	return p, err
 }
 

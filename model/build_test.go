@@ -193,7 +193,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`error: domains=".a.com\nbackend x": domain contains a line break, which would start a new HAProxy directive (give a domain like example.com)`}},
 		{"nothing routed",
 			[]Service{svc("w", nil, 80)}, Options{},
-			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify or traefik.enable on a service, or turn on all)`}},
+			[]string{`warning: no service is routed; the config answers every request with 404 (set SERVICE_NAME or com.df.notify or traefik.enable or VIRTUAL_HOST on a service, or turn on all)`}},
 		{"empty name",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "_"}, 80)}, Options{},
 			[]string{`error: w: SERVICE_NAME=_: service name gives an empty host name (use letters, digits, '-' and '_', which becomes '.', like www_hello)`}},

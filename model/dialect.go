@@ -28,9 +28,11 @@ type Dialect interface {
 
 // A Preparer is a Dialect that reads the whole project before its
 // services: Traefik's labels depend on the Traefik service's own
-// configuration and on middlewares other services define. Build calls
-// Prepare once, after checking the options, and reads the services with
-// the Dialect it returns.
+// configuration and on middlewares other services define; nginx-proxy's
+// proxy container holds the defaults of every routed container and the
+// files it mounts. Build calls Prepare once a project, after checking the
+// options, and reads its services with the Dialect it returns; problems of
+// the project's settings go to ds.
 type Preparer interface {
 	Prepare(p Project, opts Options, ds *Diagnostics) Dialect
 }
@@ -115,3 +117,7 @@ func tables(ds []Dialect) []Table {
 	}
 	return out
 }
+
+// HasHTTPS reports whether the config has an HTTPS listener: for
+// certificates (Listen.Certs) or for ACME's.
+func (opts Options) HasHTTPS() bool { return opts.usesHTTPS() }

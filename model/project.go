@@ -39,6 +39,36 @@ type Service struct {
 	// Command is the service's command, split into words; nil when unset.
 	// A proxy's (Traefik's) command holds its configuration.
 	Command []string
+	// Mounts are the service's volumes, in the compose file's order. The
+	// loader reads the files of those under MountsReadUnder (nginx-proxy's
+	// folders, whose files the nginx-proxy dialect translates or refuses).
+	Mounts []Mount
+}
+
+// MountsReadUnder is the container folder whose bind mounts the loader
+// reads: a proxy's htpasswd, certificate and vhost.d files live there.
+const MountsReadUnder = "/etc/nginx"
+
+// Mount is one volume of a service.
+type Mount struct {
+	Target string // the path in the container
+	// Source is a bind mount's host path (relative to the project
+	// directory when inside it) or a named volume's name.
+	Source string
+	Bind   bool
+	// Files are what the loader read of a bind mount under
+	// MountsReadUnder: a file mounted alone is one File named "";
+	// a folder's regular files by name, not recursively. Nil when not read.
+	Files []MountFile
+	// Problem says why Files could not be read ("is outside the project
+	// directory"); empty when they were, or when nothing was to be read.
+	Problem string
+}
+
+// MountFile is one file of a Mount.
+type MountFile struct {
+	Name    string
+	Content []byte
 }
 
 // Port is a container port and its protocol ("tcp" or "udp"; empty means tcp).

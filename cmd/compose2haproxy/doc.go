@@ -39,7 +39,7 @@
 //	    --resolver ADDR             nameserver address ADDR, repeatable (default 127.0.0.11:53)
 //	    --slots N                   default server-template size N, 1 to 4096 (default 10)
 //	    --swarm                     address servers as tasks.<service>
-//	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model) or routes (a table) (default "cfg")
+//	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each nginx-proxy variable) (default "cfg")
 //	    --template FILE             render haproxy.cfg with the text/template in FILE (sprig functions) instead of the default
 //	    --print-template            print the default template and exit
 //	    --map FILE                  write exact hosts to the HAProxy map FILE and look them up there (for thousands of hosts)

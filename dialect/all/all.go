@@ -2,6 +2,7 @@ package all
 
 import (
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
+	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
 	"github.com/compose2haproxy/compose2haproxy/dialect/registrator"
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -14,5 +15,6 @@ func Dialects() []model.Dialect {
 		registrator.Dialect{},
 		dockerflow.Dialect{},
 		traefik.Dialect{},
+		nginxproxy.Dialect{},
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
+	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
@@ -112,7 +113,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default 127.0.0.11:53)")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
-	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model) or routes (a table)")
+	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each nginx-proxy variable)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
 	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
@@ -203,8 +204,10 @@ func (f flags) validate() error {
 		}
 	}
 	switch {
-	case f.format != "cfg" && f.format != "json" && f.format != "routes":
-		return usageError{"--format", f.format, "not a format", "use cfg, json or routes"}
+	case f.format != "cfg" && f.format != "json" && f.format != "routes" && f.format != "report":
+		return usageError{"--format", f.format, "not a format", "use cfg, json, routes or report"}
+	case f.format == "report" && (f.output != "" || f.hostMap != "" || f.diff):
+		return usageError{"--format", f.format, "writes the migration report to stdout, and goes with none of -o, --map and --diff", ""}
 	case f.diff && f.output == "":
 		return usageError{"--diff", "", "compares with the -o file", "add -o FILE"}
 	case f.check && f.format != "cfg":
@@ -347,18 +350,30 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	cfg, diags := model.BuildProjects(projects, model.Options{
+	opts := model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth, Features: features,
 		Dialects: all.Dialects(),
-	})
+	}
+	cfg, diags := model.BuildProjects(projects, opts)
 	if f.strict {
 		diags = diags.Strict()
 	}
 	for _, d := range diags {
 		fmt.Fprintln(stderr, d.Spell(spellOption))
+	}
+	if f.format == "report" {
+		// The migration view lists what is refused too: it is written
+		// whatever the diagnostics, which stderr holds as usual.
+		for _, project := range projects {
+			if _, err := stdout.Write(nginxproxy.WriteReport(nginxproxy.Report(project, opts), spellOption)); err != nil {
+				fmt.Fprintf(stderr, "error: writing output: %v\n", err)
+				return exitInput
+			}
+		}
+		return exitOK
 	}
 	if diags.HasErrors() || f.strict && warnings > 0 {
 		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+warnings)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
+	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -37,6 +38,20 @@ func TestTagTable(t *testing.T) {
 // The docker-flow-proxy label table is made from the dialect's own table.
 func TestLabelTable(t *testing.T) {
 	docSection(t, docsDir+"docker-flow-proxy.md", "label table", "made by TestLabelTable from dockerflow.Dialect.Table", labelTable(dockerflow.Dialect{}.Table().Keys))
+}
+
+// The nginx-proxy variable table is made from the dialect's own table.
+func TestNginxProxyTable(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| variable | read on | what compose2haproxy does | nginx-proxy's default |\n|---|---|---|---|\n")
+	for _, d := range (nginxproxy.Dialect{}).Table().Keys {
+		def := ""
+		if d.Example != "" {
+			def = "`" + d.Example + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Name, d.Value, model.SpellRefs(d.Effect, spellOption), def)
+	}
+	docSection(t, docsDir+"nginx-proxy.md", "variable table", "made by TestNginxProxyTable from nginxproxy.Dialect.Table", b.String())
 }
 
 // The flag table is made from the flag set and flagDocs.

@@ -109,6 +109,8 @@ func formatExt(dir string) string {
 		return ".json"
 	case strings.Contains(string(args), "--format\nroutes"):
 		return ".txt"
+	case strings.Contains(string(args), "--format\nreport"):
+		return ".report"
 	}
 	return ".cfg"
 }

@@ -36,23 +36,22 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"deploy_resources":  {backends: []string{"agent", "api", "scaled"}},
 	"docker_flow_proxy": {backends: []string{"main_8080", "proxy-443", "proxy-80"}},
 	// Two services under one name must admit each other (compose2haproxy.admit).
-	"duplicate_service_name":   {exit: 1, names: "app-green"},
-	"elk_stack":                {backends: []string{"elasticsearch-9200", "elasticsearch-9300", "kibana", "logstash-50000", "logstash-5044", "logstash-9600"}},
-	"env_file":                 {backends: []string{"shop"}},
-	"extends_other_file":       {backends: []string{"admin", "webapp_web_8000"}},
-	"extends_same_file":        {backends: []string{"rails"}},
-	"gitlab":                   {backends: []string{"gitlab-22", "gitlab-443", "gitlab-5050", "gitlab-80"}},
-	"healthchecks_depends_on":  {backends: []string{"api", "postgres", "redis"}},
-	"host_network":             {backends: []string{"homeassistant", "mosquitto-1883", "mosquitto-9001", "nodered"}},
-	"include_directive":        {backends: []string{"app", "cache", "queue-15672", "queue-5672"}},
-	"interpolation_defaults":   {backends: []string{"docs", "shop.app"}},
-	"interpolation_required":   {exit: 1, names: "compose.yaml"},
-	"ipv6_ports":               {backends: []string{"api", "web-2019", "web-443", "web-80"}},
-	"legacy_v1":                {exit: 1, names: "docker-compose.yml"},
-	"long_port_syntax":         {backends: []string{"game", "web-443", "web-80", "web-9113"}},
-	"mailserver":               {backends: []string{"mailserver-143", "mailserver-25", "mailserver-465", "mailserver-587", "mailserver-993", "roundcube"}},
-	"monitoring":               {backends: []string{"alertmanager", "cadvisor", "grafana", "nodeexporter", "prometheus"}},
-	"nginx_proxy_virtual_host": {backends: []string{"blog", "nginx-proxy-443", "nginx-proxy-80", "static"}},
+	"duplicate_service_name":  {exit: 1, names: "app-green"},
+	"elk_stack":               {backends: []string{"elasticsearch-9200", "elasticsearch-9300", "kibana", "logstash-50000", "logstash-5044", "logstash-9600"}},
+	"env_file":                {backends: []string{"shop"}},
+	"extends_other_file":      {backends: []string{"admin", "webapp_web_8000"}},
+	"extends_same_file":       {backends: []string{"rails"}},
+	"gitlab":                  {backends: []string{"gitlab-22", "gitlab-443", "gitlab-5050", "gitlab-80"}},
+	"healthchecks_depends_on": {backends: []string{"api", "postgres", "redis"}},
+	"host_network":            {backends: []string{"homeassistant", "mosquitto-1883", "mosquitto-9001", "nodered"}},
+	"include_directive":       {backends: []string{"app", "cache", "queue-15672", "queue-5672"}},
+	"interpolation_defaults":  {backends: []string{"docs", "shop.app"}},
+	"interpolation_required":  {exit: 1, names: "compose.yaml"},
+	"ipv6_ports":              {backends: []string{"api", "web-2019", "web-443", "web-80"}},
+	"legacy_v1":               {exit: 1, names: "docker-compose.yml"},
+	"long_port_syntax":        {backends: []string{"game", "web-443", "web-80", "web-9113"}},
+	"mailserver":              {backends: []string{"mailserver-143", "mailserver-25", "mailserver-465", "mailserver-587", "mailserver-993", "roundcube"}},
+	"monitoring":              {backends: []string{"alertmanager", "cadvisor", "grafana", "nodeexporter", "prometheus"}},
 	"port_ranges": {backends: []string{"app-5000", "app-5001", "app-9000", "app-9001", "app-9002", "app-9003", "coturn",
 		"ftp-21", "ftp-21000", "ftp-21001", "ftp-21002", "ftp-21003", "ftp-21004", "ftp-21005", "ftp-21006", "ftp-21007", "ftp-21008", "ftp-21009", "ftp-21010"}},
 	"profiles": {backends: []string{"adminer", "app", "mailhog-1025", "mailhog-8025"}},
@@ -68,18 +67,21 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"x_extension_fields": {backends: []string{"search-9200", "search-9600", "web"}},
 	// Public Traefik and nginx-proxy projects (issues 17 and 19; sources in
 	// each folder's SOURCE, features in testdata/realworld/README.md).
-	// Today their labels and VIRTUAL_* variables are not read: these are
-	// the outcomes of --all alone, which the two dialects will change on
-	// purpose.
-	"nginx_proxy_buchdag":          {backends: []string{"nginx-proxy-443", "nginx-proxy-80", "web"}},
-	"nginx_proxy_docs_loadbalance": {backends: []string{"myapp", "nginx-proxy"}},
-	// The doc shows one container with no port: nothing to route.
-	"nginx_proxy_docs_multiports": {},
-	"nginx_proxy_gilyes_sample":   {backends: []string{"nginx-443", "nginx-80"}},
-	"nginx_proxy_nextcloud":       {backends: []string{"proxy-443", "proxy-80"}},
-	"nginx_proxy_pihole":          {backends: []string{"nginx-proxy", "pihole-53", "pihole-80"}},
+	// Traefik's labels are not read yet: those are the outcomes of --all
+	// alone. nginx-proxy's variables are (dialect/nginxproxy): the proxy
+	// and its companions are left out, each VIRTUAL_HOST container is
+	// routed on its VIRTUAL_PORT only, and acme-companion's hosts without
+	// --acme-directory or --tls are refused, naming LETSENCRYPT_HOST.
+	"nginx_proxy_buchdag":          {exit: 1, names: "LETSENCRYPT_HOST=www.example.com"},
+	"nginx_proxy_docs_loadbalance": {backends: []string{"myapp"}},
+	// One container, three ports by VIRTUAL_HOST_MULTIPORTS.
+	"nginx_proxy_docs_multiports": {backends: []string{"multiport-container-80", "multiport-container-8000_multiport-container_8000", "multiport-container-9443_multiport-container_9443"}},
+	"nginx_proxy_gilyes_sample":   {exit: 1, names: "LETSENCRYPT_HOST=sampleapi.example.com"},
+	"nginx_proxy_nextcloud":       {},
+	"nginx_proxy_pihole":          {backends: []string{"pihole"}},
 	// As published, dockergen's environment: holds only a comment (null).
 	"nginx_proxy_separate_containers": {exit: 1, names: "docker-compose-separate-containers.yml"},
+	"nginx_proxy_virtual_host":        {exit: 1, names: "LETSENCRYPT_HOST=blog.example.com"},
 	"traefik_authelia_lite":           {exit: 1, names: "router authelia"},
 	"traefik_bluepuma_redirectregex":  {exit: 1, names: "api@internal"},
 	"traefik_bluepuma_swarm":          {exit: 1, names: "error: "},

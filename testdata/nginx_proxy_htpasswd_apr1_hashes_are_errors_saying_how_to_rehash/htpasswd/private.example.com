@@ -1,0 +1,1 @@
+ops:$apr1$saltsalt$LrttParrLPdxvgutaSXWJ0

@@ -1,0 +1,1 @@
+client_max_body_size 100m;

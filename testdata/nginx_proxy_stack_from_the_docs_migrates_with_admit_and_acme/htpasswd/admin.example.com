@@ -1,0 +1,1 @@
+alice:$6$pepperpepper$Ptx1v3kE33wMqnlYoupUM/2XlC25hK3HGcp5u46KwdYQVYwSj62.D72Wh4XSJgjeZNTH7UBAtUcA9J5bNRnUs/
