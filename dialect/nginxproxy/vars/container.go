@@ -130,13 +130,15 @@ func DecodeContainer(in ContainerInput) (*Container, Diagnostics, error) {
 	if n := len(in.Env) + len(in.Labels); n > maxKeys {
 		return nil, nil, fmt.Errorf("%d variables and labels (at most %d): %w", n, maxKeys, ErrLimit)
 	}
+	// Only what nginx-proxy reads is bounded here: the application's own
+	// variables, and other dialects' labels, are not this decoder's.
 	for k, v := range in.Env {
-		if len(k)+len(v) > maxValueLen {
+		if _, ok := lookup(k, false); ok && len(k)+len(v) > maxValueLen {
 			return nil, nil, fmt.Errorf("variable %s of %d bytes (at most %d): %w", k, len(v), maxValueLen, ErrLimit)
 		}
 	}
 	for k, v := range in.Labels {
-		if len(k)+len(v) > maxValueLen {
+		if _, ok := lookup(k, true); ok && len(k)+len(v) > maxValueLen {
 			return nil, nil, fmt.Errorf("label %s of %d bytes (at most %d): %w", k, len(v), maxValueLen, ErrLimit)
 		}
 	}

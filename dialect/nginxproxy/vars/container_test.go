@@ -1,6 +1,7 @@
 package vars
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -304,5 +305,18 @@ func TestEffectiveHTTPSMethod(t *testing.T) {
 		if got := EffectiveHTTPSMethod(tt.m, tt.cert, tt.onMis); got != tt.want {
 			t.Errorf("EffectiveHTTPSMethod(%s, %v, %v) = %s, want %s", tt.m, tt.cert, tt.onMis, got, tt.want)
 		}
+	}
+}
+
+// The size cap bounds what nginx-proxy reads only: another dialect's long
+// label (a registrator SERVICE_TAGS of a thousand paths) is not this
+// decoder's to refuse.
+func TestOnlyNginxProxysOwnValuesAreBounded(t *testing.T) {
+	long := strings.Repeat("path=/a,", maxValueLen)
+	if _, _, err := DecodeContainer(ContainerInput{Env: map[string]string{"SERVICE_TAGS": long}, Labels: map[string]string{"SERVICE_TAGS": long}}); err != nil {
+		t.Errorf("another dialect's long value: %v", err)
+	}
+	if _, _, err := DecodeContainer(ContainerInput{Env: map[string]string{"VIRTUAL_HOST": long}}); !errors.Is(err, ErrLimit) {
+		t.Errorf("a long VIRTUAL_HOST: %v, want ErrLimit", err)
 	}
 }
