@@ -9,6 +9,13 @@ import (
 	"strings"
 )
 
+// DockerDNS is Docker's embedded DNS server, the resolver by default.
+const DockerDNS = "127.0.0.11:53"
+
+// DefaultHSTS is the max-age, in seconds, of Strict-Transport-Security
+// when a service asks for HSTS without one: a year.
+const DefaultHSTS = 31536000
+
 // DefaultSlots is the server-template size when nothing asks for more.
 const DefaultSlots = 10
 
@@ -25,7 +32,7 @@ type Options struct {
 	// turns on HTTPS, on HTTPS or ":443". No two listeners may share an
 	// address and port.
 	Listen    Listen
-	Resolvers []string // nameservers; empty: Docker's 127.0.0.11:53
+	Resolvers []string // nameservers; empty: Docker's, DockerDNS
 	// HostMap is the path of a host map file the config reads; empty:
 	// hosts are matched by ACLs in the config itself.
 	HostMap string
@@ -254,7 +261,7 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		opts.Listen.HTTP = ":80"
 	}
 	if len(opts.Resolvers) == 0 {
-		opts.Resolvers = []string{"127.0.0.11:53"}
+		opts.Resolvers = []string{DockerDNS}
 	}
 	for _, r := range opts.Resolvers {
 		checkAddr(OptionResolvers.source(r), r, true, ds)
@@ -307,7 +314,7 @@ const MaxSlots = 4096
 func checkAddr(src Source, addr string, needHost bool, ds *Diagnostics) {
 	fix := "write it as :80, 127.0.0.1:8080 or [::1]:80"
 	if needHost {
-		fix = "write it as IP:PORT, like 127.0.0.11:53"
+		fix = "write it as IP:PORT, like " + DockerDNS
 	}
 	if prob := UnsafeChar(addr); prob != "" {
 		ds.Errorf(src, fix, "address %s", prob)

@@ -10,11 +10,11 @@ import (
 // trafficTags change what goes through: headers, compression, TLS and
 // protocols toward the servers, the default backend.
 var trafficTags = []tagDef{
-	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*31536000).Check}, optional: true, http: true,
-		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, 31536000) on HTTPS responses (needs `--tls`)",
+	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*DefaultHSTS).Check}, optional: true, http: true,
+		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, " + strconv.Itoa(DefaultHSTS) + ") on HTTPS responses (needs `--tls`)",
 		example: "hsts=63072000",
 		apply: func(b *Backend, v string, _ tagContext) {
-			b.HSTS = 31536000
+			b.HSTS = DefaultHSTS
 			if v != "" {
 				b.HSTS = atoi(v)
 			}

@@ -296,7 +296,7 @@ func (p *project) applySettings(a *model.Applier, c *container, rs []portRoute) 
 	}
 	hsts, hsrc, _ := setting(p, svc, cc.HSTS, p.proxy.HSTS)
 	if https && (method == vars.Redirect || method == vars.NoHTTP) && !hsts.Off {
-		if age, ok := strings.CutPrefix(hsts.Value, "max-age="); ok && strings.Trim(age, "0123456789") == "" && atoi(age) >= 1 && atoi(age) <= 2*31536000 {
+		if age, ok := strings.CutPrefix(hsts.Value, "max-age="); ok && strings.Trim(age, "0123456789") == "" && atoi(age) >= 1 && atoi(age) <= 2*model.DefaultHSTS {
 			a.Apply("hsts", age, hsrc, hsrc.Key)
 		} else if strings.IndexFunc(hsts.Value, func(r rune) bool { return r < 0x20 || r > 0x7e }) >= 0 {
 			p.errorf(ds, hsrc, "write max-age=SECONDS, with includeSubDomains or preload after a ';' if needed", "the value has characters a header here cannot hold")

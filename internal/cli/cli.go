@@ -110,7 +110,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.statsAuth, "stats-auth", "", "protect the stats page with the `USERS` of a compose secret (secret:NAME) or of a file (./PATH; user:HASH lines)")
 	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
 	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network `CIDR` whose X-Forwarded-For gives the client address, repeatable")
-	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default 127.0.0.11:53)")
+	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default "+model.DockerDNS+")")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
 	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each nginx-proxy variable)")

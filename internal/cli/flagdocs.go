@@ -51,7 +51,7 @@ var flagDocs = map[string]flagDoc{
 	"accept-proxy": {doc: "every listener takes the PROXY protocol; the client address is the one it carries (see [The real client address](access-policies.md#the-real-client-address) for the risk)",
 		example: "--accept-proxy"},
 	"trusted-proxy": {doc: "repeatable: for connections from these networks, the client address is the last `X-Forwarded-For` value", example: "--trusted-proxy 10.1.0.0/16"},
-	"resolver":      {doc: "nameserver, repeatable (default Docker's `127.0.0.11:53`)", example: "--resolver 10.0.0.2:53"},
+	"resolver":      {doc: "nameserver, repeatable (default Docker's `" + model.DockerDNS + "`)", example: "--resolver 10.0.0.2:53"},
 	"slots":         {doc: "default server-template size; 0 also means the default (see [servers.md](servers.md))", example: "--slots 20"},
 	"swarm":         {doc: "servers are `tasks.<service>`", example: "--swarm"},
 	"format": {doc: "`cfg`, `json` (the model, with provenance) or `routes` (a table); see [templates-and-json.md](templates-and-json.md)",
