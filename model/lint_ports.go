@@ -75,7 +75,7 @@ func lintLoopbackAllow(projects []Project, bs []Backend, ds *Diagnostics) {
 			if !onlyLoopback(pfx) {
 				continue
 			}
-			ds.Warnf(n.Source, "to serve it to this host only, give it a listener of its own (com.df.srcPort) and publish that port on 127.0.0.1 only: ports: [\"127.0.0.1:PORT:PORT\"] on "+proxy.Name,
+			ds.Warnf(n.Source, "to serve it to this host only, give it a listener of its own (the tag listen=PORT, or com.df.srcPort) and publish that port on 127.0.0.1 only: ports: [\"127.0.0.1:PORT:PORT\"] on "+proxy.Name,
 				"allows %s, which no client comes from: HAProxy runs in service %s, a container with published ports, and what reaches it through them comes from the bridge's gateway, not from 127.0.0.1", strings.TrimSpace(n.CIDR), proxy.Name)
 		}
 	}
