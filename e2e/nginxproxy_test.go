@@ -263,3 +263,209 @@ func TestNginxProxyMultiportsAndABackendOverTLS(t *testing.T) {
 		t.Errorf("VIRTUAL_PROTO=https: the server got SNI %q, want TLS without SNI (nginx's proxy_ssl_server_name off)", serverName(r))
 	}
 }
+
+// startNginxTLS is startNginxProject with an HTTPS listener on a free
+// loopback port, the certificates in certs; it returns the HTTPS address
+// too.
+func startNginxTLS(tb testing.TB, d *e2etest.DNS, certs string, files map[string]string, args ...string) (*proxy, string) {
+	tb.Helper()
+	tlsAddr := fmt.Sprintf("127.0.0.1:%d", e2etest.FreePort(tb))
+	p := startNginxProject(tb, d, files, append([]string{"--tls", certs, "--tls-bind", tlsAddr}, args...)...)
+	e2etest.WaitListening(tb, tlsAddr, 30*time.Second)
+	return p, tlsAddr
+}
+
+// HTTPS_METHOD each way, with HSTS from the proxy's default, a
+// container's own and "off": redirect sends plain HTTP to HTTPS (301,
+// for a POST too, nginx-proxy's NON_GET_REDIRECT default) and HTTPS
+// answers carry HSTS; noredirect serves both without HSTS; nohttp
+// refuses plain HTTP (403 here, 503 from nginx-proxy); nohttps serves
+// plain HTTP, and HTTPS too (nginx-proxy has no HTTPS server for it: a
+// documented difference), never with HSTS.
+func TestNginxProxyHTTPSMethodEachWayWithHSTS(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	names := []string{"redirected", "both", "httpsonly", "httponly", "nohsts"}
+	hosts := []string{"a.np.test", "b.np.test", "c.np.test", "d.np.test", "e.np.test"}
+	for i, name := range names {
+		s.serve(name, fmt.Sprintf("127.0.83.%d", i+1))
+	}
+	certs, roots := writeCerts(t, hosts)
+	p, tlsAddr := startNginxTLS(t, s.dns, certs, map[string]string{"compose.yaml": s.npCompose(
+		nginxProxyService(nil, "HSTS: max-age=63072000"),
+		svc("redirected", "VIRTUAL_HOST: a.np.test"),
+		svc("both", "VIRTUAL_HOST: b.np.test", "HTTPS_METHOD: noredirect"),
+		svc("httpsonly", "VIRTUAL_HOST: c.np.test", "HTTPS_METHOD: nohttp", `HSTS: "max-age=31536000; includeSubDomains; preload"`),
+		svc("httponly", "VIRTUAL_HOST: d.np.test", "HTTPS_METHOD: nohttps"),
+		svc("nohsts", "VIRTUAL_HOST: e.np.test", `HSTS: "off"`),
+	)})
+	for i, name := range names {
+		waitRoutesTLS(t, tlsAddr, roots, hosts[i], name)
+	}
+	port := tlsPort(tlsAddr)
+
+	// Plain HTTP.
+	for _, method := range []string{"GET", "POST"} {
+		for _, host := range []string{"a.np.test", "e.np.test"} {
+			got := e2etest.Send(t, p.Addr, e2etest.Request{Method: method, Host: host, Path: "/x?y=1"})
+			wantRedirect(t, method+" http://"+host+"/x?y=1", got, "https://"+host+port+"/x?y=1")
+		}
+	}
+	wantAnswer(t, p.Addr, e2etest.Request{Host: "b.np.test", Path: "/x"}, "both", "/x")
+	wantAnswer(t, p.Addr, e2etest.Request{Host: "d.np.test", Path: "/x"}, "httponly", "/x")
+	wantStatus(t, "http://c.np.test (nohttp)", p.Addr, e2etest.Request{Host: "c.np.test"}, 403, "")
+	for _, host := range []string{"b.np.test", "d.np.test"} {
+		if got := e2etest.Do(t, p.Addr, "GET", host, "/", nil); got.Header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("http://%s: Strict-Transport-Security %q over plain HTTP", host, got.Header.Get("Strict-Transport-Security"))
+		}
+	}
+
+	// HTTPS.
+	for i, tc := range []struct{ backend, hsts string }{
+		{"redirected", "max-age=63072000"},
+		{"both", ""},
+		{"httpsonly", "max-age=31536000; includeSubDomains; preload"},
+		{"httponly", ""},
+		{"nohsts", ""},
+	} {
+		got := e2etest.DoTLS(t, tlsAddr, roots, hosts[i], "/x", true, nil)
+		if got.Err != nil || got.Status != 200 || got.Backend != tc.backend {
+			t.Errorf("https://%s/x: %v, want 200 from %s", hosts[i], got, tc.backend)
+		}
+		if h := got.Header.Get("Strict-Transport-Security"); h != tc.hsts {
+			t.Errorf("https://%s/x: Strict-Transport-Security %q, want %q", hosts[i], h, tc.hsts)
+		}
+	}
+}
+
+// A file of the proxy's htpasswd folder, named for a host, protects that
+// host: 401 with a challenge without the user or with a wrong password,
+// 200 with it; a host without a file is open.
+func TestNginxProxyHtpasswdFromTheProxysFolder(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	private := s.serve("private", "127.0.84.1")
+	s.serve("public", "127.0.84.2")
+	p := startNginxProject(t, s.dns, map[string]string{
+		"compose.yaml": s.npCompose(nginxProxyService([]string{"./htpasswd:/etc/nginx/htpasswd:ro"}),
+			svc("private", "VIRTUAL_HOST: private.np.test"),
+			svc("public", "VIRTUAL_HOST: public.np.test"),
+		),
+		"htpasswd/private.np.test": "alice:" + sha512Hash + "\nbob:" + sha256Hash + "\n",
+	})
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "public.np.test"}, "public")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "private.np.test", Header: basicAuth("alice", "s3cret")}, "private")
+	wantStatus(t, "bob", p.Addr, e2etest.Request{Host: "private.np.test", Header: basicAuth("bob", "s3cret")}, 200, "private")
+	before := private.Requests()
+	for _, tc := range []struct {
+		what   string
+		header map[string][]string
+	}{
+		{"no credentials", nil},
+		{"a wrong password", basicAuth("alice", "wrong")},
+		{"an unknown user", basicAuth("carol", "s3cret")},
+	} {
+		got := wantStatus(t, tc.what, p.Addr, e2etest.Request{Host: "private.np.test", Path: "/secret", Header: tc.header}, 401, "")
+		// nginx-proxy's realm is "Restricted private.np.test".
+		if !strings.HasPrefix(got.Header.Get("WWW-Authenticate"), "Basic realm=") {
+			t.Errorf("%s: WWW-Authenticate %q, want a Basic challenge", tc.what, got.Header.Get("WWW-Authenticate"))
+		} else {
+			t.Logf("%s: 401 with WWW-Authenticate %s", tc.what, got.Header.Get("WWW-Authenticate"))
+		}
+	}
+	if n := private.Requests() - before; n != 0 {
+		t.Errorf("%d refused requests reached the protected container", n)
+	}
+}
+
+// NETWORK_ACCESS=internal lets in nginx-proxy's internal ranges only.
+// Behind a trusted proxy (--trusted-proxy) the client is the last address
+// of X-Forwarded-For: a public one gets 403, a private one gets in;
+// anyone else's X-Forwarded-For is not believed. (nginx-proxy, which does
+// not set real_ip, checks the connection's address alone: the trusted
+// proxy's.)
+func TestNginxProxyNetworkAccessInternalRefusesPublicClients(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	intranet := s.serve("intranet", "127.0.85.1")
+	s.serve("open", "127.0.85.2")
+	const balancer, direct = "127.0.85.200", "127.0.85.50"
+	p := startNginxProject(t, s.dns, map[string]string{"compose.yaml": s.npCompose("",
+		svc("intranet", "VIRTUAL_HOST: intranet.np.test", "NETWORK_ACCESS: internal"),
+		svc("open", "VIRTUAL_HOST: open.np.test"),
+	)}, "--trusted-proxy", balancer)
+	via := func(host, client string) e2etest.Request {
+		return e2etest.Request{Host: host, From: balancer, Header: map[string][]string{"X-Forwarded-For": {client}}}
+	}
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "intranet.np.test", From: direct}, "intranet")
+	before := intranet.Requests()
+	for _, client := range []string{"203.0.113.7", "8.8.8.8", "172.32.0.1", "2001:db8::1"} {
+		wantStatus(t, "public client "+client+" through the trusted proxy", p.Addr, via("intranet.np.test", client), 403, "")
+	}
+	if n := intranet.Requests() - before; n != 0 {
+		t.Errorf("%d refused requests reached the internal container", n)
+	}
+	for _, client := range []string{"10.1.2.3", "172.16.5.5", "172.31.255.254", "192.168.1.10", "127.0.0.9", "fd00::1"} {
+		wantStatus(t, "private client "+client+" through the trusted proxy", p.Addr, via("intranet.np.test", client), 200, "intranet")
+	}
+	// A client that is not the trusted proxy is its own address, whatever
+	// it writes: loopback is internal.
+	wantStatus(t, "a direct loopback client claiming a public address", p.Addr,
+		e2etest.Request{Host: "intranet.np.test", From: direct, Header: map[string][]string{"X-Forwarded-For": {"203.0.113.7"}}}, 200, "intranet")
+	wantStatus(t, "a public client of the open host", p.Addr, via("open.np.test", "203.0.113.7"), 200, "open")
+}
+
+// The headers the server receives, compared with nginx-proxy's
+// (TRUST_DOWNSTREAM_PROXY=true, its default): Host as the client sent it,
+// X-Forwarded-For appended to, and no header that nginx-proxy always
+// overwrites or clears (X-Real-IP, X-Forwarded-Ssl, X-Original-URI,
+// Proxy) reaches the server with the client's value. The differences
+// are logged.
+func TestNginxProxyForwardedHeadersAsNginxProxySendsThem(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	app := s.serve("app", "127.0.86.1")
+	const client = "127.0.86.50"
+	p := startNginxProject(t, s.dns, map[string]string{"compose.yaml": s.npCompose("",
+		svc("app", "VIRTUAL_HOST: app.np.test"))})
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "app.np.test"}, "app")
+
+	forged := map[string][]string{
+		"X-Forwarded-For":   {"198.51.100.1"},
+		"X-Forwarded-Proto": {"https"},
+		"X-Forwarded-Host":  {"forged.example"},
+		"X-Forwarded-Port":  {"8443"},
+		"X-Forwarded-Ssl":   {"on"},
+		"X-Real-Ip":         {"198.51.100.2"},
+		"X-Original-Uri":    {"/admin"},
+		"Proxy":             {"http://198.51.100.3:8080"},
+	}
+	wantAnswer(t, p.Addr, e2etest.Request{Host: "app.np.test:8080", Path: "/p?q=1", From: client, Header: forged}, "app", "/p?q=1")
+	seen := app.LastRequest()
+	if seen == nil {
+		t.Fatal("the server got no request")
+	}
+	if seen.Host != "app.np.test:8080" {
+		t.Errorf("Host %q, want the client's app.np.test:8080 (nginx-proxy's $http_host)", seen.Host)
+	}
+	if got := strings.Join(seen.Header.Values("X-Forwarded-For"), ", "); got != "198.51.100.1, "+client {
+		t.Errorf("X-Forwarded-For %q, want the client's with its address appended, as nginx-proxy's $proxy_add_x_forwarded_for", got)
+	}
+	// nginx-proxy sets these from the connection whatever the client
+	// wrote (X-Forwarded-Ssl from X-Forwarded-Proto), or clears them
+	// (Proxy, against httpoxy): a client's value must never get through.
+	for _, name := range []string{"X-Real-Ip", "X-Forwarded-Ssl", "X-Original-Uri", "Proxy"} {
+		if v := seen.Header.Values(name); len(v) > 0 && v[0] == forged[name][0] {
+			t.Errorf("%s: the client's %q reached the server; nginx-proxy never lets it through", name, v[0])
+		}
+	}
+	// The documented differences: nginx-proxy passes a downstream
+	// proxy's X-Forwarded-Proto, -Host and -Port on (here Proto is the
+	// connection's) and sets X-Real-IP, X-Forwarded-Ssl and X-Original-URI.
+	if got := seen.Header.Get("X-Forwarded-Proto"); got != "http" {
+		t.Errorf("X-Forwarded-Proto %q, want http, the connection's", got)
+	}
+	for _, name := range []string{"X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Ssl", "X-Real-Ip", "X-Original-Uri", "Proxy"} {
+		t.Logf("%s: client sent %q, the server got %q", name, forged[name], seen.Header.Values(name))
+	}
+}
