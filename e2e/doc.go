@@ -41,6 +41,12 @@
 //	                   split 90/10 by weight, a canary by
 //	                   header and by user agent, a
 //	                   service's own listener (srcPort)     127.0.40-49.x
+//	nginxproxy_test.go nginx-proxy's VIRTUAL_* variables: host
+//	                   lists, wildcards, regex hosts,
+//	                   DEFAULT_HOST, paths with and without
+//	                   VIRTUAL_DEST, multiports, HTTPS_METHOD
+//	                   and HSTS, htpasswd, NETWORK_ACCESS,
+//	                   forwarded headers, VIRTUAL_PROTO=https 127.0.80-86.x
 //
 // A new scenario takes the next free 127.0.N block, then (scene_test.go):
 // s := newScene(t) (its DNS and the port its containers share);
@@ -65,6 +71,8 @@
 //	                sessions (002); a service off the proxy's network, as
 //	                the lint warns, unreachable for real (003); --check
 //	                run by the proxy image's HAProxy
+//	nginxproxy_docker_test.go  an nginx-proxy stack routed from its
+//	                environment: a restart onto a new address, --scale
 //	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
 //	                routing, docker service scale, a killed task (004)
 //	reload_test.go  regenerate and "docker kill -s USR2" under load: the

@@ -44,6 +44,7 @@ func (p *project) Apply(a *model.Applier, port int) {
 	p.applyProto(a, svc.Name, port, rs)
 	p.applySettings(a, c, rs)
 	p.applyAuth(a, svc.Name, rs)
+	clearHeaders(a, p.source(svc.Name, rs[0].vh.Host.Origin))
 	if p.defaultHost != "" {
 		for _, r := range rs {
 			if r.vh.Host.V.Kind == vars.HostExact && r.vh.Host.V.Match == p.defaultHost && r.r.Path.V.IsRoot() {
@@ -53,6 +54,22 @@ func (p *project) Apply(a *model.Applier, port int) {
 				break
 			}
 		}
+	}
+}
+
+// clearedHeaders are the request headers nginx-proxy always sets from
+// the connection (X-Real-IP, X-Forwarded-Ssl, X-Original-URI) or clears
+// (Proxy, against httpoxy), so that a client's value never reaches the
+// servers. The config does not send the first three
+// (docs/nginx-proxy.md): all four are deleted.
+var clearedHeaders = []string{"X-Real-IP", "X-Forwarded-Ssl", "X-Original-URI", "Proxy"}
+
+// clearHeaders deletes clearedHeaders on their way to the servers; a
+// header the service sets or deletes by label of its own wins (Weak).
+func clearHeaders(a *model.Applier, src model.Source) {
+	b := a.Backend()
+	for _, name := range clearedHeaders {
+		b.Headers = append(b.Headers, model.Header{Action: "del", Name: name, Source: src, Weak: true})
 	}
 }
 

@@ -39,7 +39,7 @@ var effects = map[string]effect{
 		"`= /x`, `~regex` and `~*regex` locations are **errors**"},
 	"VIRTUAL_DEST": {Converted, "the matched prefix is replaced: as `strip_path` for a path ending in `/` with `/`, else a path rewrite " +
 		"(`^PATH` → `DEST`); one path per port"},
-	"VIRTUAL_PROTO": {ConvertedDiff, "`https` as `backend_tls=insecure` (nginx does not verify either; HAProxy sends the service's name as SNI, nginx none), " +
+	"VIRTUAL_PROTO": {Converted, "`https` as `backend_tls=insecure` (as nginx: the certificate is not verified and no SNI is sent), " +
 		"`grpc` as `proto=h2`, `grpcs` as both; `fastcgi` and `uwsgi` are **errors**"},
 	"VIRTUAL_ROOT":            {Refused, "only read with `VIRTUAL_PROTO=fastcgi`, which is refused; a warning otherwise (no effect)"},
 	"VIRTUAL_HOST_MULTIPORTS": {Converted, "hosts, paths, ports, protos and dests as the five variables above; one backend a port, so the hosts of a port need the same paths and one proto, else an **error**"},
