@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/compose2haproxy/compose2haproxy/internal/spelling"
 	"slices"
 	"strconv"
 	"strings"
@@ -426,7 +427,7 @@ func suggest(name string) string {
 func Nearest(name string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
-		if dist := editDistance(name, c); dist < bestDist || (dist == bestDist && c < best) {
+		if dist := spelling.Distance(name, c); dist < bestDist || (dist == bestDist && c < best) {
 			best, bestDist = c, dist
 		}
 	}
@@ -434,24 +435,4 @@ func Nearest(name string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -2,6 +2,7 @@ package vars
 
 import (
 	"fmt"
+	"github.com/compose2haproxy/compose2haproxy/internal/spelling"
 	"slices"
 	"strconv"
 	"strings"
@@ -536,7 +537,7 @@ func (d *decoder) unknown() {
 		case ours:
 			// VIRTUAL_ENV (Python) and the like: not nginx-proxy's, most likely.
 			d.ds.add(Warning, o, v, "unknown variable, ignored by nginx-proxy")
-		case s != "" && distance(k, s) <= 2:
+		case s != "" && spelling.Distance(k, s) <= 2:
 			d.ds.add(Warning, o, v, "not an nginx-proxy variable; did you mean %s?", s)
 		}
 	}

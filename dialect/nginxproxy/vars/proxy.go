@@ -2,6 +2,7 @@ package vars
 
 import (
 	"fmt"
+	"github.com/compose2haproxy/compose2haproxy/internal/spelling"
 	"slices"
 	"strconv"
 	"strings"
@@ -295,7 +296,7 @@ func DecodeProxy(env map[string]string) (*Proxy, Diagnostics, error) {
 		case ok && row.Scope&OnProxy == 0 && env[k] != "":
 			ds.add(Warning, o(k), env[k], "read on proxied containers only: it has no effect on the proxy")
 		case !ok:
-			if s := suggest(k, names(false, OnProxy)); s != "" && distance(k, s) <= 2 {
+			if s := suggest(k, names(false, OnProxy)); s != "" && spelling.Distance(k, s) <= 2 {
 				ds.add(Warning, o(k), env[k], "not an nginx-proxy variable; did you mean %s?", s)
 			}
 		}

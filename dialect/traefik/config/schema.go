@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/compose2haproxy/compose2haproxy/internal/spelling"
 	"slices"
 	"strconv"
 	"strings"
@@ -158,7 +159,7 @@ func suggest(name string, candidates []string) string {
 	ln := strings.ToLower(name)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := distance(ln, lc)
+		d := spelling.Distance(ln, lc)
 		if strings.HasPrefix(lc, ln) || strings.HasPrefix(ln, lc) {
 			d = min(d, 2)
 		}
@@ -170,30 +171,6 @@ func suggest(name string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// distance is the Levenshtein distance, bounded by the callers' name lengths.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 1 << 30
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func fieldNames(f *field, src source) []string {
