@@ -1400,6 +1400,21 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 		"header name with a condition": func(c *model.Config) {
 			c.Backends[0].Headers = []model.Header{{Action: "del", Name: "X-A if TRUE"}}
 		},
+		"path edit with a condition": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Replace: "/x if TRUE"}}
+		},
+		"path edit with a second backreference": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Add: `/a\1`}}
+		},
+		"stripped prefix that ends the regex": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Strip: []string{"/a)$ /b #"}}}
+		},
+		"HSTS directive with a new directive": func(c *model.Config) {
+			c.Backends[0].HSTS, c.Backends[0].HSTSDirectives = 60, ";preload if TRUE\n    http-request deny"
+		},
+		"realm with a second word": func(c *model.Config) {
+			c.Backends[0].Policy.Auth = &model.Auth{Realm: "r unless TRUE", Users: []model.User{{Name: "a", Hash: "$6$x"}}}
+		},
 	} {
 		cfg := base()
 		inject(&cfg)
