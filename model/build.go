@@ -53,11 +53,20 @@ type Options struct {
 // and options always give the same Config and Diagnostics. The Config is
 // meaningful only when the diagnostics hold no error.
 func Build(p Project, opts Options) (Config, Diagnostics) {
+	return buildWith(p, opts, nil)
+}
+
+// buildWith is Build; prepared, when not nil, receives the dialects the
+// project's services were read with (BuildReport asks them).
+func buildWith(p Project, opts Options, prepared *[]Dialect) (Config, Diagnostics) {
 	var ds Diagnostics
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 	opts.Dialects = prepare(p, opts, &ds)
+	if prepared != nil {
+		*prepared = opts.Dialects
+	}
 
 	services := slices.Clone(p.Services)
 	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })

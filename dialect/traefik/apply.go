@@ -25,6 +25,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 		return
 	}
 	ds := a.Diagnostics()
+	defer d.p.item(st.svc.Name, kindRouter, rt.router.Name).record(ds, len(*ds))
 	who := "traefik.http.routers." + rt.router.Name + ".rule"
 	for _, h := range rt.hosts {
 		a.Apply("server_alias", h, rt.ruleSrc.WithItem(h), who)

@@ -61,13 +61,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return model.Claim{}
 	}
 	labels := traefikLabels(svc)
-	provider := pr.static.Docker
-	if len(svc.DeployLabels) > 0 && pr.static.Swarm != nil {
-		provider = pr.static.Swarm
-	}
-	if provider == nil && pr.assumed {
-		provider = &config.DockerProvider{ExposedByDefault: true, DefaultRule: config.DefaultRuleTemplate}
-	}
+	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
 		return model.Claim{}
 	}
@@ -87,10 +81,8 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	for _, dg := range cds {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
-	if !tl.Exposed(provider.ExposedByDefault) {
-		return model.Claim{}
-	}
-	if provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)) {
+	if why := pr.leftOut(svc, tl, provider); why != "" {
+		pr.leaveOut(svc, tl, why)
 		return model.Claim{}
 	}
 	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, ports: map[int][]string{}}
@@ -112,10 +104,15 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	exposed := slices.Sorted(maps.Keys(tcp))
 	claimSrc := firstLabel(l, labels)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
+		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
+		it.Detail = model.Printable(tl.HTTP.Routers[rn].Rule.String())
+		from := len(*ds)
 		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
+		it.record(ds, from)
 	}
 	pr.refuseOthers(st, ignored, ds)
 	if len(st.ports) == 0 {
@@ -132,6 +129,31 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 	}
 	return c
+}
+
+// provider is the provider that reads svc's labels: Swarm's for
+// deploy.labels when it is on, else Docker's; nil: none.
+func (pr *project) provider(svc *model.Service) *config.DockerProvider {
+	provider := pr.static.Docker
+	if len(svc.DeployLabels) > 0 && pr.static.Swarm != nil {
+		provider = pr.static.Swarm
+	}
+	if provider == nil && pr.assumed {
+		provider = &config.DockerProvider{ExposedByDefault: true, DefaultRule: config.DefaultRuleTemplate}
+	}
+	return provider
+}
+
+// leftOut says why Traefik skips svc's container, routers and
+// middlewares alike; "" when it does not.
+func (pr *project) leftOut(svc *model.Service, tl *config.Labels, provider *config.DockerProvider) string {
+	switch {
+	case !tl.Exposed(provider.ExposedByDefault):
+		return "Traefik does not expose the service (traefik.enable, providers.docker.exposedByDefault)"
+	case provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)):
+		return "the service does not meet the Docker provider's constraints"
+	}
+	return ""
 }
 
 // mergedLabels are the labels Traefik's constraints and templates see.
@@ -194,12 +216,20 @@ func (pr *project) refuseOthers(st *serviceState, ignored map[string]bool, ds *m
 		return fmt.Sprintf("route it with SERVICE_<port>_TAGS=tcp=PORT or sni=PORT, or leave it out with %s: %s", ignoreKey, rn)
 	}
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.TCP.Routers)) {
-		if !ignored[strings.ToLower(rn)] {
+		it := pr.item(st.svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+		} else {
+			defer it.record(ds, len(*ds))
 			ds.Errorf(sourceOf(st.svc, st.labels.TCP.Routers[rn].Node.Origin), fix(rn), "TCP router %s is not converted by compose2haproxy yet", rn)
 		}
 	}
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.UDP.Routers)) {
-		if !ignored[strings.ToLower(rn)] {
+		it := pr.item(st.svc.Name, kindUDPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+		} else {
+			defer it.record(ds, len(*ds))
 			ds.Errorf(sourceOf(st.svc, st.labels.UDP.Routers[rn].Node.Origin), fmt.Sprintf("leave it out with %s: %s", ignoreKey, rn), "UDP router %s: HAProxy does not proxy UDP", rn)
 		}
 	}
@@ -503,9 +533,14 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 	ignored := ignoredRouters(l, tl, ds)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		r := tl.HTTP.Routers[rn]
+		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
+		it.Detail = model.Printable(r.Rule.String())
+		from := len(*ds)
+		defer it.record(ds, from)
 		refuse := func(src model.Source, format string, args ...any) {
 			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 		}

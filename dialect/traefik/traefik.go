@@ -43,11 +43,14 @@ type project struct {
 	tls        bool
 	middleware map[string]definedMiddleware // by lower-case name
 	services   map[string]*serviceState
+	// items of the migration report (Report), by service, kind and name.
+	items map[string]*reportItem
 }
 
 type definedMiddleware struct {
 	m       *config.Middleware
 	service string
+	svc     *model.Service // the service whose labels define it
 }
 
 // Table describes the dialect for the documentation.
@@ -124,11 +127,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 			"Traefik's file provider is not read yet: its routers and middlewares would be missing")
 	}
 	for i := range services {
-		svc := &services[i]
-		if isTraefik(svc) {
-			continue
-		}
-		pr.readMiddlewares(svc, ds)
+		pr.readMiddlewares(&services[i], ds)
 	}
 	return Dialect{p: pr}
 }
@@ -149,6 +148,9 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
+	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, l, provider) != "" {
+		return // Traefik skips the container, its middlewares too
+	}
 	for _, name := range slices.Sorted(maps.Keys(l.HTTP.Middlewares)) {
 		m := l.HTTP.Middlewares[name]
 		key := strings.ToLower(name)
@@ -158,7 +160,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 				"middleware %q is also defined by service %s: Traefik reports the conflict and uses neither", name, prev.service)
 			continue
 		}
-		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name}
+		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
 	}
 }
 

@@ -109,7 +109,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default 127.0.0.11:53)")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
-	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model) or routes (a table)")
+	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each router and middleware, for a migration)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
 	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
@@ -198,8 +198,10 @@ func (f flags) validate() error {
 		}
 	}
 	switch {
-	case f.format != "cfg" && f.format != "json" && f.format != "routes":
-		return usageError{"--format", f.format, "not a format", "use cfg, json or routes"}
+	case f.format != "cfg" && f.format != "json" && f.format != "routes" && f.format != "report":
+		return usageError{"--format", f.format, "not a format", "use cfg, json, routes or report"}
+	case f.format == "report" && (f.output != "" || f.diff):
+		return usageError{"--format", f.format, "prints the report to stdout, and does not go with -o or --diff", ""}
 	case f.diff && f.output == "":
 		return usageError{"--diff", "", "compares with the -o file", "add -o FILE"}
 	case f.check && f.format != "cfg":
@@ -340,7 +342,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	cfg, diags := model.Build(project, model.Options{
+	cfg, diags, items := model.BuildReport(project, model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
 		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
@@ -352,6 +354,9 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	}
 	for _, d := range diags {
 		fmt.Fprintln(stderr, d.Spell(spellOption))
+	}
+	if f.format == "report" {
+		return report(items, diags, f.strict && len(warnings) > 0, stdout, stderr)
 	}
 	if diags.HasErrors() || f.strict && len(warnings) > 0 {
 		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+len(warnings))
@@ -389,6 +394,34 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	slices.Reverse(outputs)
 	if err := writeAll(outputs); err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitInput
+	}
+	return exitOK
+}
+
+// report prints the migration report (--format report) to stdout. It
+// exits 1 when an item is refused or the project has another error (or,
+// with --strict, a warning: a difference counts then), else 0.
+func report(items []model.ReportItem, diags model.Diagnostics, strictWarnings bool, stdout, stderr io.Writer) int {
+	for i := range items {
+		notes := make(model.Diagnostics, len(items[i].Notes))
+		for j, d := range items[i].Notes {
+			notes[j] = d.Spell(spellOption)
+		}
+		items[i].Notes = notes
+	}
+	if _, err := stdout.Write(render.Report(items)); err != nil {
+		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
+		return exitInput
+	}
+	if model.Refuses(items) || diags.HasErrors() || strictWarnings {
+		refused := 0
+		for _, it := range items {
+			if it.Outcome == model.Refused {
+				refused++
+			}
+		}
+		fmt.Fprintf(stderr, "compose2haproxy: %d item(s) refused, %d problem(s); no config written\n", refused, len(diags))
 		return exitInput
 	}
 	return exitOK

@@ -27,7 +27,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"--slot", "5"}, "error: unknown flag: --slot (see compose2haproxy --help)\n"},
 		{[]string{"extra-argument"}, "error: extra-argument: unexpected argument: name compose files with -f (see compose2haproxy --help)\n"},
 		{[]string{"--slots", "many"}, "error: --slots=many: not a whole number (see compose2haproxy --help)\n"},
-		{[]string{"--format", "xml"}, "error: --format=xml: not a format (use cfg, json or routes)\n"},
+		{[]string{"--format", "xml"}, "error: --format=xml: not a format (use cfg, json, routes or report)\n"},
 		{[]string{"--diff"}, "error: --diff: compares with the -o file (add -o FILE)\n"},
 		{[]string{"--check", "--format", "json"}, "error: --check: validates haproxy.cfg, and does not go with --format json\n"},
 	} {
