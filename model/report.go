@@ -49,6 +49,9 @@ const (
 	LeftOut Outcome = "left out"
 	// Unused: defined, and used by nothing: nothing to convert.
 	Unused Outcome = "unused"
+	// NotReached: used only by items refused before it was read (a
+	// middleware of routers whose rule is refused).
+	NotReached Outcome = "not reached"
 )
 
 // OutcomeOf is the outcome notes give an item that was converted

@@ -33,7 +33,7 @@ func Report(items []model.ReportItem) []byte {
 	for _, k := range kindOrder {
 		what = append(what, fmt.Sprintf("%d %s%s", kinds[k], k, plural(kinds[k])))
 	}
-	for _, o := range []model.Outcome{model.Converted, model.Differs, model.Refused, model.LeftOut, model.Unused} {
+	for _, o := range []model.Outcome{model.Converted, model.Differs, model.Refused, model.LeftOut, model.Unused, model.NotReached} {
 		if count[o] > 0 {
 			outcomes = append(outcomes, fmt.Sprintf("%d %s", count[o], o))
 		}

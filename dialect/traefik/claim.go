@@ -110,6 +110,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 			continue
 		}
 		it.Detail = model.Printable(tl.HTTP.Routers[rn].Rule.String())
+		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List())
 		from := len(*ds)
 		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
 		it.record(ds, from)
@@ -539,6 +540,7 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 			continue
 		}
 		it.Detail = model.Printable(r.Rule.String())
+		pr.nameMiddlewares(r.Middlewares.List())
 		from := len(*ds)
 		defer it.record(ds, from)
 		refuse := func(src model.Source, format string, args ...any) {

@@ -75,6 +75,8 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 		}
 		switch {
 		case it.Outcome != "":
+		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0 && pr.named[strings.ToLower(it.Name)]:
+			it.Outcome = model.NotReached
 		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0:
 			it.Outcome = model.Unused
 		default:
@@ -83,6 +85,19 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 		out = append(out, it.ReportItem)
 	}
 	return out
+}
+
+// nameMiddlewares records middlewares a router or entry point names.
+func (pr *project) nameMiddlewares(refs []string) {
+	if pr.named == nil {
+		pr.named = map[string]bool{}
+	}
+	for _, ref := range refs {
+		name, provider, _ := strings.Cut(ref, "@")
+		if p := strings.ToLower(provider); p == "" || p == "docker" || p == "swarm" {
+			pr.named[strings.ToLower(name)] = true
+		}
+	}
 }
 
 // leaveOut records the routers of a service Traefik does not expose.

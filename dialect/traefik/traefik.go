@@ -45,6 +45,8 @@ type project struct {
 	services   map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
+	// named: the middlewares a router or entry point names, lower case.
+	named map[string]bool
 }
 
 type definedMiddleware struct {
@@ -115,6 +117,9 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.report(ds, d, pr.staticSource(d.Origin))
 	}
 	pr.static = st
+	for _, name := range slices.Sorted(maps.Keys(st.EntryPoints)) {
+		pr.nameMiddlewares(st.EntryPoints[name].Middlewares.List())
+	}
 	if pr.traefik != nil && st.Source == "" {
 		// No flags, no TRAEFIK_* variables: Traefik reads a file of its
 		// own, which compose2haproxy does not read yet.
