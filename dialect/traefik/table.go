@@ -6,7 +6,7 @@ import "github.com/compose2haproxy/compose2haproxy/model"
 // service keys, then one row per middleware type (middlewareDefs).
 func labelDocs() []model.LabelDoc {
 	docs := []model.LabelDoc{
-		{Name: "traefik.enable", Value: "true|false", Effect: "routes the service (or not); without it, the Traefik service's `providers.docker.exposedByDefault` (default true) decides, then its `constraints`", Example: "traefik.enable=true"},
+		{Name: "traefik.enable", Value: "true/false", Effect: "routes the service (or not); without it, the Traefik service's `providers.docker.exposedByDefault` (default true) decides, then its `constraints`", Example: "traefik.enable=true"},
 		{Name: "traefik.http.routers.R.rule", Value: "RULE", Effect: "`Host`, `Path` (exact), `PathPrefix` (a string prefix, not by segments), `Header` joined by `&&` and `||`: one backend per router (and per branch that differs in more than hosts or paths); `HostRegexp`, `PathRegexp`, `Method`, `Query`, `ClientIP` and `!` are errors (not converted yet); no rule: the default rule", Example: "traefik.http.routers.web.rule=Host(`example.com`) && PathPrefix(`/api`)"},
 		{Name: "traefik.http.routers.R.entrypoints", Value: "EP,…", Effect: "the entry point on the HTTP listener's port is the HTTP listener, on the HTTPS listener's port the HTTPS one; another port is a listener of the route's own; its `http.redirections` → `https_only`, its `http.middlewares` apply first", Example: "traefik.http.routers.web.entrypoints=websecure"},
 		{Name: "traefik.http.routers.R.tls", Value: "true", Effect: "the route takes HTTPS requests only (needs `--tls`); `certresolver` and `domains` are not used: certificates come from `--tls` or ACME", Example: "traefik.http.routers.web.tls=true"},

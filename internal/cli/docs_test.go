@@ -15,6 +15,7 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -37,6 +38,11 @@ func TestTagTable(t *testing.T) {
 // The docker-flow-proxy label table is made from the dialect's own table.
 func TestLabelTable(t *testing.T) {
 	docSection(t, docsDir+"docker-flow-proxy.md", "label table", "made by TestLabelTable from dockerflow.Dialect.Table", labelTable(dockerflow.Dialect{}.Table().Keys))
+}
+
+// The Traefik label table is made from the dialect's own table.
+func TestTraefikTable(t *testing.T) {
+	docSection(t, docsDir+"traefik.md", "label table", "made by TestTraefikTable from traefik.Dialect.Table", labelTable(traefik.Dialect{}.Table().Keys))
 }
 
 // The flag table is made from the flag set and flagDocs.
@@ -220,7 +226,17 @@ func labelTable(docs []model.LabelDoc) string {
 		if d.Value != "" {
 			value = "`" + d.Value + "`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, model.SpellRefs(d.Effect, spellOption), d.Example)
+		// A table cell takes no bare '|'; a code span that holds a
+		// backquote is written between two.
+		cell := strings.NewReplacer("|", `\|`).Replace
+		example := ""
+		switch {
+		case strings.Contains(d.Example, "`"):
+			example = "`` " + d.Example + " ``"
+		case d.Example != "":
+			example = "`" + d.Example + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Name, value, cell(model.SpellRefs(d.Effect, spellOption)), cell(example))
 	}
 	return b.String()
 }
