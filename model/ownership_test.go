@@ -35,7 +35,19 @@ func answer(cfg model.Config, q request) (string, *model.Route) {
 }
 
 func routeMatches(r *model.Route, q request) bool {
-	return routeHostMatches(r, q) && (r.Path.Prefix == "" || under(q.path, r.Path.Prefix)) && conditionHolds(r.Match, q)
+	return routeHostMatches(r, q) && pathMatches(r.Path, q.path) && conditionHolds(r.Match, q)
+}
+
+// pathMatches: by whole segments, or as the path's kind says (Traefik's
+// Path is the path itself, its PathPrefix a string prefix).
+func pathMatches(p model.Path, path string) bool {
+	switch p.Kind {
+	case model.PathExact:
+		return path == p.Prefix
+	case model.PathBegins:
+		return strings.HasPrefix(path, p.Prefix)
+	}
+	return p.Prefix == "" || under(path, p.Prefix)
 }
 
 // routeHostMatches: the listener and the host, ignoring paths and
@@ -174,7 +186,8 @@ func requestsFor(cfg model.Config) []request {
 			}
 		}
 		if r.Path.Prefix != "" {
-			paths = append(paths, r.Path.Prefix, r.Path.Prefix+"/zzz")
+			// Beside it too: a string prefix takes "/apizzz".
+			paths = append(paths, r.Path.Prefix, r.Path.Prefix+"/zzz", r.Path.Prefix+"zzz")
 		}
 		if m := r.Match; m != nil {
 			hs := map[string]string{}
