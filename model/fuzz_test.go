@@ -543,7 +543,11 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl path:{NAME} path_beg {PATH}/`,
 			`acl pathis:{NAME} path {PATH}`,
 			`acl pathbeg:{NAME} path_beg {PATH}`,
-			`acl hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._][A-Za-z0-9._-]*`,
+			`acl (?:not_)?hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._~][A-Za-z0-9._~-]*`,
+			// Traefik's rule conditions: Method, Query, ClientIP, negated.
+			`acl (?:not_)?meth_{NAME} method,upper -m str(?: [A-Z][A-Z_-]*)+`,
+			`acl (?:not_)?query_{NAME}_[0-9]+ urlp\([A-Za-z0-9._~][A-Za-z0-9._~-]*\) -m str [A-Za-z0-9._~][A-Za-z0-9._~-]*`,
+			`acl (?:not_)?client_{NAME} src -m ip{NETS}`,
 			`acl agent_{NAME} req\.fhdr\(user-agent\) -m sub -i(?: [A-Za-z0-9._][A-Za-z0-9._-]*)+`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
@@ -1127,6 +1131,29 @@ func checkModelValues(cfg model.Config) []string {
 		for _, o := range b.CORS {
 			check("CORS origin", o.Origin)
 		}
+		var conds []*model.Conditions
+		if m := b.Match; m != nil {
+			conds = append(conds, &model.Conditions{Headers: m.Headers, Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, m.Not)
+		}
+		for _, m := range conds {
+			if m == nil {
+				continue
+			}
+			for _, h := range m.Headers {
+				check("header condition", h.Name)
+				check("header condition value", h.Value)
+			}
+			for _, v := range m.Methods {
+				check("method condition", v)
+			}
+			for _, q := range m.Queries {
+				check("query key", q.Key)
+				check("query value", q.Value)
+			}
+			for _, n := range m.Clients {
+				check("client network", n.CIDR)
+			}
+		}
 		if c := b.Compression; c != nil {
 			check("compression algo", c.Algo)
 			for _, t := range c.Types {
@@ -1155,8 +1182,16 @@ func checkModelValues(cfg model.Config) []string {
 // checks it.
 var everyFieldTemplate = func() string {
 	var b strings.Builder
+	// A type that holds itself (Match.Not) is walked twice on a path: the
+	// model nests it once.
+	onPath := map[reflect.Type]int{}
 	var walk func(t reflect.Type, path string)
 	walk = func(t reflect.Type, path string) {
+		if onPath[t] == 2 {
+			return
+		}
+		onPath[t]++
+		defer func() { onPath[t]-- }()
 		for i := range t.NumField() {
 			f := t.Field(i)
 			p := path + "." + f.Name

@@ -48,6 +48,11 @@ func FuzzTraefikLabels(f *testing.F) {
 		{"PathPrefix(`/owned`)", "", "", "", "", "", "", 0},
 		{"Host(`owned.example.com`)", "", "1000", "", "", "", "", traefikOther},
 		{"Host(`other.example.com`) && PathPrefix(`/a`)", "", "99999", "", "", "", "", traefikOther},
+		{"Host(`api.example.com`) && (Method(`GET`) || Method(`HEAD`))", "", "", "", "", "", "", traefikOther},
+		{"Host(`owned.example.com`) && Method(`POST`) && ClientIP(`10.0.0.0/8`)", "", "", "", "", "", "", 0},
+		{"PathPrefix(`/owned`) && Query(`beta`, `1`)", "", "", "", "", "", "", 0},
+		{"Host(`other.example.com`) && !Header(`X-Bot`, `yes`) && !ClientIP(`203.0.113.0/24`) && !Method(`DELETE`)", "", "", "", "", "", "", traefikOther},
+		{"Host(`a.example.com`) && !Query(`x`, `1`) && Method(`get`)", "", "", "", "", "", "", 0},
 		{"Path(`/a b`) || Host(`x\n`)", "web", "", "headers", "customresponseheaders.X-A", "a\"b %[src]", "traefik.http.middlewares.m2.headers.referrerpolicy=x\ny", 0},
 	} {
 		f.Add(s.rule, s.entrypoints, s.priority, s.mwType, s.mwKey, s.mwValue, s.label, s.mode)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -31,6 +32,8 @@ type route struct {
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
+	cond     *model.Match // methods, query parameters, client networks, negations
+	diffs    []string     // how they differ in HAProxy
 	ruleSrc  model.Source
 	priority int64
 	// listeners the router takes requests from.
@@ -373,7 +376,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers,
+		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
@@ -390,6 +393,10 @@ type group struct {
 	hosts   []string // nil: any host
 	paths   []model.Path
 	headers []rule.HeaderMatch
+	// cond: the other conditions (methods, query parameters, client
+	// networks, negations), as the model's Match.
+	cond  *model.Match
+	diffs []string // how HAProxy's conditions differ from Traefik's
 }
 
 // groupBranches turns a rule's branches into backends: branches with the
@@ -413,6 +420,17 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		slices.Sort(parts)
 		return fmt.Sprint(hs == nil, hs, parts)
 	}
+	condKey := func(g group) string {
+		m := g.cond
+		if m == nil {
+			return ""
+		}
+		k := fmt.Sprint(m.Methods, m.Queries, m.Clients)
+		if n := m.Not; n != nil {
+			k += fmt.Sprint(" !", n.Headers, n.Methods, n.Queries, n.Clients)
+		}
+		return k
+	}
 	pathKey := func(ps []model.Path) string { return fmt.Sprint(ps) }
 	merge := func(gs []group, same func(a, b group) bool, join func(a *group, b group)) []group {
 		var out []group
@@ -425,7 +443,9 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		}
 		return out
 	}
-	gs = merge(gs, func(a, b group) bool { return key(a.hosts, a.headers) == key(b.hosts, b.headers) }, func(a *group, b group) {
+	gs = merge(gs, func(a, b group) bool {
+		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && condKey(a) == condKey(b)
+	}, func(a *group, b group) {
 		if len(a.paths) == 0 || len(b.paths) == 0 {
 			a.paths = nil // every path
 			return
@@ -433,7 +453,7 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		a.paths = append(a.paths, b.paths...)
 	})
 	gs = merge(gs, func(a, b group) bool {
-		return pathKey(a.paths) == pathKey(b.paths) && key(nil, a.headers) == key(nil, b.headers) && (a.hosts == nil) == (b.hosts == nil)
+		return pathKey(a.paths) == pathKey(b.paths) && key(nil, a.headers) == key(nil, b.headers) && (a.hosts == nil) == (b.hosts == nil) && condKey(a) == condKey(b)
 	}, func(a *group, b group) {
 		a.hosts = append(a.hosts, b.hosts...)
 	})
@@ -479,20 +499,88 @@ func groupOf(c rule.Conjunction) (group, string) {
 		g.headers = append(g.headers, hd)
 	}
 	switch {
-	case len(c.Methods) > 0:
-		return g, "Method() is not converted yet: HAProxy would route by it, but compose2haproxy has no method condition"
-	case len(c.Queries) > 0:
-		return g, "Query() is not converted yet"
-	case len(c.ClientIP) > 0:
-		return g, "ClientIP() is not converted yet: use an ipAllowList middleware"
 	case len(c.ALPN) > 0:
 		return g, "ALPN() is not converted"
 	case len(c.Also) > 0:
 		return g, fmt.Sprintf("%s tests the host or path twice, which is not converted", c.Also[0].Matcher)
-	case len(c.Not) > 0:
-		return g, fmt.Sprintf("!%s: negations are not converted yet", c.Not[0].Matcher)
+	}
+	m := &model.Match{}
+	if why := addConditions(m, &g, rule.Cond{Methods: c.Methods, ClientIP: c.ClientIP}, c.Queries); why != "" {
+		return g, why
+	}
+	if len(c.Not) > 0 {
+		not := &model.Match{}
+		for _, n := range c.Not {
+			var qs []rule.QueryMatch
+			switch {
+			case n.Host != nil || n.Path != nil:
+				return g, fmt.Sprintf("!%s: a negated host or path is not converted (it would claim every other host or path)", n.Matcher)
+			case len(n.ALPN) > 0:
+				return g, fmt.Sprintf("!%s is not converted", n.Matcher)
+			case n.Header != nil && n.Header.Pattern != nil:
+				return g, fmt.Sprintf("!%s: HeaderRegexp is not converted yet", n.Matcher)
+			case n.Header != nil:
+				if why := headerValue(n.Header.Value); why != "" {
+					return g, fmt.Sprintf("!%s: the value %s", n.Matcher, why)
+				}
+				not.Headers = append(not.Headers, model.HeaderMatch{Name: n.Header.Name, Value: n.Header.Value})
+			case n.Query != nil:
+				qs = []rule.QueryMatch{*n.Query}
+			}
+			// !Method(A) && !Method(B) is the method in neither: one
+			// negated ACL of both, as for client networks.
+			if why := addConditions(not, &g, rule.Cond{Methods: n.Methods, ClientIP: n.ClientIP}, qs); why != "" {
+				return g, "!" + n.Matcher + ": " + why
+			}
+		}
+		m.Not = &model.Conditions{Headers: not.Headers, Methods: not.Methods, Queries: not.Queries, Clients: not.Clients}
+	}
+	if len(m.Methods) > 0 || len(m.Queries) > 0 || len(m.Clients) > 0 || m.Not != nil {
+		g.cond = m
 	}
 	return g, ""
+}
+
+// conditionChars is what a method, a query key or value, or a header
+// value of a negation may hold: no ACL pattern reads it differently.
+var conditionChars = regexp.MustCompile(`^[A-Za-z0-9._~][A-Za-z0-9._~-]{0,127}$`)
+
+func headerValue(v string) string {
+	if !conditionChars.MatchString(v) {
+		return fmt.Sprintf("%s is not converted (letters, digits and . _ ~ - only)", model.Printable(v))
+	}
+	return ""
+}
+
+// addConditions adds a branch's methods, client networks and query
+// parameters to m, or says why they are not converted.
+func addConditions(m *model.Match, g *group, c rule.Cond, queries []rule.QueryMatch) string {
+	for _, meth := range c.Methods {
+		if !conditionChars.MatchString(meth) || strings.ToUpper(meth) != meth {
+			return fmt.Sprintf("the method %s is not converted (upper-case letters only)", model.Printable(meth))
+		}
+		m.Methods = append(m.Methods, meth)
+	}
+	for _, p := range c.ClientIP {
+		m.Clients = append(m.Clients, model.Network{CIDR: p.Masked().String()})
+	}
+	for _, q := range queries {
+		switch {
+		case q.Pattern != nil:
+			return fmt.Sprintf("Query(%s) with a regular expression is not converted yet", model.Printable(q.Key))
+		case q.Any || q.Value == "":
+			return fmt.Sprintf("Query(%s) without a value is not converted", model.Printable(q.Key))
+		case !conditionChars.MatchString(q.Key) || !conditionChars.MatchString(q.Value):
+			return fmt.Sprintf("Query(%s=%s): letters, digits and . _ ~ - only are converted", model.Printable(q.Key), model.Printable(q.Value))
+		}
+		m.Queries = append(m.Queries, model.QueryMatch{Key: q.Key, Value: q.Value})
+		if !q.First {
+			g.diffs = append(g.diffs, fmt.Sprintf("Query(%s=%s): HAProxy compares the first occurrence of the parameter, as sent; Traefik any occurrence, percent-decoded", q.Key, q.Value))
+		} else {
+			g.diffs = append(g.diffs, fmt.Sprintf("Query(%s=%s): HAProxy compares the value as sent; Traefik percent-decodes it", q.Key, q.Value))
+		}
+	}
+	return ""
 }
 
 // refuseInternal explains a router to one of Traefik's own services.

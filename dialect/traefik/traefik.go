@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -41,6 +43,7 @@ type project struct {
 	httpPort   int
 	httpsPort  int // 0: no HTTPS listener
 	tls        bool
+	trusted    bool                         // trusted proxies: HAProxy's client address may come from X-Forwarded-For
 	middleware map[string]definedMiddleware // by lower-case name
 	services   map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
@@ -84,6 +87,7 @@ func isTraefik(svc *model.Service) bool {
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
+	pr.trusted = len(opts.TrustedProxies) > 0
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
 		pr.tls = true
 		pr.httpsPort = cmp.Or(portOf(opts.Listen.HTTPS), 443)
@@ -222,12 +226,25 @@ func (pr *project) staticSource(o config.Origin) model.Source {
 
 // report hands a config diagnostic to the model's.
 func (pr *project) report(ds *model.Diagnostics, d config.Diagnostic, src model.Source) {
+	msg := oneLine(d.Message)
 	switch d.Severity {
 	case config.Error:
-		ds.Errorf(src, "see Traefik's documentation for this key", "%s", d.Message)
+		ds.Errorf(src, "see Traefik's documentation for this key", "%s", msg)
 	case config.Warning:
-		ds.Warnf(src, "", "%s", d.Message)
+		ds.Warnf(src, "", "%s", msg)
 	}
+}
+
+// oneLine is a message of config's, which may name a key of any bytes, as
+// one printable line: a byte that is not printable UTF-8 escaped.
+func oneLine(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			q := strconv.QuoteToGraphic(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 // listener is where an entry point's requests come in, for the model.

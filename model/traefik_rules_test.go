@@ -1,0 +1,69 @@
+package model_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Traefik's rule conditions, through Build: what is converted, what is
+// refused and why.
+func TestTraefikRuleConditions(t *testing.T) {
+	for _, tt := range []struct {
+		name, rule string
+		trusted    bool
+		wantErr    string // "" : converted
+		check      func(t *testing.T, m *model.Match)
+	}{
+		{name: "methods", rule: "Host(`a.example.com`) && Method(`PUT`)", check: func(t *testing.T, m *model.Match) {
+			if strings.Join(m.Methods, ",") != "PUT" {
+				t.Errorf("methods %v", m.Methods)
+			}
+		}},
+		{name: "query", rule: "Host(`a.example.com`) && Query(`v`, `2`)", check: func(t *testing.T, m *model.Match) {
+			if len(m.Queries) != 1 || m.Queries[0].Key != "v" || m.Queries[0].Value != "2" {
+				t.Errorf("queries %v", m.Queries)
+			}
+		}},
+		{name: "client", rule: "Host(`a.example.com`) && ClientIP(`10.1.2.3/8`)", check: func(t *testing.T, m *model.Match) {
+			if len(m.Clients) != 1 || m.Clients[0].CIDR != "10.0.0.0/8" {
+				t.Errorf("clients %v", m.Clients)
+			}
+		}},
+		{name: "negations", rule: "Host(`a.example.com`) && !Method(`DELETE`) && !Method(`PUT`) && !Header(`X-Bot`, `1`)", check: func(t *testing.T, m *model.Match) {
+			if m.Not == nil || strings.Join(m.Not.Methods, ",") != "DELETE,PUT" || len(m.Not.Headers) != 1 {
+				t.Errorf("not %+v", m.Not)
+			}
+		}},
+		{name: "client behind trusted proxies", rule: "Host(`a.example.com`) && ClientIP(`10.0.0.0/8`)", trusted: true, wantErr: "X-Forwarded-For"},
+		{name: "negated host", rule: "!Host(`a.example.com`)", wantErr: "negated host or path"},
+		{name: "query without value", rule: "Host(`a.example.com`) && Query(`debug`)", wantErr: "without a value"},
+		{name: "query value with a space", rule: "Host(`a.example.com`) && Query(`q`, `a b`)", wantErr: "letters, digits"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := model.Project{Name: "p", Services: []model.Service{{Name: "web", Image: "example/web", Networks: []string{"default"},
+				Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+				Labels: map[string]string{"traefik.http.routers.r.rule": tt.rule}}}}
+			opts := model.Options{Listen: model.Listen{HTTP: ":80"}}
+			if tt.trusted {
+				opts.TrustedProxies = []string{"172.16.0.0/12"}
+			}
+			cfg, ds := buildAll(p, opts)
+			if tt.wantErr != "" {
+				var all strings.Builder
+				for _, d := range ds {
+					all.WriteString(d.String() + "\n")
+				}
+				if !ds.HasErrors() || !strings.Contains(all.String(), tt.wantErr) {
+					t.Errorf("want an error with %q, got %v", tt.wantErr, ds)
+				}
+				return
+			}
+			if ds.HasErrors() || len(cfg.Backends) != 1 || cfg.Backends[0].Match == nil {
+				t.Fatalf("not converted: %v", ds)
+			}
+			tt.check(t, cfg.Backends[0].Match)
+		})
+	}
+}
