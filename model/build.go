@@ -105,7 +105,7 @@ func buildWith(p Project, opts Options, prepared *[]Dialect) (Config, Diagnostic
 	}
 	lintNetworks(services, backends, &ds)
 
-	return Config{
+	cfg := Config{
 		Version:   opts.Version,
 		Files:     headerNames(p.Files),
 		Command:   headerNames(opts.Command),
@@ -121,7 +121,13 @@ func buildWith(p Project, opts Options, prepared *[]Dialect) (Config, Diagnostic
 		Admissions:     admits,
 		DefaultBackend: defaultBackend,
 		Additions:      add,
-	}, ds.Sort()
+	}
+	for _, d := range opts.Dialects {
+		if f, ok := d.(Finisher); ok {
+			f.Finish(cfg, &ds)
+		}
+	}
+	return cfg, ds.Sort()
 }
 
 // prepare gives each Preparer of opts the project, and returns the

@@ -67,3 +67,58 @@ func TestTraefikRuleConditions(t *testing.T) {
 		})
 	}
 }
+
+// Traefik tries routers by priority, HAProxy by specificity: where they
+// differ for requests both match, a warning; an error when HAProxy's
+// choice lacks the access control Traefik's has.
+func TestTraefikPriorityOrder(t *testing.T) {
+	const hash = "admin:$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG."
+	for _, tt := range []struct {
+		name   string
+		labels map[string]string
+		want   string // "" none, else the severity and a part of the message
+	}{
+		{"agreeing", map[string]string{
+			"traefik.http.routers.all.rule": "Host(`a.example.com`)",
+			"traefik.http.routers.api.rule": "Host(`a.example.com`) && PathPrefix(`/api`)",
+		}, ""},
+		{"priority reversed", map[string]string{
+			"traefik.http.routers.all.rule":     "Host(`a.example.com`)",
+			"traefik.http.routers.all.priority": "100",
+			"traefik.http.routers.api.rule":     "Host(`a.example.com`) && PathPrefix(`/api`)",
+		}, "warning: router all (priority 100) comes before router api"},
+		{"priority reversed, the first one protected", map[string]string{
+			"traefik.http.routers.all.rule":                 "Host(`a.example.com`)",
+			"traefik.http.routers.all.priority":             "100",
+			"traefik.http.routers.all.middlewares":          "auth",
+			"traefik.http.middlewares.auth.basicauth.users": hash,
+			"traefik.http.routers.api.rule":                 "Host(`a.example.com`) && PathPrefix(`/api`)",
+		}, "error: without its basic auth: the service would ship open"},
+		{"disjoint methods", map[string]string{
+			"traefik.http.routers.all.rule":     "Host(`a.example.com`) && Method(`GET`)",
+			"traefik.http.routers.all.priority": "100",
+			"traefik.http.routers.api.rule":     "Host(`a.example.com`) && PathPrefix(`/api`) && Method(`POST`)",
+		}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := model.Project{Name: "p", Services: []model.Service{{Name: "web", Image: "example/web", Networks: []string{"default"},
+				Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: tt.labels}}}
+			_, ds := buildAll(p, model.Options{Listen: model.Listen{HTTP: ":80"}})
+			var got []string
+			for _, d := range ds {
+				if strings.Contains(d.Message, "comes before") {
+					got = append(got, d.Severity.String()+": "+d.Message)
+				}
+			}
+			switch {
+			case tt.want == "" && len(got) > 0:
+				t.Errorf("want no order diagnostic, got %q", got)
+			case tt.want != "":
+				sev, part, _ := strings.Cut(tt.want, ": ")
+				if len(got) != 1 || !strings.HasPrefix(got[0], sev) || !strings.Contains(got[0], part) {
+					t.Errorf("want one %s with %q, got %q (all: %v)", sev, part, got, ds)
+				}
+			}
+		})
+	}
+}
