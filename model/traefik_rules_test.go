@@ -122,3 +122,35 @@ func TestTraefikPriorityOrder(t *testing.T) {
 		})
 	}
 }
+
+// traefik.docker.network names the network Traefik reaches a service on.
+func TestTraefikDockerNetwork(t *testing.T) {
+	for _, tt := range []struct {
+		name, network string
+		svcNets       []string
+		want          string
+	}{
+		{"on it", "proxy", []string{"default", "proxy"}, ""},
+		{"on it by its engine name", "p_proxy", []string{"proxy"}, ""},
+		{"not on it", "backend", []string{"default", "proxy"}, "which is not one of its networks"},
+		{"the Traefik service is not on it", "internal", []string{"internal"}, "which the Traefik service traefik is not on"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := model.Project{Name: "p", Services: []model.Service{
+				{Name: "traefik", Image: "traefik:v3", Command: []string{"--providers.docker", "--entrypoints.web.address=:80"}, Networks: []string{"default", "proxy"}},
+				{Name: "web", Image: "example/web", Networks: tt.svcNets, Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+					Labels: map[string]string{"traefik.http.routers.r.rule": "Host(`a.example.com`)", "traefik.docker.network": tt.network}},
+			}}
+			_, ds := buildAll(p, model.Options{Listen: model.Listen{HTTP: ":80"}})
+			var got []string
+			for _, d := range ds {
+				if strings.Contains(d.Message, "reaches the service on network") {
+					got = append(got, d.Message)
+				}
+			}
+			if tt.want == "" && len(got) > 0 || tt.want != "" && (len(got) != 1 || !strings.Contains(got[0], tt.want)) {
+				t.Errorf("want %q, got %q", tt.want, got)
+			}
+		})
+	}
+}

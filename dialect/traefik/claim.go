@@ -122,6 +122,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	if len(st.ports) == 0 {
 		return model.Claim{}
 	}
+	pr.checkNetwork(svc, tl, provider, ds)
 	c := model.Claim{Route: true, Source: claimSrc, Routes: st.ports}
 	for p := range st.ports {
 		c.Add = append(c.Add, p)
@@ -133,6 +134,36 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 	}
 	return c
+}
+
+// checkNetwork reads traefik.docker.network (or the provider's network):
+// the network Traefik reaches the service on must be one of the
+// service's, and the proxy that replaces Traefik must be on it too.
+func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider *config.DockerProvider, ds *model.Diagnostics) {
+	n := tl.Network
+	src := sourceOf(svc, originOf(n))
+	if !n.Set() {
+		n = provider.Network
+		src = pr.staticSource(originOf(n))
+	}
+	if !n.Set() {
+		return
+	}
+	v := n.String()
+	// A compose network is named PROJECT_KEY on the engine, unless its
+	// name: says otherwise.
+	on := func(s *model.Service) bool {
+		return slices.ContainsFunc(s.Networks, func(k string) bool { return k == v || pr.name+"_"+k == v })
+	}
+	switch {
+	case svc.NetworkMode != "":
+	case !on(svc):
+		ds.Warnf(src, "put the service on that network, or name one of its networks", "Traefik reaches the service on network %s, which is not one of its networks (%s): Traefik could not reach it either",
+			model.Printable(v), strings.Join(svc.Networks, ", "))
+	case pr.traefik != nil && pr.traefik.NetworkMode == "" && !on(pr.traefik):
+		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (%s)",
+			model.Printable(v), pr.traefik.Name, strings.Join(pr.traefik.Networks, ", "))
+	}
 }
 
 // provider is the provider that reads svc's labels: Swarm's for

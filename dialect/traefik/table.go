@@ -18,6 +18,7 @@ func labelDocs() []model.LabelDoc {
 		{Name: "traefik.http.services.S.loadbalancer.sticky.cookie", Value: "true", Effect: "→ `sticky_session` (the cookie's name and flags are not carried over: a warning)", Example: "traefik.http.services.web.loadbalancer.sticky.cookie=true"},
 		{Name: "traefik.http.services.S.loadbalancer.healthcheck.path", Value: "/PATH", Effect: "→ the HTTP health check, with `interval` and `timeout`; other healthcheck keys are errors", Example: "traefik.http.services.web.loadbalancer.healthcheck.path=/health"},
 		{Name: "traefik.tcp.routers.R.*, traefik.udp.routers.R.*", Value: "", Effect: "errors: TCP routers are not converted yet, UDP is not proxied by HAProxy", Example: ""},
+		{Name: "traefik.docker.network", Value: "NETWORK", Effect: "the network Traefik reaches the service on (else the provider's `network`): a warning when the service, or the Traefik service HAProxy replaces, is not on it (a compose network's engine name is PROJECT_KEY)", Example: "traefik.docker.network=proxy"},
 		{Name: ignoreKey, Value: "ROUTER,…", Effect: "leaves these routers out on purpose: the way out of a router that cannot be converted", Example: ignoreKey + "=dashboard"},
 		{Name: proxyKey, Value: "true", Effect: "this service is the Traefik service (as is any `traefik` image): its command or `TRAEFIK_*` environment is read as Traefik's static configuration", Example: proxyKey + "=true"},
 	}
