@@ -69,6 +69,12 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 // names after them) starts with the project's name, a service admits only
 // services of its own project, and a host belongs to one project.
 func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
+	return buildProjects(ps, opts, nil)
+}
+
+// buildProjects is BuildProjects; prepared, when not nil, receives the
+// dialects each project's services were read with (BuildReport asks them).
+func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Diagnostics) {
 	var ds Diagnostics
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
@@ -81,8 +87,9 @@ func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 	var backends []Backend
 	var admits []Admission
 	var files []string
+	var read []Dialect // every project's dialects, as Prepare bound them
 	for _, p := range ps {
-		bs, as, pds := buildProject(p, opts, domains, multi)
+		bs, as, pds := buildProject(p, opts, domains, multi, &read)
 		backends = append(backends, bs...)
 		admits = append(admits, as...)
 		ds = append(ds, pds...)
@@ -109,7 +116,7 @@ func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 		ds.Warnf(Source{}, fix, "no service is routed; the config answers every request with 404")
 	}
 
-	return Config{
+	cfg := Config{
 		Version:   opts.Version,
 		Files:     headerNames(files),
 		Projects:  projectNames(ps),
@@ -126,7 +133,16 @@ func BuildProjects(ps []Project, opts Options) (Config, Diagnostics) {
 		Admissions:     admits,
 		DefaultBackend: defaultBackend,
 		Additions:      add,
-	}, ds.Sort()
+	}
+	for _, d := range read {
+		if f, ok := d.(Finisher); ok {
+			f.Finish(cfg, &ds)
+		}
+	}
+	if prepared != nil {
+		*prepared = read
+	}
+	return cfg, ds.Sort()
 }
 
 // prepare gives each Preparer of opts the project, and returns the
@@ -144,9 +160,10 @@ func prepare(p Project, opts Options, ds *Diagnostics) []Dialect {
 // buildProject makes the backends of one project and reads its
 // admissions. In a run of several projects (multi) they are then made the
 // project's own: named, addressed and traced to it (qualify).
-func buildProject(p Project, opts Options, domains []Host, multi bool) ([]Backend, []Admission, Diagnostics) {
+func buildProject(p Project, opts Options, domains []Host, multi bool, read *[]Dialect) ([]Backend, []Admission, Diagnostics) {
 	var ds Diagnostics
 	opts.Dialects = prepare(p, opts, &ds)
+	*read = append(*read, opts.Dialects...)
 	services := slices.Clone(p.Services)
 	slices.SortFunc(services, func(a, b Service) int { return cmp.Compare(a.Name, b.Name) })
 

@@ -256,6 +256,35 @@ type Match struct {
 	// TLS takes only requests that came over TLS (the backend
 	// com.df.httpsPort makes for them).
 	TLS bool `json:"tls,omitempty"`
+	// Methods takes only requests whose method, in upper case, is one of
+	// these (Traefik's Method); empty: any method.
+	Methods []string `json:"methods,omitempty"`
+	// Queries takes only requests whose query parameter Key has exactly
+	// Value, its first occurrence (Traefik's Query).
+	Queries []QueryMatch `json:"queries,omitempty"`
+	// Clients takes only requests whose client address is in one of these
+	// networks (Traefik's ClientIP): the connection's, or the PROXY
+	// protocol's with --accept-proxy.
+	Clients []Network `json:"clients,omitempty"`
+	// Not holds conditions that must each fail (Traefik's !); nil: none.
+	Not *Conditions `json:"not,omitempty"`
+}
+
+// Conditions are the negated conditions of a Match: each must fail.
+type Conditions struct {
+	Headers []HeaderMatch `json:"headers,omitempty"`
+	Methods []string      `json:"methods,omitempty"`
+	Queries []QueryMatch  `json:"queries,omitempty"`
+	Clients []Network     `json:"clients,omitempty"`
+}
+
+// QueryMatch requires the query parameter Key with exactly Value. Both
+// are letters, digits and . _ ~ - (a value percent-encoded differently
+// is not decoded).
+type QueryMatch struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
 }
 
 // Listener is a port a service listens on by itself, on the address of

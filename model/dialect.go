@@ -37,6 +37,14 @@ type Preparer interface {
 	Prepare(p Project, opts Options, ds *Diagnostics) Dialect
 }
 
+// A Finisher is a Dialect that checks the built config: Traefik compares
+// the order it would try its routers in (their priority) with the order
+// of cfg.Routes, which is HAProxy's. Build calls Finish once, after every
+// other pass, with the config it returns; Finish only reports.
+type Finisher interface {
+	Finish(cfg Config, ds *Diagnostics)
+}
+
 // Table describes a dialect for the documentation.
 type Table struct {
 	Name string // "docker-flow-proxy"

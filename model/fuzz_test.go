@@ -23,6 +23,7 @@ package model_test
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -512,9 +513,13 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request redirect prefix http://{HOST}%\[var\(txn\.port\)\] code {CODE} if {NAME}(?: {SSL})?{METH}`,
 			`http-request replace-path \^\({RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\2 if strip_path`,
 			`http-request set-path %\[path,regsub\(\^?{RE},[A-Za-z0-9._~/-]*,g\)\]`,
+			// The PathEdits: strip, add, replace.
+			`http-request replace-path \^\(\?:{RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\1`,
+			`http-request replace-path \^\(\.\*\)\$ {PATH}\\1`,
+			`http-request replace-path \^\.\*\$ {PATH}`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
-			`http-request auth realm {NAME} unless \{ http_auth\(users_{NAME}\) \}`,
+			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
 			`http-request deny deny_status 413 if body_unsized \{ req\.body_len,add\(txn\.held\) ge {INT} \}`,
@@ -527,7 +532,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"http-response": {
 			`http-response (?:add|set)-header {HDR} {LIT}`,
 			`http-response del-header {HDR}`,
-			`http-response set-header Strict-Transport-Security max-age={INT} if \{ ssl_fc \}`,
+			`http-response set-header Strict-Transport-Security max-age={INT}(?:;includeSubDomains)?(?:;preload)? if \{ ssl_fc \}`,
 			`http-response set-header alt-svc "h3=\\":{INT}\\"; ma=86400" if \{ ssl_fc \}`,
 		},
 		"compression": {`compression algo (?:gzip|deflate|raw-deflate|identity)`, `compression type(?: {MIME}){1,60}`},
@@ -536,7 +541,13 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl {NAME} var\(txn\.host\) -m end(?: {SUFFIX}){1,32}`,
 			`acl path:{NAME} path {PATH}`,
 			`acl path:{NAME} path_beg {PATH}/`,
-			`acl hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._][A-Za-z0-9._-]*`,
+			`acl pathis:{NAME} path {PATH}`,
+			`acl pathbeg:{NAME} path_beg {PATH}`,
+			`acl (?:not_)?hdr_{NAME}_[0-9]+ req\.fhdr\({HDR}\) -m str [A-Za-z0-9._~][A-Za-z0-9._~-]*`,
+			// Traefik's rule conditions: Method, Query, ClientIP, negated.
+			`acl (?:not_)?meth_{NAME} method,upper -m str(?: [A-Z][A-Z_-]*)+`,
+			`acl (?:not_)?query_{NAME}_[0-9]+ urlp\([A-Za-z0-9._~][A-Za-z0-9._~-]*\) -m str [A-Za-z0-9._~][A-Za-z0-9._~-]*`,
+			`acl (?:not_)?client_{NAME} src -m ip{NETS}`,
 			`acl agent_{NAME} req\.fhdr\(user-agent\) -m sub -i(?: [A-Za-z0-9._][A-Za-z0-9._-]*)+`,
 			`acl strip_path path(?: {PATH}){1,32}`,
 			`acl strip_path path_beg(?: {PATH}/){1,32}`,
@@ -706,8 +717,12 @@ func checkText(cfg model.Config, out []byte) []string {
 			redirectPatterns = append(redirectPatterns, words[5:]...)
 		case kw == "acl" && words[2] == "var(txn.host)":
 			hostPatterns = append(hostPatterns, words[5:]...)
-		case kw == "acl" && words[2] == "path":
+		case kw == "acl" && (words[2] == "path" || strings.HasPrefix(words[1], "pathbeg:") && words[2] == "path_beg"):
 			pathPrefixes = append(pathPrefixes, words[3])
+			// The ACL is named after its path: two paths never share one.
+			if want := pathACLName(words[1], words[3]); words[1] != want {
+				bad("%s: the ACL of path %s is named %s, not %s", where, words[3], words[1], want)
+			}
 		case kw == "use_backend":
 			useBackends = append(useBackends, words[1])
 		}
@@ -776,7 +791,18 @@ func checkText(cfg model.Config, out []byte) []string {
 			want = append(want, "timeout server "+b.Timeout)
 		}
 		if b.HSTS != 0 {
-			want = append(want, fmt.Sprintf("http-response set-header Strict-Transport-Security max-age=%d if { ssl_fc }", b.HSTS))
+			want = append(want, fmt.Sprintf("http-response set-header Strict-Transport-Security max-age=%d%s if { ssl_fc }", b.HSTS, b.HSTSDirectives))
+		}
+		if b.Policy.Maintenance == nil {
+			var edits []string
+			for _, l := range lines {
+				if strings.HasPrefix(l, "http-request replace-path ") && !strings.HasSuffix(l, " if strip_path") {
+					edits = append(edits, l)
+				}
+			}
+			if w := pathEditLines(b.PathEdits); !slices.Equal(edits, w) {
+				bad("backend %s edits the path with %q, the model with %q", b.Name, edits, w)
+			}
 		}
 		if c := b.Compression; c != nil {
 			want = append(want, "compression algo "+c.Algo)
@@ -879,7 +905,7 @@ func policyLines(name string, p model.Policy) []string {
 		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.RetryAfter, r.Requests))
 	}
 	if p.Auth != nil {
-		want = append(want, "http-request auth realm "+name+" unless { http_auth(users_"+name+") }")
+		want = append(want, "http-request auth realm "+cmp.Or(p.Auth.Realm, name)+" unless { http_auth(users_"+name+") }")
 	}
 	if b := p.MaxBody; b != nil {
 		want = append(want, fmt.Sprintf("http-request deny deny_status 413 if { req.body_size gt %d }", b.Bytes))
@@ -1024,10 +1050,12 @@ func allowedSpecial(kw string, words []string, c string) bool {
 	case `"`:
 		return words[1] == "return" && strings.Count(strings.Join(words, " "), `"`) == 2
 	case "$":
-		return words[1] == "replace-path" && strings.Count(words[2], "$") == 1 && strings.HasSuffix(words[2], ")$") &&
+		return words[1] == "replace-path" && strings.Count(words[2], "$") == 1 && (strings.HasSuffix(words[2], ")$") || words[2] == "^.*$") &&
 			!slices.ContainsFunc(words[3:], func(w string) bool { return strings.Contains(w, "$") })
 	case `\`:
-		return words[1] == "replace-path" && len(words) > 3 && words[3] == `/\2` && strings.Count(strings.Join(words, " "), `\`) == 1
+		// The strip_path rewrite's /\2, a PathEdit's /\1 or PREFIX\1.
+		return words[1] == "replace-path" && len(words) > 3 && (words[3] == `/\2` || strings.HasSuffix(words[3], `\1`)) &&
+			strings.Count(strings.Join(words, " "), `\`) == 1
 	case "%":
 		if words[1] == "redirect" && len(words) > 3 && (strings.HasPrefix(words[3], "https://%[var(txn.host)]") || strings.HasSuffix(words[3], "%[var(txn.port)]")) {
 			return strings.Count(strings.Join(words, " "), "%") == 1
@@ -1080,6 +1108,12 @@ func checkModelValues(cfg model.Config) []string {
 			check("tag", tag.Name)
 			check("tag value", tag.Value)
 		}
+		for _, e := range b.PathEdits {
+			for _, p := range slices.Concat(e.Strip, []string{e.Add, e.Replace}) {
+				check("path edit", p)
+			}
+		}
+		check("HSTS directives", b.HSTSDirectives)
 		if b.Rewrite != nil {
 			check("rewrite search", b.Rewrite.Search)
 			check("rewrite replace", b.Rewrite.Replace)
@@ -1096,6 +1130,29 @@ func checkModelValues(cfg model.Config) []string {
 		}
 		for _, o := range b.CORS {
 			check("CORS origin", o.Origin)
+		}
+		var conds []*model.Conditions
+		if m := b.Match; m != nil {
+			conds = append(conds, &model.Conditions{Headers: m.Headers, Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, m.Not)
+		}
+		for _, m := range conds {
+			if m == nil {
+				continue
+			}
+			for _, h := range m.Headers {
+				check("header condition", h.Name)
+				check("header condition value", h.Value)
+			}
+			for _, v := range m.Methods {
+				check("method condition", v)
+			}
+			for _, q := range m.Queries {
+				check("query key", q.Key)
+				check("query value", q.Value)
+			}
+			for _, n := range m.Clients {
+				check("client network", n.CIDR)
+			}
 		}
 		if c := b.Compression; c != nil {
 			check("compression algo", c.Algo)
@@ -1125,8 +1182,16 @@ func checkModelValues(cfg model.Config) []string {
 // checks it.
 var everyFieldTemplate = func() string {
 	var b strings.Builder
+	// A type that holds itself (Match.Not) is walked twice on a path: the
+	// model nests it once.
+	onPath := map[reflect.Type]int{}
 	var walk func(t reflect.Type, path string)
 	walk = func(t reflect.Type, path string) {
+		if onPath[t] == 2 {
+			return
+		}
+		onPath[t]++
+		defer func() { onPath[t]-- }()
 		for i := range t.NumField() {
 			f := t.Field(i)
 			p := path + "." + f.Name
@@ -1216,6 +1281,7 @@ func checkPolicyValues(p model.Policy, check func(what, v string)) {
 	}
 	if a := p.Auth; a != nil {
 		check("auth secret", a.Secret)
+		check("auth realm", a.Realm)
 		for _, u := range a.Users {
 			check("user", u.Name)
 			check("hash scheme", u.Scheme)
@@ -1369,6 +1435,21 @@ func TestFuzzOracleCatchesInjections(t *testing.T) {
 		"header name with a condition": func(c *model.Config) {
 			c.Backends[0].Headers = []model.Header{{Action: "del", Name: "X-A if TRUE"}}
 		},
+		"path edit with a condition": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Replace: "/x if TRUE"}}
+		},
+		"path edit with a second backreference": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Add: `/a\1`}}
+		},
+		"stripped prefix that ends the regex": func(c *model.Config) {
+			c.Backends[0].PathEdits = []model.PathEdit{{Strip: []string{"/a)$ /b #"}}}
+		},
+		"HSTS directive with a new directive": func(c *model.Config) {
+			c.Backends[0].HSTS, c.Backends[0].HSTSDirectives = 60, ";preload if TRUE\n    http-request deny"
+		},
+		"realm with a second word": func(c *model.Config) {
+			c.Backends[0].Policy.Auth = &model.Auth{Realm: "r unless TRUE", Users: []model.User{{Name: "a", Hash: "$6$x"}}}
+		},
 	} {
 		cfg := base()
 		inject(&cfg)
@@ -1516,4 +1597,33 @@ func FuzzPolicy(f *testing.F) {
 			haproxyAccepts(t, out)
 		}
 	})
+}
+
+// pathEditLines are the lines a backend's PathEdits ask for, in order,
+// made from the model's values as HAProxy must read them: a prefix's dots
+// as [.] in the regex, everything else as it is.
+func pathEditLines(edits []model.PathEdit) []string {
+	var out []string
+	for _, e := range edits {
+		switch {
+		case len(e.Strip) > 0:
+			var res []string
+			for _, p := range e.Strip {
+				res = append(res, strings.ReplaceAll(p, ".", "[.]"))
+			}
+			out = append(out, `http-request replace-path ^(?:`+strings.Join(res, "|")+`)/?(.*)$ /\1`)
+		case e.Add != "":
+			out = append(out, `http-request replace-path ^(.*)$ `+e.Add+`\1`)
+		default:
+			out = append(out, `http-request replace-path ^.*$ `+e.Replace)
+		}
+	}
+	return out
+}
+
+// pathACLName is the name the template gives the ACL of a path ACL line
+// named like name: ':' for '/', ".::." for '~', after the kind's prefix.
+func pathACLName(name, path string) string {
+	kind, _, _ := strings.Cut(name, ":")
+	return kind + strings.NewReplacer("/", ":", "~", ".::.").Replace(path)
 }

@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"cmp"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +18,11 @@ type request struct {
 	headers    map[string]string
 	listener   int
 	tls        bool
+	// method, query parameters and client address: "" and nil are a GET
+	// with no query from 192.0.2.1.
+	method string
+	query  map[string]string
+	client string
 }
 
 // answer is the backend HAProxy sends q to, by the config's routes in
@@ -35,7 +42,19 @@ func answer(cfg model.Config, q request) (string, *model.Route) {
 }
 
 func routeMatches(r *model.Route, q request) bool {
-	return routeHostMatches(r, q) && (r.Path.Prefix == "" || under(q.path, r.Path.Prefix)) && conditionHolds(r.Match, q)
+	return routeHostMatches(r, q) && pathMatches(r.Path, q.path) && conditionHolds(r.Match, q)
+}
+
+// pathMatches: by whole segments, or as the path's kind says (Traefik's
+// Path is the path itself, its PathPrefix a string prefix).
+func pathMatches(p model.Path, path string) bool {
+	switch p.Kind {
+	case model.PathExact:
+		return path == p.Prefix
+	case model.PathBegins:
+		return strings.HasPrefix(path, p.Prefix)
+	}
+	return p.Prefix == "" || under(path, p.Prefix)
 }
 
 // routeHostMatches: the listener and the host, ignoring paths and
@@ -81,7 +100,47 @@ func conditionHolds(m *model.Match, q request) bool {
 	if slices.ContainsFunc(m.ExcludePaths, func(p model.Path) bool { return under(q.path, p.Prefix) }) {
 		return false
 	}
-	return !m.TLS || q.tls
+	if !m.TLS || q.tls {
+		return otherConditionsHold(m, q) && (m.Not == nil || notHolds(m.Not, q))
+	}
+	return false
+}
+
+// otherConditionsHold: the methods, query parameters and client networks
+// of Traefik's rules.
+func otherConditionsHold(m *model.Match, q request) bool {
+	method := cmp.Or(q.method, "GET")
+	if len(m.Methods) > 0 && !slices.Contains(m.Methods, method) {
+		return false
+	}
+	for _, c := range m.Queries {
+		if q.query[c.Key] != c.Value {
+			return false
+		}
+	}
+	client := netip.MustParseAddr(cmp.Or(q.client, "192.0.2.1"))
+	return len(m.Clients) == 0 || slices.ContainsFunc(m.Clients, func(n model.Network) bool {
+		p, err := netip.ParsePrefix(n.CIDR)
+		return err == nil && p.Contains(client)
+	})
+}
+
+// notHolds: each condition of a Not fails.
+func notHolds(n *model.Conditions, q request) bool {
+	for _, h := range n.Headers {
+		if q.headers[strings.ToLower(h.Name)] == h.Value {
+			return false
+		}
+	}
+	if len(n.Methods) > 0 && otherConditionsHold(&model.Match{Methods: n.Methods}, q) {
+		return false
+	}
+	for _, c := range n.Queries {
+		if q.query[c.Key] == c.Value {
+			return false
+		}
+	}
+	return len(n.Clients) == 0 || !otherConditionsHold(&model.Match{Clients: n.Clients}, q)
 }
 
 // ownershipViolations checks the one rule on q: the request belongs to the
@@ -165,6 +224,7 @@ func requestsFor(cfg model.Config) []request {
 	paths := []string{"/", "/zzz"}
 	headerSets := []map[string]string{{}}
 	ports := []int{0}
+	methods, queries, clients := []string{""}, []map[string]string{nil}, []string{""}
 	for _, r := range cfg.Routes {
 		for _, h := range r.Hosts {
 			if h.Wildcard() {
@@ -174,7 +234,8 @@ func requestsFor(cfg model.Config) []request {
 			}
 		}
 		if r.Path.Prefix != "" {
-			paths = append(paths, r.Path.Prefix, r.Path.Prefix+"/zzz")
+			// Beside it too: a string prefix takes "/apizzz".
+			paths = append(paths, r.Path.Prefix, r.Path.Prefix+"/zzz", r.Path.Prefix+"zzz")
 		}
 		if m := r.Match; m != nil {
 			hs := map[string]string{}
@@ -191,11 +252,31 @@ func requestsFor(cfg model.Config) []request {
 			for _, l := range m.Listeners {
 				ports = append(ports, l.Port)
 			}
+			for _, n := range []*model.Conditions{{Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, m.Not} {
+				if n == nil {
+					continue
+				}
+				if len(n.Methods) > 0 {
+					methods = append(methods, n.Methods[0])
+				}
+				for _, c := range n.Queries {
+					queries = append(queries, map[string]string{c.Key: c.Value})
+				}
+				for _, c := range n.Clients {
+					if p, err := netip.ParsePrefix(c.CIDR); err == nil {
+						clients = append(clients, p.Addr().String())
+					}
+				}
+				for _, h := range n.Headers {
+					hs[strings.ToLower(h.Name)] = h.Value
+				}
+			}
 		}
 	}
 	// Enough of each to meet every claim of a fuzzed project, bounded.
 	hosts, paths = slices.Compact(hosts[:min(len(hosts), 40)]), slices.Compact(paths[:min(len(paths), 40)])
 	headerSets, ports = headerSets[:min(len(headerSets), 4)], ports[:min(len(ports), 4)]
+	methods, queries, clients = methods[:min(len(methods), 3)], queries[:min(len(queries), 3)], clients[:min(len(clients), 3)]
 	var qs []request
 	for _, h := range hosts {
 		for _, p := range paths {
@@ -203,6 +284,17 @@ func requestsFor(cfg model.Config) []request {
 				for _, port := range ports {
 					for _, tls := range []bool{false, true} {
 						qs = append(qs, request{host: h, path: p, headers: hs, listener: port, tls: tls})
+					}
+					// The other conditions, one at a time: enough for
+					// a route with them to take its requests.
+					for _, m := range methods[1:] {
+						qs = append(qs, request{host: h, path: p, headers: hs, listener: port, method: m})
+					}
+					for _, qv := range queries[1:] {
+						qs = append(qs, request{host: h, path: p, headers: hs, listener: port, query: qv})
+					}
+					for _, c := range clients[1:] {
+						qs = append(qs, request{host: h, path: p, headers: hs, listener: port, client: c})
 					}
 				}
 			}

@@ -306,6 +306,19 @@ func (m *Match) key() string {
 	if m.TLS {
 		parts = append(parts, "tls")
 	}
+	for _, v := range m.Methods {
+		parts = append(parts, "m:"+v)
+	}
+	for _, q := range m.Queries {
+		parts = append(parts, "q:"+q.Key+"="+q.Value)
+	}
+	for _, n := range m.Clients {
+		parts = append(parts, "c:"+n.CIDR)
+	}
+	if n := m.Not; n != nil {
+		k := (&Match{Headers: n.Headers, Methods: n.Methods, Queries: n.Queries, Clients: n.Clients}).key()
+		parts = append(parts, "!("+k+")")
+	}
 	slices.Sort(parts)
 	return strings.Join(slices.Compact(parts), " ")
 }

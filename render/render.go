@@ -557,7 +557,41 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 	if m.TLS {
 		names = append(names, "{ ssl_fc }")
 	}
+	// add appended each ACL's name to names already.
+	f.conditionACLs(r.Backend, "", model.Conditions{Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, add)
+	if m.Not != nil {
+		n := len(names)
+		f.conditionACLs(r.Backend, "not_", *m.Not, add)
+		for i := n; i < len(names); i++ {
+			names[i] = "!" + names[i]
+		}
+	}
 	return names
+}
+
+// conditionACLs defines the ACLs of m's methods, query parameters and
+// client networks (Traefik's rule conditions), named after the backend,
+// with add: a Match's (without headers), or its Not's.
+func (f *Frontend) conditionACLs(backend, prefix string, m model.Conditions, add func(MatchACL)) {
+	def := add
+	if prefix != "" { // a Match's own headers are matchACLs'
+		for i, h := range m.Headers {
+			def(MatchACL{Name: prefix + "hdr_" + backend + "_" + strconv.Itoa(i+1), Fetch: "req.fhdr(" + h.Name + ")", Flags: "-m str", Patterns: []string{h.Value}})
+		}
+	}
+	if len(m.Methods) > 0 {
+		def(MatchACL{Name: prefix + "meth_" + backend, Fetch: "method,upper", Flags: "-m str", Patterns: m.Methods})
+	}
+	for i, q := range m.Queries {
+		def(MatchACL{Name: prefix + "query_" + backend + "_" + strconv.Itoa(i+1), Fetch: "urlp(" + q.Key + ")", Flags: "-m str", Patterns: []string{q.Value}})
+	}
+	if len(m.Clients) > 0 {
+		var nets []string
+		for _, n := range m.Clients {
+			nets = append(nets, n.CIDR)
+		}
+		def(MatchACL{Name: prefix + "client_" + backend, Fetch: "src", Flags: "-m ip", Patterns: nets})
+	}
 }
 
 // ownBind is the bind line of a service's own listener: on --bind's host,

@@ -39,7 +39,7 @@
 //	    --resolver ADDR             nameserver address ADDR, repeatable (default 127.0.0.11:53)
 //	    --slots N                   default server-template size N, 1 to 4096 (default 10)
 //	    --swarm                     address servers as tasks.<service>
-//	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each nginx-proxy variable) (default "cfg")
+//	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration) (default "cfg")
 //	    --template FILE             render haproxy.cfg with the text/template in FILE (sprig functions) instead of the default
 //	    --print-template            print the default template and exit
 //	    --map FILE                  write exact hosts to the HAProxy map FILE and look them up there (for thousands of hosts)
@@ -64,7 +64,7 @@
 // Exit codes:
 //
 //	0  done (warnings may have been printed)
-//	1  the input is wrong (compose, labels, conflicts), or --diff found a difference
+//	1  the input is wrong (compose, labels, conflicts), --diff found a difference, or --format report lists a refused router or middleware (with --strict, one converted with a difference too)
 //	2  usage: an unknown flag, a stray argument, a flag whose value is wrong (--slots 5000, --bind nope, --domain .example.com, also with other problems), two listeners on one address and port (--stats :80), --check without HAProxy
 //	3  haproxy -c -dW rejected the result (--check)
 //

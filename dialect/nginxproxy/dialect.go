@@ -36,6 +36,7 @@ func (Dialect) Apply(a *model.Applier, port int) {
 // project is the dialect bound to one project.
 type project struct {
 	opts       model.Options
+	services   []model.Service // the project's, sorted by name, for the report
 	proxy      *vars.Proxy
 	proxySvc   string // the service whose variables are the proxy's; "" when none
 	roles      map[string]vars.Role
@@ -76,6 +77,7 @@ func newProject(mp model.Project, opts model.Options, ds *model.Diagnostics) *pr
 	p.internal = vars.InternalRanges
 	services := slices.Clone(mp.Services)
 	slices.SortFunc(services, func(a, b model.Service) int { return strings.Compare(a.Name, b.Name) })
+	p.services = services
 	p.findProxy(services, ds)
 	for i := range services {
 		svc := &services[i]

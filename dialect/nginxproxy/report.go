@@ -1,10 +1,8 @@
 package nginxproxy
 
 import (
-	"fmt"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy/vars"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -19,41 +17,36 @@ type Row struct {
 	Note    string
 }
 
-// capture binds the dialect as Dialect does, and keeps the bound project.
-type capture struct{ p **project }
-
-func (c capture) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
-	*c.p = newProject(p, opts, ds)
-	return *c.p
-}
-func (capture) Table() model.Table { return Dialect{}.Table() }
-func (capture) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
-	return Dialect{}.Claim(l, ds)
-}
-func (capture) Apply(a *model.Applier, port int) { Dialect{}.Apply(a, port) }
-
-// Report builds the project with opts (its Dialects as given, this one
-// included) and lists, for every nginx-proxy variable, label and folder
-// of the project, whether it was converted, converted with a difference
-// (the note says which), refused (the note says why) or has no effect.
-func Report(mp model.Project, opts model.Options) []Row {
-	var bound *project
-	ds := slices.Clone(opts.Dialects)
-	for i, d := range ds {
-		if _, ok := d.(Dialect); ok {
-			ds[i] = capture{&bound}
+// Report lists, for every nginx-proxy variable, label and folder of the
+// project, whether it was converted, converted with a difference (the
+// note says which), refused (the note says why) or has no effect: the
+// dialect's part of --format report (model.Reporter).
+func (bound *project) Report(model.Diagnostics) []model.ReportItem {
+	var items []model.ReportItem
+	for _, r := range bound.rows() {
+		it := model.ReportItem{Dialect: Dialect{}.Table().Name, Service: r.Service, Kind: "variable", Name: r.Key}
+		switch r.Status {
+		case Converted:
+			it.Outcome, it.Detail = model.Converted, r.Note
+		case NoEffect:
+			it.Outcome, it.Detail = model.Unused, r.Note
+		case ConvertedDiff:
+			it.Outcome = model.Differs
+			it.Notes = model.Diagnostics{{Severity: model.Warning, Service: r.Service, Key: r.Key, Message: r.Note}}
+		default:
+			it.Outcome = model.Refused
+			it.Notes = model.Diagnostics{{Severity: model.Error, Service: r.Service, Key: r.Key, Message: r.Note}}
 		}
+		items = append(items, it)
 	}
-	opts.Dialects = ds
-	model.Build(mp, opts)
-	if bound == nil {
-		return nil
-	}
+	return items
+}
+
+// rows are what became of each variable of the project's services.
+func (bound *project) rows() []Row {
 	var rows []Row
 	seen := map[[2]string]bool{}
-	services := slices.Clone(mp.Services)
-	slices.SortFunc(services, func(a, b model.Service) int { return strings.Compare(a.Name, b.Name) })
-	for _, s := range services {
+	for _, s := range bound.services {
 		role := bound.roles[s.Name]
 		if role == vars.NotProxy && (acmeCompanion(s.Image) || bound.containers[s.Name] == nil) {
 			continue
@@ -102,17 +95,4 @@ func (p *project) row(svc, key string) Row {
 		}
 	}
 	return r
-}
-
-// WriteReport writes rows as a table, options spelled by spell.
-func WriteReport(rows []Row, spell func(model.Option) string) []byte {
-	var b strings.Builder
-	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SERVICE\tVARIABLE\tOUTCOME\tNOTE")
-	for _, r := range rows {
-		note := strings.NewReplacer("`", "", "**", "").Replace(model.SpellRefs(r.Note, spell))
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Service, r.Key, r.Status, note)
-	}
-	w.Flush()
-	return []byte(b.String())
 }

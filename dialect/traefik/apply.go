@@ -25,6 +25,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 		return
 	}
 	ds := a.Diagnostics()
+	defer d.p.item(st.svc.Name, kindRouter, rt.router.Name).record(ds, len(*ds))
 	who := "traefik.http.routers." + rt.router.Name + ".rule"
 	for _, h := range rt.hosts {
 		a.Apply("server_alias", h, rt.ruleSrc.WithItem(h), who)
@@ -41,12 +42,53 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	for _, h := range rt.headers {
 		a.Apply("match_header", h.Name+":"+h.Value, rt.ruleSrc.WithItem(h.Name), who)
 	}
+	d.p.applyConditions(a, rt, who)
 	d.p.applyListeners(a, rt)
 	applyService(a, st, rt)
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
 	for _, ref := range refs {
 		c.apply(ref, 0)
+	}
+}
+
+// applyConditions puts the rule's methods, query parameters, client
+// networks and negations on the backend's Match.
+func (pr *project) applyConditions(a *model.Applier, rt *route, who string) {
+	c := rt.cond
+	if c == nil {
+		return
+	}
+	ds := a.Diagnostics()
+	if (len(c.Clients) > 0 || c.Not != nil && len(c.Not.Clients) > 0) && pr.trusted {
+		ds.Errorf(rt.ruleSrc, "leave the router out with "+ignoreKey+": "+rt.router.Name+", or run without "+model.OptionTrustedProxies.Ref(),
+			"router %s: ClientIP() tests the connection's address in Traefik; with trusted proxies HAProxy's client address comes from X-Forwarded-For: not converted", rt.router.Name)
+		return
+	}
+	set := func(m *model.Conditions) {
+		for i := range m.Queries {
+			m.Queries[i].Source = rt.ruleSrc.WithItem(m.Queries[i].Key)
+		}
+		for i := range m.Clients {
+			m.Clients[i].Source = rt.ruleSrc.WithItem(m.Clients[i].CIDR)
+		}
+		for i := range m.Headers {
+			m.Headers[i].Source = rt.ruleSrc.WithItem(m.Headers[i].Name)
+		}
+	}
+	m := a.Backend().Matching()
+	own := model.Conditions{Queries: c.Queries, Clients: c.Clients}
+	set(&own)
+	m.Methods = append(m.Methods, c.Methods...)
+	m.Queries = append(m.Queries, c.Queries...)
+	m.Clients = append(m.Clients, c.Clients...)
+	if c.Not != nil {
+		set(c.Not)
+		m.Not = c.Not
+	}
+	a.HTTPOnly(who, rt.ruleSrc)
+	for _, d := range rt.diffs {
+		ds.Warnf(rt.ruleSrc, "", "router %s: %s", rt.router.Name, d)
 	}
 }
 

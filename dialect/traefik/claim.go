@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -31,6 +32,8 @@ type route struct {
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
+	cond     *model.Match // methods, query parameters, client networks, negations
+	diffs    []string     // how they differ in HAProxy
 	ruleSrc  model.Source
 	priority int64
 	// listeners the router takes requests from.
@@ -61,13 +64,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return model.Claim{}
 	}
 	labels := traefikLabels(svc)
-	provider := pr.static.Docker
-	if len(svc.DeployLabels) > 0 && pr.static.Swarm != nil {
-		provider = pr.static.Swarm
-	}
-	if provider == nil && pr.assumed {
-		provider = &config.DockerProvider{ExposedByDefault: true, DefaultRule: config.DefaultRuleTemplate}
-	}
+	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
 		return model.Claim{}
 	}
@@ -87,10 +84,8 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	for _, dg := range cds {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
-	if !tl.Exposed(provider.ExposedByDefault) {
-		return model.Claim{}
-	}
-	if provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)) {
+	if why := pr.leftOut(svc, tl, provider); why != "" {
+		pr.leaveOut(svc, tl, why)
 		return model.Claim{}
 	}
 	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, ports: map[int][]string{}}
@@ -112,15 +107,22 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	exposed := slices.Sorted(maps.Keys(tcp))
 	claimSrc := firstLabel(l, labels)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
+		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
+		it.Detail = model.Printable(tl.HTTP.Routers[rn].Rule.String())
+		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List())
+		from := len(*ds)
 		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
+		it.record(ds, from)
 	}
 	pr.refuseOthers(st, ignored, ds)
 	if len(st.ports) == 0 {
 		return model.Claim{}
 	}
+	pr.checkNetwork(svc, tl, provider, ds)
 	c := model.Claim{Route: true, Source: claimSrc, Routes: st.ports}
 	for p := range st.ports {
 		c.Add = append(c.Add, p)
@@ -132,6 +134,61 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 	}
 	return c
+}
+
+// checkNetwork reads traefik.docker.network (or the provider's network):
+// the network Traefik reaches the service on must be one of the
+// service's, and the proxy that replaces Traefik must be on it too.
+func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider *config.DockerProvider, ds *model.Diagnostics) {
+	n := tl.Network
+	src := sourceOf(svc, originOf(n))
+	if !n.Set() {
+		n = provider.Network
+		src = pr.staticSource(originOf(n))
+	}
+	if !n.Set() {
+		return
+	}
+	v := n.String()
+	// A compose network is named PROJECT_KEY on the engine, unless its
+	// name: says otherwise.
+	on := func(s *model.Service) bool {
+		return slices.ContainsFunc(s.Networks, func(k string) bool { return k == v || pr.name+"_"+k == v })
+	}
+	switch {
+	case svc.NetworkMode != "":
+	case !on(svc):
+		ds.Warnf(src, "put the service on that network, or name one of its networks", "Traefik reaches the service on network %s, which is not one of its networks (%s): Traefik could not reach it either",
+			model.Printable(v), strings.Join(svc.Networks, ", "))
+	case pr.traefik != nil && pr.traefik.NetworkMode == "" && !on(pr.traefik):
+		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (%s)",
+			model.Printable(v), pr.traefik.Name, strings.Join(pr.traefik.Networks, ", "))
+	}
+}
+
+// provider is the provider that reads svc's labels: Swarm's for
+// deploy.labels when it is on, else Docker's; nil: none.
+func (pr *project) provider(svc *model.Service) *config.DockerProvider {
+	provider := pr.static.Docker
+	if len(svc.DeployLabels) > 0 && pr.static.Swarm != nil {
+		provider = pr.static.Swarm
+	}
+	if provider == nil && pr.assumed {
+		provider = &config.DockerProvider{ExposedByDefault: true, DefaultRule: config.DefaultRuleTemplate}
+	}
+	return provider
+}
+
+// leftOut says why Traefik skips svc's container, routers and
+// middlewares alike; "" when it does not.
+func (pr *project) leftOut(svc *model.Service, tl *config.Labels, provider *config.DockerProvider) string {
+	switch {
+	case !tl.Exposed(provider.ExposedByDefault):
+		return "Traefik does not expose the service (traefik.enable, providers.docker.exposedByDefault)"
+	case provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)):
+		return "the service does not meet the Docker provider's constraints"
+	}
+	return ""
 }
 
 // mergedLabels are the labels Traefik's constraints and templates see.
@@ -194,12 +251,20 @@ func (pr *project) refuseOthers(st *serviceState, ignored map[string]bool, ds *m
 		return fmt.Sprintf("route it with SERVICE_<port>_TAGS=tcp=PORT or sni=PORT, or leave it out with %s: %s", ignoreKey, rn)
 	}
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.TCP.Routers)) {
-		if !ignored[strings.ToLower(rn)] {
+		it := pr.item(st.svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+		} else {
+			defer it.record(ds, len(*ds))
 			ds.Errorf(sourceOf(st.svc, st.labels.TCP.Routers[rn].Node.Origin), fix(rn), "TCP router %s is not converted by compose2haproxy yet", rn)
 		}
 	}
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.UDP.Routers)) {
-		if !ignored[strings.ToLower(rn)] {
+		it := pr.item(st.svc.Name, kindUDPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+		} else {
+			defer it.record(ds, len(*ds))
 			ds.Errorf(sourceOf(st.svc, st.labels.UDP.Routers[rn].Node.Origin), fmt.Sprintf("leave it out with %s: %s", ignoreKey, rn), "UDP router %s: HAProxy does not proxy UDP", rn)
 		}
 	}
@@ -342,7 +407,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers,
+		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
@@ -359,6 +424,10 @@ type group struct {
 	hosts   []string // nil: any host
 	paths   []model.Path
 	headers []rule.HeaderMatch
+	// cond: the other conditions (methods, query parameters, client
+	// networks, negations), as the model's Match.
+	cond  *model.Match
+	diffs []string // how HAProxy's conditions differ from Traefik's
 }
 
 // groupBranches turns a rule's branches into backends: branches with the
@@ -382,6 +451,17 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		slices.Sort(parts)
 		return fmt.Sprint(hs == nil, hs, parts)
 	}
+	condKey := func(g group) string {
+		m := g.cond
+		if m == nil {
+			return ""
+		}
+		k := fmt.Sprint(m.Methods, m.Queries, m.Clients)
+		if n := m.Not; n != nil {
+			k += fmt.Sprint(" !", n.Headers, n.Methods, n.Queries, n.Clients)
+		}
+		return k
+	}
 	pathKey := func(ps []model.Path) string { return fmt.Sprint(ps) }
 	merge := func(gs []group, same func(a, b group) bool, join func(a *group, b group)) []group {
 		var out []group
@@ -394,7 +474,9 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		}
 		return out
 	}
-	gs = merge(gs, func(a, b group) bool { return key(a.hosts, a.headers) == key(b.hosts, b.headers) }, func(a *group, b group) {
+	gs = merge(gs, func(a, b group) bool {
+		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && condKey(a) == condKey(b)
+	}, func(a *group, b group) {
 		if len(a.paths) == 0 || len(b.paths) == 0 {
 			a.paths = nil // every path
 			return
@@ -402,7 +484,7 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		a.paths = append(a.paths, b.paths...)
 	})
 	gs = merge(gs, func(a, b group) bool {
-		return pathKey(a.paths) == pathKey(b.paths) && key(nil, a.headers) == key(nil, b.headers) && (a.hosts == nil) == (b.hosts == nil)
+		return pathKey(a.paths) == pathKey(b.paths) && key(nil, a.headers) == key(nil, b.headers) && (a.hosts == nil) == (b.hosts == nil) && condKey(a) == condKey(b)
 	}, func(a *group, b group) {
 		a.hosts = append(a.hosts, b.hosts...)
 	})
@@ -448,20 +530,88 @@ func groupOf(c rule.Conjunction) (group, string) {
 		g.headers = append(g.headers, hd)
 	}
 	switch {
-	case len(c.Methods) > 0:
-		return g, "Method() is not converted yet: HAProxy would route by it, but compose2haproxy has no method condition"
-	case len(c.Queries) > 0:
-		return g, "Query() is not converted yet"
-	case len(c.ClientIP) > 0:
-		return g, "ClientIP() is not converted yet: use an ipAllowList middleware"
 	case len(c.ALPN) > 0:
 		return g, "ALPN() is not converted"
 	case len(c.Also) > 0:
 		return g, fmt.Sprintf("%s tests the host or path twice, which is not converted", c.Also[0].Matcher)
-	case len(c.Not) > 0:
-		return g, fmt.Sprintf("!%s: negations are not converted yet", c.Not[0].Matcher)
+	}
+	m := &model.Match{}
+	if why := addConditions(m, &g, rule.Cond{Methods: c.Methods, ClientIP: c.ClientIP}, c.Queries); why != "" {
+		return g, why
+	}
+	if len(c.Not) > 0 {
+		not := &model.Match{}
+		for _, n := range c.Not {
+			var qs []rule.QueryMatch
+			switch {
+			case n.Host != nil || n.Path != nil:
+				return g, fmt.Sprintf("!%s: a negated host or path is not converted (it would claim every other host or path)", n.Matcher)
+			case len(n.ALPN) > 0:
+				return g, fmt.Sprintf("!%s is not converted", n.Matcher)
+			case n.Header != nil && n.Header.Pattern != nil:
+				return g, fmt.Sprintf("!%s: HeaderRegexp is not converted yet", n.Matcher)
+			case n.Header != nil:
+				if why := headerValue(n.Header.Value); why != "" {
+					return g, fmt.Sprintf("!%s: the value %s", n.Matcher, why)
+				}
+				not.Headers = append(not.Headers, model.HeaderMatch{Name: n.Header.Name, Value: n.Header.Value})
+			case n.Query != nil:
+				qs = []rule.QueryMatch{*n.Query}
+			}
+			// !Method(A) && !Method(B) is the method in neither: one
+			// negated ACL of both, as for client networks.
+			if why := addConditions(not, &g, rule.Cond{Methods: n.Methods, ClientIP: n.ClientIP}, qs); why != "" {
+				return g, "!" + n.Matcher + ": " + why
+			}
+		}
+		m.Not = &model.Conditions{Headers: not.Headers, Methods: not.Methods, Queries: not.Queries, Clients: not.Clients}
+	}
+	if len(m.Methods) > 0 || len(m.Queries) > 0 || len(m.Clients) > 0 || m.Not != nil {
+		g.cond = m
 	}
 	return g, ""
+}
+
+// conditionChars is what a method, a query key or value, or a header
+// value of a negation may hold: no ACL pattern reads it differently.
+var conditionChars = regexp.MustCompile(`^[A-Za-z0-9._~][A-Za-z0-9._~-]{0,127}$`)
+
+func headerValue(v string) string {
+	if !conditionChars.MatchString(v) {
+		return fmt.Sprintf("%s is not converted (letters, digits and . _ ~ - only)", model.Printable(v))
+	}
+	return ""
+}
+
+// addConditions adds a branch's methods, client networks and query
+// parameters to m, or says why they are not converted.
+func addConditions(m *model.Match, g *group, c rule.Cond, queries []rule.QueryMatch) string {
+	for _, meth := range c.Methods {
+		if !conditionChars.MatchString(meth) || strings.ToUpper(meth) != meth {
+			return fmt.Sprintf("the method %s is not converted (upper-case letters only)", model.Printable(meth))
+		}
+		m.Methods = append(m.Methods, meth)
+	}
+	for _, p := range c.ClientIP {
+		m.Clients = append(m.Clients, model.Network{CIDR: p.Masked().String()})
+	}
+	for _, q := range queries {
+		switch {
+		case q.Pattern != nil:
+			return fmt.Sprintf("Query(%s) with a regular expression is not converted yet", model.Printable(q.Key))
+		case q.Any || q.Value == "":
+			return fmt.Sprintf("Query(%s) without a value is not converted", model.Printable(q.Key))
+		case !conditionChars.MatchString(q.Key) || !conditionChars.MatchString(q.Value):
+			return fmt.Sprintf("Query(%s=%s): letters, digits and . _ ~ - only are converted", model.Printable(q.Key), model.Printable(q.Value))
+		}
+		m.Queries = append(m.Queries, model.QueryMatch{Key: q.Key, Value: q.Value})
+		if !q.First {
+			g.diffs = append(g.diffs, fmt.Sprintf("Query(%s=%s): HAProxy compares the first occurrence of the parameter, as sent; Traefik any occurrence, percent-decoded", q.Key, q.Value))
+		} else {
+			g.diffs = append(g.diffs, fmt.Sprintf("Query(%s=%s): HAProxy compares the value as sent; Traefik percent-decodes it", q.Key, q.Value))
+		}
+	}
+	return ""
 }
 
 // refuseInternal explains a router to one of Traefik's own services.
@@ -503,9 +653,15 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 	ignored := ignoredRouters(l, tl, ds)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		r := tl.HTTP.Routers[rn]
+		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
+		it.Detail = model.Printable(r.Rule.String())
+		pr.nameMiddlewares(r.Middlewares.List())
+		from := len(*ds)
+		defer it.record(ds, from)
 		refuse := func(src model.Source, format string, args ...any) {
 			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 		}

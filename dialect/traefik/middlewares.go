@@ -140,7 +140,10 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 	}
 	c.seen[strings.ToLower(name)] = true
 	defer delete(c.seen, strings.ToLower(name))
-	svc := c.p.serviceByName(def.service)
+	it := c.p.item(def.service, kindMiddleware, def.m.Name)
+	it.used = true
+	defer it.record(ds, len(*ds))
+	svc := def.svc
 	m := &mw{m: def.m, svc: svc, ref: ref, handled: map[string]bool{}}
 	d := defOf(def.m.Type)
 	m.access = d != nil && d.access
@@ -162,13 +165,6 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 			c.refuse(m.src(o), m, "%s is not converted", o.Name)
 		}
 	}
-}
-
-func (pr *project) serviceByName(name string) *model.Service {
-	if st := pr.services[name]; st != nil {
-		return st.svc
-	}
-	return &model.Service{Name: name}
 }
 
 func applyRedirectScheme(c *mwContext, m *mw) {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -41,13 +43,19 @@ type project struct {
 	httpPort   int
 	httpsPort  int // 0: no HTTPS listener
 	tls        bool
+	trusted    bool                         // trusted proxies: HAProxy's client address may come from X-Forwarded-For
 	middleware map[string]definedMiddleware // by lower-case name
 	services   map[string]*serviceState
+	// items of the migration report (Report), by service, kind and name.
+	items map[string]*reportItem
+	// named: the middlewares a router or entry point names, lower case.
+	named map[string]bool
 }
 
 type definedMiddleware struct {
 	m       *config.Middleware
 	service string
+	svc     *model.Service // the service whose labels define it
 }
 
 // Table describes the dialect for the documentation.
@@ -79,6 +87,7 @@ func isTraefik(svc *model.Service) bool {
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
+	pr.trusted = len(opts.TrustedProxies) > 0
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
 		pr.tls = true
 		pr.httpsPort = cmp.Or(portOf(opts.Listen.HTTPS), 443)
@@ -112,6 +121,9 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.report(ds, d, pr.staticSource(d.Origin))
 	}
 	pr.static = st
+	for _, name := range slices.Sorted(maps.Keys(st.EntryPoints)) {
+		pr.nameMiddlewares(st.EntryPoints[name].Middlewares.List())
+	}
 	if pr.traefik != nil && st.Source == "" {
 		// No flags, no TRAEFIK_* variables: Traefik reads a file of its
 		// own, which compose2haproxy does not read yet.
@@ -124,11 +136,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 			"Traefik's file provider is not read yet: its routers and middlewares would be missing")
 	}
 	for i := range services {
-		svc := &services[i]
-		if isTraefik(svc) {
-			continue
-		}
-		pr.readMiddlewares(svc, ds)
+		pr.readMiddlewares(&services[i], ds)
 	}
 	return Dialect{p: pr}
 }
@@ -149,6 +157,9 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
+	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, l, provider) != "" {
+		return // Traefik skips the container, its middlewares too
+	}
 	for _, name := range slices.Sorted(maps.Keys(l.HTTP.Middlewares)) {
 		m := l.HTTP.Middlewares[name]
 		key := strings.ToLower(name)
@@ -158,7 +169,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 				"middleware %q is also defined by service %s: Traefik reports the conflict and uses neither", name, prev.service)
 			continue
 		}
-		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name}
+		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
 	}
 }
 
@@ -215,12 +226,25 @@ func (pr *project) staticSource(o config.Origin) model.Source {
 
 // report hands a config diagnostic to the model's.
 func (pr *project) report(ds *model.Diagnostics, d config.Diagnostic, src model.Source) {
+	msg := oneLine(d.Message)
 	switch d.Severity {
 	case config.Error:
-		ds.Errorf(src, "see Traefik's documentation for this key", "%s", d.Message)
+		ds.Errorf(src, "see Traefik's documentation for this key", "%s", msg)
 	case config.Warning:
-		ds.Warnf(src, "", "%s", d.Message)
+		ds.Warnf(src, "", "%s", msg)
 	}
+}
+
+// oneLine is a message of config's, which may name a key of any bytes, as
+// one printable line: a byte that is not printable UTF-8 escaped.
+func oneLine(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			q := strconv.QuoteToGraphic(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 // listener is where an entry point's requests come in, for the model.

@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
-	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
 	"github.com/compose2haproxy/compose2haproxy/render"
@@ -113,7 +112,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default "+model.DockerDNS+")")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
-	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each nginx-proxy variable)")
+	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
 	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
@@ -357,7 +356,14 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth, Features: features,
 		Dialects: all.Dialects(),
 	}
-	cfg, diags := model.BuildProjects(projects, opts)
+	var items []model.ReportItem
+	var cfg model.Config
+	var diags model.Diagnostics
+	if f.format == "report" {
+		cfg, diags, items = model.BuildReport(projects, opts)
+	} else {
+		cfg, diags = model.BuildProjects(projects, opts)
+	}
 	if f.strict {
 		diags = diags.Strict()
 	}
@@ -365,15 +371,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, d.Spell(spellOption))
 	}
 	if f.format == "report" {
-		// The migration view lists what is refused too: it is written
-		// whatever the diagnostics, which stderr holds as usual.
-		for _, project := range projects {
-			if _, err := stdout.Write(nginxproxy.WriteReport(nginxproxy.Report(project, opts), spellOption)); err != nil {
-				fmt.Fprintf(stderr, "error: writing output: %v\n", err)
-				return exitInput
-			}
-		}
-		return exitOK
+		return report(items, diags, f.strict && warnings > 0, stdout, stderr)
 	}
 	if diags.HasErrors() || f.strict && warnings > 0 {
 		fmt.Fprintf(stderr, "compose2haproxy: %d problem(s); nothing written\n", len(diags)+warnings)
@@ -450,6 +448,34 @@ func loadOne(ctx context.Context, f flags, env map[string]string, allowed []stri
 		return model.Project{}, 0, exitInput
 	}
 	return project, len(warnings), exitOK
+}
+
+// report prints the migration report (--format report) to stdout. It
+// exits 1 when an item is refused or the project has another error (or,
+// with --strict, a warning: a difference counts then), else 0.
+func report(items []model.ReportItem, diags model.Diagnostics, strictWarnings bool, stdout, stderr io.Writer) int {
+	for i := range items {
+		notes := make(model.Diagnostics, len(items[i].Notes))
+		for j, d := range items[i].Notes {
+			notes[j] = d.Spell(spellOption)
+		}
+		items[i].Notes = notes
+	}
+	if _, err := stdout.Write(render.Report(items)); err != nil {
+		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
+		return exitInput
+	}
+	if model.Refuses(items) || diags.HasErrors() || strictWarnings {
+		refused := 0
+		for _, it := range items {
+			if it.Outcome == model.Refused {
+				refused++
+			}
+		}
+		fmt.Fprintf(stderr, "compose2haproxy: %d item(s) refused, %d problem(s); no config written\n", refused, len(diags))
+		return exitInput
+	}
+	return exitOK
 }
 
 // output is one file the run produces: the config (first), then the map.

@@ -14,6 +14,7 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/dialect/dockerflow"
 	"github.com/compose2haproxy/compose2haproxy/dialect/nginxproxy"
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik"
 	"github.com/compose2haproxy/compose2haproxy/internal/haproxytest"
 	"github.com/compose2haproxy/compose2haproxy/loader"
 	"github.com/compose2haproxy/compose2haproxy/model"
@@ -52,6 +53,11 @@ func TestNginxProxyTable(t *testing.T) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Name, d.Value, model.SpellRefs(d.Effect, spellOption), def)
 	}
 	docSection(t, docsDir+"nginx-proxy.md", "variable table", "made by TestNginxProxyTable from nginxproxy.Dialect.Table", b.String())
+}
+
+// The Traefik label table is made from the dialect's own table.
+func TestTraefikTable(t *testing.T) {
+	docSection(t, docsDir+"traefik.md", "label table", "made by TestTraefikTable from traefik.Dialect.Table", labelTable(traefik.Dialect{}.Table().Keys))
 }
 
 // The flag table is made from the flag set and flagDocs.
@@ -235,7 +241,17 @@ func labelTable(docs []model.LabelDoc) string {
 		if d.Value != "" {
 			value = "`" + d.Value + "`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` |\n", d.Name, value, model.SpellRefs(d.Effect, spellOption), d.Example)
+		// A table cell takes no bare '|'; a code span that holds a
+		// backquote is written between two.
+		cell := strings.NewReplacer("|", `\|`).Replace
+		example := ""
+		switch {
+		case strings.Contains(d.Example, "`"):
+			example = "`` " + d.Example + " ``"
+		case d.Example != "":
+			example = "`" + d.Example + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Name, value, cell(model.SpellRefs(d.Effect, spellOption)), cell(example))
 	}
 	return b.String()
 }

@@ -54,7 +54,7 @@ var flagDocs = map[string]flagDoc{
 	"resolver":      {doc: "nameserver, repeatable (default Docker's `" + model.DockerDNS + "`)", example: "--resolver 10.0.0.2:53"},
 	"slots":         {doc: "default server-template size; 0 also means the default (see [servers.md](servers.md))", example: "--slots 20"},
 	"swarm":         {doc: "servers are `tasks.<service>`", example: "--swarm"},
-	"format": {doc: "`cfg`, `json` (the model, with provenance) or `routes` (a table); see [templates-and-json.md](templates-and-json.md)",
+	"format": {doc: "`cfg`, `json` (the model, with provenance), `routes` (a table) or `report` (every Traefik router and middleware: converted, converted with a difference and what differs, refused and why, left out; to stdout, exit 1 when one is refused; see [traefik.md](traefik.md)); see [templates-and-json.md](templates-and-json.md)",
 		example: "--format routes", common: true},
 	"template":       {doc: "render with this text/template (sprig functions) instead of the default", example: "--template my.cfg.tmpl"},
 	"print-template": {doc: "print the default template, a starting point for your own", example: "--print-template > my.cfg.tmpl"},
@@ -80,7 +80,7 @@ type exitDoc struct {
 
 var exitDocs = []exitDoc{
 	{exitOK, "done (warnings may have been printed)", "a valid project"},
-	{exitInput, "the input is wrong (compose, labels, conflicts), or `--diff` found a difference", "`SERVICE_TAGS: \"path=/a b\"`"},
+	{exitInput, "the input is wrong (compose, labels, conflicts), `--diff` found a difference, or `--format report` lists a refused router or middleware (with `--strict`, one converted with a difference too)", "`SERVICE_TAGS: \"path=/a b\"`"},
 	{exitUsage, "usage: an unknown flag, a stray argument, a flag whose value is wrong (`--slots 5000`, `--bind nope`, `--domain .example.com`, also with other problems), two listeners on one address and port (`--stats :80`), `--check` without HAProxy", "`compose2haproxy web`"},
 	{exitRejected, "`haproxy -c -dW` rejected the result (`--check`)", "`--bind 300.0.0.1:80 --check`"},
 }

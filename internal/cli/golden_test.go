@@ -31,7 +31,7 @@ const (
 // that writes haproxy.cfg and hosts.map there (-o, --map) is compared with
 // golden/<case>.cfg and golden/<case>.map, $OUT standing for the folder.
 // The config of every case that exits 0 is checked by HAProxy, also when
-// the case shows --format json or routes.
+// the case shows --format json, routes or report.
 // $RUN is a proxy's runtime directory (--runtime-dir) after a reload that
 // saved no server, so that such a config is checked as HAProxy loads it; a
 // folder of its own, as a socket's path may not be longer than 97 bytes.

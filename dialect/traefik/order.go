@@ -1,0 +1,194 @@
+package traefik
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Finish compares the order Traefik tries the routers in (priority, by
+// default the rule's length: the highest first) with the order HAProxy
+// tries their routes in (cfg.Routes: exact hosts, longer paths and
+// conditions first), pair by pair of routes that match some request
+// alike (model.Finisher). Where they differ, that request gets the other
+// router's middlewares: a warning, and an error when the router HAProxy
+// tries first lacks an access control of the one Traefik would pick (the
+// service would ship open). Across services the ownership rule holds
+// whatever the priorities: a route never takes requests from a service
+// that does not admit it.
+func (d Dialect) Finish(cfg model.Config, ds *model.Diagnostics) {
+	pr := d.p
+	if pr == nil {
+		return
+	}
+	type tried struct {
+		r  model.Route
+		b  *model.Backend
+		rt *route
+	}
+	backends := map[string]*model.Backend{}
+	for i := range cfg.Backends {
+		backends[cfg.Backends[i].Name] = &cfg.Backends[i]
+	}
+	var order []tried
+	for _, r := range cfg.Routes {
+		b := backends[r.Backend]
+		if b == nil {
+			continue
+		}
+		st := pr.services[b.Service]
+		if st == nil || st.routes[b.Variant] == nil {
+			continue
+		}
+		order = append(order, tried{r, b, st.routes[b.Variant]})
+	}
+	reported := map[[2]*route]bool{}
+	for x, first := range order {
+		for _, later := range order[x+1:] {
+			a, b := first.rt, later.rt
+			if a.router == b.router || b.priority <= a.priority || reported[[2]*route{a, b}] || !overlap(first.r, later.r) {
+				continue
+			}
+			reported[[2]*route{a, b}] = true
+			where := describe(first.r, later.r)
+			msg := fmt.Sprintf("router %s (priority %d) comes before router %s (priority %d) in Traefik, but HAProxy tries %s first (it orders routes by host, path length and conditions, not by priority): requests both match (%s) would get router %s's middlewares",
+				b.router.Name, b.priority, a.router.Name, a.priority, a.router.Name, where, a.router.Name)
+			fix := fmt.Sprintf("make the rules of %s and %s match different requests", a.router.Name, b.router.Name)
+			if why := weakerAccess(first.b.Policy, later.b.Policy); why != "" {
+				ds.Errorf(a.ruleSrc, fix+", or give them the same access controls", "%s, %s: the service would ship open", msg, why)
+				continue
+			}
+			ds.Warnf(a.ruleSrc, fix+" if it matters", "%s", msg)
+		}
+	}
+}
+
+// weakerAccess says what access control of the policy Traefik would apply
+// (want) the one HAProxy applies (got) lacks; "" when none.
+func weakerAccess(got, want model.Policy) string {
+	switch {
+	case want.Auth != nil && got.Auth == nil:
+		return "without its basic auth"
+	case len(want.Allow) > 0 && len(got.Allow) == 0:
+		return "without its client address allow-list"
+	case len(want.Deny) > 0 && len(got.Deny) == 0:
+		return "without its client address deny-list"
+	}
+	return ""
+}
+
+// overlap reports whether a request may match both routes: the same
+// listeners, hosts and paths that meet, and no condition that tells
+// them apart (methods, header or query values that differ).
+func overlap(a, b model.Route) bool {
+	if listeners(a) != listeners(b) || !hostsMeet(a.Hosts, b.Hosts) || !pathsMeet(a.Path, b.Path) {
+		return false
+	}
+	ma, mb := a.Match, b.Match
+	if ma == nil || mb == nil {
+		return true
+	}
+	if len(ma.Methods) > 0 && len(mb.Methods) > 0 && !slices.ContainsFunc(ma.Methods, func(m string) bool { return slices.Contains(mb.Methods, m) }) {
+		return false
+	}
+	for _, h := range ma.Headers {
+		for _, k := range mb.Headers {
+			if strings.EqualFold(h.Name, k.Name) && h.Value != k.Value {
+				return false
+			}
+		}
+	}
+	for _, q := range ma.Queries {
+		for _, k := range mb.Queries {
+			if q.Key == k.Key && q.Value != k.Value {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func listeners(r model.Route) string {
+	if r.Match == nil {
+		return ""
+	}
+	var ports []string
+	for _, l := range r.Match.Listeners {
+		ports = append(ports, fmt.Sprint(l.Port))
+	}
+	slices.Sort(ports)
+	return strings.Join(ports, ",")
+}
+
+// hostsMeet: no hosts is any host; a wildcard meets the names under it.
+func hostsMeet(a, b []model.Host) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	for _, x := range a {
+		for _, y := range b {
+			switch {
+			case x.Name == y.Name:
+				return true
+			case x.Wildcard() && strings.HasSuffix(y.Name, x.Suffix()):
+				return true
+			case y.Wildcard() && strings.HasSuffix(x.Name, y.Suffix()):
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pathsMeet: some path is under both, by their kinds (segments, exact,
+// string prefix); no prefix is every path.
+func pathsMeet(a, b model.Path) bool {
+	if a.Prefix == "" || b.Prefix == "" {
+		return true
+	}
+	if a.Kind == model.PathExact && b.Kind == model.PathExact {
+		return a.Prefix == b.Prefix
+	}
+	if b.Kind == model.PathExact {
+		a, b = b, a
+	}
+	if a.Kind == model.PathExact {
+		return pathIn(a.Prefix, b)
+	}
+	// Two prefixes meet when a path long enough is under both: the
+	// longer one, or a path under it.
+	if len(a.Prefix) < len(b.Prefix) {
+		a, b = b, a
+	}
+	return pathIn(a.Prefix, b) || pathIn(a.Prefix+"/", b)
+}
+
+// pathIn reports whether the path p is under the prefix of q.
+func pathIn(p string, q model.Path) bool {
+	switch q.Kind {
+	case model.PathExact:
+		return p == q.Prefix
+	case model.PathBegins:
+		return strings.HasPrefix(p, q.Prefix)
+	}
+	return p == q.Prefix || strings.HasPrefix(p, q.Prefix+"/")
+}
+
+// describe names where two routes meet, for messages.
+func describe(a, b model.Route) string {
+	host := "any host"
+	for _, r := range []model.Route{a, b} {
+		if len(r.Hosts) > 0 {
+			host = r.Hosts[0].Name
+			break
+		}
+	}
+	path := a.Path.Prefix
+	if len(b.Path.Prefix) > len(path) {
+		path = b.Path.Prefix
+	}
+	return host + cmp.Or(path, "/")
+}

@@ -1,0 +1,113 @@
+package traefik
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// Kinds of the items of the migration report.
+const (
+	kindRouter     = "router"
+	kindTCPRouter  = "tcp router"
+	kindUDPRouter  = "udp router"
+	kindMiddleware = "middleware"
+)
+
+// reportItem is an item of the report being recorded.
+type reportItem struct {
+	model.ReportItem
+	used bool // a middleware some router applied
+}
+
+// item is the item of the report for a router or middleware of service,
+// made on first use.
+func (pr *project) item(service, kind, name string) *reportItem {
+	if pr.items == nil {
+		pr.items = map[string]*reportItem{}
+	}
+	key := service + "\x00" + kind + "\x00" + strings.ToLower(name)
+	it := pr.items[key]
+	if it == nil {
+		it = &reportItem{ReportItem: model.ReportItem{Dialect: "traefik", Service: service, Kind: kind, Name: name}}
+		pr.items[key] = it
+	}
+	return it
+}
+
+// record gives it the diagnostics reported since from: the problems of
+// converting it.
+func (it *reportItem) record(ds *model.Diagnostics, from int) {
+	if len(*ds) > from {
+		it.Notes = append(it.Notes, slices.Clone((*ds)[from:])...)
+	}
+}
+
+// Report says what became of every router and middleware of the
+// project's Traefik labels (model.Reporter). Diagnostics the later passes
+// of Build reported about a router's labels (ownership, conflicts) are
+// its notes too.
+func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
+	pr := d.p
+	if pr == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(pr.middleware)) {
+		def := pr.middleware[name]
+		it := pr.item(def.service, kindMiddleware, def.m.Name)
+		if it.Detail == "" {
+			it.Detail = def.m.Type
+		}
+	}
+	var out []model.ReportItem
+	for _, key := range slices.Sorted(maps.Keys(pr.items)) {
+		it := pr.items[key]
+		if it.Kind == kindRouter {
+			prefix := "traefik.http.routers." + strings.ToLower(it.Name) + "."
+			for _, dg := range ds {
+				if dg.Service == it.Service && strings.HasPrefix(strings.ToLower(dg.Key), prefix) {
+					it.Notes = append(it.Notes, dg)
+				}
+			}
+		}
+		switch {
+		case it.Outcome != "":
+		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0 && pr.named[strings.ToLower(it.Name)]:
+			it.Outcome = model.NotReached
+		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0:
+			it.Outcome = model.Unused
+		default:
+			it.Outcome = model.OutcomeOf(it.Notes)
+		}
+		out = append(out, it.ReportItem)
+	}
+	return out
+}
+
+// nameMiddlewares records middlewares a router or entry point names.
+func (pr *project) nameMiddlewares(refs []string) {
+	if pr.named == nil {
+		pr.named = map[string]bool{}
+	}
+	for _, ref := range refs {
+		name, provider, _ := strings.Cut(ref, "@")
+		if p := strings.ToLower(provider); p == "" || p == "docker" || p == "swarm" {
+			pr.named[strings.ToLower(name)] = true
+		}
+	}
+}
+
+// leaveOut records the routers of a service Traefik does not expose.
+func (pr *project) leaveOut(svc *model.Service, tl *config.Labels, why string) {
+	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
+		it := pr.item(svc.Name, kindRouter, rn)
+		it.Outcome, it.Detail = model.LeftOut, why
+	}
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(svc.Name, kindTCPRouter, rn)
+		it.Outcome, it.Detail = model.LeftOut, why
+	}
+}
