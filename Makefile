@@ -32,6 +32,8 @@ test:
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzLabels$$' -fuzztime 10s
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime 10s
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeaderLabels$$' -fuzztime 10s
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzTraefikLabels$$' -fuzztime 10s
+	$(GO) test ./dialect/traefik/rule -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s
 
 # Performance (a few minutes; needs haproxy and wrk; not part of make test,
 # and it asserts nothing): loading vs the whole run at 100, 1,000 and 5,000
@@ -56,6 +58,10 @@ fuzz:
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeader$$' -fuzztime $(FUZZTIME) -timeout 0
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime $(FUZZTIME) -timeout 0
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzHeaderLabels$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./model -run '^$$' -fuzz '^FuzzTraefikLabels$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./dialect/traefik/rule -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./dialect/traefik/config -run '^$$' -fuzz '^FuzzDecodeLabels$$' -fuzztime $(FUZZTIME) -timeout 0
+	$(GO) test ./dialect/nginxproxy/vars -run '^$$' -fuzz '^FuzzDecodeMultiports$$' -fuzztime $(FUZZTIME) -timeout 0
 
 check: test
 
