@@ -66,7 +66,12 @@ func TestGolden(t *testing.T) {
 				written = []byte(stdout)
 			}
 			hostMap, _ := os.ReadFile(filepath.Join(out, "hosts.map"))
-			placeholders := strings.NewReplacer(certs, "$CERTS", out, "$OUT", run, "$RUN")
+			// The header writes $OUT relative to the case's folder when the
+			// two share more than / (a checkout under $TMPDIR, as CI's may
+			// be), else as it is.
+			absDir, _ := filepath.Abs(dir)
+			relOut, _ := filepath.Rel(absDir, out)
+			placeholders := strings.NewReplacer(certs, "$CERTS", out, "$OUT", relOut, "$OUT", run, "$RUN")
 			compareGolden(t, filepath.Join(goldenDir, name+ext), []byte(placeholders.Replace(string(written))))
 			compareGolden(t, filepath.Join(goldenDir, name+".map"), hostMap)
 			compareGolden(t, filepath.Join(goldenDir, name+".err"), errText.Bytes())
