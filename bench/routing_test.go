@@ -236,7 +236,7 @@ var (
 // lastRuleTarget reads the frontend's last use_backend rule (with
 // exactOnly, the last one on exact hosts without a path) and returns a
 // request only it matches: its host (a name under a wildcard) and path.
-func lastRuleTarget(t *testing.T, cfg []byte, exactOnly bool) target {
+func lastRuleTarget(t testing.TB, cfg []byte, exactOnly bool) target {
 	t.Helper()
 	hosts := map[string][]string{} // ACL name → patterns ("." suffix for end)
 	match := map[string]string{}
