@@ -26,6 +26,9 @@ type Options struct {
 	// address and port.
 	Listen    Listen
 	Resolvers []string // nameservers; empty: Docker's 127.0.0.11:53
+	// DNSRate is the most DNS queries a second HAProxy may send while
+	// nothing changes, 1 to MaxDNSRate; 0: DefaultDNSRate.
+	DNSRate int
 	// HostMap is the path of a host map file the config reads; empty:
 	// hosts are matched by ACLs in the config itself.
 	HostMap string
@@ -85,6 +88,7 @@ func Build(p Project, opts Options) (Config, Diagnostics) {
 		Command:   headerNames(opts.Command),
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,
+		DNSRate:   opts.DNSRate,
 		Backends:  backends,
 		Routes:    routesFor(backends, defaultBackend),
 		HostMap:   opts.HostMap,
@@ -189,6 +193,14 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 	if len(opts.Resolvers) == 0 {
 		opts.Resolvers = []string{"127.0.0.11:53"}
 	}
+	if opts.DNSRate == 0 {
+		opts.DNSRate = DefaultDNSRate
+	}
+	if opts.DNSRate < 1 || opts.DNSRate > MaxDNSRate {
+		ds.errorf(OptionDNSRate.source(strconv.Itoa(opts.DNSRate)),
+			fmt.Sprintf("give a number of queries a second from 1 to %d; the default is %d", MaxDNSRate, DefaultDNSRate), "the DNS query rate is out of range")
+		opts.DNSRate = min(max(opts.DNSRate, 1), MaxDNSRate)
+	}
 	for _, r := range opts.Resolvers {
 		checkAddr(OptionResolvers.source(r), r, true, ds)
 	}
@@ -231,6 +243,16 @@ func sameListener(a, b string) bool {
 	any := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "[::]" || h == "*" }
 	return addrPort(a) == addrPort(b) && addrPort(a) != 0 && (any(ha) || any(hb) || strings.EqualFold(ha, hb))
 }
+
+// DefaultDNSRate bounds the DNS queries a second that re-resolving every
+// server's name costs while nothing changes (see the README's Performance
+// section): up to this many names are asked about every second, more
+// names less often. A moved container is followed sooner than that: its
+// failing health check asks DNS again at once.
+const DefaultDNSRate = 100
+
+// MaxDNSRate is the largest DNSRate: one query a millisecond.
+const MaxDNSRate = 1000
 
 // MaxSlots caps a server-template: HAProxy's start-up slows with every slot.
 const MaxSlots = 4096

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -64,6 +65,7 @@ type flags struct {
 	tlsBind       string
 	httpsPort     int
 	resolvers     []string
+	dnsRate       int
 	slots         int
 	swarm         bool
 	check         bool
@@ -103,6 +105,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
 	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network whose X-Forwarded-For gives the client address, repeatable")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
+	fs.IntVar(&f.dnsRate, "dns-rate", model.DefaultDNSRate, "the most DNS queries a second HAProxy sends to re-resolve servers while nothing changes (more services: each asked less often), 1 to 1000")
 	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size, 1 to 4096")
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
 	fs.StringVar(&f.format, "format", "cfg", "output: cfg (haproxy.cfg), json (the model) or routes (a table)")
@@ -123,7 +126,7 @@ var optionFlags = map[model.Option]string{
 	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
-	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir",
+	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir", model.OptionDNSRate: "--dns-rate",
 	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
 }
 
@@ -195,6 +198,8 @@ func (f flags) validate() error {
 		return usageError{"--check", "", "validates haproxy.cfg, and does not go with --format " + f.format, ""}
 	case f.template != "" && f.format != "cfg":
 		return usageError{"--template", f.template, "renders haproxy.cfg, and does not go with --format " + f.format, ""}
+	case f.dnsRate < 1 || f.dnsRate > model.MaxDNSRate:
+		return usageError{"--dns-rate", strconv.Itoa(f.dnsRate), "is out of range", fmt.Sprintf("give a number of queries a second from 1 to %d; the default is %d", model.MaxDNSRate, model.DefaultDNSRate)}
 	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
 		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
@@ -323,7 +328,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	cfg, diags := model.Build(project, model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
-		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
+		Resolvers: f.resolvers, DNSRate: f.dnsRate, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
 	})
 	if f.strict {
