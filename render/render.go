@@ -687,6 +687,18 @@ func hostMapRoutes(cfg model.Config) func(model.Route) bool {
 	}
 }
 
+// MappedRoutes is how many routes cfg.HostMap takes out of the frontend's
+// use_backend rules: the rules HAProxy no longer tries one by one.
+func MappedRoutes(cfg model.Config) int {
+	mapped, n := hostMapRoutes(cfg), 0
+	for _, r := range cfg.Routes {
+		if mapped(r) {
+			n++
+		}
+	}
+	return n
+}
+
 // HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.
 func HostMap(cfg model.Config) []byte {
 	mapped := hostMapRoutes(cfg)

@@ -111,7 +111,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.format, "format", "cfg", "output: cfg (haproxy.cfg), json (the model) or routes (a table)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with this text/template (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
-	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to this HAProxy map file and look them up there (for thousands of hosts)")
+	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to this HAProxy map file and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)")
 	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory in the proxy container for its runtime socket and the server state a reload starts from")
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
 	fs.BoolVar(&f.diff, "diff", false, "print a unified diff against the existing -o file; exit 1 when they differ; write nothing")
@@ -200,7 +200,7 @@ func (f flags) validate() error {
 		return usageError{"--template", f.template, "renders haproxy.cfg, and does not go with --format " + f.format, ""}
 	case f.dnsRate < 1 || f.dnsRate > model.MaxDNSRate:
 		return usageError{"--dns-rate", strconv.Itoa(f.dnsRate), "is out of range", fmt.Sprintf("give a number of queries a second from 1 to %d; the default is %d", model.MaxDNSRate, model.DefaultDNSRate)}
-	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
+	case f.hostMap != "" && f.hostMap != noMap && f.output == "" && !f.diff && f.format == "cfg":
 		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
 	return nil
@@ -328,9 +328,12 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	cfg, diags := model.Build(project, model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
-		Resolvers: f.resolvers, DNSRate: f.dnsRate, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
+		Resolvers: f.resolvers, DNSRate: f.dnsRate, HostMap: f.mapRef(), RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth,
 	})
+	if f.autoMap() && render.MappedRoutes(cfg) < autoMapRoutes {
+		cfg.HostMap = "" // a small project stays one readable file
+	}
 	if f.strict {
 		diags = diags.Strict()
 	}
@@ -396,10 +399,61 @@ func produce(cfg model.Config, f flags) ([]output, error) {
 		return nil, err
 	}
 	outs := []output{{f.output, data}}
-	if f.hostMap != "" && f.format == "cfg" {
-		outs = append(outs, output{f.hostMap, render.HostMap(cfg)})
+	if cfg.HostMap != "" && f.format == "cfg" {
+		outs = append(outs, output{f.mapFile(), render.HostMap(cfg)})
 	}
 	return outs, nil
+}
+
+// noMap is the --map value that keeps every route in the config.
+const noMap = "none"
+
+// autoMapRoutes is the number of routes the map would take out of the
+// frontend from which it is written by default: each use_backend rule
+// HAProxy tries costs a request about 0.6% of the time a single host's
+// takes (the README's Performance section), so 16 rules cost about 10%.
+const autoMapRoutes = 16
+
+// autoMap reports whether the host map is the default's to choose: no
+// --map, a config written to a file with the default template, and no
+// relative --tls directory, whose meaning the map's "default-path config"
+// would change.
+func (f flags) autoMap() bool {
+	return f.hostMap == "" && f.output != "" && f.format == "cfg" && f.template == "" &&
+		(f.tls == "" || filepath.IsAbs(f.tls))
+}
+
+// mapFile is where the host map is written: --map's file, or by default
+// NAME.map beside -o's NAME.cfg; empty: none.
+func (f flags) mapFile() string {
+	switch {
+	case f.hostMap == noMap:
+		return ""
+	case f.hostMap != "":
+		return f.hostMap
+	case f.autoMap():
+		return filepath.Join(filepath.Dir(f.output), f.mapRef())
+	}
+	return ""
+}
+
+// mapRef is the map's path as the config names it: --map's as given, or
+// by default the file's name alone, which "default-path config" reads
+// beside the config wherever HAProxy finds it.
+func (f flags) mapRef() string {
+	switch {
+	case f.hostMap == noMap:
+		return ""
+	case f.hostMap != "":
+		return f.hostMap
+	case f.autoMap():
+		name := filepath.Base(f.output)
+		if filepath.Ext(name) == ".map" {
+			return name + ".hosts.map"
+		}
+		return strings.TrimSuffix(name, filepath.Ext(name)) + ".map"
+	}
+	return ""
 }
 
 // renderConfig renders haproxy.cfg with the default template or the
