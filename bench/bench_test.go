@@ -15,7 +15,7 @@ import (
 )
 
 // options are the CLI's defaults plus --domain Domain, as cmd/benchrun runs it.
-var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: model.DefaultSlots}
+var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: 0} // the CLI's default
 
 // writeProject writes data as compose.yaml in a new temporary directory.
 func writeProject(tb testing.TB, data []byte) string {

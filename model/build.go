@@ -9,8 +9,18 @@ import (
 	"strings"
 )
 
-// DefaultSlots is the server-template size when nothing asks for more.
-const DefaultSlots = 10
+// Without a slots= tag or the slots option, a server-template holds twice
+// the service's replicas (deploy.replicas or scale), and at least
+// SlotBudget/(number of services), from MinSlots to DefaultSlots: a small
+// project can scale a service out without a new config, and a large one
+// does not pay HAProxy for thousands of empty slots (each costs about
+// 6 KiB and 0.1 ms of start-up; see the README's Performance section).
+const (
+	DefaultSlots    = 10
+	MinSlots        = 2
+	SlotBudget      = 2000
+	SlotsPerReplica = 2
+)
 
 // Options are the choices, besides the project, that shape the config.
 // Diagnostics about them name them by Option.
@@ -20,7 +30,9 @@ type Options struct {
 	ProdLine string   // appended to every routed name; empty: none
 	All      bool     // route every service with a TCP port
 	Swarm    bool     // address servers as tasks.<service>
-	Slots    int      // server-template size floor, 1 to MaxSlots; 0: DefaultSlots
+	Slots    int      // server-template size floor, 1 to MaxSlots; 0: by SlotBudget and the replicas (see DefaultSlots)
+
+	perReplica int // slots a declared replica takes: SlotsPerReplica when Slots was 0, else 1
 	// Listen: empty HTTP means ":80"; empty Stats, no stats page; Certs
 	// turns on HTTPS, on HTTPS or ":443". No two listeners may share an
 	// address and port.
@@ -52,6 +64,9 @@ type Options struct {
 func Build(p Project, opts Options) (Config, Diagnostics) {
 	var ds Diagnostics
 	domains := checkOptions(&opts, &ds)
+	if opts.perReplica == SlotsPerReplica {
+		opts.Slots = min(max(SlotBudget/max(len(p.Services), 1), MinSlots), DefaultSlots)
+	}
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 
 	services := slices.Clone(p.Services)
@@ -147,12 +162,12 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		}
 		opts.ProdLine = strings.ToLower(opts.ProdLine)
 	}
+	opts.perReplica = 1
 	if opts.Slots == 0 {
-		opts.Slots = DefaultSlots
-	}
-	if opts.Slots < 1 || opts.Slots > MaxSlots {
+		opts.perReplica = SlotsPerReplica // sized by Build
+	} else if opts.Slots < 1 || opts.Slots > MaxSlots {
 		ds.errorf(OptionSlots.source(strconv.Itoa(opts.Slots)),
-			fmt.Sprintf("give a number from 1 to %d; the default is %d", MaxSlots, DefaultSlots), "a backend's server-template size is out of range")
+			fmt.Sprintf("give a number from 1 to %d; by default %d to %d by the number of services, and twice the replicas", MaxSlots, MinSlots, DefaultSlots), "a backend's server-template size is out of range")
 		// Reported once: no backend warns that it was capped.
 		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}

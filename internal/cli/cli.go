@@ -106,7 +106,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network whose X-Forwarded-For gives the client address, repeatable")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address, repeatable (default 127.0.0.11:53)")
 	fs.IntVar(&f.dnsRate, "dns-rate", model.DefaultDNSRate, "the most DNS queries a second HAProxy sends to re-resolve servers while nothing changes (more services: each asked less often), 1 to 1000")
-	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size, 1 to 4096")
+	fs.IntVar(&f.slots, "slots", 0, "server-template size floor, 1 to 4096 (default: 2,000 slots over the services, 2 to 10 each, and twice a service's replicas)")
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
 	fs.StringVar(&f.format, "format", "cfg", "output: cfg (haproxy.cfg), json (the model) or routes (a table)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with this text/template (sprig functions) instead of the default")
