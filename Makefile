@@ -39,7 +39,7 @@ test:
 # model and render (saved in bin/bench.txt for benchstat), the hostile
 # shapes of issue 9 against loading alone (bin/hostile.txt), then routing
 # through HAProxy with 1 and 1,000 hosts under wrk. See bench/doc.go.
-BENCH_N ?= 7
+BENCH_N ?= 11
 bench: build
 	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
 	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)

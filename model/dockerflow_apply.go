@@ -79,9 +79,12 @@ func parseFlag(v string) (bool, string) {
 func applyDockerFlow(a *applier, l labels) {
 	a.applyReqMode(l)
 	defer a.applyDomainAlgo()
+	if !l.hasPrefix(dockerFlowPrefix) {
+		return // nothing below applies; the table has dozens of keys to look up
+	}
 	for i := range dockerFlowLabels {
 		def := &dockerFlowLabels[i]
-		v, src, ok := l.get("com.df." + def.name)
+		v, src, ok := l.get(dockerFlowPrefix + def.name)
 		if !ok || def.elsewhere || def.status != dfApplies {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // labels reads one service's settings with registrator's precedence:
@@ -99,6 +100,21 @@ func (l labels) keys() []string {
 	return slices.Compact(ks)
 }
 
+// dockerFlowPrefix starts every docker-flow-proxy key.
+const dockerFlowPrefix = "com.df."
+
+// hasPrefix reports whether any key of the service starts with prefix.
+func (l labels) hasPrefix(prefix string) bool {
+	for _, m := range []map[string]string{l.svc.Labels, l.svc.DeployLabels, l.svc.Environment} {
+		for k := range m {
+			if strings.HasPrefix(k, prefix) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // credentialKey matches keys whose values carry credentials (passwords,
 // tokens, keys, certificates with their keys, user lists): their values
 // never reach a diagnostic, the routes table or the JSON model.
@@ -111,8 +127,22 @@ const Redacted = "[redacted]"
 var notCredentials = map[string]bool{"com.df.userAgent": true, "com.df.userDef": true}
 
 func redact(key, v string) string {
-	if credentialKey.MatchString(key) && !notCredentials[key] {
+	if isCredentialKey(key) {
 		return Redacted
 	}
 	return v
+}
+
+// credentialKeys caches credentialKey's verdict by key: every lookup of a
+// key redacts its value, and a project asks for the same few keys of each
+// of its services (the regexp was a quarter of Build's time).
+var credentialKeys sync.Map // string → bool
+
+func isCredentialKey(key string) bool {
+	if v, ok := credentialKeys.Load(key); ok {
+		return v.(bool)
+	}
+	cred := credentialKey.MatchString(key) && !notCredentials[key]
+	credentialKeys.Store(key, cred)
+	return cred
 }
