@@ -131,7 +131,7 @@ type routingCase struct {
 	name      string
 	project   []byte
 	args      []string // more flags
-	exactOnly bool // request the last exact host-only rule's host, not the last rule's
+	exactOnly bool     // request the last exact host-only rule's host, not the last rule's
 	// edit, if set, changes the generated config by hand before it is
 	// measured: a preview of a change to the renderer.
 	edit func(cfg []byte) []byte
