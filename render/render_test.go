@@ -18,7 +18,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
-	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}] {{ shellWords .Command }} {{ comment .Files }}
+	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} {{ .DNSRate }} {{ .DNS.Names }} {{ .DNS.Resolve }} [{{ .HostMap }}] {{ shellWords .Command }} {{ comment .Files }}
 {{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}] {{ .Listen.HTTPSPort }}
 {{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} {{ .HTTPSRedirectCode }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
 {{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
