@@ -117,6 +117,30 @@ func (h *haproxyProc) waitRouted(tb testing.TB, url, host string, limit time.Dur
 	}
 }
 
+// waitReloadable waits until the master catches SIGUSR2: from 2.5 on it
+// re-executes itself once its workers started, and a SIGUSR2 before that
+// kills it (seen at 5,000 services).
+func (h *haproxyProc) waitReloadable(tb testing.TB) {
+	tb.Helper()
+	const usr2 = 1 << (12 - 1)
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		if err := h.failed(); err != nil {
+			tb.Fatal(err)
+		}
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", h.cmd.Process.Pid))
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
+				if mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && mask&usr2 != 0 && len(h.workerPIDs()) > 0 {
+					return
+				}
+			}
+		}
+		if time.Since(start) > time.Minute {
+			tb.Fatal("HAProxy's master does not catch SIGUSR2 after a minute")
+		}
+	}
+}
+
 // rss is the resident memory of HAProxy's processes (the master and its
 // workers), from /proc, in bytes.
 func (h *haproxyProc) rss() int64 {

@@ -63,6 +63,7 @@ func benchReload(b *testing.B, bin, wrk string, n int) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(2 * time.Second) // every server checked up
+	h.waitReloadable(b)
 
 	// wrk runs for the whole benchmark: 2 s, then each reload 2 s apart.
 	d := time.Duration(b.N)*2*time.Second + 4*time.Second
@@ -103,6 +104,7 @@ func benchReload(b *testing.B, bin, wrk string, n int) {
 			time.Sleep(time.Millisecond)
 		}
 		time.Sleep(max(0, 2*time.Second-time.Since(t0)))
+		h.waitReloadable(b)
 	}
 	o := <-out
 	requests, lost := wrkLost(b, o)
@@ -122,15 +124,15 @@ func benchReload(b *testing.B, bin, wrk string, n int) {
 // saveServerState does what the README's reload script does with socat.
 func saveServerState(tb testing.TB, run string) {
 	tb.Helper()
-	c, err := net.Dial("unix", filepath.Join(run, "haproxy.sock"))
-	if err != nil {
-		tb.Fatal(err)
+	var state []byte
+	var err error
+	// A worker that has just replaced the old one may not answer yet.
+	for try := 0; try < 50; try++ {
+		if state, err = showServersState(filepath.Join(run, "haproxy.sock")); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	defer c.Close()
-	if _, err := io.WriteString(c, "show servers state\n"); err != nil {
-		tb.Fatal(err)
-	}
-	state, err := io.ReadAll(c)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -140,6 +142,18 @@ func saveServerState(tb testing.TB, run string) {
 	if err := os.Rename(filepath.Join(run, "servers.state.new"), filepath.Join(run, "servers.state")); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+func showServersState(sock string) ([]byte, error) {
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "show servers state\n"); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(c)
 }
 
 var (

@@ -81,6 +81,7 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 		time.Sleep(time.Second)
 		rss = append(rss, float64(h.rss())/(1<<20))
 
+		h.waitReloadable(b)
 		old := h.workerPIDs()
 		t1 := time.Now()
 		h.cmd.Process.Signal(syscall.SIGUSR2)
@@ -98,6 +99,7 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 		}
 		reloads = append(reloads, float64(time.Since(t1).Microseconds())/1000)
 		h.stop()
+		waitClosed(b, listener, time.Minute) // the next start must not find this one's workers
 		b.StartTimer()
 	}
 	b.StopTimer()
@@ -127,5 +129,23 @@ func waitListening(tb testing.TB, h *haproxyProc, addr string, limit time.Durati
 			tb.Fatalf("%s not listening after %v", addr, limit)
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// waitClosed polls addr until it refuses connections: every worker of a
+// stopped HAProxy has gone.
+func waitClosed(tb testing.TB, addr string, limit time.Duration) {
+	tb.Helper()
+	start := time.Now()
+	for {
+		c, err := net.DialTimeout("tcp4", addr, time.Second)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Since(start) > limit {
+			tb.Fatalf("%s still listening %v after HAProxy was stopped", addr, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
