@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -116,6 +117,13 @@ func benchDNS(b *testing.B, bin string, n int, setting string) {
 		b.Fatal(err)
 	}
 	tg := lastRuleTarget(b, text, false)
+	if tg.host == "" { // the default host map holds every host
+		hostMap, err := os.ReadFile(filepath.Join(dir, "haproxy.map"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tg = mappedTarget(b, text, hostMap)
+	}
 	period := resolvePeriod(text)
 	ns.Set(tg.address, ips[0])
 	where[0].start(b)
