@@ -33,6 +33,9 @@ import (
 // generated resolvers section after "edit:" (timeout-resolve=10s,
 // hold-valid=1s: the directive with - for spaces). BENCH_DNS_SIZES and
 // BENCH_DNS_SETTINGS (;-separated) choose them; BENCH_HAPROXY the binary.
+// ",broken" in a setting adds a service whose checks always fail to
+// connect, as a container up with its port closed: each failed check makes
+// HAProxy re-resolve (hold valid permitting).
 //
 //	go test ./bench -run '^$' -bench DNS -benchtime 5x -timeout 60m
 func BenchmarkDNS(b *testing.B) {
@@ -66,7 +69,7 @@ func dnsSetting(tb testing.TB, s string) (args []string, edit func([]byte) []byt
 	edits, ok := strings.CutPrefix(s, "edit:")
 	if !ok {
 		for _, f := range strings.Split(s, ",") {
-			if f != "" && f != "default" {
+			if f != "" && f != "default" && f != "broken" {
 				args = append(args, "--"+f)
 			}
 		}
@@ -75,6 +78,9 @@ func dnsSetting(tb testing.TB, s string) (args []string, edit func([]byte) []byt
 	return nil, func(cfg []byte) []byte {
 		for _, kv := range strings.Split(edits, ",") {
 			k, v, ok := strings.Cut(kv, "=")
+			if kv == "broken" {
+				continue
+			}
 			if !ok {
 				tb.Fatalf("setting %q: want directive=value", kv)
 			}
@@ -127,6 +133,15 @@ func benchDNS(b *testing.B, bin string, n int, setting string) {
 	period := resolvePeriod(text)
 	ns.Set(tg.address, ips[0])
 	where[0].start(b)
+	if slices.Contains(strings.Split(strings.TrimPrefix(setting, "edit:"), ","), "broken") {
+		// Another service answers at an address where nothing listens (a
+		// container up with its port closed): its checks fail forever.
+		broken := "web00002" // Hosts' services are web00001 …
+		if broken == tg.address {
+			broken = "web00003"
+		}
+		ns.Set(broken, "127.0.81.9")
+	}
 
 	h := startHAProxy(b, bin, cfg)
 	url := fmt.Sprintf("http://127.0.0.1:%d/probe", httpPort)
