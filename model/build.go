@@ -14,7 +14,7 @@ import (
 // SlotBudget/(number of services), from MinSlots to DefaultSlots: a small
 // project can scale a service out without a new config, and a large one
 // does not pay HAProxy for thousands of empty slots (each costs about
-// 6 KiB and 0.1 ms of start-up; see the README's Performance section).
+// 6 KiB and up to 0.1 ms of start-up; see the README's Performance section).
 const (
 	DefaultSlots    = 10
 	MinSlots        = 2
