@@ -14,7 +14,7 @@ import (
 // SlotBudget/(number of services), from MinSlots to DefaultSlots: a small
 // project can scale a service out without a new config, and a large one
 // does not pay HAProxy for thousands of empty slots (each costs about
-// 6 KiB and up to 0.1 ms of start-up; see the README's Performance section).
+// 6 KiB and up to 0.1 ms of start-up; see docs/performance.md).
 const (
 	DefaultSlots    = 10
 	MinSlots        = 2
@@ -260,7 +260,7 @@ func sameListener(a, b string) bool {
 }
 
 // DefaultDNSRate bounds the DNS queries a second that re-resolving every
-// server's name costs while nothing changes (see the README's Performance
+// server's name costs while nothing changes (see docs/performance.md
 // section): up to this many names are asked about every second, more
 // names less often. A moved container is followed sooner than that: its
 // failing health check asks DNS again at once.

@@ -411,7 +411,7 @@ const noMap = "none"
 // autoMapRoutes is the number of routes the map would take out of the
 // frontend from which it is written by default: each use_backend rule
 // HAProxy tries costs a request about 0.6% of the time a single host's
-// takes (the README's Performance section), so 16 rules cost about 10%.
+// takes (docs/performance.md), so 16 rules cost about 10%.
 const autoMapRoutes = 16
 
 // autoMap reports whether the host map is the default's to choose: no
