@@ -260,8 +260,8 @@ func sameListener(a, b string) bool {
 }
 
 // DefaultDNSRate bounds the DNS queries a second that re-resolving every
-// server's name costs while nothing changes (see docs/performance.md
-// section): up to this many names are asked about every second, more
+// server's name costs while nothing changes (see docs/performance.md):
+// up to this many names are asked about every second, more
 // names less often. A moved container is followed sooner than that: its
 // failing health check asks DNS again at once.
 const DefaultDNSRate = 100
