@@ -35,19 +35,27 @@ test:
 	$(GO) test ./model -run '^$$' -fuzz '^FuzzTraefikLabels$$' -fuzztime 10s
 	$(GO) test ./dialect/traefik/rule -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s
 
-# Performance (a few minutes; needs haproxy and wrk; not part of make test,
-# and it asserts nothing): loading vs the whole run at 100, 1,000 and 5,000
-# services as separate processes (time and peak RSS), the Go benchmarks of
-# model and render (saved in bin/bench.txt for benchstat), the hostile
-# shapes of issue 9 against loading alone (bin/hostile.txt), then routing
-# through HAProxy with 1 and 1,000 hosts under wrk. See bench/doc.go.
-BENCH_N ?= 7
+# Performance (about 30 minutes; needs haproxy and wrk; not part of make
+# test, and it asserts nothing): loading vs the whole run at 100, 1,000 and
+# 5,000 services as separate processes, alternated, 11 runs each (time and
+# peak RSS), the Go benchmarks of model and render (saved in bin/bench.txt
+# for benchstat), the hostile shapes of issue 9 against loading alone
+# (bin/hostile.txt), routing through HAProxy with 1 and 1,000 hosts, paths
+# and wildcards under wrk, then what the config costs HAProxy while it runs:
+# start, reload and memory by server slots (bin/start.txt), a reload under
+# load (bin/reload.txt), DNS queries against the time to follow a moved
+# container (bin/dns.txt). BENCH_HAPROXY=path measures another HAProxy.
+# See bench/doc.go.
+BENCH_N ?= 11
 bench: build
 	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
 	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./model ./render | tee bin/bench.txt
 	$(GO) test -run '^$$' -bench Hostile -benchmem -count 5 -benchtime 20x -timeout 30m ./bench | tee bin/hostile.txt
 	BENCH_ROUTING=1 $(GO) test -count=1 -run '^TestRoutingCost$$' -v -timeout 30m ./bench
+	$(GO) test -run '^$$' -bench '^BenchmarkHAProxyStart$$' -benchtime 3x -timeout 30m ./bench | tee bin/start.txt
+	$(GO) test -run '^$$' -bench '^BenchmarkReload$$' -benchtime 10x -timeout 30m ./bench | tee bin/reload.txt
+	$(GO) test -run '^$$' -bench '^BenchmarkDNS$$' -benchtime 3x -timeout 60m ./bench | tee bin/dns.txt
 
 # Fuzzing, 2 minutes a target (FUZZTIME=10m for longer). An input that
 # breaks a property is written to model/testdata/fuzz/<target>/: keep it,

@@ -16,7 +16,7 @@ import (
 )
 
 // options are the CLI's defaults plus --domain Domain, as cmd/benchrun runs it.
-var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: model.DefaultSlots, Dialects: all.Dialects()}
+var options = model.Options{Version: "bench", Domains: []string{Domain}, Slots: 0, Dialects: all.Dialects()} // the CLI's default slots
 
 // writeProject writes data as compose.yaml in a new temporary directory.
 func writeProject(tb testing.TB, data []byte) string {

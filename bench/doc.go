@@ -21,7 +21,20 @@
 //     loaded alone and run whole, in-process; TestHostileShapesAreBoundedOrRefused
 //     checks that each is accepted or refused naming its limit.
 //   - routing_test.go (BENCH_ROUTING=1): requests per second through HAProxy
-//     with the generated config for 1 and 1,000 hosts, driven by wrk.
+//     with the generated config for 1 and 1,000 hosts (with the default host
+//     map and with --map none), Project(1000), 1,000 paths and 1,000
+//     wildcards, driven by wrk.
+//   - start_test.go: BenchmarkHAProxyStart, HAProxy's start-up, reload and
+//     resident memory by services and server-template slots.
+//   - reload_test.go: BenchmarkReload, a reload by the README's recipe
+//     (--runtime-dir, saved server state, SIGUSR2) under wrk: its time and
+//     the requests lost.
+//   - dns_test.go: BenchmarkDNS, the DNS queries a second HAProxy sends
+//     while nothing changes against the time to follow a container that
+//     moves to a new address, by --dns-rate or by edits of the resolvers
+//     section, for 10, 100 and 1,000 services.
+//
+// The HAProxy benchmarks run haproxy from PATH, or BENCH_HAPROXY.
 //
 // Nothing here asserts a speed: the numbers are reported, not tested.
 package bench

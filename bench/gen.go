@@ -175,3 +175,23 @@ func writeMap(b *strings.Builder, key string, m map[string]string) {
 		fmt.Fprintf(b, "      %s: %s\n", k, strconv.Quote(m[k]))
 	}
 }
+
+// Paths is a compose file of n services routed under one host, shop, each
+// by a path of its own (/p00001 … /p<n>), all on port: n path rules.
+func Paths(n, port int) []byte {
+	return write(n, func(i int) service {
+		s := plain(i, port)
+		s.keys = map[string]string{"SERVICE_NAME": "shop", "SERVICE_TAGS": fmt.Sprintf("path=/p%05d", i)}
+		return s
+	})
+}
+
+// Wildcards is a compose file of n services each routed by a wildcard
+// alias of its own (*.w00001.example.net …), all on port: n wildcard rules.
+func Wildcards(n, port int) []byte {
+	return write(n, func(i int) service {
+		s := plain(i, port)
+		s.keys["SERVICE_TAGS"] = fmt.Sprintf("server_alias=*.w%05d.example.net", i)
+		return s
+	})
+}

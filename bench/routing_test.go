@@ -82,21 +82,23 @@ func TestRoutingCost(t *testing.T) {
 	// Hosts(n) has one route a host: its last rule is an exact host. In
 	// Project(1000) the last exact host-only rule comes after 100 host and
 	// path rules, and the last rule of all is a wildcard with a path.
+	// The default writes the host map beside -o's file (these runs write
+	// one); --map none is the single-file config.
 	hosts1, hosts1000, mixed := Hosts(1, backend.port()), Hosts(1000, backend.port()), mixedOnPort(1000, backend.port())
 	cases := []*routingCase{
 		{name: "1 host", project: hosts1},
 		{name: "1,000 hosts", project: hosts1000},
-		{name: "1,000 hosts --map", project: hosts1000, hostMap: true},
+		{name: "  --map none", project: hosts1000, args: []string{"--map", "none"}},
 		{name: "Project(1000) exact", project: mixed, exactOnly: true},
-		{name: "  --map", project: mixed, exactOnly: true, hostMap: true},
-		{name: "  --map, map first", project: mixed, exactOnly: true, hostMap: true, edit: mapFirst},
 		{name: "Project(1000) last", project: mixed},
-		{name: "  --map", project: mixed, hostMap: true},
+		{name: "1,000 paths, one host", project: Paths(1000, backend.port())},
+		{name: "1,000 wildcards", project: Wildcards(1000, backend.port())},
 	}
 	for i, c := range cases {
 		c.generate(t, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
-		if c.hostMap {
-			// The same request as without the map, for a like-for-like ratio.
+		if c.target.host == "" {
+			// The last rule is the map's: the same request as for the
+			// case before, for a like-for-like ratio.
 			for j := i - 1; c.target.host == ""; j-- {
 				c.target = cases[j].target
 			}
@@ -128,8 +130,8 @@ func TestRoutingCost(t *testing.T) {
 type routingCase struct {
 	name      string
 	project   []byte
-	hostMap   bool
-	exactOnly bool // request the last exact host-only rule's host, not the last rule's
+	args      []string // more flags
+	exactOnly bool     // request the last exact host-only rule's host, not the last rule's
 	// edit, if set, changes the generated config by hand before it is
 	// measured: a preview of a change to the renderer.
 	edit func(cfg []byte) []byte
@@ -174,9 +176,7 @@ func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns strin
 	c.cfg = filepath.Join(dir, "haproxy.cfg")
 	args := []string{"-f", compose, "--domain", Domain, "--bind", "127.0.0.1:" + strconv.Itoa(httpPort),
 		"--stats=", "--resolver", dns, "-o", c.cfg}
-	if c.hostMap {
-		args = append(args, "--map", filepath.Join(dir, "hosts.map"))
-	}
+	args = append(args, c.args...)
 	bin, env := e2etest.CLI(t, "PATH="+os.Getenv("PATH"))
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
@@ -194,7 +194,10 @@ func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns strin
 		}
 	}
 	c.rules = bytes.Count(cfg, []byte("\n    use_backend "))
-	if !c.hostMap {
+	hostMap, _ := os.ReadFile(filepath.Join(dir, "haproxy.map"))
+	if c.exactOnly && len(hostMap) > 0 {
+		c.target = mappedTarget(t, cfg, hostMap)
+	} else {
 		c.target = lastRuleTarget(t, cfg, c.exactOnly)
 	}
 }
@@ -233,10 +236,26 @@ var (
 	serverRe  = regexp.MustCompile(`^\s+server-template \S+ \S+ ([^:\s]+):`)
 )
 
+// mappedTarget is a request for the host map's last host.
+func mappedTarget(t testing.TB, cfg, hostMap []byte) target {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(string(hostMap)), "\n")
+	host, backend, _ := strings.Cut(lines[len(lines)-1], " ")
+	i := bytes.Index(cfg, []byte("\nbackend "+backend+"\n"))
+	if i < 0 {
+		t.Fatalf("no backend %s for the map's host %s", backend, host)
+	}
+	m := regexp.MustCompile(`(?m)^\s+server-template \S+ \S+ ([^:\s]+):`).FindSubmatch(cfg[i:])
+	if m == nil {
+		t.Fatalf("backend %s has no server-template", backend)
+	}
+	return target{host: host, path: "/", backend: backend, address: string(m[1])}
+}
+
 // lastRuleTarget reads the frontend's last use_backend rule (with
 // exactOnly, the last one on exact hosts without a path) and returns a
 // request only it matches: its host (a name under a wildcard) and path.
-func lastRuleTarget(t *testing.T, cfg []byte, exactOnly bool) target {
+func lastRuleTarget(t testing.TB, cfg []byte, exactOnly bool) target {
 	t.Helper()
 	hosts := map[string][]string{} // ACL name → patterns ("." suffix for end)
 	match := map[string]string{}
@@ -265,6 +284,9 @@ func lastRuleTarget(t *testing.T, cfg []byte, exactOnly bool) target {
 	}
 	if last == nil {
 		t.Fatal("the config has no use_backend rule")
+	}
+	if strings.HasPrefix(last[0], "%[") {
+		return target{} // the host map's lookup: the caller picks a mapped host
 	}
 	tg := target{backend: last[0], path: "/", address: servers[last[0]]}
 	for _, acl := range last[1:] {

@@ -16,8 +16,18 @@ const DockerDNS = "127.0.0.11:53"
 // when a service asks for HSTS without one: a year.
 const DefaultHSTS = 31536000
 
-// DefaultSlots is the server-template size when nothing asks for more.
-const DefaultSlots = 10
+// Without a slots= tag or the slots option, a server-template holds twice
+// the service's replicas (deploy.replicas or scale), and at least
+// SlotBudget/(number of services), from MinSlots to DefaultSlots: a small
+// project can scale a service out without a new config, and a large one
+// does not pay HAProxy for thousands of empty slots (each costs about
+// 6 KiB and up to 0.1 ms of start-up; see docs/performance.md).
+const (
+	DefaultSlots    = 10
+	MinSlots        = 2
+	SlotBudget      = 2000
+	SlotsPerReplica = 2
+)
 
 // Options are the choices, besides the project, that shape the config.
 // Diagnostics about them name them by Option.
@@ -27,12 +37,17 @@ type Options struct {
 	ProdLine string   // appended to every routed name; empty: none
 	All      bool     // route every service with a TCP port
 	Swarm    bool     // address servers as tasks.<service>
-	Slots    int      // server-template size floor, 1 to MaxSlots; 0: DefaultSlots
+	Slots    int      // server-template size floor, 1 to MaxSlots; 0: by SlotBudget and the replicas (see DefaultSlots)
+
+	perReplica int // slots a declared replica takes: SlotsPerReplica when Slots was 0, else 1
 	// Listen: empty HTTP means ":80"; empty Stats, no stats page; Certs
 	// turns on HTTPS, on HTTPS or ":443". No two listeners may share an
 	// address and port.
 	Listen    Listen
 	Resolvers []string // nameservers; empty: Docker's, DockerDNS
+	// DNSRate is the most DNS queries a second HAProxy may send while
+	// nothing changes, 1 to MaxDNSRate; 0: DefaultDNSRate.
+	DNSRate int
 	// HostMap is the path of a host map file the config reads; empty:
 	// hosts are matched by ACLs in the config itself.
 	HostMap string
@@ -78,6 +93,13 @@ func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Dia
 	var ds Diagnostics
 	add := checkFeatures(&opts, &ds)
 	domains := checkOptions(&opts, &ds)
+	if opts.perReplica == SlotsPerReplica {
+		services := 0
+		for _, p := range ps {
+			services += len(p.Services)
+		}
+		opts.Slots = min(max(SlotBudget/max(services, 1), MinSlots), DefaultSlots)
+	}
 	trusted, statsAuth := checkAccessFlags(opts, &ds)
 	multi := len(ps) > 1
 	if multi {
@@ -123,6 +145,7 @@ func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Dia
 		Command:   headerNames(opts.Command),
 		Listen:    opts.Listen,
 		Resolvers: opts.Resolvers,
+		DNSRate:   opts.DNSRate,
 		Backends:  backends,
 		Routes:    routesFor(backends, defaultBackend),
 		HostMap:   opts.HostMap,
@@ -234,12 +257,12 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		}
 		opts.ProdLine = strings.ToLower(opts.ProdLine)
 	}
+	opts.perReplica = 1
 	if opts.Slots == 0 {
-		opts.Slots = DefaultSlots
-	}
-	if opts.Slots < 1 || opts.Slots > MaxSlots {
+		opts.perReplica = SlotsPerReplica // sized by Build
+	} else if opts.Slots < 1 || opts.Slots > MaxSlots {
 		ds.Errorf(OptionSlots.source(strconv.Itoa(opts.Slots)),
-			fmt.Sprintf("give a number from 1 to %d; the default is %d", MaxSlots, DefaultSlots), "a backend's server-template size is out of range")
+			fmt.Sprintf("give a number from 1 to %d; by default %d to %d by the number of services, and twice the replicas", MaxSlots, MinSlots, DefaultSlots), "a backend's server-template size is out of range")
 		// Reported once: no backend warns that it was capped.
 		opts.Slots = min(max(opts.Slots, 1), MaxSlots)
 	}
@@ -279,6 +302,14 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 	}
 	if len(opts.Resolvers) == 0 {
 		opts.Resolvers = []string{DockerDNS}
+	}
+	if opts.DNSRate == 0 {
+		opts.DNSRate = DefaultDNSRate
+	}
+	if opts.DNSRate < 1 || opts.DNSRate > MaxDNSRate {
+		ds.Errorf(OptionDNSRate.source(strconv.Itoa(opts.DNSRate)),
+			fmt.Sprintf("give a number of queries a second from 1 to %d; the default is %d", MaxDNSRate, DefaultDNSRate), "the DNS query rate is out of range")
+		opts.DNSRate = min(max(opts.DNSRate, 1), MaxDNSRate)
 	}
 	for _, r := range opts.Resolvers {
 		checkAddr(OptionResolvers.source(r), r, true, ds)
@@ -322,6 +353,16 @@ func sameListener(a, b string) bool {
 	any := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "[::]" || h == "*" }
 	return addrPort(a) == addrPort(b) && addrPort(a) != 0 && (any(ha) || any(hb) || strings.EqualFold(ha, hb))
 }
+
+// DefaultDNSRate bounds the DNS queries a second that re-resolving every
+// server's name costs while nothing changes (see docs/performance.md):
+// up to this many names are asked about every second, more
+// names less often. A moved container is followed sooner than that: its
+// failing health check asks DNS again at once.
+const DefaultDNSRate = 100
+
+// MaxDNSRate is the largest DNSRate: one query a millisecond.
+const MaxDNSRate = 1000
 
 // MaxSlots caps a server-template: HAProxy's start-up slows with every slot.
 const MaxSlots = 4096

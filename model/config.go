@@ -14,6 +14,7 @@ type Config struct {
 	Command   []string  `json:"command,omitempty"`
 	Listen    Listen    `json:"listen"`
 	Resolvers []string  `json:"resolvers"` // nameserver addresses, in the order given
+	DNSRate   int       `json:"dns_rate"`  // the most DNS queries a second while nothing changes (Options.DNSRate)
 	Backends  []Backend `json:"backends"`
 	// Routes are the HTTP routing rules in the order HAProxy must try them
 	// (see SortRoutes): the first that matches a request wins.

@@ -559,7 +559,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
-		"timeout":            {`timeout (?:check|server|tunnel|client) {DUR}`},
+		"timeout":            {`timeout (?:check|server|tunnel|client|resolve) {DUR}`},
 		"option":             {`option (?:http-keep-alive|http-server-close|httpclose)`},
 		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?` +
 			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Labels reads one service's settings with registrator's precedence,
@@ -79,8 +80,22 @@ var credentialKey = regexp.MustCompile(`(?i)pass|pwd|secret|token|user|auth|cred
 const Redacted = "[redacted]"
 
 func redact(key, v string) string {
-	if credentialKey.MatchString(key) {
+	if isCredentialKey(key) {
 		return Redacted
 	}
 	return v
+}
+
+// credentialKeys caches credentialKey's verdict by key: every lookup of a
+// key redacts its value, and a project asks for the same few keys of each
+// of its services (the regexp was a quarter of Build's time).
+var credentialKeys sync.Map // string → bool
+
+func isCredentialKey(key string) bool {
+	if v, ok := credentialKeys.Load(key); ok {
+		return v.(bool)
+	}
+	cred := credentialKey.MatchString(key)
+	credentialKeys.Store(key, cred)
+	return cred
 }

@@ -22,6 +22,7 @@ const (
 	OptionResolvers  Option = "resolvers"
 	OptionHostMap    Option = "host_map"
 	OptionRuntimeDir Option = "runtime.dir"
+	OptionDNSRate    Option = "dns_rate"
 
 	OptionTrustedProxies Option = "trusted_proxies"
 	OptionStatsAuth      Option = "stats_auth"

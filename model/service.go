@@ -185,8 +185,10 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Servers: Servers{Service: svc.Name, Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
 			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
 	}
-	if svc.Replicas > opts.Slots {
-		b.Servers.Slots = svc.Replicas
+	if want := svc.Replicas * max(opts.perReplica, 1); want > opts.Slots {
+		// Twice the replicas only up to MaxSlots: the cap's warning is
+		// for replicas that do not fit.
+		b.Servers.Slots = min(want, max(svc.Replicas, MaxSlots))
 		b.Servers.Source = Source{Service: svc.Name, Key: "replicas", Value: strconv.Itoa(svc.Replicas), From: "compose"}
 	}
 	if b.Servers.Slots > MaxSlots {

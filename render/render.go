@@ -43,6 +43,33 @@ type Data struct {
 	HTTPSOnly map[string][]Redirect
 	// SNI are the listeners that sni= services share, by port.
 	SNI []SNIFrontend
+	// DNS is how often the resolvers ask about each server's name.
+	DNS DNS
+}
+
+// DNS paces the resolvers: every name the servers resolve is asked about
+// once every Resolve ("timeout resolve"), so that the idle query rate is
+// at most the config's DNSRate. A server whose health check fails to
+// connect has its name asked about at once (hold valid permitting), which
+// is how a moved container is followed between two periodic resolutions.
+type DNS struct {
+	Names   int    // distinct names the server-templates resolve
+	Resolve string // HAProxy time: whole seconds, at least 1s
+}
+
+// dnsFor spreads cfg.DNSRate queries a second over the names to resolve.
+func dnsFor(cfg model.Config) DNS {
+	names := map[string]bool{}
+	for _, b := range cfg.Backends {
+		for _, s := range append(b.Shared, b.Servers) {
+			if s.Address != "" {
+				names[s.Address] = true
+			}
+		}
+	}
+	rate := max(cfg.DNSRate, 1) // a Config not made by Build may leave it 0
+	secs := max(1, (len(names)+rate-1)/rate)
+	return DNS{Names: len(names), Resolve: strconv.Itoa(secs) + "s"}
 }
 
 // SNIFrontend is a TCP listener on Port whose connections go, by the
@@ -115,7 +142,7 @@ func Template(cfg model.Config, name string, text []byte) ([]byte, error) {
 	f := frontendFor(cfg)
 	var out bytes.Buffer
 	out.Grow(sizeHint(cfg, f))
-	if err := t.Execute(&out, Data{Config: cfg, Frontend: f, HTTPSOnly: httpsOnlyRedirects(cfg), SNI: sniFrontends(cfg)}); err != nil {
+	if err := t.Execute(&out, Data{Config: cfg, Frontend: f, HTTPSOnly: httpsOnlyRedirects(cfg), SNI: sniFrontends(cfg), DNS: dnsFor(cfg)}); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
@@ -733,6 +760,18 @@ func hostMapRoutes(cfg model.Config) func(model.Route) bool {
 		return len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
 			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
 	}
+}
+
+// MappedRoutes is how many routes cfg.HostMap takes out of the frontend's
+// use_backend rules: the rules HAProxy no longer tries one by one.
+func MappedRoutes(cfg model.Config) int {
+	mapped, n := hostMapRoutes(cfg), 0
+	for _, r := range cfg.Routes {
+		if mapped(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.

@@ -134,7 +134,7 @@ func TestDocumentedTemplateNames(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatalf("Build: %v", ds)
 	}
-	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} [{{ .HostMap }}] {{ shellWords .Command }} {{ comment .Files }}
+	const text = `{{ .Version }} {{ .Files }} {{ .Resolvers }} {{ .DNSRate }} {{ .DNS.Names }} {{ .DNS.Resolve }} [{{ .HostMap }}] {{ shellWords .Command }} {{ comment .Files }}
 {{ .Listen.HTTP }} {{ .Listen.Stats }} [{{ .Listen.HTTPS }}] [{{ .Listen.Certs }}] {{ .Listen.HTTPSPort }}
 {{ range .Backends }}{{ .Name }} {{ .Service }} {{ .Port }} {{ .StripPath }} {{ .Sticky }} {{ .Balance }} {{ .Timeout }} {{ .HTTPSOnly }} {{ .HTTPSRedirectCode }} [{{ .Canonical }}] {{ .Redirects }} {{ .Rewrite }} {{ .TCPPort }}
 {{ range .Hosts }}{{ .Name }} {{ .Wildcard }} {{ .Source.Key }} {{ end }}
@@ -258,5 +258,23 @@ func TestRoutesTableShowsListenersAndWhereHTTPSIsForced(t *testing.T) {
 	}
 	if strings.Contains(table, "\nweb (https only)") {
 		t.Errorf("the short name web is marked https only, but the redirect leaves it alone:\n%s", table)
+	}
+}
+
+// The resolvers ask about each name every DNS.Resolve: with more names
+// than the rate, less often, so that the idle query rate stays bounded.
+func TestDNSSpreadsTheNamesOverTheRate(t *testing.T) {
+	for _, tc := range []struct {
+		names, rate int
+		want        string
+	}{{0, 100, "1s"}, {10, 100, "1s"}, {100, 100, "1s"}, {101, 100, "2s"}, {1000, 100, "10s"}, {5000, 100, "50s"}, {1000, 1000, "1s"}, {3, 0, "3s"}} {
+		cfg := model.Config{DNSRate: tc.rate}
+		for i := range tc.names {
+			name := "svc" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + strings.Repeat("y", i/26)
+			cfg.Backends = append(cfg.Backends, model.Backend{Servers: model.Servers{Address: name}, Shared: []model.Servers{{Address: name}}})
+		}
+		if got := dnsFor(cfg); got.Resolve != tc.want || got.Names != tc.names {
+			t.Errorf("%d names at %d a second: resolve every %s (%d names), want %s", tc.names, tc.rate, got.Resolve, got.Names, tc.want)
+		}
 	}
 }

@@ -37,12 +37,13 @@
 //	    --accept-proxy              every listener takes the PROXY protocol (the client address is the one it carries)
 //	    --trusted-proxy CIDR        network CIDR whose X-Forwarded-For gives the client address, repeatable
 //	    --resolver ADDR             nameserver address ADDR, repeatable (default 127.0.0.11:53)
-//	    --slots N                   default server-template size N, 1 to 4096 (default 10)
+//	    --dns-rate N                the most DNS queries N a second HAProxy sends to re-resolve servers while nothing changes (more services: each asked less often), 1 to 1000 (default 100)
+//	    --slots N                   server-template size floor N, 1 to 4096 (default: 2,000 slots over the services, 2 to 10 each, and twice a service's replicas)
 //	    --swarm                     address servers as tasks.<service>
 //	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration) (default "cfg")
 //	    --template FILE             render haproxy.cfg with the text/template in FILE (sprig functions) instead of the default
 //	    --print-template            print the default template and exit
-//	    --map FILE                  write exact hosts to the HAProxy map FILE and look them up there (for thousands of hosts)
+//	    --map FILE                  write exact hosts to the HAProxy map FILE and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)
 //	    --runtime-dir DIR           HAProxy's directory DIR in the proxy container for its runtime socket and the server state a reload starts from
 //	    --haproxy-version VERSION   the HAProxy VERSION the config is for, like 3.2 (default: the version of --check's HAProxy, else 2.6)
 //	    --acme-directory URL        ACME CA for the routes tagged acme: its https:// directory URL, or letsencrypt or letsencrypt-staging (HAProxy 3.2+)

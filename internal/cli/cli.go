@@ -66,6 +66,7 @@ type flags struct {
 	tlsBind       string
 	httpsPort     int
 	resolvers     []string
+	dnsRate       int
 	slots         int
 	swarm         bool
 	check         bool
@@ -110,12 +111,13 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.BoolVar(&f.acceptProxy, "accept-proxy", false, "every listener takes the PROXY protocol (the client address is the one it carries)")
 	fs.StringArrayVar(&f.trustedProxy, "trusted-proxy", nil, "network `CIDR` whose X-Forwarded-For gives the client address, repeatable")
 	fs.StringArrayVar(&f.resolvers, "resolver", nil, "nameserver address `ADDR`, repeatable (default "+model.DockerDNS+")")
-	fs.IntVar(&f.slots, "slots", model.DefaultSlots, "default server-template size `N`, 1 to "+strconv.Itoa(model.MaxSlots))
+	fs.IntVar(&f.dnsRate, "dns-rate", model.DefaultDNSRate, "the most DNS queries `N` a second HAProxy sends to re-resolve servers while nothing changes (more services: each asked less often), 1 to "+strconv.Itoa(model.MaxDNSRate))
+	fs.IntVar(&f.slots, "slots", 0, "server-template size floor `N`, 1 to "+strconv.Itoa(model.MaxSlots)+" (default: "+model.Thousands(model.SlotBudget)+" slots over the services, "+strconv.Itoa(model.MinSlots)+" to "+strconv.Itoa(model.DefaultSlots)+" each, and twice a service's replicas)")
 	fs.BoolVar(&f.swarm, "swarm", false, "address servers as tasks.<service>")
 	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
-	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there (for thousands of hosts)")
+	fs.StringVar(&f.hostMap, "map", "", "write exact hosts to the HAProxy map `FILE` and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)")
 	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory `DIR` in the proxy container for its runtime socket and the server state a reload starts from")
 	f.declareFeatures(fs)
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")
@@ -132,7 +134,7 @@ var optionFlags = map[model.Option]string{
 	model.OptionDomains: "--domain", model.OptionProdLine: "--prod-line", model.OptionAll: "--all", model.OptionSwarm: "--swarm",
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
-	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir",
+	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir", model.OptionDNSRate: "--dns-rate",
 	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
 }
 
@@ -213,7 +215,9 @@ func (f flags) validate() error {
 		return usageError{"--check", "", "validates haproxy.cfg, and does not go with --format " + f.format, ""}
 	case f.template != "" && f.format != "cfg":
 		return usageError{"--template", f.template, "renders haproxy.cfg, and does not go with --format " + f.format, ""}
-	case f.hostMap != "" && f.output == "" && !f.diff && f.format == "cfg":
+	case f.dnsRate < 1 || f.dnsRate > model.MaxDNSRate:
+		return usageError{"--dns-rate", strconv.Itoa(f.dnsRate), "is out of range", fmt.Sprintf("give a number of queries a second from 1 to %d; the default is %d", model.MaxDNSRate, model.DefaultDNSRate)}
+	case f.hostMap != "" && f.hostMap != noMap && f.output == "" && !f.diff && f.format == "cfg":
 		return usageError{"--map", f.hostMap, "writes a second file", "add -o FILE for the config"}
 	}
 	return f.features.validate()
@@ -352,7 +356,7 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 	opts := model.Options{
 		Version: toolVersion(), Command: place.commandLine(flagset), Domains: domains, ProdLine: f.prodLine, All: f.all, Swarm: f.swarm, Slots: f.slots,
 		Listen:    model.Listen{HTTP: f.bind, Stats: f.stats, HTTPS: f.tlsBind, Certs: f.tls, HTTPSPort: f.httpsPort, AcceptProxy: f.acceptProxy},
-		Resolvers: f.resolvers, HostMap: f.hostMap, RuntimeDir: f.runtimeDir,
+		Resolvers: f.resolvers, DNSRate: f.dnsRate, HostMap: f.mapRef(), RuntimeDir: f.runtimeDir,
 		TrustedProxies: f.trustedProxy, StatsAuth: statsAuth, Features: features,
 		Dialects: all.Dialects(),
 	}
@@ -363,6 +367,9 @@ func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, s
 		cfg, diags, items = model.BuildReport(projects, opts)
 	} else {
 		cfg, diags = model.BuildProjects(projects, opts)
+	}
+	if f.autoMap() && render.MappedRoutes(cfg) < autoMapRoutes {
+		cfg.HostMap = "" // a small project stays one readable file
 	}
 	if f.strict {
 		diags = diags.Strict()
@@ -500,10 +507,61 @@ func produce(cfg model.Config, f flags) ([]output, error) {
 		return nil, err
 	}
 	outs := []output{{f.output, data}}
-	if f.hostMap != "" && f.format == "cfg" {
-		outs = append(outs, output{f.hostMap, render.HostMap(cfg)})
+	if cfg.HostMap != "" && f.format == "cfg" {
+		outs = append(outs, output{f.mapFile(), render.HostMap(cfg)})
 	}
 	return outs, nil
+}
+
+// noMap is the --map value that keeps every route in the config.
+const noMap = "none"
+
+// autoMapRoutes is the number of routes the map would take out of the
+// frontend from which it is written by default: each use_backend rule
+// HAProxy tries costs a request about 0.6% of the time a single host's
+// takes (docs/performance.md), so 16 rules cost about 10%.
+const autoMapRoutes = 16
+
+// autoMap reports whether the host map is the default's to choose: no
+// --map, a config written to a file with the default template, and no
+// relative --tls directory, whose meaning the map's "default-path config"
+// would change.
+func (f flags) autoMap() bool {
+	return f.hostMap == "" && f.output != "" && f.format == "cfg" && f.template == "" &&
+		(f.tls == "" || filepath.IsAbs(f.tls))
+}
+
+// mapFile is where the host map is written: --map's file, or by default
+// NAME.map beside -o's NAME.cfg; empty: none.
+func (f flags) mapFile() string {
+	switch {
+	case f.hostMap == noMap:
+		return ""
+	case f.hostMap != "":
+		return f.hostMap
+	case f.autoMap():
+		return filepath.Join(filepath.Dir(f.output), f.mapRef())
+	}
+	return ""
+}
+
+// mapRef is the map's path as the config names it: --map's as given, or
+// by default the file's name alone, which "default-path config" reads
+// beside the config wherever HAProxy finds it.
+func (f flags) mapRef() string {
+	switch {
+	case f.hostMap == noMap:
+		return ""
+	case f.hostMap != "":
+		return f.hostMap
+	case f.autoMap():
+		name := filepath.Base(f.output)
+		if filepath.Ext(name) == ".map" {
+			return name + ".hosts.map"
+		}
+		return strings.TrimSuffix(name, filepath.Ext(name)) + ".map"
+	}
+	return ""
 }
 
 // renderConfig renders haproxy.cfg with the default template or the

@@ -59,8 +59,10 @@ func TestBadFlagValuesExitTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--slots", "-1"}, "error: --slots=-1: a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)"},
-		{[]string{"--slots", "5000"}, "error: --slots=5000: a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)"},
+		{[]string{"--slots", "-1"}, "error: --slots=-1: a backend's server-template size is out of range (give a number from 1 to 4096; by default 2 to 10 by the number of services, and twice the replicas)"},
+		{[]string{"--slots", "5000"}, "error: --slots=5000: a backend's server-template size is out of range (give a number from 1 to 4096; by default 2 to 10 by the number of services, and twice the replicas)"},
+		{[]string{"--dns-rate", "0"}, "error: --dns-rate=0: is out of range (give a number of queries a second from 1 to 1000; the default is 100)"},
+		{[]string{"--dns-rate", "1001"}, "error: --dns-rate=1001: is out of range (give a number of queries a second from 1 to 1000; the default is 100)"},
 		{[]string{"--bind", "nope"}, "error: --bind=nope: address has no port"},
 		{[]string{"--domain", ".example.com"}, "error: --domain=.example.com: domain starts with a dot"},
 		{[]string{"--resolver", ":53"}, "error: --resolver=:53: address has no host"},

@@ -30,7 +30,7 @@ func TestDiffIgnoresHowPathsAreSpelled(t *testing.T) {
 		{"deploy", []string{"-f", "./compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "./haproxy/haproxy.cfg"}},
 		{"deploy", []string{"--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg"}},
 		{"deploy", []string{"-o", "haproxy/haproxy.cfg", "--stats-auth=./ops.users", "--domain=example.com", "--file=compose.yaml"}},
-		{"deploy", []string{"-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg", "--bind", ":80", "--slots", "10", "--all=false"}},
+		{"deploy", []string{"-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy/haproxy.cfg", "--bind", ":80", "--slots", "0", "--all=false"}},
 		{"deploy", []string{"--project-directory", ".", "-f", "compose.yaml", "--domain", "example.com", "--stats-auth", "./ops.users", "-o", "haproxy//haproxy.cfg"}},
 		{"", []string{"-f", "deploy/compose.yaml", "--domain", "example.com", "--stats-auth", "deploy/ops.users", "-o", "deploy/haproxy/haproxy.cfg"}},
 		{"", []string{"--project-directory", "deploy", "--domain", "example.com", "--stats-auth", "deploy/ops.users", "-o", "deploy/haproxy/../haproxy/haproxy.cfg"}},

@@ -43,7 +43,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 func TestSlotsOutOfRangeIsOneError(t *testing.T) {
 	for _, v := range []string{"5000", "-1"} {
 		code, _, stderr := cli(t, webProject, "-f", "-", "--slots", v)
-		want := "error: --slots=" + v + ": a backend's server-template size is out of range (give a number from 1 to 4096; the default is 10)\n"
+		want := "error: --slots=" + v + ": a backend's server-template size is out of range (give a number from 1 to 4096; by default 2 to 10 by the number of services, and twice the replicas)\n"
 		if code != exitUsage || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "--slots") != 1 {
 			t.Errorf("--slots %s: exit %d, stderr:\n%s\nwant exit 2 and only:\n%s", v, code, stderr, want)
 		}

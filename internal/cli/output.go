@@ -226,7 +226,7 @@ func checkOutputs(f flags, inputs []input) model.Diagnostics {
 	refuse := func(flag, path, msg, fix string) {
 		ds = append(ds, model.Diagnostic{Severity: model.Error, Key: flag, Value: path, Message: msg, Fix: fix})
 	}
-	for _, o := range []struct{ flag, path string }{{"-o", f.output}, {"--map", f.hostMap}} {
+	for _, o := range []struct{ flag, path string }{{"-o", f.output}, {"--map", f.mapFile()}} {
 		if o.path == "" {
 			continue
 		}
@@ -237,8 +237,8 @@ func checkOutputs(f flags, inputs []input) model.Diagnostics {
 			}
 		}
 	}
-	if f.output != "" && f.hostMap != "" && sameFile(f.output, f.hostMap) {
-		refuse("--map", f.hostMap, "names the same file as -o", "give the map a file of its own")
+	if f.output != "" && f.mapFile() != "" && sameFile(f.output, f.mapFile()) {
+		refuse("--map", f.mapFile(), "names the same file as -o", "give the map a file of its own")
 	}
 	return ds
 }

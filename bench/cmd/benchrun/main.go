@@ -45,7 +45,7 @@ const (
 func main() {
 	bin := flag.String("bin", "bin/compose2haproxy", "compose2haproxy binary")
 	loadOnly := flag.String("loadonly", "bin/loadonly", "loadonly binary (bench/cmd/loadonly)")
-	n := flag.Int("n", 7, "timed runs of each binary per size (at least 5 for a meaningful median)")
+	n := flag.Int("n", 11, "timed runs of each binary per size (at least 5 for a meaningful median)")
 	sizeList := flag.String("sizes", "100,1000,5000", "comma-separated numbers of services")
 	toFile := flag.Bool("o", false, "make the CLI write with -o to a file instead of to stdout (/dev/null)")
 	flag.DurationVar(&waitQuiet, "wait", 2*time.Minute, "before each pair of runs, wait up to this long for the CPUs to be idle (0: do not wait)")
