@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // HTTPSMethod is HTTPS_METHOD.
@@ -519,7 +520,6 @@ func (d *decoder) unknown() {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	known := names(false, OnContainer|OnACME)
 	for _, k := range keys {
 		v := d.in.Env[k]
 		o := Origin{Source: "env", Key: k}
@@ -530,7 +530,7 @@ func (d *decoder) unknown() {
 			continue
 		}
 		ours := strings.HasPrefix(k, "VIRTUAL_") || strings.HasPrefix(k, "LETSENCRYPT_") || strings.HasPrefix(k, "ACME_")
-		s := suggest(k, known)
+		s := containerSuggestion(k)
 		switch {
 		case ours && s != "":
 			d.ds.add(Error, o, v, "unknown variable, ignored by nginx-proxy; did you mean %s?", s)
@@ -549,4 +549,22 @@ var generic = map[string]bool{
 	"HTTP_PORT": true, "HTTPS_PORT": true, "LOG_FORMAT": true, "LOG_FORMAT_ESCAPE": true, "LOG_JSON": true,
 	"NO_COLOR": true, "RESOLVERS": true, "DOCKER_HOST": true, "DOCKER_TLS_VERIFY": true, "DOCKER_CERT_PATH": true,
 	"DHPARAM_BITS": true, "DHPARAM_SKIP": true, "DISABLE_ACCESS_LOGS": true, "DEBUG_ENDPOINT": true,
+}
+
+// containerNames are the variables read on a routed container.
+var containerNames = names(false, OnContainer|OnACME)
+
+// containerSuggestions caches suggest's answer for a container's variable:
+// the services of a project mostly share their variables' names, and
+// comparing each with every nginx-proxy name was most of a large
+// project's Build.
+var containerSuggestions sync.Map // name → suggestion
+
+func containerSuggestion(k string) string {
+	if s, ok := containerSuggestions.Load(k); ok {
+		return s.(string)
+	}
+	s := suggest(k, containerNames)
+	containerSuggestions.Store(k, s)
+	return s
 }

@@ -119,17 +119,25 @@ func (ds *Diagnostics) add(sev Severity, o Origin, value, format string, args ..
 func suggest(name string, candidates []string) string {
 	best, bestD := "", 1<<30
 	ln := strings.ToUpper(name)
+	limit := max(2, len(name)/4)
 	for _, c := range candidates {
 		lc := strings.ToUpper(c)
+		prefix := len(ln) > 3 && (strings.HasPrefix(lc, ln) || strings.HasPrefix(ln, lc))
+		if !prefix && max(len(ln)-len(lc), len(lc)-len(ln)) > limit {
+			// The distance is at least the difference of the lengths: too
+			// far to be suggested, and every variable of every service is
+			// asked (a quarter of a large project's Build).
+			continue
+		}
 		d := spelling.Distance(ln, lc)
-		if len(ln) > 3 && (strings.HasPrefix(lc, ln) || strings.HasPrefix(ln, lc)) {
+		if prefix {
 			d = min(d, 2)
 		}
 		if d < bestD || (d == bestD && c < best) {
 			best, bestD = c, d
 		}
 	}
-	if best == "" || bestD > max(2, len(name)/4) {
+	if best == "" || bestD > limit {
 		return ""
 	}
 	return best
