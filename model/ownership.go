@@ -63,13 +63,7 @@ func readAdmissions(services []Service, ds *Diagnostics) []Admission {
 				ds.Errorf(isrc, "remove it: a service always answers its own requests", "a service cannot admit itself")
 			case !names[name]:
 				fix := "name a compose service of this project"
-				if s := Nearest(name, slices.Sorted(func(yield func(string) bool) {
-					for n := range names {
-						if !yield(n) {
-							return
-						}
-					}
-				})); s != "" {
+				if s := Nearest(name, slices.Sorted(maps.Keys(names))); s != "" {
 					fix = "did you mean " + s + "?"
 				}
 				ds.Warnf(isrc, fix, "names no service of the project; it admits nothing")
@@ -369,16 +363,7 @@ func claimSource(c *claim, hosts []string) Source {
 // claim, why, and how to admit it.
 func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diagnostics) {
 	x, owner = serviceOf(x), serviceOf(owner)
-	what := "any host"
-	if hosts[0] != "" {
-		what = "host " + strconv.Quote(hosts[0])
-	}
-	if len(hosts) > 1 {
-		what += fmt.Sprintf(" (and %d more)", len(hosts)-1)
-	}
-	if c.path.Prefix != "" {
-		what += " path " + Printable(c.path.Prefix)
-	}
+	what := claimed(hosts, len(hosts) > 1, c.path)
 	fix := fmt.Sprintf("if service %s agrees, label it %s: %s; else route %s by another host or path", owner, admitKey, x, x)
 	ds.Errorf(claimSource(c, hosts), fix, "%s of service %s %s", what, x, why)
 }
@@ -386,13 +371,7 @@ func reportTaken(c *claim, x, owner string, hosts []string, why string, ds *Diag
 // reportTwoPorts says that two ports of one service claim the same host
 // and path: tags for every port (SERVICE_TAGS) gave it to both.
 func reportTwoPorts(first, c *claim, hosts []string, ds *Diagnostics) {
-	what := "any host"
-	if hosts[0] != "" {
-		what = "host " + strconv.Quote(hosts[0])
-	}
-	if c.path.Prefix != "" {
-		what += " path " + Printable(c.path.Prefix)
-	}
+	what := claimed(hosts, false, c.path)
 	if first.b.Variant != "" || c.b.Variant != "" {
 		ds.Errorf(claimSource(c, hosts), "make one rule narrower (a path, a header), or remove one of them",
 			"%s is routed by two routes of %s, %s and %s, without a condition, and a request can reach only one", what, c.b.Service, cmp.Or(first.b.Variant, "its own"), cmp.Or(c.b.Variant, "its own"))
@@ -401,6 +380,22 @@ func reportTwoPorts(first, c *claim, hosts []string, ds *Diagnostics) {
 	p1, p2 := min(first.b.Port, c.b.Port), max(first.b.Port, c.b.Port)
 	ds.Errorf(claimSource(c, hosts), fmt.Sprintf("put the tag in SERVICE_%d_TAGS or SERVICE_%d_TAGS, the tags of the port it is for", p1, p2),
 		"%s is routed to two ports of %s, %d and %d, and a request can reach only the first", what, c.b.Service, p1, p2)
+}
+
+// claimed names a claim in messages: its host (the first of hosts, with
+// how many more when more counts), or any host, and its path.
+func claimed(hosts []string, more bool, p Path) string {
+	what := "any host"
+	if hosts[0] != "" {
+		what = "host " + strconv.Quote(hosts[0])
+	}
+	if more {
+		what += fmt.Sprintf(" (and %d more)", len(hosts)-1)
+	}
+	if p.Prefix != "" {
+		what += " path " + Printable(p.Prefix)
+	}
+	return what
 }
 
 func keyValue(s Source) string { return s.Key + "=" + Printable(s.Value) }
@@ -447,13 +442,7 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 	others := func(hi *hostInfo, services []string) bool {
 		return slices.ContainsFunc(services, func(s string) bool { return !slices.Contains(hi.services, s) })
 	}
-	anyHostServices := slices.Sorted(func(yield func(string) bool) {
-		for s := range anyHost {
-			if !yield(s) {
-				return
-			}
-		}
-	})
+	anyHostServices := slices.Sorted(maps.Keys(anyHost))
 	exact := map[string][]Host{} // by project: one project's guard never changes with another's
 	wild := map[int][]Host{}
 	slices.Sort(keys)
@@ -487,13 +476,7 @@ func guardRoutes(bs []Backend, defaultBackend string) []Route {
 	for _, project := range slices.Sorted(maps.Keys(exact)) {
 		rs = append(rs, Route{Backend: NoRoute, Hosts: exact[project]})
 	}
-	for _, n := range slices.Sorted(func(yield func(int) bool) {
-		for n := range wild {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
+	for _, n := range slices.Sorted(maps.Keys(wild)) {
 		hs := wild[n]
 		slices.SortFunc(hs, func(a, b Host) int { return cmp.Compare(a.Name, b.Name) })
 		rs = append(rs, Route{Backend: NoRoute, Hosts: hs})

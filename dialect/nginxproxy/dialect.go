@@ -167,12 +167,14 @@ func setting[T any](p *project, svc string, own vars.Val[T], proxy vars.Val[T]) 
 	return proxy.V, model.Source{Service: svc, Key: proxy.Origin.Key, From: "nginx-proxy default"}, false
 }
 
+// statusRank orders the outcomes of a variable: the worst wins.
+var statusRank = map[Status]int{"": 0, NoEffect: 1, Converted: 2, ConvertedDiff: 3, Refused: 4}
+
 // record notes what became of a variable, for the report: the worst
 // outcome wins.
 func (p *project) record(src model.Source, st Status, note string) {
 	k := [2]string{src.Service, src.Key}
-	rank := map[Status]int{"": 0, NoEffect: 1, Converted: 2, ConvertedDiff: 3, Refused: 4}
-	if o, ok := p.outcomes[k]; ok && rank[o.status] >= rank[st] {
+	if o, ok := p.outcomes[k]; ok && statusRank[o.status] >= statusRank[st] {
 		return
 	}
 	p.outcomes[k] = outcome{st, note}

@@ -8,9 +8,9 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
-// Row is one line of the migration report: a variable (or mount) of a
+// reportRow is one line of the migration report: a variable (or mount) of a
 // service and what became of it.
-type Row struct {
+type reportRow struct {
 	Service string
 	Key     string
 	Status  Status
@@ -43,8 +43,8 @@ func (bound *project) Report(model.Diagnostics) []model.ReportItem {
 }
 
 // rows are what became of each variable of the project's services.
-func (bound *project) rows() []Row {
-	var rows []Row
+func (bound *project) rows() []reportRow {
+	var rows []reportRow
 	seen := map[[2]string]bool{}
 	for _, s := range bound.services {
 		role := bound.roles[s.Name]
@@ -69,22 +69,22 @@ func (bound *project) rows() []Row {
 	}
 	for k, o := range bound.outcomes {
 		if !seen[k] {
-			rows = append(rows, Row{Service: k[0], Key: k[1], Status: o.status, Note: o.note})
+			rows = append(rows, reportRow{Service: k[0], Key: k[1], Status: o.status, Note: o.note})
 		}
 	}
-	slices.SortFunc(rows, func(a, b Row) int {
+	slices.SortFunc(rows, func(a, b reportRow) int {
 		return strings.Compare(a.Service+"\x00"+a.Key, b.Service+"\x00"+b.Key)
 	})
 	return rows
 }
 
 // row is what became of one variable: the run's outcome, else the table's.
-func (p *project) row(svc, key string) Row {
+func (p *project) row(svc, key string) reportRow {
 	e, ok := effects[key]
 	if !ok {
 		e = acmeSetting
 	}
-	r := Row{Service: svc, Key: key, Status: e.status, Note: e.doc}
+	r := reportRow{Service: svc, Key: key, Status: e.status, Note: e.doc}
 	if o, ok := p.outcomes[[2]string{svc, key}]; ok {
 		r.Status = o.status
 		if e.status == NoEffect && o.status == Converted {
