@@ -197,7 +197,10 @@ func ownershipViolations(cfg model.Config, q request) []string {
 	}
 	var probs []string
 	who := services[got]
-	if owning < 3000 && (route == nil || level(route) != owning) {
+	// A less specific route of the owners' own (a router of theirs on any
+	// host) may take what their routes on the host leave: only another
+	// service may not.
+	if owning < 3000 && (route == nil || level(route) != owning) && slices.ContainsFunc(who, func(s string) bool { return !owners[s] }) {
 		probs = append(probs, "answered by "+got+", which does not claim the host at its most specific level")
 	}
 	for i := range cfg.Routes {
