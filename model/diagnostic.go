@@ -57,7 +57,9 @@ func (d Diagnostic) Spell(spell func(Option) string) Diagnostic {
 // model's names (see Spell).
 func (d Diagnostic) String() string {
 	if strings.Contains(d.Message+d.Fix, refStart) {
-		return d.Spell(func(o Option) string { return string(o) }).String()
+		// Once: a label's own \x01, which no option reference closes,
+		// stays as it is (it recursed until the stack overflowed).
+		d = d.Spell(func(o Option) string { return string(o) })
 	}
 	var b strings.Builder
 	b.WriteString(d.Severity.String())
