@@ -81,7 +81,7 @@ secrets:
 			if len(p.Services) != 2 || p.Services[0].Name != "debug" {
 				t.Fatalf("services %+v: want debug (COMPOSE_PROFILES) and web", p.Services)
 			}
-			if diff := cmp.Diff(tt.want, p.Services[1]); diff != "" {
+			if diff := cmp.Diff(tt.want, p.Services[1], ignorePositions); diff != "" {
 				t.Errorf("web (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]model.Secret{tt.secret}, p.Secrets); diff != "" {

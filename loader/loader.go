@@ -162,6 +162,7 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 		env.withRecordedLookups,
 	)
 	env.referUnresolved(project)
+	loaded := project // with its env_file and label_file lists
 	if err == nil {
 		project, err = resolveServiceFiles(project, workingDir, read)
 	}
@@ -174,6 +175,14 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	p, err := convert(project, names)
 	restoreHidden(&p, hidden)
+	main := make([]tracedFile, len(files))
+	for i, f := range files {
+		main[i] = tracedFile{f.Filename, scans[i].docs}
+		if f.Filename != "-" {
+			main[i].name = filepath.ToSlash(inside(workingDir, f.Filename))
+		}
+	}
+	servicePositions(&p, tracePositions(main, workingDir, variables), loaded, workingDir)
 	p.Secrets = secrets(project, workingDir, read, env)
 	for i := range p.Services {
 		if s, ok := project.Services[p.Services[i].Name]; ok {

@@ -26,6 +26,9 @@ type scanResult struct {
 	includes []includeEntry
 	// services: the names under services:, in the order written.
 	services []string
+	// docs: the root of each YAML document, kept to find where each label
+	// was set (positions.go) without parsing the file again.
+	docs []*yaml.Node
 }
 
 // topLevelKeys are the top-level keys of the compose specification
@@ -62,6 +65,7 @@ func scan(content []byte) scanResult {
 		if root.Kind != yaml.MappingNode {
 			continue
 		}
+		res.docs = append(res.docs, root)
 		hasServices, hasTopLevelService := false, false
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			key, value := root.Content[i].Value, root.Content[i+1]
@@ -142,6 +146,7 @@ func recordHidden(res *scanResult, service, layer string, m *yaml.Node) {
 type pair struct {
 	key   string
 	value *yaml.Node
+	line  int // the key's
 }
 
 // mappingPairs lists a mapping's entries, following an alias; anything
@@ -155,7 +160,7 @@ func mappingPairs(n *yaml.Node) []pair {
 	}
 	out := make([]pair, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		out = append(out, pair{n.Content[i].Value, n.Content[i+1]})
+		out = append(out, pair{n.Content[i].Value, n.Content[i+1], n.Content[i].Line})
 	}
 	return out
 }

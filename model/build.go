@@ -165,6 +165,7 @@ func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Dia
 	if prepared != nil {
 		*prepared = read
 	}
+	locate(ps, ds)
 	return cfg, ds.Sort()
 }
 

@@ -33,15 +33,25 @@ func (l Labels) Get(key string) (string, Source, bool) {
 // GetPublic is Get for a key whose name looks like a credential's but
 // whose value is none (com.df.userAgent): the Source keeps the value.
 func (l Labels) GetPublic(key string) (string, Source, bool) {
-	for _, layer := range []struct {
-		from string
-		m    map[string]string
-	}{{"labels", l.svc.Labels}, {"deploy.labels", l.svc.DeployLabels}, {"environment", l.svc.Environment}} {
+	for _, layer := range l.svc.layers() {
 		if v, ok := layer.m[key]; ok {
 			return v, Source{Service: l.svc.Name, Key: key, Value: v, From: layer.from}, true
 		}
 	}
 	return "", Source{Service: l.svc.Name, Key: key}, false
+}
+
+// layer is one of a service's maps of settings, named as Source.From
+// names it.
+type layer struct {
+	from string
+	m    map[string]string
+}
+
+// layers are svc's settings in the order they are read: the first that
+// sets a key wins.
+func (svc *Service) layers() [3]layer {
+	return [3]layer{{"labels", svc.Labels}, {"deploy.labels", svc.DeployLabels}, {"environment", svc.Environment}}
 }
 
 // Flag reads a boolean as registrator did, and compose2haproxy's own
@@ -62,8 +72,8 @@ func IsTrue(v string) bool {
 // all of them (a dialect's unknown keys, keys compose hides).
 func (l Labels) Keys() []string {
 	var ks []string
-	for _, m := range []map[string]string{l.svc.Labels, l.svc.DeployLabels, l.svc.Environment} {
-		for k := range m {
+	for _, layer := range l.svc.layers() {
+		for k := range layer.m {
 			ks = append(ks, k)
 		}
 	}

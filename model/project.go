@@ -26,8 +26,14 @@ type Service struct {
 	Labels       map[string]string
 	DeployLabels map[string]string
 	Environment  map[string]string
-	Ports        []Port // from ports[].target; published or not
-	Expose       []Port // from expose
+	// Positions say where each key of Labels, DeployLabels and Environment
+	// was set, by layer (named as Source.From names it: "labels",
+	// "deploy.labels", "environment") and key, so that a message can name
+	// the file and line. Nil when unknown (a Service made in code); a key
+	// may be missing.
+	Positions map[string]map[string]Position
+	Ports     []Port // from ports[].target; published or not
+	Expose    []Port // from expose
 	// Replicas is deploy.replicas or scale; 0 means not set.
 	Replicas int
 	Networks []string // sorted network names the service joins

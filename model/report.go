@@ -78,6 +78,9 @@ func BuildReport(ps []Project, opts Options) (Config, Diagnostics, []ReportItem)
 		}
 	}
 	for i := range items {
+		// Notes a dialect recorded while reading are Build's diagnostics
+		// before they were located.
+		locate(ps, items[i].Notes)
 		items[i].Notes = items[i].Notes.Sort()
 	}
 	slices.SortStableFunc(items, func(a, b ReportItem) int {
