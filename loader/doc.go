@@ -39,6 +39,10 @@
 //   - A Compose file format v1 file (services at the top level) is reported
 //     with a hint (ErrLegacyFormat) instead of compose-go's schema error.
 //   - Services come out sorted by name; maps are nil when empty.
+//   - Each key of a service's labels, deploy.labels and environment has
+//     the file and line that set it (model.Service.Positions), following
+//     compose's merge of -f files, include:, extends, env_file and
+//     label_file (positions.go), so that messages can point at the line.
 //   - -f naming the main compose files (compose.yaml, …) of two folders that
 //     define the same service warns: compose merges them into one project,
 //     which is rarely what two projects' files are for. One Load is one

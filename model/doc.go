@@ -15,5 +15,6 @@
 // from, for error messages, the routes table and JSON.
 //
 // Problems are Diagnostics, collected and reported together, each naming
-// the service, key and value, what is wrong and how to fix it.
+// the service, key and value, what is wrong and how to fix it; Build adds
+// the file and line that set the key, from Service.Positions.
 package model
