@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/all"
 	"github.com/compose2haproxy/compose2haproxy/loader"
@@ -44,7 +45,9 @@ func TestServicesIsWhatTheLoaderReadsFromProject(t *testing.T) {
 	const n = 120 // every combination of the i%k variations
 	got := load(t, writeProject(t, Project(n)))
 	want := model.Project{Name: "bench", Files: []string{"compose.yaml"}, Services: Services(n)}
-	if diff := cmp.Diff(want, got); diff != "" {
+	// Where each label was written only names files in messages: a
+	// generated project has none.
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(model.Service{}, "Positions")); diff != "" {
 		t.Errorf("Services(%d) differs from the loaded Project(%d) (-want +got):\n%s", n, n, diff)
 	}
 }
