@@ -478,6 +478,9 @@ func (t *tracer) mapping(n *yaml.Node) []pair {
 // filePositions are the keys of env_file (or label_file) files, each at
 // its line; a later file wins, as compose reads them in order.
 func filePositions(paths []string, workingDir string, cache map[string]map[string]int) map[string]model.Position {
+	if len(paths) == 0 {
+		return nil
+	}
 	out := map[string]model.Position{}
 	for _, path := range paths {
 		lines, ok := cache[path]
