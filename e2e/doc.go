@@ -81,6 +81,9 @@
 //	                run by the proxy image's HAProxy
 //	nginxproxy_docker_test.go  an nginx-proxy stack routed from its
 //	                environment: a restart onto a new address, --scale
+//	traefik_docker_test.go  a Traefik stack routed from its labels
+//	                (the Traefik service neither run nor pulled): a
+//	                stripped prefix, a restart onto a new address, --scale
 //	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
 //	                routing, docker service scale, a killed task (004)
 //	reload_test.go  regenerate and "docker kill -s USR2" under load: the
