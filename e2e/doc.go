@@ -47,6 +47,14 @@
 //	                   VIRTUAL_DEST, multiports, HTTPS_METHOD
 //	                   and HSTS, htpasswd, NETWORK_ACCESS,
 //	                   forwarded headers, VIRTUAL_PROTO=https 127.0.80-86.x
+//	traefik_test.go    Traefik's labels: rules with &&, || and
+//	                   !, priority, stripPrefix, addPrefix,
+//	                   replacePath, redirectScheme from the
+//	                   entry point and a middleware,
+//	                   basicAuth, ipAllowList, headers
+//	                   (entry point middlewares), compress,
+//	                   rateLimit, sticky cookie, health
+//	                   check, the docs' worked migration    127.0.90-99.x
 //
 // A new scenario takes the next free 127.0.N block, then (scene_test.go):
 // s := newScene(t) (its DNS and the port its containers share);
@@ -73,6 +81,9 @@
 //	                run by the proxy image's HAProxy
 //	nginxproxy_docker_test.go  an nginx-proxy stack routed from its
 //	                environment: a restart onto a new address, --scale
+//	traefik_docker_test.go  a Traefik stack routed from its labels
+//	                (the Traefik service neither run nor pulled): a
+//	                stripped prefix, a restart onto a new address, --scale
 //	swarm_test.go   the go-demo stack with com.df.* deploy.labels: path
 //	                routing, docker service scale, a killed task (004)
 //	reload_test.go  regenerate and "docker kill -s USR2" under load: the

@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/internal/testcert"
 )
 
 const realworldDir = "../../testdata/realworld"
@@ -27,9 +32,9 @@ type realworldOutcome struct {
 // outcome fails the test. A project is a folder with the compose files
 // (and their env, secret and config files) and an optional "args" file,
 // one extra argument a line; a file after -f is relative to the folder.
-// The traefik_* projects are read by the Traefik dialect since it came:
-// each is refused with reasons (TLS routers without --tls, TCP routers and
-// the file provider not converted yet, Traefik's dashboard), none silently.
+// The traefik_* projects are read by the Traefik dialect: each is routed
+// or refused with reasons (TLS routers without --tls, TCP routers and the
+// file provider not converted yet, Traefik's dashboard), none silently.
 var realworldOutcomes = map[string]realworldOutcome{
 	"anchors_merge":     {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
 	"build_only":        {backends: []string{"backend", "frontend"}},
@@ -67,8 +72,10 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"x_extension_fields": {backends: []string{"search-9200", "search-9600", "web"}},
 	// Public Traefik and nginx-proxy projects (issues 17 and 19; sources in
 	// each folder's SOURCE, features in testdata/realworld/README.md).
-	// Traefik's labels are not read yet: those are the outcomes of --all
-	// alone. nginx-proxy's variables are (dialect/nginxproxy): the proxy
+	// Without --tls, every Traefik router on an HTTPS entry point is
+	// refused for want of a certificate (TestRealWorldTraefikShare runs
+	// them with one, and counts what the labels alone decide).
+	// nginx-proxy's variables are read by dialect/nginxproxy: the proxy
 	// and its companions are left out, each VIRTUAL_HOST container is
 	// routed on its VIRTUAL_PORT only, and acme-companion's hosts without
 	// --acme-directory or --tls are refused, naming LETSENCRYPT_HOST.
@@ -82,20 +89,33 @@ var realworldOutcomes = map[string]realworldOutcome{
 	// As published, dockergen's environment: holds only a comment (null).
 	"nginx_proxy_separate_containers": {exit: 1, names: "docker-compose-separate-containers.yml"},
 	"nginx_proxy_virtual_host":        {exit: 1, names: "LETSENCRYPT_HOST=blog.example.com"},
-	"traefik_authelia_lite":           {exit: 1, names: "router authelia"},
-	"traefik_bluepuma_redirectregex":  {exit: 1, names: "api@internal"},
-	"traefik_bluepuma_swarm":          {exit: 1, names: "error: "},
-	"traefik_bluepuma_tcp":            {exit: 1, names: "TCP router tcpecho-le"},
-	"traefik_docs_acme_dns_secrets":   {exit: 1, names: "router whoami"},
-	"traefik_docs_basic":              {exit: 1, names: "router whoami"},
-	"traefik_docs_expose_docker":      {exit: 1, names: "file provider"},
-	"traefik_docs_setup_docker":       {exit: 1, names: "file provider"},
-	"traefik_docs_swarm_layers":       {exit: 1, names: "router admin-backend"},
-	"traefik_fastapi_template":        {exit: 1, names: "constraint-label"},
-	"traefik_home_server_stack":       {exit: 1, names: "router adguard"},
-	"traefik_lempa_authentik":         {exit: 1, names: "router authentik"},
-	"traefik_mailu_tcp":               {exit: 1, names: "TCP router imaps"},
-	"traefik_swarmrocks":              {exit: 1, names: "api@internal"},
+	// The console's rule excludes paths (!PathPrefix): refused.
+	"traefik_appwrite":               {exit: 1, names: "router appwrite_console_http"},
+	"traefik_authelia_lite":          {exit: 1, names: "router authelia"},
+	"traefik_bluepuma_redirectregex": {exit: 1, names: "api@internal"},
+	"traefik_bluepuma_swarm":         {exit: 1, names: "error: "},
+	"traefik_bluepuma_tcp":           {exit: 1, names: "TCP router tcpecho-le"},
+	"traefik_docs_acme_dns_secrets":  {exit: 1, names: "router whoami"},
+	"traefik_docs_basic":             {exit: 1, names: "router whoami"},
+	"traefik_docs_expose_docker":     {exit: 1, names: "file provider"},
+	// whoami-api: the image declares its port (Traefik reads EXPOSE).
+	"traefik_docs_expose_docker_advanced": {exit: 1, names: "router whoami-api"},
+	"traefik_docs_getting_started":        {exit: 1, names: "router whoami"},
+	"traefik_docs_setup_docker":           {exit: 1, names: "file provider"},
+	"traefik_docs_swarm_layers":           {exit: 1, names: "router admin-backend"},
+	"traefik_fastapi_template":            {exit: 1, names: "constraint-label"},
+	"traefik_home_server_stack":           {exit: 1, names: "router adguard"},
+	// Traefik v1's labels, each refused by name.
+	"traefik_jitsi_v1_labels": {exit: 1, names: "traefik.backend=jc_backend"},
+	"traefik_lempa_authentik": {exit: 1, names: "router authentik"},
+	"traefik_mailu_tcp":       {exit: 1, names: "TCP router imaps"},
+	// Its catch-all HTTP to HTTPS redirect is a router on the Traefik
+	// service itself.
+	"traefik_servarr_stack": {exit: 1, names: "router http-catchall"},
+	"traefik_swarmrocks":    {exit: 1, names: "api@internal"},
+	// Converted whole; with --all the Traefik service, which HAProxy
+	// replaces, is routed by its ports too.
+	"traefik_vegasbrianc_swarm_monitoring": {backends: []string{"grafana_3000_grafana", "prometheus_9090_prometheus", "traefik-443", "traefik-80", "traefik-8080"}},
 }
 
 var (
@@ -125,17 +145,7 @@ func TestRealWorldProjects(t *testing.T) {
 				t.Fatalf("testdata/realworld/%s has no entry in realworldOutcomes: add its expected outcome", name)
 			}
 			dir := filepath.Join(realworldDir, name)
-			args := []string{"--project-directory", dir, "--all"}
-			if raw, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
-				fields := strings.Fields(string(raw))
-				for i, a := range fields {
-					// A -f file is named relative to the project folder.
-					if i > 0 && (fields[i-1] == "-f" || fields[i-1] == "--file") && a != "-" && !filepath.IsAbs(a) {
-						a = filepath.Join(dir, a)
-					}
-					args = append(args, a)
-				}
-			}
+			args := append([]string{"--project-directory", dir, "--all"}, projectArgs(t, dir)...)
 			code, stdout, stderr := runRecovering(t, args)
 
 			for _, line := range strings.Split(strings.TrimRight(stderr, "\n"), "\n") {
@@ -185,6 +195,28 @@ func TestRealWorldProjects(t *testing.T) {
 	}
 }
 
+// projectArgs are the arguments of the project in dir: its "args" file,
+// one argument a line (none without one), a file after -f named relative
+// to the folder.
+func projectArgs(t *testing.T, dir string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "args"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(raw))
+	var args []string
+	for i, a := range fields {
+		if i > 0 && (fields[i-1] == "-f" || fields[i-1] == "--file") && a != "-" && !filepath.IsAbs(a) {
+			a = filepath.Join(dir, a)
+		}
+		args = append(args, a)
+	}
+	return args
+}
+
 // runRecovering runs the CLI in-process with an empty environment (so the
 // machine's variables cannot change an outcome) and turns a panic into a
 // test failure that shows where it happened.
@@ -200,4 +232,171 @@ func runRecovering(t *testing.T, args []string) (code int, stdout, stderr string
 		code = run(context.Background(), args, nil, strings.NewReader(""), &out, &errb)
 	}()
 	return code, out.String(), errb.String()
+}
+
+// reportItem is one item of a migration report (--format report): its
+// header line's kind, name and outcome, and its notes.
+type reportItem struct {
+	kind, name, outcome string
+	errors, warnings    int
+}
+
+var (
+	reportHeader = regexp.MustCompile(`^traefik (router|tcp router|udp router|middleware) (\S+) \(service [^)]*\): (.+)$`)
+	// routerLabel is a router's name in a traefik.* label of a compose
+	// file, as a line of it writes it (not one whose name is interpolated).
+	routerLabel = regexp.MustCompile(`(?i)traefik\.(http|tcp|udp)\.routers\.([a-z0-9_-]+)\.`)
+)
+
+// parseReport reads the items of a migration report.
+func parseReport(t *testing.T, report string) []reportItem {
+	t.Helper()
+	var items []reportItem
+	for _, line := range strings.Split(report, "\n") {
+		switch {
+		case reportHeader.MatchString(line):
+			m := reportHeader.FindStringSubmatch(line)
+			items = append(items, reportItem{kind: m[1], name: m[2], outcome: m[3]})
+		case strings.HasPrefix(line, "    - error: ") && len(items) > 0:
+			items[len(items)-1].errors++
+		case strings.HasPrefix(line, "    - warning: ") && len(items) > 0:
+			items[len(items)-1].warnings++
+		}
+	}
+	return items
+}
+
+// labelledRouters are the routers the traefik.* labels of dir's compose
+// files name, by lower-case name, with their kind: what the migration
+// report must list.
+func labelledRouters(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			for _, m := range routerLabel.FindAllStringSubmatch(line, -1) {
+				kind := map[string]string{"http": "router", "tcp": "tcp router", "udp": "udp router"}[strings.ToLower(m[1])]
+				out[strings.ToLower(m[2])] = kind
+			}
+		}
+	}
+	return out
+}
+
+// traefikShare is what became of the routers of the public Traefik
+// projects.
+type traefikShare struct {
+	projects, whole                        int
+	http, converted, differs, refused, out int
+	tcp, tcpConverted                      int
+	rows                                   []string
+}
+
+func (s traefikShare) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Of their %d HTTP routers, %d are converted (%d of them with a difference) and %d refused", s.http, s.converted, s.differs, s.refused)
+	if s.out > 0 {
+		fmt.Fprintf(&b, ", %d left out", s.out)
+	}
+	fmt.Fprintf(&b, ";\nof their %d TCP routers, %d are converted. %d of the %d projects convert whole.\n\n", s.tcp, s.tcpConverted, s.whole, s.projects)
+	b.WriteString("| project | HTTP routers | converted | refused | TCP routers | converts whole |\n|---|---|---|---|---|---|\n")
+	for _, r := range s.rows {
+		b.WriteString(r)
+	}
+	return b.String()
+}
+
+// The public Traefik projects of testdata/realworld (a SOURCE file) run
+// as a Traefik user would check them: their args, --tls (so that a router
+// on an HTTPS entry point is judged by its labels, not by a missing
+// certificate) and --format report. Every router their labels name is in
+// the report, none silently dropped; each refused item says why (an
+// error), each difference how (a warning); the exit status says whether
+// the project converts whole. docs/traefik.md keeps the counts (-update
+// rewrites them).
+func TestRealWorldTraefikShare(t *testing.T) {
+	certs := t.TempDir()
+	if _, err := testcert.Write(certs, []string{"example.com", "*.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(realworldDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var share traefikShare
+	for _, e := range entries {
+		dir := filepath.Join(realworldDir, e.Name())
+		if _, err := os.Stat(filepath.Join(dir, "SOURCE")); !strings.HasPrefix(e.Name(), "traefik_") || err != nil {
+			continue
+		}
+		args := append([]string{"--project-directory", dir, "--tls", certs, "--format", "report"}, projectArgs(t, dir)...)
+		code, stdout, stderr := runRecovering(t, args)
+		items := parseReport(t, stdout)
+		listed := map[string]string{}
+		var http, conv, ref, tcp, tcpConv int
+		for _, it := range items {
+			switch {
+			case it.outcome == "refused" && it.errors == 0:
+				t.Errorf("%s: %s %s is refused without an error saying why:\n%s", e.Name(), it.kind, it.name, stdout)
+			case it.outcome == "converted with a difference" && it.warnings == 0:
+				t.Errorf("%s: %s %s differs without a warning saying how:\n%s", e.Name(), it.kind, it.name, stdout)
+			case !slices.Contains([]string{"converted", "converted with a difference", "refused", "left out", "unused", "not reached"}, it.outcome):
+				t.Errorf("%s: %s %s has an unknown outcome %q", e.Name(), it.kind, it.name, it.outcome)
+			}
+			if it.kind == "middleware" {
+				continue
+			}
+			listed[strings.ToLower(it.name)] = it.kind
+			converted := strings.HasPrefix(it.outcome, "converted")
+			switch it.kind {
+			case "router":
+				http++
+				share.http++
+				switch it.outcome {
+				case "converted with a difference":
+					share.differs++
+				case "refused":
+					ref++
+					share.refused++
+				case "left out":
+					share.out++
+				}
+				if converted {
+					conv++
+					share.converted++
+				}
+			case "tcp router":
+				tcp++
+				share.tcp++
+				if converted {
+					tcpConv++
+					share.tcpConverted++
+				}
+			}
+		}
+		for name, kind := range labelledRouters(t, dir) {
+			if _, ok := listed[name]; !ok {
+				t.Errorf("%s: the labels name %s %s, which the report does not list: dropped silently\n%s\nstderr:\n%s", e.Name(), kind, name, stdout, stderr)
+			}
+		}
+		if (code == 0) != (ref == 0 && !strings.Contains(stderr, "error: ")) {
+			t.Errorf("%s: exit %d with %d refused routers; stderr:\n%s", e.Name(), code, ref, stderr)
+		}
+		whole := "no"
+		if code == 0 {
+			whole = "yes"
+			share.whole++
+		}
+		share.projects++
+		share.rows = append(share.rows, fmt.Sprintf("| %s | %d | %d | %d | %d | %s |\n", e.Name(), http, conv, ref, tcp, whole))
+	}
+	docSection(t, docsDir+"traefik.md", "realworld share", "TestRealWorldTraefikShare", share.String())
 }
