@@ -247,7 +247,7 @@ func checkClaims(bs []Backend, is []int, hosts []string, adm admissions, ds *Dia
 		for k := range run {
 			if owner, x := adm.refusal(above.order, run[k].b); owner != "" {
 				oc := above.first[owner]
-				reportTaken(&run[k], x, owner, hosts, fmt.Sprintf("is inside service %s's route (%s), and would take those requests from it", serviceOf(owner), keyValue(claimSource(oc, hosts))), ds)
+				reportTaken(&run[k], x, owner, hosts, fmt.Sprintf("is inside service %s's route%s, and would take those requests from it", serviceOf(owner), claimRef(oc, hosts)), ds)
 			}
 		}
 		for k := range run {
@@ -311,7 +311,7 @@ func checkRun(run []claim, hosts []string, adm admissions, ds *Diagnostics) {
 		c := &run[k]
 		if c.b.Match.conditioned() {
 			if owner, x := adm.refusal(later.order, c.b); owner != "" {
-				reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route (%s)", serviceOf(owner), keyValue(claimSource(later.first[owner], hosts))), ds)
+				reportTaken(c, x, owner, hosts, fmt.Sprintf("has a condition, which would take requests first from service %s's route%s", serviceOf(owner), claimRef(later.first[owner], hosts)), ds)
 			}
 		}
 		later.push(c)
@@ -357,6 +357,15 @@ func claimSource(c *claim, hosts []string) Source {
 		return c.b.Paths[0].Source
 	}
 	return Source{Service: c.b.Service}
+}
+
+// claimRef names the label behind c, " (KEY=VALUE)", or nothing when no
+// label gave it (a route on every host and path).
+func claimRef(c *claim, hosts []string) string {
+	if src := claimSource(c, hosts); src.Key != "" {
+		return " (" + keyValue(src) + ")"
+	}
+	return ""
 }
 
 // reportTaken says that service x of c would take requests of owner's

@@ -270,8 +270,10 @@ func (a *applier) check() {
 	if s, ok := a.set["com.df.httpsRedirectCode"]; ok && !b.HTTPSOnly && b.ProtoRedirect == "" {
 		a.ds.Warnf(s.src, "add com.df.httpsOnly: \"true\", or remove it", "it has no effect without com.df.httpsOnly")
 	}
-	if len(b.Hosts) == 0 && len(b.Paths) == 0 && b.Default == nil {
-		_, src, _ := a.l.Get("com.df.notify")
+	// Only a service docker-flow-proxy routes: another dialect's route on
+	// every host and path (Traefik's PathPrefix(`/`)) is no mistake.
+	v, src, _ := a.l.Get("com.df.notify")
+	if notified, _ := parseFlag(v); notified && len(b.Hosts) == 0 && len(b.Paths) == 0 && b.Default == nil {
 		a.ds.Errorf(src, "add com.df.servicePath or com.df.serviceDomain", "a docker-flow-proxy service needs a path or a domain to be routed by")
 	}
 }
