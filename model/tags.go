@@ -22,8 +22,12 @@ type tagDef struct {
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
 	tcp        bool // only means something on a TCP service: an error without tcp=
-	doc        string
-	example    string
+	// https says what the tag does over HTTPS when it means nothing
+	// without an HTTPS listener ("it redirects to https"): then it is an
+	// error (NeedsHTTPS), and its doc says so (NeedsHTTPSDoc).
+	https   string
+	doc     string
+	example string
 	// apply sets what the tag asks for; v is the checked, normalised value.
 	apply func(b *Backend, v string, cx tagContext)
 }
@@ -122,8 +126,8 @@ var routingTags = []tagDef{
 		doc:     "server timeout of this backend",
 		example: "timeout=90s",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Timeout = v }},
-	{name: "https_only", http: true,
-		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served (needs `--tls`)",
+	{name: "https_only", http: true, https: "it redirects to https",
+		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served",
 		example: "https_only",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.HTTPSOnly = true }},
 	{name: "redirect_from", value: ExactHost, repeatable: true, http: true,
@@ -173,9 +177,10 @@ type TagDoc struct {
 	Value      string   // the value's form ("HOST"); empty: no value
 	Optional   bool     // the value may be left out
 	Repeatable bool
-	HTTP       bool // only for HTTP routes, not tcp=
-	TCP        bool // only for tcp= services
-	Doc        string
+	HTTP       bool   // only for HTTP routes, not tcp=
+	TCP        bool   // only for tcp= services
+	HTTPS      bool   // needs an HTTPS listener (Doc ends saying so)
+	Doc        string // options marked for SpellRefs
 	Example    string
 }
 
@@ -193,6 +198,10 @@ func TagDocs() []TagDoc {
 			continue
 		}
 		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, TCP: d.tcp, Doc: d.doc, Example: d.example}
+		if d.https != "" {
+			doc.HTTPS = true
+			doc.Doc += " (" + NeedsHTTPSDoc() + ")"
+		}
 		if d.value != nil {
 			doc.Value = d.value.Doc
 		}
@@ -262,6 +271,7 @@ type Applier struct {
 	set     map[string]setting // tag name → its first value and where it came from
 	http    []setting          // HTTP-only settings: what (a tag or label) and where
 	tcp     []setting          // TCP-only settings, likewise
+	https   []needsHTTPS       // settings that need an HTTPS listener
 	// aliases are the server_alias settings: HTTP hosts, which an sni=
 	// service takes as server names.
 	aliases []setting
@@ -277,6 +287,14 @@ type Applier struct {
 type setting struct {
 	value string // the value; for http, the tag or label that set it
 	src   Source
+}
+
+// needsHTTPS is a setting that means nothing without an HTTPS listener:
+// what names it (a tag, a dialect's key), why says what it does over
+// HTTPS.
+type needsHTTPS struct {
+	what, why string
+	src       Source
 }
 
 func newApplier(b *Backend, l Labels, secrets map[string]*Secret, ds *Diagnostics) *Applier {
@@ -302,6 +320,13 @@ func (a *Applier) Diagnostics() *Diagnostics { return a.ds }
 // HTTPOnly records a setting (what names it in messages) that means
 // something only on an HTTP route: a TCP service's is an error.
 func (a *Applier) HTTPOnly(what string, src Source) { a.http = append(a.http, setting{what, src}) }
+
+// NeedsHTTPS records a setting (what names it in messages) that means
+// nothing without an HTTPS listener; why says what it does over HTTPS
+// ("it redirects to https"). Without one it is an error (NoHTTPS).
+func (a *Applier) NeedsHTTPS(what string, src Source, why string) {
+	a.https = append(a.https, needsHTTPS{what, why, src})
+}
 
 // TCPOnly records a setting that means something only on a TCP service's
 // own listener: an HTTP route's is an error.
@@ -396,6 +421,9 @@ func (a *Applier) apply(def *tagDef, v string, src Source, who string) {
 	}
 	if def.tcp {
 		a.tcp = append(a.tcp, setting{who, src})
+	}
+	if def.https != "" {
+		a.NeedsHTTPS(def.name, src, def.https)
 	}
 	def.apply(a.b, v, a.context(src))
 }

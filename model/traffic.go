@@ -11,7 +11,8 @@ import (
 // protocols toward the servers, the default backend.
 var trafficTags = []tagDef{
 	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*DefaultHSTS).Check}, optional: true, http: true,
-		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, " + strconv.Itoa(DefaultHSTS) + ") on HTTPS responses (needs `--tls`)",
+		https:   "it is sent on HTTPS responses",
+		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, " + strconv.Itoa(DefaultHSTS) + ") on HTTPS responses",
 		example: "hsts=63072000",
 		apply: func(b *Backend, v string, _ tagContext) {
 			b.HSTS = DefaultHSTS
@@ -194,12 +195,9 @@ var UserAgentPattern = &Form{"AGENT", "give words of letters, digits and . _ -, 
 
 // checkTraffic reports traffic settings the backend cannot honour, once
 // every tag and label is applied.
-func (a *Applier) checkTraffic(tls bool) {
+func (a *Applier) checkTraffic() {
 	b, ds := a.b, a.ds
 	checkHeaders(b, ds)
-	if b.HSTS != 0 && !tls {
-		ds.Errorf(a.set["hsts"].src, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
-	}
 	if len(b.CORS) > maxOrigins {
 		ds.Errorf(b.CORS[maxOrigins].Source, "allow at most "+strconv.Itoa(maxOrigins)+" origins, or cors_origin=*", "too many CORS origins: one line of HAProxy's holds them all")
 	}

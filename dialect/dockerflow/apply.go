@@ -204,6 +204,9 @@ func (a *applier) applyLabel(def *dfLabel, v string, src model.Source) {
 	if def.tcp {
 		a.TCPOnly("com.df."+def.name, src)
 	}
+	if def.https != "" {
+		a.NeedsHTTPS("com.df."+def.name, src, def.https)
+	}
 	if a.set == nil {
 		a.set = map[string]setting{}
 	}
@@ -285,7 +288,7 @@ func httpsTwin(b model.Backend, v string, src model.Source, tls bool, ds *model.
 		ds.Errorf(src, model.PortNumber.Fix, "%s", prob)
 		return model.Backend{}, false
 	case !tls:
-		ds.Errorf(src, "add "+model.OptionCerts.Ref()+" with the directory of the certificates, or remove it", "it sends the requests that came over HTTPS to another port, but there is no HTTPS listener")
+		model.NoHTTPS(ds, src, src.Key, byName["httpsPort"].https)
 		return model.Backend{}, false
 	case b.TCPPort != 0:
 		ds.Errorf(src, "remove it, or drop "+b.TCPTag()+"=", "it needs HTTP, but the service is a TCP service (%s)", b.TCPKind())

@@ -29,7 +29,11 @@ type dfLabel struct {
 	// tag means.
 	value *model.Form
 	apply func(b *model.Backend, v string, cx context)
-	http  bool   // only means something on an HTTP route (a tag's own flag counts for tag labels)
+	http  bool // only means something on an HTTP route (a tag's own flag counts for tag labels)
+	// https says what the label does over HTTPS when it means nothing
+	// without an HTTPS listener (model.NeedsHTTPS; a tag's own counts for
+	// tag labels).
+	https string
 	what  string // names a value in messages ("host "); may be empty
 	// loose grammars allow characters unsafe in a Source (a header value's
 	// spaces): the Source records them as '?'.
@@ -149,9 +153,8 @@ var labels = []dfLabel{
 		why:     "every proxy that loads the generated file has the same configuration",
 		example: "true"},
 	{name: "httpsOnly", kind: dfFlag, tag: "https_only", doc: "as `https_only`", example: "true"},
-	{name: "httpsPort", value: model.PortNumber, elsewhere: true,
-		doc: "requests that came over HTTPS go to this port of the service (a second backend, the same but for its servers' port); " +
-			"needs `--tls`",
+	{name: "httpsPort", value: model.PortNumber, elsewhere: true, https: "it sends the requests that came over HTTPS to another port",
+		doc:     "requests that came over HTTPS go to this port of the service: a second backend, the same but for its servers' port",
 		example: "8443"},
 	{name: "httpsRedirectCode", value: redirectCode, http: true,
 		doc: "the status of the https_only redirect for every method (without it: 301 for GET and HEAD, 308 for others); " +
@@ -262,7 +265,7 @@ var labels = []dfLabel{
 		doc: "set request headers (`Name value` pairs; replaces the client's)", example: "X-Env prod"},
 	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
 		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
-	{name: "srcHttpsPort", value: model.PortNumber, http: true,
+	{name: "srcHttpsPort", value: model.PortNumber, http: true, https: "it is a listener of the service's own, with the HTTPS listener's certificates",
 		doc: "an HTTPS listener of the service's own on this port (on `--tls-bind`'s address, with `--tls`'s certificates): " +
 			"its routes take only requests that came there (or to srcPort), and the port serves no other service",
 		example: "4443",
@@ -348,6 +351,9 @@ func (Dialect) Table() model.Table {
 		switch d.status {
 		case dfApplies:
 			doc.Effect = d.doc
+			if d.https != "" {
+				doc.Effect += " (" + model.NeedsHTTPSDoc() + ")"
+			}
 		case dfNoEffect:
 			doc.Effect = "accepted, no effect: " + d.why
 		case dfRefused:

@@ -1,6 +1,7 @@
 package dockerflow
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -62,6 +63,20 @@ func TestLabelTable(t *testing.T) {
 					Secrets: []model.Secret{{Name: "dfp_users_monitoring", Content: users}}}
 				if _, ds := model.Build(p, model.Options{Listen: model.Listen{Certs: "/certs"}, Dialects: []model.Dialect{Dialect{}}}); len(ds) > 0 {
 					t.Errorf("example %q: %v", d.example, ds)
+				}
+				// Without an HTTPS listener the labels that need one (their
+				// own https, or their tag's), and only those, are an error,
+				// said alike; their doc says they need one.
+				needs := d.https != "" || d.tag != "" && tags[d.tag].HTTPS
+				if d.name != "httpsOnly" {
+					delete(ls, "com.df.httpsOnly")
+				}
+				_, ds := model.Build(p, model.Options{Dialects: []model.Dialect{Dialect{}}})
+				if ds.HasErrors() != needs || needs && !strings.Contains(fmt.Sprint(ds), " needs an HTTPS listener (") {
+					t.Errorf("example %q without an HTTPS listener: %v; want only an error that it needs one: %v", d.example, ds, needs)
+				}
+				if effect := (Dialect{}).Table().Keys[slices.IndexFunc(labels, func(l dfLabel) bool { return l.name == d.name })].Effect; d.https != "" && !strings.HasSuffix(effect, " ("+model.NeedsHTTPSDoc()+")") {
+					t.Errorf("effect %q does not say it needs an HTTPS listener", effect)
 				}
 			case dfRefused:
 				if d.why == "" || d.fix == "" {

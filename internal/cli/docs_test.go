@@ -228,7 +228,7 @@ func tagTable(docs []model.TagDoc) string {
 		for _, a := range d.Aliases {
 			name += fmt.Sprintf(" (also `%s`)", a)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", name, d.Doc, yes(d.Repeatable), yes(d.HTTP), d.Example)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", name, model.SpellRefs(d.Doc, spellOption), yes(d.Repeatable), yes(d.HTTP), d.Example)
 	}
 	return b.String()
 }
