@@ -46,7 +46,6 @@ var (
 	checkRe      = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
 	durationRe   = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)$`)
 	bareNumberRe = regexp.MustCompile(`^[0-9]+$`)
-	headerRe     = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	filePathRe   = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 )
 
@@ -239,7 +238,7 @@ func checkBalance(b string) string {
 			return ""
 		}
 	}
-	if name, ok := strings.CutPrefix(b, "hdr("); ok && strings.HasSuffix(name, ")") && headerRe.MatchString(name[:len(name)-1]) {
+	if name, ok := strings.CutPrefix(b, "hdr("); ok && strings.HasSuffix(name, ")") && headerNameRe.MatchString(name[:len(name)-1]) {
 		return ""
 	}
 	return fmt.Sprintf("is not a balance algorithm (use one of %s, or hdr(NAME))", strings.Join(balanceAlgos, ", "))
