@@ -370,18 +370,10 @@ type PathEdit struct {
 }
 
 // PathChars reports whether p is a path that a PathEdit or a Path of a
-// dialect may hold: '/' first, then letters, digits and / . _ ~ - only,
-// and no "//" (the frontend merges slashes).
+// dialect may hold: '/' first, then OnlyPathChars, and no "//" (the
+// frontend merges slashes).
 func PathChars(p string) bool {
-	if !strings.HasPrefix(p, "/") || strings.Contains(p, "//") {
-		return false
-	}
-	for _, c := range []byte(p) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._~-", c) >= 0) {
-			return false
-		}
-	}
-	return true
+	return strings.HasPrefix(p, "/") && !strings.Contains(p, "//") && OnlyPathChars(p)
 }
 
 // Check is a backend's health check. Every server is checked; an empty

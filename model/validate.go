@@ -43,7 +43,6 @@ func UnsafeChar(s string) string {
 }
 
 var (
-	checkRe      = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
 	durationRe   = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)$`)
 	bareNumberRe = regexp.MustCompile(`^[0-9]+$`)
 	filePathRe   = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
@@ -128,11 +127,25 @@ func isHostLabel(l string) bool {
 	return true
 }
 
-// isPathChars reports whether p holds only letters, digits and . _ ~ / -.
-func isPathChars(p string) bool {
-	for i := range len(p) {
-		c := p[i]
-		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && !strings.ContainsRune("._~/-", rune(c)) {
+// pathPunct are the characters besides ASCII letters and digits that a
+// path may hold wherever one is written (a path= tag, a dialect's path,
+// a rewrite): none needs quoting in haproxy.cfg, and of those only the
+// dot means something in a regex, which render quotes (PathRegex).
+const pathPunct = "._~/-"
+
+// PathCharsDoc names them for messages.
+const PathCharsDoc = "letters, digits and . _ ~ / -"
+
+// OnlyPathChars reports whether s holds only letters, digits and
+// pathPunct.
+func OnlyPathChars(s string) bool { return onlyChars(s, pathPunct) }
+
+// onlyChars reports whether s holds only ASCII letters, digits and the
+// characters of punct.
+func onlyChars(s, punct string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && strings.IndexByte(punct, c) < 0 {
 			return false
 		}
 	}
@@ -148,8 +161,8 @@ func checkPath(p string) (string, string) {
 	if !strings.HasPrefix(p, "/") {
 		return "", "does not start with '/'"
 	}
-	if !isPathChars(p) {
-		return "", "has characters other than letters, digits and . _ ~ / -"
+	if !OnlyPathChars(p) {
+		return "", "has characters other than " + PathCharsDoc
 	}
 	if strings.Contains(p, "//") {
 		return "", "contains an empty segment (\"//\")"
@@ -161,8 +174,9 @@ func checkCheckPath(p string) string {
 	if prob := UnsafeChar(p); prob != "" {
 		return prob
 	}
-	if !checkRe.MatchString(p) {
-		return "is not a path like /health (letters, digits and . _ ~ / ? = & - only)"
+	// A check's path may carry a query.
+	if !strings.HasPrefix(p, "/") || !onlyChars(p, pathPunct+"?=&") {
+		return "is not a path like /health (" + PathCharsDoc + ", and ? = & only)"
 	}
 	return ""
 }

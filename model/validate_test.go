@@ -20,3 +20,18 @@ func TestHeaderNameIsOneGrammar(t *testing.T) {
 		}
 	}
 }
+
+// A path holds the same characters wherever one is written: a path= tag,
+// a dialect's path (PathChars), a health check's path (which adds a
+// query's ? = &).
+func TestPathCharactersAreOneSet(t *testing.T) {
+	for c := byte(0x21); c < 0x7f; c++ {
+		want := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~/-", c) >= 0
+		p := "/a" + string(c) + "b"
+		_, prob := checkPath(p)
+		check := checkCheckPath(p) == "" && strings.IndexByte("?=&", c) < 0
+		if tag, dialect := prob == "", PathChars(p); tag != want || dialect != want || check != want {
+			t.Errorf("%q: a path= tag takes it: %v, a dialect's path: %v, a check's path: %v; want %v", p, tag, dialect, check, want)
+		}
+	}
+}

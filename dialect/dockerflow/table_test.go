@@ -90,3 +90,21 @@ func TestLabelTable(t *testing.T) {
 		})
 	}
 }
+
+// A rewrite's search and replacement hold the path characters of every
+// other path (model.OnlyPathChars), the search maybe after a ^.
+func TestRewriteTakesPathCharacters(t *testing.T) {
+	for c := byte(0x21); c < 0x7f; c++ {
+		if c == ',' {
+			continue // the pair's separator
+		}
+		want := model.OnlyPathChars(string(c))
+		search, replace := "^/a"+string(c), "/b"+string(c)
+		if got := checkRewriteValue(search+",/b") == ""; got != want {
+			t.Errorf("search %q: accepted %v, want %v", search, got, want)
+		}
+		if got := checkRewriteValue("/a,"+replace) == ""; got != want {
+			t.Errorf("replacement %q: accepted %v, want %v", replace, got, want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package nginxproxy
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -204,9 +203,6 @@ func (p *project) applyPaths(a *model.Applier, svc string, port int, rs []portRo
 	p.applyDest(a, svc, port, paths, root)
 }
 
-// pathChars are what a rewrite's replacement may hold.
-var pathChars = regexp.MustCompile(`^[A-Za-z0-9._~/-]+$`)
-
 // applyDest maps VIRTUAL_DEST: the prefix is replaced by the destination.
 func (p *project) applyDest(a *model.Applier, svc string, port int, paths []*vars.Route, _ bool) {
 	ds := a.Diagnostics()
@@ -232,8 +228,8 @@ func (p *project) applyDest(a *model.Applier, svc string, port int, paths []*var
 		// nothing is replaced
 	case strings.HasSuffix(strip, "/") && dest == "/":
 		a.Apply("strip_path", "", src, src.Key)
-	case !pathChars.MatchString(dest) || strings.Contains(dest, "//"):
-		p.errorf(ds, src, "use letters, digits and . _ ~ / - in VIRTUAL_DEST", "the destination has characters a path rewrite here does not take")
+	case dest == "" || !model.OnlyPathChars(dest) || strings.Contains(dest, "//"):
+		p.errorf(ds, src, "use "+model.PathCharsDoc+" in VIRTUAL_DEST", "the destination has characters a path rewrite here does not take")
 		return
 	default:
 		a.HTTPOnly(src.Key, src)

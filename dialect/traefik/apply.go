@@ -32,7 +32,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	}
 	for _, p := range rt.paths {
 		if !model.PathChars(p.Prefix) {
-			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
+			ds.Errorf(rt.ruleSrc, "use paths of "+model.PathCharsDoc+" only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
 				"router %s: path %s is not converted (characters HAProxy's path match would read differently)", rt.router.Name, model.Printable(p.Prefix))
 			continue
 		}

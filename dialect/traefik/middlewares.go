@@ -187,7 +187,7 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 // pathOf checks a path a middleware writes.
 func (c *mwContext) pathOf(m *mw, n *config.Node, v string) bool {
 	if !model.PathChars(v) {
-		c.refuse(m.src(n), m, "%s: paths of letters, digits and / . _ ~ - only are converted", model.Printable(v))
+		c.refuse(m.src(n), m, "%s: paths of "+model.PathCharsDoc+" only are converted", model.Printable(v))
 		return false
 	}
 	return true
