@@ -259,7 +259,7 @@ func TestDiagnostics(t *testing.T) {
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag "path" needs a value (write it as path=/PREFIX)`,
-				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag balance=fastest is not a balance algorithm (use one of first, leastconn, random, roundrobin, source, static-rr, uri, or hdr(NAME)) (see HAProxy's balance directive)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag balance=fastest is not a balance algorithm (use roundrobin, static-rr, leastconn, source, first, random, uri or hdr(NAME)) (see HAProxy's balance directive)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag path=api does not start with '/' (give a path prefix like /api)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag slots=0 is not a whole number from 1 to 4096 (give a number)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag timeout=soon is not a duration like 500ms, 5s, 1m or 1m30s (give a duration like 30s)`,

@@ -104,7 +104,7 @@ func TestConfigsHAProxyWouldRefuseAreErrors(t *testing.T) {
 	}{
 		{"tcp with balance uri",
 			[]Service{svc("db", map[string]string{"SERVICE_NAME": "db", "SERVICE_TAGS": "tcp=5432,balance=uri"}, 5432)},
-			"error: db: SERVICE_TAGS=tcp=5432,balance=uri: balance uri needs HTTP, but the service is a TCP service (tcp=5432) (use roundrobin, leastconn, source, first, random or static-rr)"},
+			"error: db: SERVICE_TAGS=tcp=5432,balance=uri: balance uri needs HTTP, but the service is a TCP service (tcp=5432) (use roundrobin, static-rr, leastconn, source, first or random)"},
 		{"tcp with balance hdr",
 			[]Service{svc("db", map[string]string{"SERVICE_NAME": "db", "SERVICE_TAGS": "tcp=5432,balance=hdr(X-A)"}, 5432)},
 			"balance hdr(X-A) needs HTTP, but the service is a TCP service (tcp=5432)"},

@@ -181,7 +181,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Service: svc.Name,
 		Port:    r.port,
 		Variant: r.variant,
-		Balance: "roundrobin",
+		Balance: DefaultBalance,
 		Servers: Servers{Service: svc.Name, Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
 			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
 	}
@@ -287,9 +287,9 @@ func (r route) checkKind(a *Applier, tls bool) {
 			ds.Errorf(b.Check.Sources[0], "remove it: a TCP service is checked by connecting",
 				"an HTTP check on a TCP service (%s) fails on every server, which HAProxy then takes out", kind)
 		}
-		if b.Balance == "uri" || strings.HasPrefix(b.Balance, "hdr(") {
+		if algo, _ := findBalance(b.Balance); algo.http {
 			// HAProxy would fall back to roundrobin, with a warning.
-			ds.Errorf(a.set["balance"].src, "use roundrobin, leastconn, source, first, random or static-rr",
+			ds.Errorf(a.set["balance"].src, "use "+orList(balanceNames(false, func(s string) string { return s })),
 				"balance %s needs HTTP, but the service is a TCP service (%s)", b.Balance, kind)
 		}
 		if b.SNI {

@@ -53,7 +53,7 @@ var (
 	ExactHost      = &Form{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
 	PathPrefix     = &Form{"/PREFIX", "give a path prefix like /api", checkPath}
 	duration       = &Form{"DURATION", "give a duration like 30s", normDuration}
-	balanceAlgo    = &Form{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
+	balanceForm    = &Form{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
 )
 
 // wholeNumber is a value from lo to hi.
@@ -106,8 +106,8 @@ var routingTags = []tagDef{
 		doc:     "a cookie keeps a client on one replica (HAProxy dynamic cookies, which follow DNS changes)",
 		example: "sticky_session",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.Sticky = true }},
-	{name: "balance", value: balanceAlgo,
-		doc:     "`roundrobin` (default), `static-rr`, `leastconn`, `source`, `first`, `random`, `uri`, `hdr(NAME)`",
+	{name: "balance", value: balanceForm,
+		doc:     balanceDoc(),
 		example: "balance=leastconn",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Balance = v }},
 	{name: "weight", value: wholeNumber(1, 256),
