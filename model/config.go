@@ -195,10 +195,11 @@ type Backend struct {
 	// Compression compresses responses for clients that accept it; nil: off.
 	Compression *Compression `json:"compression,omitempty"`
 	// TunnelTimeout is how long a tunnel may stay idle (timeout_tunnel);
-	// empty: the defaults' 1h.
+	// empty: the defaults section's (DefaultTunnelTimeout).
 	TunnelTimeout string `json:"timeout_tunnel,omitempty"`
 	// ClientTimeout and ClientKeepAlive set a tcp= service's own listener
-	// (timeout_client, com.df.clitcpka).
+	// (timeout_client, com.df.clitcpka); an empty ClientTimeout is the
+	// defaults section's (DefaultClientTimeout).
 	ClientTimeout   string `json:"timeout_client,omitempty"`
 	ClientKeepAlive bool   `json:"client_tcp_keepalive,omitempty"`
 	// ConnectionMode is the backend's HTTP connection option

@@ -205,6 +205,10 @@ var funcs = template.FuncMap{
 	"corsOrigins": corsOrigins,
 	"hasIPv4":     hasIPv4,
 	"ipv6":        ipv6,
+
+	// The defaults' timeouts that tags change, as the model documents them.
+	"defaultTunnelTimeout": func() string { return model.DefaultTunnelTimeout },
+	"defaultClientTimeout": func() string { return model.DefaultClientTimeout },
 }
 
 // hasIPv4 reports whether one of nets is IPv4 (validated networks: IPv6

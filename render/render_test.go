@@ -278,3 +278,20 @@ func TestDNSSpreadsTheNamesOverTheRate(t *testing.T) {
 		}
 	}
 }
+
+// The defaults section's timeouts that tags change are the model's, which
+// the tags' docs state: the template does not write them out.
+func TestDefaultTimeoutsAreTheModels(t *testing.T) {
+	tunnel, client := model.DefaultTunnelTimeout, model.DefaultClientTimeout
+	t.Cleanup(func() { model.DefaultTunnelTimeout, model.DefaultClientTimeout = tunnel, client })
+	model.DefaultTunnelTimeout, model.DefaultClientTimeout = "7h", "7s"
+	out, err := Config(model.Config{Listen: model.Listen{HTTP: ":80"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n    timeout tunnel 7h\n", "\n    timeout client 7s\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the defaults section lacks %q", want)
+		}
+	}
+}
