@@ -55,11 +55,11 @@ func (Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		c.Source = src
 	}
 	if v, src, ok := l.Get("com.df.port"); ok {
-		n, prob := model.ParseInt(strings.TrimSpace(v), 1, 65535)
+		n, prob := formValue("port", v)
 		if prob != "" {
 			ds.Errorf(src, "give the port the service listens on, like 8080", "port %s", prob)
 		}
-		c.Port = n
+		c.Port = atoi(n)
 	}
 	if v, src, ok := l.Get("com.df.httpsPort"); ok {
 		c.Derive = func(b model.Backend, tls bool, ds *model.Diagnostics) (model.Backend, bool) {
@@ -67,6 +67,12 @@ func (Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 	}
 	return c
+}
+
+// formValue checks the value of a label read on its own (elsewhere) by
+// the form the label table gives it, and returns it normalised.
+func formValue(name, v string) (string, string) {
+	return byName[name].value.Check(strings.TrimSpace(v))
 }
 
 // parseFlag reads a docker-flow-proxy boolean as Go's strconv.ParseBool
@@ -231,8 +237,14 @@ func (a *applier) applyReqMode() {
 	port, psrc, hasPort := a.l.Get("com.df.srcPort")
 	mode = strings.TrimSpace(mode)
 	if hasMode {
-		if _, prob := byName["reqMode"].value.Check(mode); prob != "" {
+		if _, prob := formValue("reqMode", mode); prob != "" {
 			a.ds.Errorf(msrc, byName["reqMode"].value.Fix, "%s", prob)
+			return
+		}
+	}
+	if hasPort {
+		if _, prob := formValue("srcPort", port); prob != "" {
+			a.ds.Errorf(psrc, byName["srcPort"].value.Fix, "com.df.srcPort=%s %s", model.Printable(port), prob)
 			return
 		}
 	}
@@ -282,10 +294,11 @@ func (a *applier) check() {
 // httpsTwin is the backend com.df.httpsPort makes: b for the requests that
 // came over TLS, its servers on that port of the service.
 func httpsTwin(b model.Backend, v string, src model.Source, tls bool, ds *model.Diagnostics) (model.Backend, bool) {
-	port, prob := model.ParseInt(strings.TrimSpace(v), 1, 65535)
+	n, prob := formValue("httpsPort", v)
+	port := atoi(n)
 	switch {
 	case prob != "":
-		ds.Errorf(src, model.PortNumber.Fix, "%s", prob)
+		ds.Errorf(src, byName["httpsPort"].value.Fix, "%s", prob)
 		return model.Backend{}, false
 	case !tls:
 		model.NoHTTPS(ds, src, src.Key, byName["httpsPort"].https)

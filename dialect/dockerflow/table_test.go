@@ -108,3 +108,30 @@ func TestRewriteTakesPathCharacters(t *testing.T) {
 		}
 	}
 }
+
+// A label read on its own (elsewhere) is checked by the form the table
+// gives it, not by a grammar of its own: with a form that refuses
+// everything in its place, its example is an error.
+func TestLabelsReadElsewhereUseTheTablesForm(t *testing.T) {
+	for i := range labels {
+		d := &labels[i]
+		if !d.elsewhere || d.value == nil {
+			continue
+		}
+		t.Run(d.name, func(t *testing.T) {
+			form := d.value
+			t.Cleanup(func() { d.value = form })
+			d.value = &model.Form{Doc: form.Doc, Fix: "the test's fix", Check: func(string) (string, string) { return "", "is refused by the test's form" }}
+			ls := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df." + d.name: d.example}
+			if d.name == "srcPort" || d.name == "reqMode" {
+				ls["com.df.reqMode"], ls["com.df.srcPort"] = "tcp", "6379"
+				ls["com.df."+d.name] = d.example
+			}
+			p := model.Project{Services: []model.Service{{Name: "go-demo", Labels: ls, Expose: []model.Port{{Number: 80, Protocol: "tcp"}}}}}
+			_, ds := model.Build(p, model.Options{Listen: model.Listen{Certs: "/certs"}, Dialects: []model.Dialect{Dialect{}}})
+			if !strings.Contains(fmt.Sprint(ds), "is refused by the test's form") {
+				t.Errorf("com.df.%s=%s with a form that refuses it: %v", d.name, d.example, ds)
+			}
+		})
+	}
+}
