@@ -30,13 +30,22 @@ func (l Labels) Get(key string) (string, Source, bool) {
 	return v, src, ok
 }
 
+// layer is one of the places a service's settings are read from: from
+// names it in a Source.
+type layer struct {
+	from string
+	m    map[string]string
+}
+
+// layers are the service's, first the one that wins.
+func (l Labels) layers() [3]layer {
+	return [3]layer{{"labels", l.svc.Labels}, {"deploy.labels", l.svc.DeployLabels}, {"environment", l.svc.Environment}}
+}
+
 // GetPublic is Get for a key whose name looks like a credential's but
 // whose value is none (com.df.userAgent): the Source keeps the value.
 func (l Labels) GetPublic(key string) (string, Source, bool) {
-	for _, layer := range []struct {
-		from string
-		m    map[string]string
-	}{{"labels", l.svc.Labels}, {"deploy.labels", l.svc.DeployLabels}, {"environment", l.svc.Environment}} {
+	for _, layer := range l.layers() {
 		if v, ok := layer.m[key]; ok {
 			return v, Source{Service: l.svc.Name, Key: key, Value: v, From: layer.from}, true
 		}
@@ -62,8 +71,8 @@ func IsTrue(v string) bool {
 // all of them (a dialect's unknown keys, keys compose hides).
 func (l Labels) Keys() []string {
 	var ks []string
-	for _, m := range []map[string]string{l.svc.Labels, l.svc.DeployLabels, l.svc.Environment} {
-		for k := range m {
+	for _, layer := range l.layers() {
+		for k := range layer.m {
 			ks = append(ks, k)
 		}
 	}
