@@ -157,6 +157,13 @@ func TestDiagnostics(t *testing.T) {
 			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90", "compose2haproxy.admit": "green"}, 80),
 				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10", "compose2haproxy.admit": "blue"}, 8080)}, Options{},
 			nil},
+		// What set a setting is not the setting: deny_http and maintenance
+		// hold their Source, and two services setting them alike agree.
+		{"one name, one backend: settings set alike agree, wherever from",
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90,deny_http,maintenance,allow=10.0.0.0/8", "SERVICE_CHECK_HTTP": "/health", "compose2haproxy.admit": "green"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "maintenance, allow=10.0.0.0/8, deny_http", "SERVICE_CHECK_HTTP": "/health", "compose2haproxy.admit": "blue"}, 8080)},
+			Options{Listen: Listen{Certs: "/certs"}},
+			nil},
 		{"same host on a path inside another's, admitted",
 			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app", "compose2haproxy.admit": "api"}, 80)}, Options{},
 			nil},
