@@ -377,6 +377,23 @@ func PathChars(p string) bool {
 	return strings.HasPrefix(p, "/") && !strings.Contains(p, "//") && OnlyPathChars(p)
 }
 
+// PathRegex is a path (OnlyPathChars) as a regex that matches it
+// literally: the dot, its one regex meta character, as [.] (a backslash
+// is an escape in haproxy.cfg).
+func PathRegex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
+
+// StripRegex is the regex of strip_path that render writes: it matches
+// any of the prefixes (longest first, so the longest wins) and captures
+// the rest of the path after an optional slash as \2. The model bounds
+// its length (maxRegexLen).
+func StripRegex(paths []Path) string {
+	alts := make([]string, len(paths))
+	for i, p := range paths {
+		alts[i] = PathRegex(p.Prefix)
+	}
+	return "^(" + strings.Join(alts, "|") + ")/?(.*)$"
+}
+
 // Check is a backend's health check. Every server is checked; an empty
 // HTTPPath means a TCP connect check.
 type Check struct {

@@ -95,24 +95,13 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 	return kept
 }
 
-// stripRegexLen is an upper bound of the length of the strip_path regex
-// render writes for paths: each character at most three ([.] for a dot),
-// a '|' between paths, and the anchors and groups around them.
-func stripRegexLen(paths []Path) int {
-	n := 16
-	for _, p := range paths {
-		n += 3*len(p.Prefix) + 1
-	}
-	return n
-}
-
 func checkStripRegex(b *Backend, ds *Diagnostics) {
 	if !b.StripPath {
 		return
 	}
-	if n := stripRegexLen(b.Paths); n > maxRegexLen {
+	if n := len(StripRegex(b.Paths)); n > maxRegexLen {
 		ds.Errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
-			"strip_path would match %d paths with one regex of up to %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
+			"strip_path would match %d paths with one regex of %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
 	}
 }
 

@@ -295,3 +295,24 @@ func TestDefaultTimeoutsAreTheModels(t *testing.T) {
 		}
 	}
 }
+
+// strip_path's regex is the model's (model.StripRegex), whose length the
+// model bounds: render writes it as it is.
+func TestStripRegexIsTheModels(t *testing.T) {
+	cfg, ds := model.Build(model.Project{Name: "p", Services: []model.Service{{
+		Name:   "web",
+		Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "strip_path,path=/api,path=/v1.2/x"},
+		Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+	}}}, model.Options{Dialects: all.Dialects()})
+	if ds.HasErrors() {
+		t.Fatalf("Build: %v", ds)
+	}
+	out, err := Config(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "http-request replace-path " + model.StripRegex(cfg.Backends[0].Paths) + " "
+	if !strings.Contains(string(out), want) {
+		t.Errorf("the config lacks %q", want)
+	}
+}
