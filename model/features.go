@@ -392,7 +392,7 @@ func logLine(target string, ds *Diagnostics) string {
 // featureTags are the tags of this file's features.
 var featureTags = []tagDef{
 	{name: "acme", http: true,
-		doc:     "HAProxy gets and renews a certificate for each of the route's hosts from the ACME CA of `--acme-directory` (HTTP-01 on the port 80 listener; HAProxy 3.2+; see docs/acme.md)",
+		doc:     "HAProxy gets and renews a certificate for each of the route's hosts from the ACME CA of `" + OptionACMEDirectory.Ref() + "` (HTTP-01 on the port 80 listener; HAProxy 3.2+; see docs/acme.md)",
 		example: "acme",
 		apply:   func(b *Backend, _ string, cx tagContext) { src := cx.src; b.ACME = &src }},
 }

@@ -137,7 +137,7 @@ var routingTags = []tagDef{
 			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})
 		}},
 	{name: "listen", value: PortNumber, repeatable: true, http: true,
-		doc: "an HTTP listener of the service's own on PORT (on `--bind`'s address): the route takes only the requests that came there, and the port serves no other service. " +
+		doc: "an HTTP listener of the service's own on PORT (on `" + OptionHTTP.Ref() + "`'s address): the route takes only the requests that came there, and the port serves no other service. " +
 			"To serve a service to the host itself only, publish that port of the proxy on 127.0.0.1 (`ports: [\"127.0.0.1:8081:8081\"]`): an `allow=127.0.0.0/8` cannot, since through a published port the client address is the bridge's",
 		example: "listen=8081",
 		apply: func(b *Backend, v string, cx tagContext) {
@@ -145,11 +145,11 @@ var routingTags = []tagDef{
 			m.Listeners = append(m.Listeners, Listener{Port: atoi(v), Source: cx.src})
 		}},
 	{name: "tcp", value: PortNumber,
-		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
+		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `" + OptionHTTP.Ref() + "`'s address), no HTTP routing",
 		example: "tcp=5432",
 		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPKey = atoi(v), cx.src.Key }},
 	{name: "sni", value: PortNumber,
-		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
+		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `" + OptionHTTP.Ref() + "`'s address), shared by the `sni=` services of that port, " +
 			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
 		example: "sni=8443",
 		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPKey = atoi(v), true, cx.src.Key }},

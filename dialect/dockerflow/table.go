@@ -108,7 +108,7 @@ var labels = []dfLabel{
 	{name: "allowedMethods", kind: dfList, tag: "method", what: "method ", doc: "as `method=` for each", example: "GET,POST"},
 	{name: "backendExtra", status: dfRefused,
 		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "http-request deny"},
 	{name: "balanceGroup", tag: "balance", doc: "as `balance=`: the balancing of a TCP service's servers", example: "leastconn"},
 	{name: "checkResolvers", kind: dfFlag, status: dfNoEffect,
@@ -266,7 +266,7 @@ var labels = []dfLabel{
 	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
 		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
 	{name: "srcHttpsPort", value: model.PortNumber, http: true, https: "it is a listener of the service's own, with the HTTPS listener's certificates",
-		doc: "an HTTPS listener of the service's own on this port (on `--tls-bind`'s address, with `--tls`'s certificates): " +
+		doc: "an HTTPS listener of the service's own on this port (on `" + model.OptionHTTPS.Ref() + "`'s address, with `" + model.OptionCerts.Ref() + "`'s certificates): " +
 			"its routes take only requests that came there (or to srcPort), and the port serves no other service",
 		example: "4443",
 		apply: func(b *model.Backend, v string, cx context) {
@@ -275,16 +275,16 @@ var labels = []dfLabel{
 		}},
 	{name: "srcPort", value: model.PortNumber, elsewhere: true,
 		doc: "with `reqMode=tcp`: the TCP listener's port, as `tcp=`; for HTTP, a listener of the service's own on this port " +
-			"(on `--bind`'s address): its routes take only requests that came there (or to srcHttpsPort), and the port serves no other service",
+			"(on `" + model.OptionHTTP.Ref() + "`'s address): its routes take only requests that came there (or to srcHttpsPort), and the port serves no other service",
 		example: "6379"},
 	{name: "sslVerifyNone", kind: dfFlag, tag: "backend_tls", flagValue: "insecure", doc: "as `backend_tls=insecure`", example: "true"},
 	{name: "templateBePath", status: dfRefused,
 		why:     "a backend snippet from a file inside docker-flow-proxy's image",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "/tmpl/be.tmpl"},
 	{name: "templateFePath", status: dfRefused,
 		why:     "a frontend snippet from a file inside docker-flow-proxy's image",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "/tmpl/fe.tmpl"},
 	{name: "timeoutClient", tag: "timeout_client", conv: seconds, doc: "as `timeout_client`, in seconds (a TCP service's listener)", example: "60"},
 	{name: "timeoutServer", tag: "timeout", conv: seconds, doc: "as `timeout`, in seconds", example: "60"},

@@ -193,10 +193,10 @@ func (p *project) applyPaths(a *model.Applier, svc string, port int, rs []portRo
 		a.Apply("path", pv.Value, src, src.Key)
 		trimmed := strings.TrimRight(pv.Value, "/")
 		if strings.HasSuffix(pv.Value, "/") {
-			p.warnf(ds, src, "nothing to do unless clients rely on the redirect; --strict makes this an error",
+			p.warnf(ds, src, "nothing to do unless clients rely on the redirect; "+model.OptionStrict.Ref()+" makes this an error",
 				"nginx answers %s (without its slash) with a 301 to %s; here %s reaches the service as it is", trimmed, pv.Value, trimmed)
 		} else {
-			p.warnf(ds, src, "nothing to do unless a path like "+trimmed+"x must reach this service; --strict makes this an error",
+			p.warnf(ds, src, "nothing to do unless a path like "+trimmed+"x must reach this service; "+model.OptionStrict.Ref()+" makes this an error",
 				"nginx matches %s as a string prefix (%sx too); here it is segment-aware: %s and %s/… only", pv.Value, trimmed, trimmed, trimmed)
 		}
 	}

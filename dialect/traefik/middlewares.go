@@ -290,7 +290,7 @@ func applyBasicAuth(c *mwContext, m *mw) {
 func applyIPAllowList(c *mwContext, m *mw) {
 	n := m.opt("sourceRange")
 	if s := m.opt("ipStrategy"); s.Set() {
-		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use --trusted-proxy for X-Forwarded-For)")
+		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use %s for X-Forwarded-For)", model.OptionTrustedProxies.Ref())
 		return
 	}
 	if s := m.opt("rejectStatusCode"); s.Set() && s.Int() != 403 {
