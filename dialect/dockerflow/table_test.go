@@ -2,6 +2,7 @@ package dockerflow
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,12 +13,38 @@ import (
 // users is a compose secret of two users, with SHA-512 and SHA-256 hashes.
 var users = []byte("alice:$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1\nops:$5$4AIE8wQFMTLdmatF$AzvWN2FREixjdXIqh1DHQKkE1Lp5dyyYLzzgfNJKFY/\n")
 
-// The label table holds docker-flow-proxy's 59 Reconfigure parameters and
-// com.df.notify, sorted, each with a complete entry; an applying label's
-// README example is accepted as written (with the users a secret gives).
+// The label table holds docker-flow-proxy's reconfigure parameters, as
+// its documentation lists them (testdata/reconfigure-parameters.txt), and
+// com.df.notify (Docker Flow Swarm Listener's), sorted, each with a
+// complete entry; an applying label's README example is accepted as
+// written (with the users a secret gives).
 func TestLabelTable(t *testing.T) {
-	if n := len(labels); n != 60 {
-		t.Errorf("the label table has %d labels, want docker-flow-proxy's 60", n)
+	raw, err := os.ReadFile("testdata/reconfigure-parameters.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"notify"}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			want = append(want, line)
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	for _, d := range labels {
+		got = append(got, d.name)
+	}
+	if !slices.Equal(got, want) {
+		for _, name := range want {
+			if !slices.Contains(got, name) {
+				t.Errorf("docker-flow-proxy's parameter %s is not in the label table", name)
+			}
+		}
+		for _, name := range got {
+			if !slices.Contains(want, name) {
+				t.Errorf("the label table's %s is no parameter of docker-flow-proxy's", name)
+			}
+		}
 	}
 	if !slices.IsSortedFunc(labels, func(a, b dfLabel) int { return strings.Compare(a.name, b.name) }) {
 		t.Error("the label table is not sorted by name")
