@@ -3,42 +3,42 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
-// registratorDemo is the registrator demo of example/compose.yaml with the
-// container ports replaced by the test's port P (and Q for the load
-// balancer's ignored port 80), so that the stand-in backends can serve them.
-func registratorDemo(p, q int) string {
-	return fmt.Sprintf(`services:
-  web:
-    image: tutum/hello-world
-    ports: ["%[1]d"]
-    environment:
-      SERVICE_NAME: www_hello
-      SERVICE_CHECK_HTTP: /
-      SERVICE_CHECK_INTERVAL: 15s
-  web2:
-    image: tutum/hello-world
-    ports: ["%[1]d"]
-    environment:
-      SERVICE_NAME: www_world_dev
-      SERVICE_TAGS: sticky_session,server_alias=hello.home,server_alias=www.world.home
-  load-balancer:
-    image: haproxy
-    ports: ["%[2]d:%[2]d", "%[1]d:%[1]d"]
-    environment:
-      SERVICE_%[2]d_IGNORE: "true"
-      SERVICE_%[1]d_NAME: proxy-admin_infra
-  consul:
-    image: progrium/consul
-    command: -server -bootstrap -ui-dir /ui
-    ports: ["%[1]d:%[1]d", "53/udp"]
-    environment:
-      SERVICE_%[1]d_NAME: consul-admin_infra
-`, p, q)
+// registratorDemo is the registrator demo, example/compose.yaml itself,
+// with its container ports replaced by the test's port P (and Q for the
+// load balancer's ignored port 80), so that the stand-in backends can
+// serve them. A port the example names that is not replaced here fails
+// the test: the example and this test cannot drift apart.
+func registratorDemo(t *testing.T, p, q int) string {
+	t.Helper()
+	raw, err := os.ReadFile("../example/compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	P, Q := strconv.Itoa(p), strconv.Itoa(q)
+	demo := strings.NewReplacer(
+		`ports: ["80"]`, `ports: ["`+P+`"]`, // web, web2
+		`expose: ["8080"]`, `expose: ["`+P+`"]`, // api
+		`"80:80"`, `"`+Q+`:`+Q+`"`, `SERVICE_80_IGNORE`, `SERVICE_`+Q+`_IGNORE`, // the load balancer's
+		`"8080:8080"`, `"`+P+`:`+P+`"`, `SERVICE_8080_NAME`, `SERVICE_`+P+`_NAME`,
+		`"8500:8500"`, `"`+P+`:`+P+`"`, `SERVICE_8500_NAME`, `SERVICE_`+P+`_NAME`, // consul's
+	).Replace(string(raw))
+	for _, m := range regexp.MustCompile(`(?m)(?:^\s*(?:ports|expose):.*|SERVICE_[0-9]+_)`).FindAllString(demo, -1) {
+		for _, port := range regexp.MustCompile(`[0-9]+`).FindAllString(m, -1) {
+			if port != P && port != Q && !strings.Contains(m, port+"/udp") {
+				t.Fatalf("example/compose.yaml names port %s (%s), which registratorDemo does not replace with the test's", port, strings.TrimSpace(m))
+			}
+		}
+	}
+	return demo
 }
 
 func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
@@ -50,9 +50,10 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 	s.serve("load-balancer", "127.0.2.3")
 	lb80 := e2etest.StartBackendID(t, "load-balancer-ignored-port", "127.0.2.3", ignored)
 	s.serve("consul", "127.0.2.4")
+	s.serve("api", "127.0.2.5")
 
 	const domain = "127.0.0.1.nip.io" // a Host header only: never resolved
-	p := startProxy(t, s.dns, registratorDemo(port, ignored), "--domain", domain)
+	p := startProxy(t, s.dns, registratorDemo(t, port, ignored), "--domain", domain)
 
 	routes := []struct{ host, backend string }{
 		{"www.hello", "web"},
@@ -83,6 +84,14 @@ func TestHostRoutingSendsEveryDocumentedHostToItsService(t *testing.T) {
 		}
 		if seen := got.Header.Get("X-Seen-Host"); seen != r.host {
 			t.Errorf("Host: %s: the backend saw Host: %q, want it unchanged", r.host, seen)
+		}
+	}
+
+	// The example's path route: api takes /api on web's host, stripped.
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "www.hello", Path: "/api"}, "api")
+	for _, tc := range []struct{ path, body string }{{"/api/x?q=1", "api GET /x?q=1\n"}, {"/api", "api GET /\n"}, {"/apix", "web GET /apix\n"}} {
+		if got := c.Get("www.hello", tc.path); got.Status != 200 || got.Body != tc.body {
+			t.Errorf("Host: www.hello, GET %s: got %v, want 200 with body %q", tc.path, got, tc.body)
 		}
 	}
 

@@ -284,10 +284,10 @@ func checkOptions(opts *Options, ds *Diagnostics) []Host {
 		}
 	} else {
 		if opts.Listen.HTTPS != "" {
-			ds.Errorf(OptionHTTPS.source(opts.Listen.HTTPS), "add "+OptionCerts.Ref()+" with the directory of the certificates", "an HTTPS listener needs certificates")
+			NoHTTPS(ds, OptionHTTPS.source(opts.Listen.HTTPS), OptionHTTPS.Ref(), "it is the HTTPS listener's address")
 		}
 		if opts.Listen.HTTPSPort != 0 {
-			ds.Errorf(OptionHTTPSPort.source(strconv.Itoa(opts.Listen.HTTPSPort)), "add "+OptionCerts.Ref()+" with the directory of the certificates", "the public HTTPS port is for redirects to an HTTPS listener, and there is none")
+			NoHTTPS(ds, OptionHTTPSPort.source(strconv.Itoa(opts.Listen.HTTPSPort)), OptionHTTPSPort.Ref(), "redirects to https name this port")
 		}
 	}
 	if opts.HostMap != "" {

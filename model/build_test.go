@@ -143,7 +143,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`error: green: SERVICE_NAME=app: shares the name app with service blue, which makes them one backend, but they differ in balance ("leastconn" here, "roundrobin" in blue), sticky_session (true here, none in blue) (give green and blue the same settings but their servers', or green another name)`}},
 		{"hsts without an HTTPS listener",
 			[]Service{svc("web", map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "hsts"}, 80)}, Options{},
-			[]string{"error: web: SERVICE_TAGS=hsts: hsts is sent on HTTPS responses, but there is no HTTPS listener (add listen.certs with the directory of the certificates, or drop hsts)"}},
+			[]string{"error: web: SERVICE_TAGS=hsts: hsts needs an HTTPS listener (it is sent on HTTPS responses), and there is none (add listen.certs with the directory of the certificates, or drop hsts)"}},
 		{"a literal header value is printable",
 			[]Service{svc("web", map[string]string{"SERVICE_NAME": "web", "compose2haproxy.request-header.X-A": "a\tb"}, 80)}, Options{},
 			[]string{`error: web: compose2haproxy.request-header.X-A="a\tb": contains the control character U+0009, which HAProxy would read as a word or line break (give a value of printable ASCII characters)`}},
@@ -156,6 +156,13 @@ func TestDiagnostics(t *testing.T) {
 		{"one name, one backend",
 			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90", "compose2haproxy.admit": "green"}, 80),
 				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=10", "compose2haproxy.admit": "blue"}, 8080)}, Options{},
+			nil},
+		// What set a setting is not the setting: deny_http and maintenance
+		// hold their Source, and two services setting them alike agree.
+		{"one name, one backend: settings set alike agree, wherever from",
+			[]Service{svc("blue", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "weight=90,deny_http,maintenance,allow=10.0.0.0/8", "SERVICE_CHECK_HTTP": "/health", "compose2haproxy.admit": "green"}, 80),
+				svc("green", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "maintenance, allow=10.0.0.0/8, deny_http", "SERVICE_CHECK_HTTP": "/health", "compose2haproxy.admit": "blue"}, 8080)},
+			Options{Listen: Listen{Certs: "/certs"}},
 			nil},
 		{"same host on a path inside another's, admitted",
 			[]Service{svc("api", map[string]string{"SERVICE_NAME": "app", "SERVICE_TAGS": "path=/api"}, 80), svc("web", map[string]string{"SERVICE_NAME": "app", "compose2haproxy.admit": "api"}, 80)}, Options{},
@@ -217,7 +224,7 @@ func TestDiagnostics(t *testing.T) {
 			[]string{`warning: d: com.df.httpsRedirectCode=308: it has no effect without com.df.httpsOnly (add com.df.httpsOnly: "true", or remove it)`}},
 		{"a public HTTPS port without HTTPS",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w"}, 80)}, Options{Listen: Listen{HTTPSPort: 8443}},
-			[]string{`error: listen.https_port=8443: the public HTTPS port is for redirects to an HTTPS listener, and there is none (add listen.certs with the directory of the certificates)`}},
+			[]string{`error: listen.https_port=8443: listen.https_port needs an HTTPS listener (redirects to https name this port), and there is none (add listen.certs with the directory of the certificates, or drop listen.https_port)`}},
 		{"a public HTTPS port out of range",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w"}, 80)}, Options{Listen: Listen{Certs: "/certs", HTTPSPort: 70000}},
 			[]string{`error: listen.https_port=70000: port is not a whole number from 1 to 65535 (give the port clients use for HTTPS, like 443)`}},
@@ -259,7 +266,7 @@ func TestDiagnostics(t *testing.T) {
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "weight=999,balance=fastest,path=api,timeout=soon,slots=0,path"}, 80)}, Options{},
 			[]string{
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag "path" needs a value (write it as path=/PREFIX)`,
-				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag balance=fastest is not a balance algorithm (use one of first, leastconn, random, roundrobin, source, static-rr, uri, or hdr(NAME)) (see HAProxy's balance directive)`,
+				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag balance=fastest is not a balance algorithm (use roundrobin, static-rr, leastconn, source, first, random, uri or hdr(NAME)) (see HAProxy's balance directive)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag path=api does not start with '/' (give a path prefix like /api)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag slots=0 is not a whole number from 1 to 4096 (give a number)`,
 				`error: w: SERVICE_TAGS=weight=999,balance=fastest,path=api,timeout=soon,slots=0,path: tag timeout=soon is not a duration like 500ms, 5s, 1m or 1m30s (give a duration like 30s)`,
@@ -522,7 +529,7 @@ func TestDiagnosticsSpellOptions(t *testing.T) {
 		got = append(got, d.Spell(spell).String())
 	}
 	want := []string{
-		"error: --https-port=8443: the public HTTPS port is for redirects to an HTTPS listener, and there is none (add --tls with the directory of the certificates)",
+		"error: --https-port=8443: --https-port needs an HTTPS listener (redirects to https name this port), and there is none (add --tls with the directory of the certificates, or drop --https-port)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("spelled diagnostics (-want +got):\n%s", diff)

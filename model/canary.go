@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,8 +92,12 @@ func (b *Backend) nameSource() Source {
 }
 
 // perService are the backend's fields that belong to one service of a
-// shared backend: they may differ.
-var perService = []string{"service", "port", "servers", "shared", "tags"}
+// shared backend: they may differ. groupOwn are those a group's services
+// keep too: their names, and the hosts a TCP service need not agree on.
+var (
+	perService = jsonNames[Backend]("Service", "Port", "Servers", "Shared", "Tags")
+	groupOwn   = jsonNames[Backend]("Name", "Hosts", "Canonical")
+)
 
 // disagreement says how b would handle a request differently from a, or
 // returns "". Every field but perService's is compared, so a setting added
@@ -126,7 +131,7 @@ func mergedKeys(a, b map[string]any) map[string]bool {
 }
 
 // comparable is b as JSON fields, without its per-service fields and
-// without sources anywhere.
+// without where its values came from.
 func comparable(b *Backend) map[string]any {
 	raw, _ := json.Marshal(b)
 	var m map[string]any
@@ -135,13 +140,9 @@ func comparable(b *Backend) map[string]any {
 		delete(m, k)
 	}
 	if b.ServiceGroup != "" {
-		// A group's services keep their names; a TCP service has no hosts to agree on.
-		for _, k := range []string{"name", "hosts", "canonical"} {
+		for _, k := range groupOwn {
 			delete(m, k)
 		}
-	}
-	if m["default"] != nil {
-		m["default"] = true
 	}
 	if a := b.Policy.Auth; a != nil {
 		// The hashes are left out of JSON, but a different password is a
@@ -152,23 +153,87 @@ func comparable(b *Backend) map[string]any {
 		}
 		m["password hashes"] = redactedList(hashes)
 	}
-	return stripSources(m).(map[string]any)
+	withoutSources(m, reflect.TypeFor[Backend]())
+	return m
 }
 
-func stripSources(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		delete(v, "source")
-		delete(v, "sources")
-		for k, x := range v {
-			v[k] = stripSources(x)
+var (
+	sourceType  = reflect.TypeFor[Source]()
+	sourcesType = reflect.TypeFor[[]Source]()
+	settingType = reflect.TypeFor[*Source]()
+)
+
+// withoutSources returns v, the JSON of a value of type t, without where
+// its values came from: the fields of type Source or []Source are left
+// out, and one of type *Source (a setting that is on, and what set it:
+// deny_http, default) is true. The walk follows t, so the names are the
+// types' own.
+func withoutSources(v any, t reflect.Type) any {
+	switch {
+	case t == settingType:
+		return v != nil
+	case t.Kind() == reflect.Pointer:
+		return withoutSources(v, t.Elem())
+	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		if items, ok := v.([]any); ok {
+			for i := range items {
+				items[i] = withoutSources(items[i], t.Elem())
+			}
 		}
-	case []any:
-		for i, x := range v {
-			v[i] = stripSources(x)
+	case t.Kind() == reflect.Map:
+		if m, ok := v.(map[string]any); ok {
+			for k := range m {
+				m[k] = withoutSources(m[k], t.Elem())
+			}
+		}
+	case t.Kind() == reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		for _, f := range reflect.VisibleFields(t) {
+			name, ok := jsonName(f)
+			if _, set := m[name]; !ok || !set {
+				continue
+			}
+			if f.Type == sourceType || f.Type == sourcesType {
+				delete(m, name)
+			} else {
+				m[name] = withoutSources(m[name], f.Type)
+			}
 		}
 	}
 	return v
+}
+
+// jsonName is the key encoding/json gives field f; false for a field it
+// leaves out, or whose fields it promotes (an embedded struct, which
+// VisibleFields lists them for).
+func jsonName(f reflect.StructField) (string, bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() || f.Anonymous && tag == "" {
+		return "", false
+	}
+	if name, _, _ := strings.Cut(tag, ","); name != "" {
+		return name, true
+	}
+	return f.Name, true
+}
+
+// jsonNames are the JSON keys of T's fields of these Go names; a name T
+// lacks panics when the package starts, so a renamed field cannot be
+// silently compared.
+func jsonNames[T any](fields ...string) []string {
+	names := make([]string, len(fields))
+	for i, field := range fields {
+		f, ok := reflect.TypeFor[T]().FieldByName(field)
+		name, named := jsonName(f)
+		if !ok || !named {
+			panic("model: " + reflect.TypeFor[T]().Name() + " has no JSON field " + field)
+		}
+		names[i] = name
+	}
+	return names
 }
 
 // shown is a JSON value for a message: "none" for nothing, and at most 80

@@ -195,10 +195,11 @@ type Backend struct {
 	// Compression compresses responses for clients that accept it; nil: off.
 	Compression *Compression `json:"compression,omitempty"`
 	// TunnelTimeout is how long a tunnel may stay idle (timeout_tunnel);
-	// empty: the defaults' 1h.
+	// empty: the defaults section's (DefaultTunnelTimeout).
 	TunnelTimeout string `json:"timeout_tunnel,omitempty"`
 	// ClientTimeout and ClientKeepAlive set a tcp= service's own listener
-	// (timeout_client, com.df.clitcpka).
+	// (timeout_client, com.df.clitcpka); an empty ClientTimeout is the
+	// defaults section's (DefaultClientTimeout).
 	ClientTimeout   string `json:"timeout_client,omitempty"`
 	ClientKeepAlive bool   `json:"client_tcp_keepalive,omitempty"`
 	// ConnectionMode is the backend's HTTP connection option
@@ -370,18 +371,27 @@ type PathEdit struct {
 }
 
 // PathChars reports whether p is a path that a PathEdit or a Path of a
-// dialect may hold: '/' first, then letters, digits and / . _ ~ - only,
-// and no "//" (the frontend merges slashes).
+// dialect may hold: '/' first, then OnlyPathChars, and no "//" (the
+// frontend merges slashes).
 func PathChars(p string) bool {
-	if !strings.HasPrefix(p, "/") || strings.Contains(p, "//") {
-		return false
+	return strings.HasPrefix(p, "/") && !strings.Contains(p, "//") && OnlyPathChars(p)
+}
+
+// PathRegex is a path (OnlyPathChars) as a regex that matches it
+// literally: the dot, its one regex meta character, as [.] (a backslash
+// is an escape in haproxy.cfg).
+func PathRegex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
+
+// StripRegex is the regex of strip_path that render writes: it matches
+// any of the prefixes (longest first, so the longest wins) and captures
+// the rest of the path after an optional slash as \2. The model bounds
+// its length (maxRegexLen).
+func StripRegex(paths []Path) string {
+	alts := make([]string, len(paths))
+	for i, p := range paths {
+		alts[i] = PathRegex(p.Prefix)
 	}
-	for _, c := range []byte(p) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._~-", c) >= 0) {
-			return false
-		}
-	}
-	return true
+	return "^(" + strings.Join(alts, "|") + ")/?(.*)$"
 }
 
 // Check is a backend's health check. Every server is checked; an empty

@@ -262,7 +262,7 @@ func checkFeatures(opts *Options, ds *Diagnostics) Additions {
 			ds.Errorf(src, targetFix(featureHTTP3), "%s", why)
 		}
 		if !opts.usesHTTPS() {
-			ds.Errorf(src, "add "+OptionCerts.Ref()+" or "+OptionACMEDirectory.Ref(), "HTTP/3 is served beside an HTTPS listener, and there is none")
+			NoHTTPS(ds, src, OptionHTTP3.Ref(), "HTTP/3 is served beside it")
 		}
 		add.HTTP3 = true
 	}
@@ -392,7 +392,7 @@ func logLine(target string, ds *Diagnostics) string {
 // featureTags are the tags of this file's features.
 var featureTags = []tagDef{
 	{name: "acme", http: true,
-		doc:     "HAProxy gets and renews a certificate for each of the route's hosts from the ACME CA of `--acme-directory` (HTTP-01 on the port 80 listener; HAProxy 3.2+; see docs/acme.md)",
+		doc:     "HAProxy gets and renews a certificate for each of the route's hosts from the ACME CA of `" + OptionACMEDirectory.Ref() + "` (HTTP-01 on the port 80 listener; HAProxy 3.2+; see docs/acme.md)",
 		example: "acme",
 		apply:   func(b *Backend, _ string, cx tagContext) { src := cx.src; b.ACME = &src }},
 }
@@ -421,4 +421,16 @@ func finishFeatures(add *Additions, opts Options, backends []Backend, statsAuth 
 			}
 		}
 	}
+}
+
+// NeedsHTTPSDoc is how the documentation says that a setting needs an
+// HTTPS listener; NoHTTPS is the error when it has none.
+func NeedsHTTPSDoc() string { return "needs `" + OptionCerts.Ref() + "`" }
+
+// NoHTTPS reports what (a tag, a dialect's key or an option), which
+// means nothing without an HTTPS listener (why says what it does over
+// HTTPS), where there is none: every such check says it alike.
+func NoHTTPS(ds *Diagnostics, src Source, what, why string) {
+	ds.Errorf(src, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop "+what,
+		"%s needs an HTTPS listener (%s), and there is none", what, why)
 }

@@ -24,6 +24,8 @@ type headerLabelKind struct {
 // accept.
 const maxHeaderValue = 4096
 
+// headerNameRe is what a header name may be wherever one is written:
+// a header label, match_header, balance hdr(NAME).
 var headerNameRe = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 
 // framingHeaders are headers HAProxy manages itself: changing them would

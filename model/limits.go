@@ -95,24 +95,13 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 	return kept
 }
 
-// stripRegexLen is an upper bound of the length of the strip_path regex
-// render writes for paths: each character at most three ([.] for a dot),
-// a '|' between paths, and the anchors and groups around them.
-func stripRegexLen(paths []Path) int {
-	n := 16
-	for _, p := range paths {
-		n += 3*len(p.Prefix) + 1
-	}
-	return n
-}
-
 func checkStripRegex(b *Backend, ds *Diagnostics) {
 	if !b.StripPath {
 		return
 	}
-	if n := stripRegexLen(b.Paths); n > maxRegexLen {
+	if n := len(StripRegex(b.Paths)); n > maxRegexLen {
 		ds.Errorf(b.tagSource("strip_path"), "strip fewer or shorter paths, or rewrite in the service",
-			"strip_path would match %d paths with one regex of up to %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
+			"strip_path would match %d paths with one regex of %d characters, more than HAProxy compiles (the limit here is %d)", len(b.Paths), n, maxRegexLen)
 	}
 }
 
@@ -150,16 +139,16 @@ func LimitDocs(dialects []Dialect) []LimitDoc {
 	n := Thousands
 	docs := []LimitDoc{
 		{"items in one list value (`SERVICE_TAGS`, a `com.df.*` list)", n(MaxListItems), "10,000 tags were 1 GB of diagnostics"},
-		{"routed ports of one service", n(MaxPorts), "`expose: [\"1-65535\"]` with `--all` is 65,535 backends"},
+		{"routed ports of one service", n(MaxPorts), "`expose: [\"1-65535\"]` with `" + OptionAll.Ref() + "` is 65,535 backends"},
 		{"hosts × paths of one service (a redirect is a host)", n(MaxBackendPairs), "2,000 aliases × 2,000 paths took 9.6 s and 1.4 GiB"},
 		{"hosts × paths in all", n(MaxPairs), ""},
-		{"server-template slots of one service", n(MaxSlots), "HAProxy's start-up slows with every slot: `slots=` and `--slots` beyond it are errors, more `replicas` are capped with a warning"},
+		{"server-template slots of one service", n(MaxSlots), "HAProxy's start-up slows with every slot: `slots=` and `" + OptionSlots.Ref() + "` beyond it are errors, more `replicas` are capped with a warning"},
 		{"server-template slots in all", n(MaxTotalSlots), "100 services with `slots=4096` made `haproxy -c` take 14 s and 1.75 GB"},
 		{"the `strip_path` regex (all of a service's paths)", n(maxRegexLen) + " characters", "HAProxy's PCRE2 refuses about 30,000"},
 		{"a header value", n(maxHeaderValue) + " characters", "one config line each"},
 		{"`cors_origin` origins of one service", n(maxOrigins), "they share one line of at most 64 words"},
-		{"users in one list (a secret, `com.df.users`, `--stats-auth`)", n(MaxUsers), "each is a line of the config"},
-		{"`--trusted-proxy` networks", n(MaxTrustedProxies), "each is a word of one ACL"},
+		{"users in one list (a secret, `com.df.users`, `" + OptionStatsAuth.Ref() + "`)", n(MaxUsers), "each is a line of the config"},
+		{"`" + OptionTrustedProxies.Ref() + "` networks", n(MaxTrustedProxies), "each is a word of one ACL"},
 		{"one password hash: SHA-crypt `rounds=`, bcrypt cost, yescrypt N×r",
 			n(MaxSHARounds) + "; " + n(MaxBcryptCost) + "; " + n(MaxYescryptNR) + " (twice `mkpasswd`'s default)",
 			"HAProxy runs crypt(3) on each at every start, reload and login, on its event loop: `rounds=999999999` is minutes"},

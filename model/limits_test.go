@@ -104,7 +104,7 @@ func TestConfigsHAProxyWouldRefuseAreErrors(t *testing.T) {
 	}{
 		{"tcp with balance uri",
 			[]Service{svc("db", map[string]string{"SERVICE_NAME": "db", "SERVICE_TAGS": "tcp=5432,balance=uri"}, 5432)},
-			"error: db: SERVICE_TAGS=tcp=5432,balance=uri: balance uri needs HTTP, but the service is a TCP service (tcp=5432) (use roundrobin, leastconn, source, first, random or static-rr)"},
+			"error: db: SERVICE_TAGS=tcp=5432,balance=uri: balance uri needs HTTP, but the service is a TCP service (tcp=5432) (use roundrobin, static-rr, leastconn, source, first or random)"},
 		{"tcp with balance hdr",
 			[]Service{svc("db", map[string]string{"SERVICE_NAME": "db", "SERVICE_TAGS": "tcp=5432,balance=hdr(X-A)"}, 5432)},
 			"balance hdr(X-A) needs HTTP, but the service is a TCP service (tcp=5432)"},
@@ -122,7 +122,7 @@ func TestConfigsHAProxyWouldRefuseAreErrors(t *testing.T) {
 			"is longer than 1000 characters"},
 		{"a strip_path regex too large for HAProxy",
 			[]Service{svc("w", map[string]string{"SERVICE_NAME": "w", "SERVICE_TAGS": "strip_path," + longPaths}, 80)},
-			"strip_path would match 900 paths with one regex of up to"},
+			"strip_path would match 900 paths with one regex of 29709 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,6 +158,25 @@ func TestDiagnosticsNameNoFlag(t *testing.T) {
 			if strings.Contains(d.Message+d.Fix, "--") {
 				t.Errorf("%s: %q spells a flag; name the option (Option.Ref)", tc.name, d.Message+" ("+d.Fix+")")
 			}
+		}
+	}
+}
+
+// The strip_path limit is on the regex render writes (StripRegex), not an
+// estimate of it: one exactly maxRegexLen long passes, one character more
+// is an error.
+func TestStripRegexLimitIsExact(t *testing.T) {
+	for _, extra := range []int{0, 1} {
+		b := Backend{StripPath: true}
+		for len(StripRegex(b.Paths)) < maxRegexLen-100 {
+			b.Paths = append(b.Paths, Path{Prefix: fmt.Sprintf("/p.%04d", len(b.Paths))})
+		}
+		b.Paths = append(b.Paths, Path{Prefix: "/"})
+		b.Paths[len(b.Paths)-1].Prefix += strings.Repeat("a", maxRegexLen-len(StripRegex(b.Paths))+extra)
+		var ds Diagnostics
+		checkStripRegex(&b, &ds)
+		if n := len(StripRegex(b.Paths)); ds.HasErrors() != (extra > 0) {
+			t.Errorf("a strip_path regex of %d characters (the limit is %d): %v", n, maxRegexLen, ds)
 		}
 	}
 }

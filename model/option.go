@@ -26,6 +26,12 @@ const (
 
 	OptionTrustedProxies Option = "trusted_proxies"
 	OptionStatsAuth      Option = "stats_auth"
+	OptionAcceptProxy    Option = "listen.accept_proxy"
+
+	// A front end's own settings, which Options do not hold, for the
+	// messages and docs that point to them.
+	OptionStrict   Option = "strict"   // warnings are errors
+	OptionTemplate Option = "template" // a custom template renders the config
 )
 
 // source is where a value of option o came from.

@@ -108,8 +108,8 @@ var policyTags = []tagDef{
 		apply: func(b *Backend, v string, cx tagContext) {
 			b.Policy.Methods = append(b.Policy.Methods, Method{v, cx.src})
 		}},
-	{name: "deny_http", http: true,
-		doc:     "plain-HTTP requests get 403 (needs `--tls`); unlike `https_only`, nothing is redirected",
+	{name: "deny_http", http: true, https: "plain-HTTP requests get 403",
+		doc:     "plain-HTTP requests get 403; unlike `https_only`, nothing is redirected",
 		example: "deny_http",
 		apply:   func(b *Backend, _ string, cx tagContext) { b.Policy.DenyHTTP = &cx.src }},
 	{name: "maintenance", http: true,

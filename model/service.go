@@ -181,7 +181,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 		Service: svc.Name,
 		Port:    r.port,
 		Variant: r.variant,
-		Balance: "roundrobin",
+		Balance: DefaultBalance,
 		Servers: Servers{Service: svc.Name, Prefix: svc.Name + "-", Address: svc.Name, Port: r.port, Slots: opts.Slots,
 			Source: OptionSlots.source(strconv.Itoa(opts.Slots))},
 	}
@@ -217,7 +217,7 @@ func (r route) build(opts Options, domains []Host, ds *Diagnostics) (Backend, bo
 	a.applyHeaderLabels(r.l)
 	a.applyTags()
 	finishPolicy(&b.Policy, ds)
-	a.checkTraffic(opts.usesHTTPS())
+	a.checkTraffic()
 	if b.Servers.TLS != "" {
 		// The service's own name, or the host it is reached at
 		// (outboundHostname); lower-cased, as hosts are: a compose service
@@ -287,9 +287,9 @@ func (r route) checkKind(a *Applier, tls bool) {
 			ds.Errorf(b.Check.Sources[0], "remove it: a TCP service is checked by connecting",
 				"an HTTP check on a TCP service (%s) fails on every server, which HAProxy then takes out", kind)
 		}
-		if b.Balance == "uri" || strings.HasPrefix(b.Balance, "hdr(") {
+		if algo, _ := findBalance(b.Balance); algo.http {
 			// HAProxy would fall back to roundrobin, with a warning.
-			ds.Errorf(a.set["balance"].src, "use roundrobin, leastconn, source, first, random or static-rr",
+			ds.Errorf(a.set["balance"].src, "use "+orList(balanceNames(false, func(s string) string { return s })),
 				"balance %s needs HTTP, but the service is a TCP service (%s)", b.Balance, kind)
 		}
 		if b.SNI {
@@ -298,18 +298,10 @@ func (r route) checkKind(a *Applier, tls bool) {
 		return
 	}
 	checkStripRegex(b, ds)
-	if b.Policy.DenyHTTP != nil && !tls {
-		ds.Errorf(*b.Policy.DenyHTTP, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop it", "plain HTTP is refused, but there is no HTTPS listener: every request would get 403")
-	}
-	if m := b.Match; m != nil && !tls {
-		for _, l := range m.Listeners {
-			if l.TLS {
-				ds.Errorf(l.Source, "add "+OptionCerts.Ref()+" with the directory of the certificates, or remove it", "an HTTPS listener needs certificates")
-			}
+	if !tls {
+		for _, n := range a.https {
+			NoHTTPS(ds, n.src, n.what, n.why)
 		}
-	}
-	if b.HTTPSOnly && !tls {
-		ds.Errorf(a.set["https_only"].src, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop https_only", "https_only redirects to https, but there is no HTTPS listener")
 	}
 	if b.Canonical == "" && len(b.Redirects) > 0 {
 		ds.Errorf(b.Redirects[0].Source, "add a host that is not a wildcard (com.df.serviceDomain or server_alias) to redirect to", "there is no host to redirect to")

@@ -22,8 +22,12 @@ type tagDef struct {
 	repeatable bool
 	http       bool // only means something on an HTTP route: an error with tcp=
 	tcp        bool // only means something on a TCP service: an error without tcp=
-	doc        string
-	example    string
+	// https says what the tag does over HTTPS when it means nothing
+	// without an HTTPS listener ("it redirects to https"): then it is an
+	// error (NeedsHTTPS), and its doc says so (NeedsHTTPSDoc).
+	https   string
+	doc     string
+	example string
 	// apply sets what the tag asks for; v is the checked, normalised value.
 	apply func(b *Backend, v string, cx tagContext)
 }
@@ -49,7 +53,7 @@ var (
 	ExactHost      = &Form{"HOST", "give the old host name, like old.example.com", func(v string) (string, string) { return normHost(v, false) }}
 	PathPrefix     = &Form{"/PREFIX", "give a path prefix like /api", checkPath}
 	duration       = &Form{"DURATION", "give a duration like 30s", normDuration}
-	balanceAlgo    = &Form{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
+	balanceForm    = &Form{"ALGO", "see HAProxy's balance directive", func(v string) (string, string) { return v, checkBalance(v) }}
 )
 
 // wholeNumber is a value from lo to hi.
@@ -102,8 +106,8 @@ var routingTags = []tagDef{
 		doc:     "a cookie keeps a client on one replica (HAProxy dynamic cookies, which follow DNS changes)",
 		example: "sticky_session",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.Sticky = true }},
-	{name: "balance", value: balanceAlgo,
-		doc:     "`roundrobin` (default), `static-rr`, `leastconn`, `source`, `first`, `random`, `uri`, `hdr(NAME)`",
+	{name: "balance", value: balanceForm,
+		doc:     balanceDoc(),
 		example: "balance=leastconn",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Balance = v }},
 	{name: "weight", value: wholeNumber(1, 256),
@@ -122,8 +126,8 @@ var routingTags = []tagDef{
 		doc:     "server timeout of this backend",
 		example: "timeout=90s",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Timeout = v }},
-	{name: "https_only", http: true,
-		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served (needs `--tls`)",
+	{name: "https_only", http: true, https: "it redirects to https",
+		doc:     "plain-HTTP requests get a 301 (308 for methods other than GET and HEAD) to https, same host, path and query, on the public HTTPS port; a short name (no dot) is served",
 		example: "https_only",
 		apply:   func(b *Backend, _ string, _ tagContext) { b.HTTPSOnly = true }},
 	{name: "redirect_from", value: ExactHost, repeatable: true, http: true,
@@ -133,7 +137,7 @@ var routingTags = []tagDef{
 			b.Redirects = append(b.Redirects, Host{Name: v, Source: cx.src})
 		}},
 	{name: "listen", value: PortNumber, repeatable: true, http: true,
-		doc: "an HTTP listener of the service's own on PORT (on `--bind`'s address): the route takes only the requests that came there, and the port serves no other service. " +
+		doc: "an HTTP listener of the service's own on PORT (on `" + OptionHTTP.Ref() + "`'s address): the route takes only the requests that came there, and the port serves no other service. " +
 			"To serve a service to the host itself only, publish that port of the proxy on 127.0.0.1 (`ports: [\"127.0.0.1:8081:8081\"]`): an `allow=127.0.0.0/8` cannot, since through a published port the client address is the bridge's",
 		example: "listen=8081",
 		apply: func(b *Backend, v string, cx tagContext) {
@@ -141,11 +145,11 @@ var routingTags = []tagDef{
 			m.Listeners = append(m.Listeners, Listener{Port: atoi(v), Source: cx.src})
 		}},
 	{name: "tcp", value: PortNumber,
-		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `--bind`'s address), no HTTP routing",
+		doc:     "a raw TCP service: its own `mode tcp` listener on PORT (on `" + OptionHTTP.Ref() + "`'s address), no HTTP routing",
 		example: "tcp=5432",
 		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.TCPKey = atoi(v), cx.src.Key }},
 	{name: "sni", value: PortNumber,
-		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `--bind`'s address), shared by the `sni=` services of that port, " +
+		doc: "TLS passed through, not terminated: a `mode tcp` listener on PORT (on `" + OptionHTTP.Ref() + "`'s address), shared by the `sni=` services of that port, " +
 			"sends each connection to the service whose host is the server name of the client's TLS hello (exact hosts first, then longer wildcards); no HTTP routing",
 		example: "sni=8443",
 		apply:   func(b *Backend, v string, cx tagContext) { b.TCPPort, b.SNI, b.TCPKey = atoi(v), true, cx.src.Key }},
@@ -173,9 +177,10 @@ type TagDoc struct {
 	Value      string   // the value's form ("HOST"); empty: no value
 	Optional   bool     // the value may be left out
 	Repeatable bool
-	HTTP       bool // only for HTTP routes, not tcp=
-	TCP        bool // only for tcp= services
-	Doc        string
+	HTTP       bool   // only for HTTP routes, not tcp=
+	TCP        bool   // only for tcp= services
+	HTTPS      bool   // needs an HTTPS listener (Doc ends saying so)
+	Doc        string // options marked for SpellRefs
 	Example    string
 }
 
@@ -193,6 +198,10 @@ func TagDocs() []TagDoc {
 			continue
 		}
 		doc := TagDoc{Name: d.name, Optional: d.optional, Repeatable: d.repeatable, HTTP: d.http, TCP: d.tcp, Doc: d.doc, Example: d.example}
+		if d.https != "" {
+			doc.HTTPS = true
+			doc.Doc += " (" + NeedsHTTPSDoc() + ")"
+		}
 		if d.value != nil {
 			doc.Value = d.value.Doc
 		}
@@ -262,6 +271,7 @@ type Applier struct {
 	set     map[string]setting // tag name → its first value and where it came from
 	http    []setting          // HTTP-only settings: what (a tag or label) and where
 	tcp     []setting          // TCP-only settings, likewise
+	https   []needsHTTPS       // settings that need an HTTPS listener
 	// aliases are the server_alias settings: HTTP hosts, which an sni=
 	// service takes as server names.
 	aliases []setting
@@ -277,6 +287,14 @@ type Applier struct {
 type setting struct {
 	value string // the value; for http, the tag or label that set it
 	src   Source
+}
+
+// needsHTTPS is a setting that means nothing without an HTTPS listener:
+// what names it (a tag, a dialect's key), why says what it does over
+// HTTPS.
+type needsHTTPS struct {
+	what, why string
+	src       Source
 }
 
 func newApplier(b *Backend, l Labels, secrets map[string]*Secret, ds *Diagnostics) *Applier {
@@ -302,6 +320,13 @@ func (a *Applier) Diagnostics() *Diagnostics { return a.ds }
 // HTTPOnly records a setting (what names it in messages) that means
 // something only on an HTTP route: a TCP service's is an error.
 func (a *Applier) HTTPOnly(what string, src Source) { a.http = append(a.http, setting{what, src}) }
+
+// NeedsHTTPS records a setting (what names it in messages) that means
+// nothing without an HTTPS listener; why says what it does over HTTPS
+// ("it redirects to https"). Without one it is an error (NoHTTPS).
+func (a *Applier) NeedsHTTPS(what string, src Source, why string) {
+	a.https = append(a.https, needsHTTPS{what, why, src})
+}
 
 // TCPOnly records a setting that means something only on a TCP service's
 // own listener: an HTTP route's is an error.
@@ -396,6 +421,9 @@ func (a *Applier) apply(def *tagDef, v string, src Source, who string) {
 	}
 	if def.tcp {
 		a.tcp = append(a.tcp, setting{who, src})
+	}
+	if def.https != "" {
+		a.NeedsHTTPS(def.name, src, def.https)
 	}
 	def.apply(a.b, v, a.context(src))
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,17 @@ func TestTagTableExamplesAreAccepted(t *testing.T) {
 			}
 			if _, ds := buildAll(p, opts); len(ds) > 0 {
 				t.Errorf("example %q: %v", d.Example, ds)
+			}
+			// Without an HTTPS listener the tags marked so, and only those,
+			// are an error, said alike; their doc says they need one.
+			if d.Name != "acme" {
+				_, ds := buildAll(p, Options{})
+				if ds.HasErrors() != d.HTTPS || d.HTTPS && !strings.Contains(fmt.Sprint(ds), d.Name+" needs an HTTPS listener (") {
+					t.Errorf("example %q without an HTTPS listener: %v; want only an error that it needs one: %v", d.Example, ds, d.HTTPS)
+				}
+				if got := strings.HasSuffix(d.Doc, " ("+NeedsHTTPSDoc()+")"); got != d.HTTPS {
+					t.Errorf("doc %q: says it needs an HTTPS listener: %v, want %v", d.Doc, got, d.HTTPS)
+				}
 			}
 		})
 	}

@@ -7,11 +7,20 @@ import (
 	"strings"
 )
 
+// DefaultTunnelTimeout and DefaultClientTimeout are the config's defaults
+// (render's defaults section) that timeout_tunnel and timeout_client
+// change; variables only so that a test can show the template reads them.
+var (
+	DefaultTunnelTimeout = "1h"
+	DefaultClientTimeout = "30s"
+)
+
 // trafficTags change what goes through: headers, compression, TLS and
 // protocols toward the servers, the default backend.
 var trafficTags = []tagDef{
-	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like 31536000 (a year)", wholeNumber(1, 2*DefaultHSTS).Check}, optional: true, http: true,
-		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, " + strconv.Itoa(DefaultHSTS) + ") on HTTPS responses (needs `--tls`)",
+	{name: "hsts", value: &Form{"SECONDS", "give the max-age in seconds, like " + strconv.Itoa(DefaultHSTS) + " (a year)", wholeNumber(1, 2*DefaultHSTS).Check}, optional: true, http: true,
+		https:   "it is sent on HTTPS responses",
+		doc:     "`Strict-Transport-Security: max-age=SECONDS` (default a year, " + strconv.Itoa(DefaultHSTS) + ") on HTTPS responses",
 		example: "hsts=63072000",
 		apply: func(b *Backend, v string, _ tagContext) {
 			b.HSTS = DefaultHSTS
@@ -64,11 +73,11 @@ var trafficTags = []tagDef{
 		example: "proto=h2",
 		apply:   func(b *Backend, v string, _ tagContext) { b.Servers.Proto = v }},
 	{name: "timeout_tunnel", value: duration,
-		doc:     "how long a tunnel (a WebSocket, a TCP connection) may stay idle in both directions (default 1h)",
+		doc:     "how long a tunnel (a WebSocket, a TCP connection) may stay idle in both directions (default " + DefaultTunnelTimeout + ")",
 		example: "timeout_tunnel=8h",
 		apply:   func(b *Backend, v string, _ tagContext) { b.TunnelTimeout = v }},
 	{name: "timeout_client", value: duration, tcp: true,
-		doc:     "how long a TCP service's client may stay silent (default 30s); for `tcp=` services, whose listener is their own",
+		doc:     "how long a TCP service's client may stay silent (default " + DefaultClientTimeout + "); for `tcp=` services, whose listener is their own",
 		example: "tcp=5432,timeout_client=5m",
 		apply:   func(b *Backend, v string, _ tagContext) { b.ClientTimeout = v }},
 	{name: "match_header", value: headerCondition, repeatable: true, http: true,
@@ -194,12 +203,9 @@ var UserAgentPattern = &Form{"AGENT", "give words of letters, digits and . _ -, 
 
 // checkTraffic reports traffic settings the backend cannot honour, once
 // every tag and label is applied.
-func (a *Applier) checkTraffic(tls bool) {
+func (a *Applier) checkTraffic() {
 	b, ds := a.b, a.ds
 	checkHeaders(b, ds)
-	if b.HSTS != 0 && !tls {
-		ds.Errorf(a.set["hsts"].src, "add "+OptionCerts.Ref()+" with the directory of the certificates, or drop hsts", "hsts is sent on HTTPS responses, but there is no HTTPS listener")
-	}
 	if len(b.CORS) > maxOrigins {
 		ds.Errorf(b.CORS[maxOrigins].Source, "allow at most "+strconv.Itoa(maxOrigins)+" origins, or cors_origin=*", "too many CORS origins: one line of HAProxy's holds them all")
 	}

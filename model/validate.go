@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,10 +44,8 @@ func UnsafeChar(s string) string {
 }
 
 var (
-	checkRe      = regexp.MustCompile(`^/[A-Za-z0-9._~/?=&-]*$`)
 	durationRe   = regexp.MustCompile(`^[0-9]{1,9}(us|ms|s|m|h|d)$`)
 	bareNumberRe = regexp.MustCompile(`^[0-9]+$`)
-	headerRe     = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	filePathRe   = regexp.MustCompile(`^[A-Za-z0-9._/+@-]+$`)
 )
 
@@ -129,11 +128,25 @@ func isHostLabel(l string) bool {
 	return true
 }
 
-// isPathChars reports whether p holds only letters, digits and . _ ~ / -.
-func isPathChars(p string) bool {
-	for i := range len(p) {
-		c := p[i]
-		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && !strings.ContainsRune("._~/-", rune(c)) {
+// pathPunct are the characters besides ASCII letters and digits that a
+// path may hold wherever one is written (a path= tag, a dialect's path,
+// a rewrite): none needs quoting in haproxy.cfg, and of those only the
+// dot means something in a regex, which render quotes (PathRegex).
+const pathPunct = "._~/-"
+
+// PathCharsDoc names them for messages.
+const PathCharsDoc = "letters, digits and . _ ~ / -"
+
+// OnlyPathChars reports whether s holds only letters, digits and
+// pathPunct.
+func OnlyPathChars(s string) bool { return onlyChars(s, pathPunct) }
+
+// onlyChars reports whether s holds only ASCII letters, digits and the
+// characters of punct.
+func onlyChars(s, punct string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && strings.IndexByte(punct, c) < 0 {
 			return false
 		}
 	}
@@ -149,8 +162,8 @@ func checkPath(p string) (string, string) {
 	if !strings.HasPrefix(p, "/") {
 		return "", "does not start with '/'"
 	}
-	if !isPathChars(p) {
-		return "", "has characters other than letters, digits and . _ ~ / -"
+	if !OnlyPathChars(p) {
+		return "", "has characters other than " + PathCharsDoc
 	}
 	if strings.Contains(p, "//") {
 		return "", "contains an empty segment (\"//\")"
@@ -162,8 +175,9 @@ func checkCheckPath(p string) string {
 	if prob := UnsafeChar(p); prob != "" {
 		return prob
 	}
-	if !checkRe.MatchString(p) {
-		return "is not a path like /health (letters, digits and . _ ~ / ? = & - only)"
+	// A check's path may carry a query.
+	if !strings.HasPrefix(p, "/") || !onlyChars(p, pathPunct+"?=&") {
+		return "is not a path like /health (" + PathCharsDoc + ", and ? = & only)"
 	}
 	return ""
 }
@@ -228,23 +242,71 @@ func ParseInt(s string, lo, hi int) (int, string) {
 	return n, ""
 }
 
-var balanceAlgos = []string{"first", "leastconn", "random", "roundrobin", "source", "static-rr", "uri"}
+// algorithm is one of HAProxy's balance algorithms a backend may have;
+// an http one needs HTTP: on a TCP service HAProxy would fall back to
+// roundrobin.
+type algorithm struct {
+	name string // hdr(NAME) stands for any header name
+	http bool
+}
+
+// balanceAlgos are the algorithms in the documentation's order, the
+// default first.
+var balanceAlgos = []algorithm{{"roundrobin", false}, {"static-rr", false}, {"leastconn", false}, {"source", false},
+	{"first", false}, {"random", false}, {"uri", true}, {"hdr(NAME)", true}}
+
+// DefaultBalance is a backend's balance algorithm unless it names one.
+var DefaultBalance = balanceAlgos[0].name
+
+// findBalance finds b among balanceAlgos; false when it is none.
+func findBalance(b string) (algorithm, bool) {
+	if name, ok := strings.CutPrefix(b, "hdr("); ok && strings.HasSuffix(name, ")") && headerNameRe.MatchString(name[:len(name)-1]) {
+		b = "hdr(NAME)"
+	}
+	i := slices.IndexFunc(balanceAlgos, func(a algorithm) bool { return a.name == b })
+	if i < 0 {
+		return algorithm{}, false
+	}
+	return balanceAlgos[i], true
+}
+
+// balanceNames lists the algorithms' names through format: all of them,
+// or only those that do not need HTTP.
+func balanceNames(http bool, format func(string) string) []string {
+	var names []string
+	for _, a := range balanceAlgos {
+		if http || !a.http {
+			names = append(names, format(a.name))
+		}
+	}
+	return names
+}
 
 func checkBalance(b string) string {
 	if prob := UnsafeChar(b); prob != "" {
 		return prob
 	}
-	for _, a := range balanceAlgos {
-		if a == b {
-			return ""
-		}
+	if _, ok := findBalance(b); !ok {
+		return "is not a balance algorithm (use " + orList(balanceNames(true, func(s string) string { return s })) + ")"
 	}
-	if name, ok := strings.CutPrefix(b, "hdr("); ok && strings.HasSuffix(name, ")") && headerRe.MatchString(name[:len(name)-1]) {
-		return ""
-	}
-	return fmt.Sprintf("is not a balance algorithm (use one of %s, or hdr(NAME))", strings.Join(balanceAlgos, ", "))
+	return ""
 }
 
 // PlainPath reports whether HAProxy reads path as one plain file name,
 // even inside map(…): letters, digits and . _ - / + @ only.
 func PlainPath(path string) bool { return filePathRe.MatchString(path) }
+
+// balanceDoc is the balance tag's doc: every algorithm, the default first.
+func balanceDoc() string {
+	names := balanceNames(true, func(s string) string { return "`" + s + "`" })
+	names[0] += " (default)"
+	return strings.Join(names, ", ")
+}
+
+// orList joins items as "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}

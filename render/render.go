@@ -205,6 +205,10 @@ var funcs = template.FuncMap{
 	"corsOrigins": corsOrigins,
 	"hasIPv4":     hasIPv4,
 	"ipv6":        ipv6,
+
+	// The defaults' timeouts that tags change, as the model documents them.
+	"defaultTunnelTimeout": func() string { return model.DefaultTunnelTimeout },
+	"defaultClientTimeout": func() string { return model.DefaultClientTimeout },
 }
 
 // hasIPv4 reports whether one of nets is IPv4 (validated networks: IPv6
@@ -304,9 +308,9 @@ const maxUnsizedBody = 12 << 10
 // one byte over the limit proves it too large.
 func waitBytes(limit int64) int64 { return min(limit+1, maxUnsizedBody) }
 
-// regex quotes the one regex meta character validated paths can hold, the
-// dot, as [.]: a backslash is an escape in haproxy.cfg.
-func regex(path string) string { return strings.ReplaceAll(path, ".", "[.]") }
+// regex is a validated path as a regex that matches it literally (the
+// model's, whose limits bound what render writes).
+func regex(path string) string { return model.PathRegex(path) }
 
 // regexes are paths (model.PathChars) as regular expressions that match
 // them literally.
@@ -333,15 +337,8 @@ func quicBind(httpsBind string) string {
 	return "quic4@" + httpsBind
 }
 
-// stripRegex matches any of the prefixes (longest first, so the longest
-// wins) and captures the rest of the path after an optional slash as \2.
-func stripRegex(paths []model.Path) string {
-	alts := make([]string, len(paths))
-	for i, p := range paths {
-		alts[i] = regex(p.Prefix)
-	}
-	return "^(" + strings.Join(alts, "|") + ")/?(.*)$"
-}
+// stripRegex is strip_path's regex, the model's: it bounds its length.
+func stripRegex(paths []model.Path) string { return model.StripRegex(paths) }
 
 // stripACL is the condition of a strip_path rewrite as ACL lines (ORed
 // by HAProxy), at most hostsPerLine prefixes a line: the path itself, or

@@ -278,3 +278,41 @@ func TestDNSSpreadsTheNamesOverTheRate(t *testing.T) {
 		}
 	}
 }
+
+// The defaults section's timeouts that tags change are the model's, which
+// the tags' docs state: the template does not write them out.
+func TestDefaultTimeoutsAreTheModels(t *testing.T) {
+	tunnel, client := model.DefaultTunnelTimeout, model.DefaultClientTimeout
+	t.Cleanup(func() { model.DefaultTunnelTimeout, model.DefaultClientTimeout = tunnel, client })
+	model.DefaultTunnelTimeout, model.DefaultClientTimeout = "7h", "7s"
+	out, err := Config(model.Config{Listen: model.Listen{HTTP: ":80"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n    timeout tunnel 7h\n", "\n    timeout client 7s\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the defaults section lacks %q", want)
+		}
+	}
+}
+
+// strip_path's regex is the model's (model.StripRegex), whose length the
+// model bounds: render writes it as it is.
+func TestStripRegexIsTheModels(t *testing.T) {
+	cfg, ds := model.Build(model.Project{Name: "p", Services: []model.Service{{
+		Name:   "web",
+		Labels: map[string]string{"SERVICE_NAME": "web", "SERVICE_TAGS": "strip_path,path=/api,path=/v1.2/x"},
+		Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
+	}}}, model.Options{Dialects: all.Dialects()})
+	if ds.HasErrors() {
+		t.Fatalf("Build: %v", ds)
+	}
+	out, err := Config(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "http-request replace-path " + model.StripRegex(cfg.Backends[0].Paths) + " "
+	if !strings.Contains(string(out), want) {
+		t.Errorf("the config lacks %q", want)
+	}
+}

@@ -55,11 +55,11 @@ func (Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		c.Source = src
 	}
 	if v, src, ok := l.Get("com.df.port"); ok {
-		n, prob := model.ParseInt(strings.TrimSpace(v), 1, 65535)
+		n, prob := formValue("port", v)
 		if prob != "" {
 			ds.Errorf(src, "give the port the service listens on, like 8080", "port %s", prob)
 		}
-		c.Port = n
+		c.Port = atoi(n)
 	}
 	if v, src, ok := l.Get("com.df.httpsPort"); ok {
 		c.Derive = func(b model.Backend, tls bool, ds *model.Diagnostics) (model.Backend, bool) {
@@ -67,6 +67,12 @@ func (Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 	}
 	return c
+}
+
+// formValue checks the value of a label read on its own (elsewhere) by
+// the form the label table gives it, and returns it normalised.
+func formValue(name, v string) (string, string) {
+	return byName[name].value.Check(strings.TrimSpace(v))
 }
 
 // parseFlag reads a docker-flow-proxy boolean as Go's strconv.ParseBool
@@ -204,6 +210,9 @@ func (a *applier) applyLabel(def *dfLabel, v string, src model.Source) {
 	if def.tcp {
 		a.TCPOnly("com.df."+def.name, src)
 	}
+	if def.https != "" {
+		a.NeedsHTTPS("com.df."+def.name, src, def.https)
+	}
 	if a.set == nil {
 		a.set = map[string]setting{}
 	}
@@ -228,8 +237,14 @@ func (a *applier) applyReqMode() {
 	port, psrc, hasPort := a.l.Get("com.df.srcPort")
 	mode = strings.TrimSpace(mode)
 	if hasMode {
-		if _, prob := byName["reqMode"].value.Check(mode); prob != "" {
+		if _, prob := formValue("reqMode", mode); prob != "" {
 			a.ds.Errorf(msrc, byName["reqMode"].value.Fix, "%s", prob)
+			return
+		}
+	}
+	if hasPort {
+		if _, prob := formValue("srcPort", port); prob != "" {
+			a.ds.Errorf(psrc, byName["srcPort"].value.Fix, "com.df.srcPort=%s %s", model.Printable(port), prob)
 			return
 		}
 	}
@@ -281,13 +296,14 @@ func (a *applier) check() {
 // httpsTwin is the backend com.df.httpsPort makes: b for the requests that
 // came over TLS, its servers on that port of the service.
 func httpsTwin(b model.Backend, v string, src model.Source, tls bool, ds *model.Diagnostics) (model.Backend, bool) {
-	port, prob := model.ParseInt(strings.TrimSpace(v), 1, 65535)
+	n, prob := formValue("httpsPort", v)
+	port := atoi(n)
 	switch {
 	case prob != "":
-		ds.Errorf(src, model.PortNumber.Fix, "%s", prob)
+		ds.Errorf(src, byName["httpsPort"].value.Fix, "%s", prob)
 		return model.Backend{}, false
 	case !tls:
-		ds.Errorf(src, "add "+model.OptionCerts.Ref()+" with the directory of the certificates, or remove it", "it sends the requests that came over HTTPS to another port, but there is no HTTPS listener")
+		model.NoHTTPS(ds, src, src.Key, byName["httpsPort"].https)
 		return model.Backend{}, false
 	case b.TCPPort != 0:
 		ds.Errorf(src, "remove it, or drop "+b.TCPTag()+"=", "it needs HTTP, but the service is a TCP service (%s)", b.TCPKind())

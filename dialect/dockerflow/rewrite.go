@@ -2,7 +2,6 @@ package dockerflow
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -42,8 +41,8 @@ var rewritePart = &model.Form{Doc: "REGEX", Fix: "give path characters, like /de
 	if prob := model.UnsafeChar(v); prob != "" {
 		return "", prob
 	}
-	if !rewriteRe.MatchString(v) {
-		return "", "has characters other than letters, digits and . _ ~ / - (and ^ at the start)"
+	if !regexPathChars(v) {
+		return "", "has characters other than " + model.PathCharsDoc + " (and ^ at the start)"
 	}
 	return v, ""
 }}
@@ -52,7 +51,9 @@ var rewritePart = &model.Form{Doc: "REGEX", Fix: "give path characters, like /de
 // a leading ^ on search) so the regex cannot reach beyond the path.
 var rewritePair = &model.Form{Doc: "SEARCH,REPLACE", Fix: "write it as search,replace with path characters, like /demo,/api", Check: func(v string) (string, string) { return v, checkRewriteValue(v) }}
 
-var rewriteRe = regexp.MustCompile(`^\^?[A-Za-z0-9._~/-]*$`)
+// regexPathChars reports whether v is path characters, maybe after a
+// leading ^ (the search anchored at the path's start).
+func regexPathChars(v string) bool { return model.OnlyPathChars(strings.TrimPrefix(v, "^")) }
 
 // checkRewriteValue returns what is wrong with a "search,replace" pair.
 func checkRewriteValue(v string) string {
@@ -63,8 +64,8 @@ func checkRewriteValue(v string) string {
 	if !ok || search == "" || strings.Contains(replace, ",") {
 		return "is not a search,replace pair"
 	}
-	if !rewriteRe.MatchString(search) || !rewriteRe.MatchString(replace) || strings.HasPrefix(replace, "^") {
-		return "has characters other than letters, digits and . _ ~ / - (and ^ at the start of search)"
+	if !regexPathChars(search) || !model.OnlyPathChars(replace) {
+		return "has characters other than " + model.PathCharsDoc + " (and ^ at the start of search)"
 	}
 	switch {
 	case len(search) > maxRewriteLen || len(replace) > maxRewriteLen:

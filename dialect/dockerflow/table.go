@@ -29,7 +29,11 @@ type dfLabel struct {
 	// tag means.
 	value *model.Form
 	apply func(b *model.Backend, v string, cx context)
-	http  bool   // only means something on an HTTP route (a tag's own flag counts for tag labels)
+	http  bool // only means something on an HTTP route (a tag's own flag counts for tag labels)
+	// https says what the label does over HTTPS when it means nothing
+	// without an HTTPS listener (model.NeedsHTTPS; a tag's own counts for
+	// tag labels).
+	https string
 	what  string // names a value in messages ("host "); may be empty
 	// loose grammars allow characters unsafe in a Source (a header value's
 	// spaces): the Source records them as '?'.
@@ -104,7 +108,7 @@ var labels = []dfLabel{
 	{name: "allowedMethods", kind: dfList, tag: "method", what: "method ", doc: "as `method=` for each", example: "GET,POST"},
 	{name: "backendExtra", status: dfRefused,
 		why:     "raw HAProxy configuration would bypass every check compose2haproxy makes",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "http-request deny"},
 	{name: "balanceGroup", tag: "balance", doc: "as `balance=`: the balancing of a TCP service's servers", example: "leastconn"},
 	{name: "checkResolvers", kind: dfFlag, status: dfNoEffect,
@@ -149,9 +153,8 @@ var labels = []dfLabel{
 		why:     "every proxy that loads the generated file has the same configuration",
 		example: "true"},
 	{name: "httpsOnly", kind: dfFlag, tag: "https_only", doc: "as `https_only`", example: "true"},
-	{name: "httpsPort", value: model.PortNumber, elsewhere: true,
-		doc: "requests that came over HTTPS go to this port of the service (a second backend, the same but for its servers' port); " +
-			"needs `--tls`",
+	{name: "httpsPort", value: model.PortNumber, elsewhere: true, https: "it sends the requests that came over HTTPS to another port",
+		doc:     "requests that came over HTTPS go to this port of the service: a second backend, the same but for its servers' port",
 		example: "8443"},
 	{name: "httpsRedirectCode", value: redirectCode, http: true,
 		doc: "the status of the https_only redirect for every method (without it: 301 for GET and HEAD, 308 for others); " +
@@ -262,8 +265,8 @@ var labels = []dfLabel{
 		doc: "set request headers (`Name value` pairs; replaces the client's)", example: "X-Env prod"},
 	{name: "setResHeader", loose: true, kind: dfList, value: headerPair, http: true, apply: headerLabel(true, "set"),
 		doc: "set response headers (`Name value` pairs; replaces the server's)", example: "Server haproxy"},
-	{name: "srcHttpsPort", value: model.PortNumber, http: true,
-		doc: "an HTTPS listener of the service's own on this port (on `--tls-bind`'s address, with `--tls`'s certificates): " +
+	{name: "srcHttpsPort", value: model.PortNumber, http: true, https: "it is a listener of the service's own, with the HTTPS listener's certificates",
+		doc: "an HTTPS listener of the service's own on this port (on `" + model.OptionHTTPS.Ref() + "`'s address, with `" + model.OptionCerts.Ref() + "`'s certificates): " +
 			"its routes take only requests that came there (or to srcPort), and the port serves no other service",
 		example: "4443",
 		apply: func(b *model.Backend, v string, cx context) {
@@ -272,16 +275,16 @@ var labels = []dfLabel{
 		}},
 	{name: "srcPort", value: model.PortNumber, elsewhere: true,
 		doc: "with `reqMode=tcp`: the TCP listener's port, as `tcp=`; for HTTP, a listener of the service's own on this port " +
-			"(on `--bind`'s address): its routes take only requests that came there (or to srcHttpsPort), and the port serves no other service",
+			"(on `" + model.OptionHTTP.Ref() + "`'s address): its routes take only requests that came there (or to srcHttpsPort), and the port serves no other service",
 		example: "6379"},
 	{name: "sslVerifyNone", kind: dfFlag, tag: "backend_tls", flagValue: "insecure", doc: "as `backend_tls=insecure`", example: "true"},
 	{name: "templateBePath", status: dfRefused,
 		why:     "a backend snippet from a file inside docker-flow-proxy's image",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "/tmpl/be.tmpl"},
 	{name: "templateFePath", status: dfRefused,
 		why:     "a frontend snippet from a file inside docker-flow-proxy's image",
-		fix:     "render with --template instead",
+		fix:     "render with " + model.OptionTemplate.Ref() + " instead",
 		example: "/tmpl/fe.tmpl"},
 	{name: "timeoutClient", tag: "timeout_client", conv: seconds, doc: "as `timeout_client`, in seconds (a TCP service's listener)", example: "60"},
 	{name: "timeoutServer", tag: "timeout", conv: seconds, doc: "as `timeout`, in seconds", example: "60"},
@@ -348,6 +351,9 @@ func (Dialect) Table() model.Table {
 		switch d.status {
 		case dfApplies:
 			doc.Effect = d.doc
+			if d.https != "" {
+				doc.Effect += " (" + model.NeedsHTTPSDoc() + ")"
+			}
 		case dfNoEffect:
 			doc.Effect = "accepted, no effect: " + d.why
 		case dfRefused:

@@ -1,6 +1,8 @@
 package dockerflow
 
 import (
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,12 +13,38 @@ import (
 // users is a compose secret of two users, with SHA-512 and SHA-256 hashes.
 var users = []byte("alice:$6$ViEJ.yPI3rV1T1WP$7l7M/IhsEA2xWnBJtX.3nH6hKbpnS/ntXXL1WzqEHXgwl1XW62nTadVXVEOBj8NtA7Ugw/J52V3NqyMPt5kgb1\nops:$5$4AIE8wQFMTLdmatF$AzvWN2FREixjdXIqh1DHQKkE1Lp5dyyYLzzgfNJKFY/\n")
 
-// The label table holds docker-flow-proxy's 59 Reconfigure parameters and
-// com.df.notify, sorted, each with a complete entry; an applying label's
-// README example is accepted as written (with the users a secret gives).
+// The label table holds docker-flow-proxy's reconfigure parameters, as
+// its documentation lists them (testdata/reconfigure-parameters.txt), and
+// com.df.notify (Docker Flow Swarm Listener's), sorted, each with a
+// complete entry; an applying label's README example is accepted as
+// written (with the users a secret gives).
 func TestLabelTable(t *testing.T) {
-	if n := len(labels); n != 60 {
-		t.Errorf("the label table has %d labels, want docker-flow-proxy's 60", n)
+	raw, err := os.ReadFile("testdata/reconfigure-parameters.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"notify"}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			want = append(want, line)
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	for _, d := range labels {
+		got = append(got, d.name)
+	}
+	if !slices.Equal(got, want) {
+		for _, name := range want {
+			if !slices.Contains(got, name) {
+				t.Errorf("docker-flow-proxy's parameter %s is not in the label table", name)
+			}
+		}
+		for _, name := range got {
+			if !slices.Contains(want, name) {
+				t.Errorf("the label table's %s is no parameter of docker-flow-proxy's", name)
+			}
+		}
 	}
 	if !slices.IsSortedFunc(labels, func(a, b dfLabel) int { return strings.Compare(a.name, b.name) }) {
 		t.Error("the label table is not sorted by name")
@@ -63,6 +91,20 @@ func TestLabelTable(t *testing.T) {
 				if _, ds := model.Build(p, model.Options{Listen: model.Listen{Certs: "/certs"}, Dialects: []model.Dialect{Dialect{}}}); len(ds) > 0 {
 					t.Errorf("example %q: %v", d.example, ds)
 				}
+				// Without an HTTPS listener the labels that need one (their
+				// own https, or their tag's), and only those, are an error,
+				// said alike; their doc says they need one.
+				needs := d.https != "" || d.tag != "" && tags[d.tag].HTTPS
+				if d.name != "httpsOnly" {
+					delete(ls, "com.df.httpsOnly")
+				}
+				_, ds := model.Build(p, model.Options{Dialects: []model.Dialect{Dialect{}}})
+				if ds.HasErrors() != needs || needs && !strings.Contains(fmt.Sprint(ds), " needs an HTTPS listener (") {
+					t.Errorf("example %q without an HTTPS listener: %v; want only an error that it needs one: %v", d.example, ds, needs)
+				}
+				if effect := (Dialect{}).Table().Keys[slices.IndexFunc(labels, func(l dfLabel) bool { return l.name == d.name })].Effect; d.https != "" && !strings.HasSuffix(effect, " ("+model.NeedsHTTPSDoc()+")") {
+					t.Errorf("effect %q does not say it needs an HTTPS listener", effect)
+				}
 			case dfRefused:
 				if d.why == "" || d.fix == "" {
 					t.Error("refused without a reason and a fix")
@@ -71,6 +113,51 @@ func TestLabelTable(t *testing.T) {
 				if d.why == "" {
 					t.Error("no reason")
 				}
+			}
+		})
+	}
+}
+
+// A rewrite's search and replacement hold the path characters of every
+// other path (model.OnlyPathChars), the search maybe after a ^.
+func TestRewriteTakesPathCharacters(t *testing.T) {
+	for c := byte(0x21); c < 0x7f; c++ {
+		if c == ',' {
+			continue // the pair's separator
+		}
+		want := model.OnlyPathChars(string(c))
+		search, replace := "^/a"+string(c), "/b"+string(c)
+		if got := checkRewriteValue(search+",/b") == ""; got != want {
+			t.Errorf("search %q: accepted %v, want %v", search, got, want)
+		}
+		if got := checkRewriteValue("/a,"+replace) == ""; got != want {
+			t.Errorf("replacement %q: accepted %v, want %v", replace, got, want)
+		}
+	}
+}
+
+// A label read on its own (elsewhere) is checked by the form the table
+// gives it, not by a grammar of its own: with a form that refuses
+// everything in its place, its example is an error.
+func TestLabelsReadElsewhereUseTheTablesForm(t *testing.T) {
+	for i := range labels {
+		d := &labels[i]
+		if !d.elsewhere || d.value == nil {
+			continue
+		}
+		t.Run(d.name, func(t *testing.T) {
+			form := d.value
+			t.Cleanup(func() { d.value = form })
+			d.value = &model.Form{Doc: form.Doc, Fix: "the test's fix", Check: func(string) (string, string) { return "", "is refused by the test's form" }}
+			ls := map[string]string{"com.df.notify": "true", "com.df.serviceDomain": "web.example.com", "com.df." + d.name: d.example}
+			if d.name == "srcPort" || d.name == "reqMode" {
+				ls["com.df.reqMode"], ls["com.df.srcPort"] = "tcp", "6379"
+				ls["com.df."+d.name] = d.example
+			}
+			p := model.Project{Services: []model.Service{{Name: "go-demo", Labels: ls, Expose: []model.Port{{Number: 80, Protocol: "tcp"}}}}}
+			_, ds := model.Build(p, model.Options{Listen: model.Listen{Certs: "/certs"}, Dialects: []model.Dialect{Dialect{}}})
+			if !strings.Contains(fmt.Sprint(ds), "is refused by the test's form") {
+				t.Errorf("com.df.%s=%s with a form that refuses it: %v", d.name, d.example, ds)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package nginxproxy
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -194,18 +193,15 @@ func (p *project) applyPaths(a *model.Applier, svc string, port int, rs []portRo
 		a.Apply("path", pv.Value, src, src.Key)
 		trimmed := strings.TrimRight(pv.Value, "/")
 		if strings.HasSuffix(pv.Value, "/") {
-			p.warnf(ds, src, "nothing to do unless clients rely on the redirect; --strict makes this an error",
+			p.warnf(ds, src, "nothing to do unless clients rely on the redirect; "+model.OptionStrict.Ref()+" makes this an error",
 				"nginx answers %s (without its slash) with a 301 to %s; here %s reaches the service as it is", trimmed, pv.Value, trimmed)
 		} else {
-			p.warnf(ds, src, "nothing to do unless a path like "+trimmed+"x must reach this service; --strict makes this an error",
+			p.warnf(ds, src, "nothing to do unless a path like "+trimmed+"x must reach this service; "+model.OptionStrict.Ref()+" makes this an error",
 				"nginx matches %s as a string prefix (%sx too); here it is segment-aware: %s and %s/… only", pv.Value, trimmed, trimmed, trimmed)
 		}
 	}
 	p.applyDest(a, svc, port, paths, root)
 }
-
-// pathChars are what a rewrite's replacement may hold.
-var pathChars = regexp.MustCompile(`^[A-Za-z0-9._~/-]+$`)
 
 // applyDest maps VIRTUAL_DEST: the prefix is replaced by the destination.
 func (p *project) applyDest(a *model.Applier, svc string, port int, paths []*vars.Route, _ bool) {
@@ -232,8 +228,8 @@ func (p *project) applyDest(a *model.Applier, svc string, port int, paths []*var
 		// nothing is replaced
 	case strings.HasSuffix(strip, "/") && dest == "/":
 		a.Apply("strip_path", "", src, src.Key)
-	case !pathChars.MatchString(dest) || strings.Contains(dest, "//"):
-		p.errorf(ds, src, "use letters, digits and . _ ~ / - in VIRTUAL_DEST", "the destination has characters a path rewrite here does not take")
+	case dest == "" || !model.OnlyPathChars(dest) || strings.Contains(dest, "//"):
+		p.errorf(ds, src, "use "+model.PathCharsDoc+" in VIRTUAL_DEST", "the destination has characters a path rewrite here does not take")
 		return
 	default:
 		a.HTTPOnly(src.Key, src)

@@ -111,7 +111,7 @@ func (p *project) checkProxy(s *model.Service, ds *model.Diagnostics) {
 		if px.TrustDownstreamProxy.V {
 			p.record(src(px.TrustDownstreamProxy.Origin), ConvertedDiff, "X-Forwarded-For is appended to; X-Forwarded-Proto is set from the connection")
 		} else {
-			p.errorf(ds, src(px.TrustDownstreamProxy.Origin), "remove it, and have the applications read the last address of X-Forwarded-For (--trusted-proxy names the proxies in front)",
+			p.errorf(ds, src(px.TrustDownstreamProxy.Origin), "remove it, and have the applications read the last address of X-Forwarded-For ("+model.OptionTrustedProxies.Ref()+" names the proxies in front)",
 				"nginx-proxy replaces the client's X-Forwarded-For; the config appends to it, so an application reading its first address would trust what the client wrote")
 		}
 	}
@@ -136,7 +136,7 @@ func (p *project) checkProxy(s *model.Service, ds *model.Diagnostics) {
 			"HAProxy listens only where %s says, which is no IPv6 address", model.OptionHTTP.Ref())
 	}
 	if v := px.ProxyProtocol; v.V && !p.opts.Listen.AcceptProxy {
-		p.errorf(ds, src(v.Origin), "add --accept-proxy", "nginx-proxy takes the client's address from a PROXY protocol header; without --accept-proxy HAProxy would refuse those connections")
+		p.errorf(ds, src(v.Origin), "add "+model.OptionAcceptProxy.Ref(), "nginx-proxy takes the client's address from a PROXY protocol header; without %s HAProxy would refuse those connections", model.OptionAcceptProxy.Ref())
 	}
 	if v := px.EnableHTTP2; v.Origin.Source == "env" && !v.V {
 		p.warnf(ds, src(v.Origin), "remove it", "HAProxy offers HTTP/2 over TLS to every host")

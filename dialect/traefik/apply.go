@@ -32,7 +32,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	}
 	for _, p := range rt.paths {
 		if !model.PathChars(p.Prefix) {
-			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
+			ds.Errorf(rt.ruleSrc, "use paths of "+model.PathCharsDoc+" only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
 				"router %s: path %s is not converted (characters HAProxy's path match would read differently)", rt.router.Name, model.Printable(p.Prefix))
 			continue
 		}
@@ -131,7 +131,7 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 		case !strings.EqualFold(redirect.Redirect.Scheme.String(), "https"):
 			a.Diagnostics().Errorf(src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", redirect.Name, redirect.Redirect.Scheme.String())
 		case target == nil || !pr.tls || target.Port != pr.httpsPort:
-			a.Diagnostics().Errorf(src, "run with --tls DIR and --tls-bind on the port of the entry point it redirects to",
+			a.Diagnostics().Errorf(src, "run with "+model.OptionCerts.Ref()+" DIR and "+model.OptionHTTPS.Ref()+" on the port of the entry point it redirects to",
 				"entry point %s redirects to %s, which is not the HTTPS listener", redirect.Name, to)
 		default:
 			// Every plain request on the entry point is redirected before any

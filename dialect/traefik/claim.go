@@ -390,7 +390,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		if r.TLS != nil {
 			src = sourceOf(svc, r.TLS.Node.Origin)
 		}
-		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with --tls DIR (the certificates) or --acme-directory")
+		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with %s DIR (the certificates) or %s", model.OptionCerts.Ref(), model.OptionACMEDirectory.Ref())
 		return
 	}
 	groups, why := groupBranches(branches)
@@ -618,7 +618,7 @@ func addConditions(m *model.Match, g *group, c rule.Cond, queries []rule.QueryMa
 func (pr *project) refuseInternal(r *config.Router, name string, src model.Source, refuse func(model.Source, string, ...any)) {
 	switch strings.ToLower(name) {
 	case "api", "dashboard":
-		refuse(src, "%s@internal is Traefik's own dashboard; HAProxy's equivalent is its stats page (--stats ADDR, with --stats-auth)", name)
+		refuse(src, "%s@internal is Traefik's own dashboard; HAProxy's equivalent is its stats page (%s ADDR, with %s)", name, model.OptionStats.Ref(), model.OptionStatsAuth.Ref())
 	case "ping":
 		refuse(src, "ping@internal is Traefik's health endpoint; HAProxy's is not offered by compose2haproxy yet")
 	default:

@@ -187,7 +187,7 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 // pathOf checks a path a middleware writes.
 func (c *mwContext) pathOf(m *mw, n *config.Node, v string) bool {
 	if !model.PathChars(v) {
-		c.refuse(m.src(n), m, "%s: paths of letters, digits and / . _ ~ - only are converted", model.Printable(v))
+		c.refuse(m.src(n), m, "%s: paths of "+model.PathCharsDoc+" only are converted", model.Printable(v))
 		return false
 	}
 	return true
@@ -290,7 +290,7 @@ func applyBasicAuth(c *mwContext, m *mw) {
 func applyIPAllowList(c *mwContext, m *mw) {
 	n := m.opt("sourceRange")
 	if s := m.opt("ipStrategy"); s.Set() {
-		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use --trusted-proxy for X-Forwarded-For)")
+		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use %s for X-Forwarded-For)", model.OptionTrustedProxies.Ref())
 		return
 	}
 	if s := m.opt("rejectStatusCode"); s.Set() && s.Int() != 403 {

@@ -135,7 +135,8 @@ var optionFlags = map[model.Option]string{
 	model.OptionSlots: "--slots", model.OptionHTTP: "--bind", model.OptionStats: "--stats",
 	model.OptionHTTPS: "--tls-bind", model.OptionCerts: "--tls", model.OptionHTTPSPort: "--https-port",
 	model.OptionResolvers: "--resolver", model.OptionHostMap: "--map", model.OptionRuntimeDir: "--runtime-dir", model.OptionDNSRate: "--dns-rate",
-	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth",
+	model.OptionTrustedProxies: "--trusted-proxy", model.OptionStatsAuth: "--stats-auth", model.OptionAcceptProxy: "--accept-proxy",
+	model.OptionStrict: "--strict", model.OptionTemplate: "--template",
 }
 
 func spellOption(o model.Option) string {
@@ -467,6 +468,7 @@ func report(items []model.ReportItem, diags model.Diagnostics, strictWarnings bo
 			notes[j] = d.Spell(spellOption)
 		}
 		items[i].Notes = notes
+		items[i].Detail = model.SpellRefs(items[i].Detail, spellOption)
 	}
 	if _, err := stdout.Write(render.Report(items)); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)

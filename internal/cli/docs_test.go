@@ -87,7 +87,7 @@ func TestLimitTable(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("| limit | value | why |\n|---|---|---|\n")
 	for _, l := range model.LimitDocs(all.Dialects()) {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", l.What, l.Value, l.Why)
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", model.SpellRefs(l.What, spellOption), l.Value, model.SpellRefs(l.Why, spellOption))
 	}
 	fmt.Fprintf(&b, "| `env_file`, `label_file`, `extends` file, `--env-file`, `.env` | regular file, %d MiB | `env_file: /dev/zero` ran out of memory |\n", loader.MaxFileSize>>20)
 	docSection(t, docsDir+"safety-and-limits.md", "limit table", "made by TestLimitTable from model.LimitDocs and loader.MaxFileSize", b.String())
@@ -228,7 +228,7 @@ func tagTable(docs []model.TagDoc) string {
 		for _, a := range d.Aliases {
 			name += fmt.Sprintf(" (also `%s`)", a)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", name, d.Doc, yes(d.Repeatable), yes(d.HTTP), d.Example)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` |\n", name, model.SpellRefs(d.Doc, spellOption), yes(d.Repeatable), yes(d.HTTP), d.Example)
 	}
 	return b.String()
 }
