@@ -20,6 +20,10 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	if st == nil {
 		return
 	}
+	if t := st.tcp[a.Variant()]; t != nil && t.port == port {
+		d.p.applyTCP(a, st, t)
+		return
+	}
 	rt := st.routes[a.Variant()]
 	if rt == nil || rt.port != port {
 		return

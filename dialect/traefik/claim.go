@@ -19,7 +19,9 @@ type serviceState struct {
 	labels *config.Labels
 	// routes by variant name: the backends to build.
 	routes map[string]*route
-	ports  map[int][]string
+	// tcp: the TCP routers' routes by variant name.
+	tcp   map[string]*tcpRoute
+	ports map[int][]string
 }
 
 // route is one backend: a router of the service, or one branch of its
@@ -88,7 +90,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		pr.leaveOut(svc, tl, why)
 		return model.Claim{}
 	}
-	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, ports: map[int][]string{}}
+	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
 	pr.services[svc.Name] = st
 	name := config.ServiceName(pr.name, svc.Name, svc.Name)
 	defRule := ""
@@ -118,7 +120,18 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
 		it.record(ds, from)
 	}
-	pr.refuseOthers(st, ignored, ds)
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+			continue
+		}
+		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
+		from := len(*ds)
+		pr.claimTCPRouter(st, tl.TCP.Routers[rn], exposed, ds)
+		it.record(ds, from)
+	}
+	pr.refuseUDP(st, ignored, ds)
 	if len(st.ports) == 0 {
 		return model.Claim{}
 	}
@@ -244,21 +257,9 @@ func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) ma
 	return out
 }
 
-// refuseOthers reports the TCP and UDP routers, which are not converted
-// yet: each is an error naming it.
-func (pr *project) refuseOthers(st *serviceState, ignored map[string]bool, ds *model.Diagnostics) {
-	fix := func(rn string) string {
-		return fmt.Sprintf("route it with SERVICE_<port>_TAGS=tcp=PORT or sni=PORT, or leave it out with %s: %s", ignoreKey, rn)
-	}
-	for _, rn := range slices.Sorted(maps.Keys(st.labels.TCP.Routers)) {
-		it := pr.item(st.svc.Name, kindTCPRouter, rn)
-		if ignored[strings.ToLower(rn)] {
-			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
-		} else {
-			defer it.record(ds, len(*ds))
-			ds.Errorf(sourceOf(st.svc, st.labels.TCP.Routers[rn].Node.Origin), fix(rn), "TCP router %s is not converted by compose2haproxy yet", rn)
-		}
-	}
+// refuseUDP reports the UDP routers, which HAProxy does not proxy: each
+// is an error naming it.
+func (pr *project) refuseUDP(st *serviceState, ignored map[string]bool, ds *model.Diagnostics) {
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.UDP.Routers)) {
 		it := pr.item(st.svc.Name, kindUDPRouter, rn)
 		if ignored[strings.ToLower(rn)] {
@@ -661,15 +662,27 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 		it.Detail = model.Printable(r.Rule.String())
 		pr.nameMiddlewares(r.Middlewares.List())
 		from := len(*ds)
-		defer it.record(ds, from)
 		refuse := func(src model.Source, format string, args ...any) {
 			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 		}
 		sname := r.Service.String()
 		if i := strings.LastIndexByte(sname, '@'); i >= 0 && strings.EqualFold(sname[i+1:], "internal") {
 			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
+		} else {
+			refuse(sourceOf(svc, r.Node.Origin), "it routes to the Traefik service itself, which HAProxy replaces")
+		}
+		it.record(ds, from)
+	}
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
-		refuse(sourceOf(svc, r.Node.Origin), "it routes to the Traefik service itself, which HAProxy replaces")
+		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
+		from := len(*ds)
+		ds.Errorf(sourceOf(svc, tl.TCP.Routers[rn].Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, rn),
+			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
+		it.record(ds, from)
 	}
 }

@@ -15,6 +15,8 @@ const (
 	kindTCPRouter  = "tcp router"
 	kindUDPRouter  = "udp router"
 	kindMiddleware = "middleware"
+	// kindTCPMiddleware: TCP middlewares are a namespace of their own.
+	kindTCPMiddleware = "tcp middleware"
 )
 
 // reportItem is an item of the report being recorded.
@@ -55,18 +57,26 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 	if pr == nil {
 		return nil
 	}
-	for _, name := range slices.Sorted(maps.Keys(pr.middleware)) {
-		def := pr.middleware[name]
-		it := pr.item(def.service, kindMiddleware, def.m.Name)
-		if it.Detail == "" {
-			it.Detail = def.m.Type
+	for _, kind := range []struct {
+		defined map[string]definedMiddleware
+		kind    string
+	}{{pr.middleware, kindMiddleware}, {pr.tcpMiddleware, kindTCPMiddleware}} {
+		for _, name := range slices.Sorted(maps.Keys(kind.defined)) {
+			def := kind.defined[name]
+			it := pr.item(def.service, kind.kind, def.m.Name)
+			if it.Detail == "" {
+				it.Detail = def.m.Type
+			}
 		}
 	}
 	var out []model.ReportItem
 	for _, key := range slices.Sorted(maps.Keys(pr.items)) {
 		it := pr.items[key]
-		if it.Kind == kindRouter {
+		if it.Kind == kindRouter || it.Kind == kindTCPRouter {
 			prefix := "traefik.http.routers." + strings.ToLower(it.Name) + "."
+			if it.Kind == kindTCPRouter {
+				prefix = "traefik.tcp.routers." + strings.ToLower(it.Name) + "."
+			}
 			for _, dg := range ds {
 				if dg.Service == it.Service && strings.HasPrefix(strings.ToLower(dg.Key), prefix) {
 					it.Notes = append(it.Notes, dg)
@@ -77,7 +87,7 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 		case it.Outcome != "":
 		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0 && pr.named[strings.ToLower(it.Name)]:
 			it.Outcome = model.NotReached
-		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0:
+		case (it.Kind == kindMiddleware || it.Kind == kindTCPMiddleware) && !it.used && len(it.Notes) == 0:
 			it.Outcome = model.Unused
 		default:
 			it.Outcome = model.OutcomeOf(it.Notes)

@@ -45,7 +45,9 @@ type project struct {
 	tls        bool
 	trusted    bool                         // trusted proxies: HAProxy's client address may come from X-Forwarded-For
 	middleware map[string]definedMiddleware // by lower-case name
-	services   map[string]*serviceState
+	// tcpMiddleware: the TCP middlewares, a namespace of their own.
+	tcpMiddleware map[string]definedMiddleware
+	services      map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
 	// named: the middlewares a router or entry point names, lower case.
@@ -85,7 +87,7 @@ func isTraefik(svc *model.Service) bool {
 // Prepare reads the project's Traefik service and every service's
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
-	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
+	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
@@ -160,17 +162,21 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, l, provider) != "" {
 		return // Traefik skips the container, its middlewares too
 	}
-	for _, name := range slices.Sorted(maps.Keys(l.HTTP.Middlewares)) {
-		m := l.HTTP.Middlewares[name]
-		key := strings.ToLower(name)
-		if prev, ok := pr.middleware[key]; ok && prev.service != svc.Name {
-			src := sourceOf(svc, m.Node.Origin)
-			ds.Errorf(src, "give one of them another name",
-				"middleware %q is also defined by service %s: Traefik reports the conflict and uses neither", name, prev.service)
-			continue
+	collect := func(defined map[string]*config.Middleware, into map[string]definedMiddleware, kind string) {
+		for _, name := range slices.Sorted(maps.Keys(defined)) {
+			m := defined[name]
+			key := strings.ToLower(name)
+			if prev, ok := into[key]; ok && prev.service != svc.Name {
+				src := sourceOf(svc, m.Node.Origin)
+				ds.Errorf(src, "give one of them another name",
+					"%s %q is also defined by service %s: Traefik reports the conflict and uses neither", kind, name, prev.service)
+				continue
+			}
+			into[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
 		}
-		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
 	}
+	collect(l.HTTP.Middlewares, pr.middleware, "middleware")
+	collect(l.TCP.Middlewares, pr.tcpMiddleware, "TCP middleware")
 }
 
 // traefikLabels are svc's labels and deploy.labels (Traefik's Swarm
@@ -285,6 +291,8 @@ func (pr *project) entryPoint(name string) (listener, string) {
 		return listener{}, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
 	case ep.Protocol == "udp":
 		return listener{}, "entry point " + name + " is UDP, which HAProxy does not proxy"
+	case ep.Port == 0:
+		return listener{}, "entry point " + name + " has no port this tool reads (see the error about its address)"
 	case ep.Port == pr.httpPort:
 		return listener{shared: true, port: ep.Port, ep: ep}, ""
 	case pr.tls && ep.Port == pr.httpsPort:

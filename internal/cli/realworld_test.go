@@ -94,7 +94,7 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"traefik_fastapi_template":        {exit: 1, names: "constraint-label"},
 	"traefik_home_server_stack":       {exit: 1, names: "router adguard"},
 	"traefik_lempa_authentik":         {exit: 1, names: "router authentik"},
-	"traefik_mailu_tcp":               {exit: 1, names: "TCP router imaps"},
+	"traefik_mailu_tcp":               {exit: 1, names: "TCP router sieve"},
 	"traefik_swarmrocks":              {exit: 1, names: "api@internal"},
 }
 
