@@ -452,6 +452,18 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		slices.Sort(parts)
 		return fmt.Sprint(hs == nil, hs, parts)
 	}
+	// otherKey is the conditions but the methods.
+	otherKey := func(g group) string {
+		m := g.cond
+		if m == nil || len(m.Queries) == 0 && len(m.Clients) == 0 && m.Not == nil {
+			return ""
+		}
+		k := fmt.Sprint(m.Queries, m.Clients)
+		if n := m.Not; n != nil {
+			k += fmt.Sprint(" !", n.Headers, n.Methods, n.Queries, n.Clients)
+		}
+		return k
+	}
 	condKey := func(g group) string {
 		m := g.cond
 		if m == nil {
@@ -475,6 +487,25 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		}
 		return out
 	}
+	// Method(A) || Method(B): branches that differ only in their methods
+	// are one backend taking either.
+	gs = merge(gs, func(a, b group) bool {
+		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && pathKey(a.paths) == pathKey(b.paths) && otherKey(a) == otherKey(b)
+	}, func(a *group, b group) {
+		if a.cond == nil || b.cond == nil || len(a.cond.Methods) == 0 || len(b.cond.Methods) == 0 {
+			if a.cond != nil {
+				a.cond.Methods = nil // one of them takes every method
+			}
+		} else {
+			a.cond.Methods = append(a.cond.Methods, b.cond.Methods...)
+			slices.Sort(a.cond.Methods)
+			a.cond.Methods = slices.Compact(a.cond.Methods)
+		}
+		a.diffs = append(a.diffs, b.diffs...)
+		if m := a.cond; m != nil && len(m.Methods) == 0 && len(m.Queries) == 0 && len(m.Clients) == 0 && m.Not == nil {
+			a.cond = nil
+		}
+	})
 	gs = merge(gs, func(a, b group) bool {
 		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && condKey(a) == condKey(b)
 	}, func(a *group, b group) {

@@ -1,0 +1,72 @@
+package traefik_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik"
+	"github.com/compose2haproxy/compose2haproxy/model"
+)
+
+// build runs the Traefik dialect alone over a project of one Traefik
+// service (with flags) and one labelled service "web" exposing port 80.
+func build(t *testing.T, flags []string, labels map[string]string, opts model.Options) (model.Config, string) {
+	t.Helper()
+	p := model.Project{Name: "p", Services: []model.Service{
+		{Name: "traefik", Image: "traefik:v3.1", Command: flags, Networks: []string{"default"}},
+		{Name: "web", Image: "example/web", Networks: []string{"default"}, Expose: []model.Port{{Number: 80, Protocol: "tcp"}}, Labels: labels},
+	}}
+	if opts.Listen.HTTP == "" {
+		opts.Listen.HTTP = ":80"
+	}
+	opts.Dialects = []model.Dialect{traefik.Dialect{}}
+	cfg, ds := model.Build(p, opts)
+	var all strings.Builder
+	for _, d := range ds {
+		all.WriteString(d.String() + "\n")
+	}
+	return cfg, all.String()
+}
+
+func backend(cfg model.Config, name string) *model.Backend {
+	for i := range cfg.Backends {
+		if cfg.Backends[i].Name == name {
+			return &cfg.Backends[i]
+		}
+	}
+	return nil
+}
+
+// Branches of a rule that differ only in their methods are one backend.
+func TestMethodsJoinedByOr(t *testing.T) {
+	web := []string{"--providers.docker=true", "--entrypoints.web.address=:80"}
+	for _, tt := range []struct {
+		name, rule string
+		backends   []string
+		methods    string // of the first backend
+	}{
+		{"two methods", "Host(`a.example.com`) && (Method(`GET`) || Method(`POST`))", []string{"web_80_r"}, "GET,POST"},
+		{"the same method twice", "Method(`GET`) && Host(`a.example.com`) || Host(`a.example.com`) && Method(`GET`)", []string{"web_80_r"}, "GET"},
+		{"one branch takes any method", "Host(`a.example.com`) && Method(`GET`) || Host(`a.example.com`)", []string{"web_80_r"}, ""},
+		{"other paths stay apart", "Host(`a.example.com`) && (Method(`GET`) && Path(`/a`) || Method(`POST`) && Path(`/b`))", []string{"web_80_r-1", "web_80_r-2"}, "GET"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := build(t, web, map[string]string{"traefik.http.routers.r.rule": tt.rule}, model.Options{})
+			var names []string
+			for _, b := range cfg.Backends {
+				names = append(names, b.Name)
+			}
+			if strings.Join(names, " ") != strings.Join(tt.backends, " ") {
+				t.Fatalf("backends %v, want %v\n%s", names, tt.backends, diags)
+			}
+			b := backend(cfg, tt.backends[0])
+			got := ""
+			if b.Match != nil {
+				got = strings.Join(b.Match.Methods, ",")
+			}
+			if got != tt.methods {
+				t.Errorf("methods %q, want %q", got, tt.methods)
+			}
+		})
+	}
+}
