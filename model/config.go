@@ -228,6 +228,11 @@ type Backend struct {
 	// ACME, when set, is the acme tag: HAProxy gets a certificate for
 	// each of Hosts from the run's ACME CA.
 	ACME *Source `json:"acme,omitempty"`
+	// Answer, when set, makes HAProxy answer every request its routes
+	// take itself, once the policy let it in: no server is contacted, and
+	// none is written (Traefik's ping@internal, the proxy's own health
+	// endpoint).
+	Answer *Answer `json:"answer,omitempty"`
 
 	// TCPKey is the key that first made the backend a TCP service (a tag
 	// list's, or a dialect's key that means tcp= or sni=), AddressKey the
@@ -335,6 +340,14 @@ func (l Literal) String() string {
 }
 
 var literalEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, `%`, `%%`)
+
+// Answer is a response HAProxy gives itself: a status and a short plain
+// text body.
+type Answer struct {
+	Status int     `json:"status"`
+	Body   Literal `json:"body"`
+	Source Source  `json:"source"`
+}
 
 // Origin is one origin allowed by CORS: "https://app.example.com", or "*".
 type Origin struct {

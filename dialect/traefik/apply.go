@@ -48,7 +48,11 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	}
 	d.p.applyConditions(a, rt, who)
 	d.p.applyListeners(a, rt)
-	applyService(a, st, rt)
+	if rt.answer {
+		applyPing(a, rt)
+	} else {
+		applyService(a, st, rt)
+	}
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
 	for _, ref := range refs {
@@ -148,6 +152,15 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	if secure && !plain {
 		b.Matching().TLS = true
 	}
+}
+
+// applyPing makes the backend Traefik's ping: HAProxy answers GET and
+// HEAD with 200 OK itself (other methods get 405, as from Traefik).
+func applyPing(a *model.Applier, rt *route) {
+	src := sourceOf(a.Labels().Service(), originOf(rt.router.Service))
+	a.Backend().Answer = &model.Answer{Status: 200, Body: "OK", Source: src}
+	a.HTTPOnly("ping@internal", src)
+	a.Apply("method", "GET", src, "ping@internal")
 }
 
 // applyService applies the router's Traefik service: its port is the

@@ -30,7 +30,8 @@ type route struct {
 	router   *config.Router
 	variant  string
 	port     int
-	service  *config.Service
+	service  *config.Service // nil for Traefik's ping, which HAProxy answers
+	answer   bool            // ping@internal: HAProxy answers 200 OK
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
@@ -62,8 +63,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return model.Claim{}
 	}
 	if isTraefik(svc) {
-		pr.claimTraefik(l, ds)
-		return model.Claim{}
+		return pr.claimTraefik(l, ds)
 	}
 	labels := traefikLabels(svc)
 	provider := pr.provider(svc)
@@ -136,7 +136,12 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return model.Claim{}
 	}
 	pr.checkNetwork(svc, tl, provider, ds)
-	c := model.Claim{Route: true, Source: claimSrc, Routes: st.ports}
+	return st.claim(claimSrc, exposed)
+}
+
+// claim asks to route the ports of the service's routes, and those only.
+func (st *serviceState) claim(src model.Source, exposed []int) model.Claim {
+	c := model.Claim{Route: true, Source: src, Routes: st.ports}
 	for p := range st.ports {
 		c.Add = append(c.Add, p)
 	}
@@ -294,14 +299,24 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 	if r.DefaultRule {
 		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
 	}
-	// Its service.
+	// Its service: one of the container's, or Traefik's own ping.
 	sname := r.Service.String()
+	var service *config.Service
+	var port int
+	answer := false
 	if i := strings.LastIndexByte(sname, '@'); i >= 0 {
 		provider := strings.ToLower(sname[i+1:])
 		switch provider {
 		case "internal":
-			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
-			return
+			if !strings.EqualFold(sname[:i], "ping") {
+				pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
+				return
+			}
+			// HAProxy answers it: the port only names the backend.
+			answer, port = true, 80
+			if len(exposed) > 0 {
+				port = exposed[0]
+			}
 		case "docker", "swarm":
 			sname = sname[:i]
 		default:
@@ -309,24 +324,25 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 			return
 		}
 	}
-	var service *config.Service
-	for n, s := range st.labels.HTTP.Services {
-		if strings.EqualFold(n, sname) {
-			service = s
+	if !answer {
+		for n, s := range st.labels.HTTP.Services {
+			if strings.EqualFold(n, sname) {
+				service = s
+			}
 		}
-	}
-	if service == nil {
-		refuse(sourceOf(svc, originOf(r.Service)), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
-		return
-	}
-	if service.Other != nil || len(service.Servers) > 0 || service.URL != nil {
-		refuse(sourceOf(svc, service.Node.Origin), "service %s is not a load balancer of this container's port", service.Name)
-		return
-	}
-	port, ok := config.ServerPort(service.Port, exposed)
-	if !ok {
-		refuse(rsrc, "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", service.Name)
-		return
+		if service == nil {
+			refuse(sourceOf(svc, originOf(r.Service)), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
+			return
+		}
+		if service.Other != nil || len(service.Servers) > 0 || service.URL != nil {
+			refuse(sourceOf(svc, service.Node.Origin), "service %s is not a load balancer of this container's port", service.Name)
+			return
+		}
+		var ok bool
+		if port, ok = config.ServerPort(service.Port, exposed); !ok {
+			refuse(rsrc, "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", service.Name)
+			return
+		}
 	}
 	// Its rule.
 	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.HTTP})
@@ -408,7 +424,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
+		rt := &route{router: r, variant: v, port: port, service: service, answer: answer, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
@@ -651,8 +667,6 @@ func (pr *project) refuseInternal(r *config.Router, name string, src model.Sourc
 	switch strings.ToLower(name) {
 	case "api", "dashboard":
 		refuse(src, "%s@internal is Traefik's own dashboard; HAProxy's equivalent is its stats page (--stats ADDR, with --stats-auth)", name)
-	case "ping":
-		refuse(src, "ping@internal is Traefik's health endpoint; HAProxy's is not offered by compose2haproxy yet")
 	default:
 		refuse(src, "%s@internal is a service of Traefik's own, with no HAProxy equivalent", name)
 	}
@@ -673,15 +687,27 @@ func originOf(n *config.Node) config.Origin {
 	return n.Origin
 }
 
-// claimTraefik reports the routers of the Traefik service's own labels:
-// its dashboard and API, which HAProxy does not have, or a route to Traefik
-// itself, which HAProxy replaces.
-func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
+// claimTraefik reads the routers of the Traefik service's own labels: a
+// router to ping@internal is HAProxy's own health endpoint; its dashboard
+// and API, which HAProxy does not have, and a route to Traefik itself,
+// which HAProxy replaces, are refused.
+func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
-	tl, _, err := config.DecodeLabels(traefikLabels(svc))
+	labels := traefikLabels(svc)
+	tl, _, err := config.DecodeLabels(labels)
 	if err != nil || tl == nil {
-		return
+		return model.Claim{}
 	}
+	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
+		if provider != nil {
+			pr.leaveOut(svc, tl, pr.leftOut(svc, tl, provider))
+		}
+		return model.Claim{} // Traefik skips its own container too
+	}
+	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
+	pr.services[svc.Name] = st
+	tcp, _, _ := model.DeclaredPorts(svc)
+	exposed := slices.Sorted(maps.Keys(tcp))
 	ignored := ignoredRouters(l, tl, ds)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		r := tl.HTTP.Routers[rn]
@@ -693,14 +719,18 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 		it.Detail = model.Printable(r.Rule.String())
 		pr.nameMiddlewares(r.Middlewares.List())
 		from := len(*ds)
-		refuse := func(src model.Source, format string, args ...any) {
-			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
-		}
 		sname := r.Service.String()
-		if i := strings.LastIndexByte(sname, '@'); i >= 0 && strings.EqualFold(sname[i+1:], "internal") {
-			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
-		} else {
-			refuse(sourceOf(svc, r.Node.Origin), "it routes to the Traefik service itself, which HAProxy replaces")
+		i := strings.LastIndexByte(sname, '@')
+		switch {
+		case i >= 0 && strings.EqualFold(sname, "ping@internal"):
+			pr.claimRouter(st, r, exposed, ds)
+		case i >= 0 && strings.EqualFold(sname[i+1:], "internal"):
+			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), func(src model.Source, format string, args ...any) {
+				ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
+			})
+		default:
+			ds.Errorf(sourceOf(svc, r.Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name),
+				"router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
 		}
 		it.record(ds, from)
 	}
@@ -716,4 +746,8 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
 		it.record(ds, from)
 	}
+	if len(st.ports) == 0 {
+		return model.Claim{}
+	}
+	return st.claim(firstLabel(l, labels), exposed)
 }

@@ -123,6 +123,10 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.report(ds, d, pr.staticSource(d.Origin))
 	}
 	pr.static = st
+	if p := st.Ping; p != nil && !p.Child("manualRouting").Bool() {
+		ds.Warnf(pr.staticSource(p.Origin), "for a health endpoint on HAProxy's listeners, route a router to ping@internal (and set --ping.manualrouting=true)",
+			"Traefik answers /ping on its entry point %s by itself; that is not converted: HAProxy does not take /ping from every host", cmp.Or(p.Child("entryPoint").String(), "traefik"))
+	}
 	for _, name := range slices.Sorted(maps.Keys(st.EntryPoints)) {
 		pr.nameMiddlewares(st.EntryPoints[name].Middlewares.List())
 	}

@@ -70,3 +70,24 @@ func TestMethodsJoinedByOr(t *testing.T) {
 		})
 	}
 }
+
+// Traefik's ping@internal is global: a router of any service may name it,
+// and HAProxy answers it itself; the dashboard stays refused.
+func TestPing(t *testing.T) {
+	web := []string{"--providers.docker=true", "--entrypoints.web.address=:80"}
+	cfg, diags := build(t, web, map[string]string{
+		"traefik.http.routers.health.rule":    "Path(`/ping`)",
+		"traefik.http.routers.health.service": "ping@internal",
+	}, model.Options{})
+	b := backend(cfg, "web_80_health")
+	if b == nil || b.Answer == nil || b.Answer.Status != 200 || len(b.Policy.Methods) != 2 || b.Policy.Methods[0].Name != "GET" {
+		t.Fatalf("backend %+v\n%s", b, diags)
+	}
+	_, diags = build(t, web, map[string]string{
+		"traefik.http.routers.dash.rule":    "Host(`a.example.com`)",
+		"traefik.http.routers.dash.service": "dashboard@internal",
+	}, model.Options{})
+	if !strings.Contains(diags, "stats page") {
+		t.Errorf("dashboard: %s", diags)
+	}
+}
