@@ -43,13 +43,28 @@ func namedPaths(s types.ServiceConfig, labels []string) []string {
 // namedMounts reads what the service's bind mounts hold at the paths the
 // project names (namedPaths): Traefik's --providers.file.directory=/rules
 // with ./rules:/rules mounted, a basicAuth usersFile. A named path that is
-// a mount's target has that mount read; one below a target (/etc/traefik
-// /dynamic under ./traefik:/etc/traefik) is one more Mount whose Target is
-// the path. Both are read as the mounts under model.MountsReadUnder are:
-// inside the project, regular files, bounded.
+// a mount's target has that mount read, and so have the mounts below it
+// (files mounted one by one into a named folder); one below a target
+// (/etc/traefik/dynamic under ./traefik:/etc/traefik) is one more Mount
+// whose Target is the path. All are read as the mounts under
+// model.MountsReadUnder are: inside the project, regular files, bounded.
 func namedMounts(vs []types.ServiceVolumeConfig, ms []model.Mount, named []string, workingDir string, read func(what, path string)) []model.Mount {
 	n := 0
 	for _, p := range named {
+		for i, v := range vs {
+			m := &ms[i]
+			if v.Type != types.VolumeTypeBind || !strings.HasPrefix(path.Clean(v.Target), p+"/") || m.Files != nil || m.Problem != "" {
+				continue
+			}
+			if n++; n > maxNamedPaths {
+				return ms
+			}
+			src := v.Source
+			if !filepath.IsAbs(src) {
+				src = filepath.Join(workingDir, src)
+			}
+			m.Files, m.Problem = readMount(src, workingDir, read)
+		}
 		best := -1
 		for i, v := range vs {
 			t := path.Clean(v.Target)

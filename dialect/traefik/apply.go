@@ -29,14 +29,14 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 		return
 	}
 	ds := a.Diagnostics()
-	defer d.p.item(st.svc.Name, kindRouter, rt.router.Name).record(ds, len(*ds))
+	defer rt.item(d.p, st).record(ds, len(*ds))
 	who := "traefik.http.routers." + rt.router.Name + ".rule"
 	for _, h := range rt.hosts {
 		a.Apply("server_alias", h, rt.ruleSrc.WithItem(h), who)
 	}
 	for _, p := range rt.paths {
 		if !model.PathChars(p.Prefix) {
-			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
+			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+rt.outHint,
 				"router %s: path %s is not converted (characters HAProxy's path match would read differently)", rt.router.Name, model.Printable(p.Prefix))
 			continue
 		}
@@ -51,7 +51,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	if rt.answer {
 		applyPing(a, rt)
 	} else {
-		applyService(a, st, rt)
+		d.p.applyService(a, st, rt)
 	}
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
@@ -69,7 +69,7 @@ func (pr *project) applyConditions(a *model.Applier, rt *route, who string) {
 	}
 	ds := a.Diagnostics()
 	if (len(c.Clients) > 0 || c.Not != nil && len(c.Not.Clients) > 0) && pr.trusted {
-		ds.Errorf(rt.ruleSrc, "leave the router out with "+ignoreKey+": "+rt.router.Name+", or run without "+model.OptionTrustedProxies.Ref(),
+		ds.Errorf(rt.ruleSrc, "leave the router out with "+rt.outHint+", or run without "+model.OptionTrustedProxies.Ref(),
 			"router %s: ClientIP() tests the connection's address in Traefik; with trusted proxies HAProxy's client address comes from X-Forwarded-For: not converted", rt.router.Name)
 		return
 	}
@@ -105,7 +105,7 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 	var out []mwRef
 	n := rt.router.Middlewares
 	for _, m := range n.List() {
-		out = append(out, mwRef{name: m, src: sourceOf(st.svc, originOf(n)).WithItem(m)})
+		out = append(out, mwRef{name: m, src: nodeSource(st.svc, n).WithItem(m), provider: rt.provider})
 	}
 	return out
 }
@@ -165,27 +165,43 @@ func applyPing(a *model.Applier, rt *route) {
 
 // applyService applies the router's Traefik service: its port is the
 // backend's; scheme, sticky cookie, health check and the rest.
-func applyService(a *model.Applier, st *serviceState, rt *route) {
+func (pr *project) applyService(a *model.Applier, st *serviceState, rt *route) {
 	s := rt.service
 	ds := a.Diagnostics()
 	src := func(n *config.Node) model.Source { return sourceOf(st.svc, originOf(n)) }
 	refuse := func(n *config.Node, format string, args ...any) {
-		ds.Errorf(src(n), fmt.Sprintf("remove it, or leave the router out with %s: %s", ignoreKey, rt.router.Name), "service %s: %s", s.Name, fmt.Sprintf(format, args...))
+		ds.Errorf(src(n), "remove it, or leave the router out with "+rt.outHint, "service %s: %s", s.Name, fmt.Sprintf(format, args...))
 	}
-	switch strings.ToLower(s.Scheme.String()) {
+	scheme, schemeNode := s.Scheme.String(), s.Scheme
+	if rt.scheme != nil { // a file service's server url
+		scheme, _, _ = strings.Cut(rt.scheme.String(), "://")
+		schemeNode = rt.scheme
+	}
+	tls := strings.EqualFold(scheme, "https")
+	if tls || s.ServersTransport.Set() {
+		tr := pr.serversTransport(s, rt.provider)
+		tsrc := src(s.ServersTransport)
+		if !s.ServersTransport.Set() { // the static configuration's
+			tsrc = pr.staticSource(originOf(tr.insecure))
+		}
+		if v := applyTransport(a, tr, src, tls, refuse); v != "" {
+			a.Apply("backend_tls", v, tsrc, tr.where)
+			tls = false
+		}
+	}
+	switch strings.ToLower(scheme) {
 	case "", "http":
 	case "https":
-		a.Apply("backend_tls", "", src(s.Scheme), "loadbalancer.server.scheme")
+		if tls {
+			a.Apply("backend_tls", "", src(schemeNode), "loadbalancer.server.scheme")
+		}
 	case "h2c":
-		a.Apply("proto", "h2", src(s.Scheme), "loadbalancer.server.scheme")
+		a.Apply("proto", "h2", src(schemeNode), "loadbalancer.server.scheme")
 	default:
-		refuse(s.Scheme, "scheme %s is not http, https or h2c", model.Printable(s.Scheme.String()))
+		refuse(schemeNode, "scheme %s is not http, https or h2c", model.Printable(scheme))
 	}
 	if s.PassHostHeader.Set() && !s.PassHostHeader.Bool() {
 		refuse(s.PassHostHeader, "passhostheader=false (sending the server's address as Host) is not converted")
-	}
-	if s.ServersTransport.Set() {
-		refuse(s.ServersTransport, "serverstransport is not converted yet: use backend_tls or backend_tls=insecure in SERVICE_TAGS")
 	}
 	if v := strings.ToLower(s.Strategy.String()); v != "" && v != "wrr" {
 		refuse(s.Strategy, "strategy %s is not converted (HAProxy balances round robin)", model.Printable(s.Strategy.String()))

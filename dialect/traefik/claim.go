@@ -22,16 +22,26 @@ type serviceState struct {
 	// tcp: the TCP routers' routes by variant name.
 	tcp   map[string]*tcpRoute
 	ports map[int][]string
+	src   model.Source // what asks to route it, for the model's messages
 }
 
 // route is one backend: a router of the service, or one branch of its
 // rule when branches differ in more than their hosts or paths.
 type route struct {
-	router   *config.Router
-	variant  string
-	port     int
-	service  *config.Service // nil for Traefik's ping, which HAProxy answers
-	answer   bool            // ping@internal: HAProxy answers 200 OK
+	router  *config.Router
+	variant string
+	port    int
+	service *config.Service // nil for Traefik's ping, which HAProxy answers
+	answer  bool            // ping@internal: HAProxy answers 200 OK
+	// scheme: a file service's server url, whose scheme the backend's is;
+	// nil: the service's server.scheme.
+	scheme *config.Node
+	// provider is where the router's middleware names without @provider
+	// are: "docker" for labels, "file" for the file provider's routers.
+	provider string
+	file     bool // a router of the file provider
+	// outHint is how to leave the router out: compose2haproxy.traefik.ignore: NAME
+	outHint  string
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
@@ -51,6 +61,9 @@ type route struct {
 type mwRef struct {
 	name string
 	src  model.Source
+	// provider is where a name without @provider is: the provider of the
+	// router (or chain) that names it.
+	provider string
 }
 
 // Claim reads a service's traefik.* labels: whether Traefik routes it,
@@ -65,10 +78,38 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	if isTraefik(svc) {
 		return pr.claimTraefik(l, ds)
 	}
+	tcp, _, _ := model.DeclaredPorts(svc)
+	exposed := slices.Sorted(maps.Keys(tcp))
+	st := pr.claimLabels(l, exposed, ds)
+	labelled := st != nil
+	if files := pr.fileRoutes[svc.Name]; len(files) > 0 {
+		if st == nil {
+			// The file provider routes to a server by its address, whether
+			// Traefik reads the container's labels or not.
+			st = newServiceState(svc, &config.Labels{})
+			st.src = sourceOf(svc, originOf(files[0].r.Service))
+			pr.services[svc.Name] = st
+		}
+		pr.claimFileRouters(st, labelled, exposed, ds)
+	}
+	if st == nil || len(st.ports) == 0 {
+		return model.Claim{}
+	}
+	return st.claim(st.src, exposed)
+}
+
+func newServiceState(svc *model.Service, tl *config.Labels) *serviceState {
+	return &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
+}
+
+// claimLabels reads the service's labels: nil when Traefik does not read
+// them (no labels, not exposed, no Docker provider).
+func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnostics) *serviceState {
+	svc := l.Service()
 	labels := traefikLabels(svc)
 	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
-		return model.Claim{}
+		return nil
 	}
 	if provider == nil {
 		if len(labels) > 0 {
@@ -76,21 +117,21 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 			ds.Errorf(src, "turn on Traefik's Docker provider (--providers.docker) or remove the traefik.* labels",
 				"Traefik's service %s reads no Docker labels (no providers.docker or providers.swarm): these labels do nothing there", pr.traefik.Name)
 		}
-		return model.Claim{}
+		return nil
 	}
 	tl, cds, err := config.DecodeLabels(labels)
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
-		return model.Claim{}
+		return nil
 	}
 	for _, dg := range cds {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
 	if why := pr.leftOut(svc, tl, provider); why != "" {
 		pr.leaveOut(svc, tl, why)
-		return model.Claim{}
+		return nil
 	}
-	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
+	st := newServiceState(svc, tl)
 	pr.services[svc.Name] = st
 	name := config.ServiceName(pr.name, svc.Name, svc.Name)
 	defRule := ""
@@ -104,10 +145,8 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	for _, dg := range tl.ApplyDefaults(name, defRule) {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
-	ignored := ignoredRouters(l, tl, ds)
-	tcp, _, _ := model.DeclaredPorts(svc)
-	exposed := slices.Sorted(maps.Keys(tcp))
-	claimSrc := firstLabel(l, labels)
+	ignored := pr.ignoredRouters(l, tl, ds)
+	st.src = firstLabel(l, labels)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
@@ -115,9 +154,9 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 			continue
 		}
 		it.Detail = model.Printable(tl.HTTP.Routers[rn].Rule.String())
-		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List())
+		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List(), "docker")
 		from := len(*ds)
-		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
+		pr.claimRouter(st, tl.HTTP.Routers[rn], nil, exposed, ds)
 		it.record(ds, from)
 	}
 	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
@@ -132,11 +171,10 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		it.record(ds, from)
 	}
 	pr.refuseUDP(st, ignored, ds)
-	if len(st.ports) == 0 {
-		return model.Claim{}
+	if len(st.ports) > 0 {
+		pr.checkNetwork(svc, tl, provider, ds)
 	}
-	pr.checkNetwork(svc, tl, provider, ds)
-	return st.claim(claimSrc, exposed)
+	return st
 }
 
 // claim asks to route the ports of the service's routes, and those only.
@@ -235,9 +273,18 @@ func firstLabel(l model.Labels, labels map[string]string) model.Source {
 	return model.Source{Service: l.Service().Name}
 }
 
+// leaveOutHint is how to leave a router out on purpose, for messages.
+func (pr *project) leaveOutHint(name string, file bool) string {
+	if file {
+		return fmt.Sprintf("%s: %s@file on the Traefik service %s", ignoreKey, name, pr.traefik.Name)
+	}
+	return ignoreKey + ": " + name
+}
+
 // ignoredRouters reads compose2haproxy.traefik.ignore: routers left out
 // on purpose.
-func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) map[string]bool {
+// On the Traefik service, NAME@file names a router of the file provider.
+func (pr *project) ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) map[string]bool {
 	v, src, ok := l.Get(ignoreKey)
 	if !ok {
 		return nil
@@ -245,6 +292,9 @@ func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) ma
 	out := map[string]bool{}
 	for _, name := range model.SplitList(v) {
 		found := false
+		if n, ok := strings.CutSuffix(strings.ToLower(name), "@file"); ok && l.Service() == pr.traefik && pr.file != nil {
+			found = slices.ContainsFunc(pr.file.routers, func(fr *fileRouter) bool { return strings.EqualFold(fr.r.Name, n) })
+		}
 		for rn := range tl.HTTP.Routers {
 			found = found || strings.EqualFold(rn, name)
 		}
@@ -289,61 +339,23 @@ func variantName(rn string) string {
 
 // claimRouter converts one HTTP router into routes; what it cannot
 // convert is an error naming the router.
-func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int, ds *model.Diagnostics) {
+func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRouter, exposed []int, ds *model.Diagnostics) {
 	svc := st.svc
 	rsrc := sourceOf(svc, r.Node.Origin)
 	refuse := func(src model.Source, format string, args ...any) {
-		ds.Errorf(src, fmt.Sprintf("change it, or leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
+		ds.Errorf(src, "change it, or leave the router out with "+pr.leaveOutHint(r.Name, via != nil), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 	}
-	ruleSrc := sourceOf(svc, originOf(r.Rule))
+	ruleSrc := nodeSource(svc, r.Rule)
 	if r.DefaultRule {
 		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
 	}
-	// Its service: one of the container's, or Traefik's own ping.
-	sname := r.Service.String()
-	var service *config.Service
-	var port int
-	answer := false
-	if i := strings.LastIndexByte(sname, '@'); i >= 0 {
-		provider := strings.ToLower(sname[i+1:])
-		switch provider {
-		case "internal":
-			if !strings.EqualFold(sname[:i], "ping") {
-				pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
-				return
-			}
-			// HAProxy answers it: the port only names the backend.
-			answer, port = true, 80
-			if len(exposed) > 0 {
-				port = exposed[0]
-			}
-		case "docker", "swarm":
-			sname = sname[:i]
-		default:
-			refuse(sourceOf(svc, originOf(r.Service)), "service %s is from Traefik's %s provider, which compose2haproxy does not read", sname, provider)
-			return
-		}
+	// Its service: one of the container's, a file service's server, or
+	// Traefik's own ping.
+	tg, ok := pr.routerTarget(st, r, via, exposed, refuse)
+	if !ok {
+		return
 	}
-	if !answer {
-		for n, s := range st.labels.HTTP.Services {
-			if strings.EqualFold(n, sname) {
-				service = s
-			}
-		}
-		if service == nil {
-			refuse(sourceOf(svc, originOf(r.Service)), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
-			return
-		}
-		if service.Other != nil || len(service.Servers) > 0 || service.URL != nil {
-			refuse(sourceOf(svc, service.Node.Origin), "service %s is not a load balancer of this container's port", service.Name)
-			return
-		}
-		var ok bool
-		if port, ok = config.ServerPort(service.Port, exposed); !ok {
-			refuse(rsrc, "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", service.Name)
-			return
-		}
-	}
+	port := tg.port
 	// Its rule.
 	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.HTTP})
 	if err != nil {
@@ -390,7 +402,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		}
 		if lst.ep != nil {
 			for _, m := range lst.ep.Middlewares.List() {
-				epMW = append(epMW, mwRef{name: m, src: pr.staticSource(lst.ep.Middlewares.Origin).WithItem(m)})
+				epMW = append(epMW, mwRef{name: m, src: pr.staticSource(lst.ep.Middlewares.Origin).WithItem(m), provider: tg.provider})
 			}
 		}
 	}
@@ -424,7 +436,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, port: port, service: service, answer: answer, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
+		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
@@ -433,6 +445,82 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		st.routes[v] = rt
 		st.ports[port] = append(st.ports[port], v)
 	}
+}
+
+// target is where a router's requests go.
+type target struct {
+	service  *config.Service // nil: HAProxy answers them (ping@internal)
+	port     int
+	answer   bool
+	scheme   *config.Node // a file service's server url; nil: service.Scheme
+	provider string       // where its middleware names without @provider are
+}
+
+// routerTarget resolves a router's service: the container's own (a
+// label router's, or a file router's name@docker), a file service whose
+// one server is the container, or Traefik's ping, which HAProxy answers.
+func (pr *project) routerTarget(st *serviceState, r *config.Router, via *fileRouter, exposed []int, refuse func(model.Source, string, ...any)) (target, bool) {
+	svc := st.svc
+	tg := target{provider: "docker"}
+	if via != nil {
+		tg.provider = "file"
+	}
+	src := sourceOf(svc, originOf(r.Service))
+	sname, provider := r.Service.String(), tg.provider
+	if i := strings.LastIndexByte(sname, '@'); i >= 0 {
+		sname, provider = sname[:i], strings.ToLower(sname[i+1:])
+	}
+	switch provider {
+	case "internal":
+		if !strings.EqualFold(sname, "ping") {
+			pr.refuseInternal(r, sname, src, refuse)
+			return tg, false
+		}
+		// HAProxy answers it: the port only names the backend.
+		tg.answer, tg.port = true, 80
+		if len(exposed) > 0 {
+			tg.port = exposed[0]
+		}
+		return tg, true
+	case "file":
+		fs, why := pr.fileService(sname)
+		if why == "" {
+			var to string
+			tg.service, to, tg.port, tg.scheme, why = fs.service, fs.target, fs.port, fs.url, fs.why
+			if why == "" && to != svc.Name {
+				why = fmt.Sprintf("its server is service %s, not this one: the route would take requests to another service", to)
+			}
+		}
+		if why != "" {
+			refuse(src, "service %s@file: %s", sname, why)
+			return tg, false
+		}
+		return tg, true
+	case "docker", "swarm":
+	default:
+		refuse(src, "service %s is from Traefik's %s provider, which compose2haproxy does not read", r.Service.String(), provider)
+		return tg, false
+	}
+	for n, s := range st.labels.HTTP.Services {
+		if strings.EqualFold(n, sname) {
+			tg.service = s
+		}
+	}
+	if tg.service == nil {
+		refuse(src, "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
+		return tg, false
+	}
+	if s := tg.service; s.Other != nil || len(s.Servers) > 0 || s.URL != nil {
+		refuse(sourceOf(svc, s.Node.Origin), "service %s is not a load balancer of this container's port", s.Name)
+		return tg, false
+	}
+	port, ok := config.ServerPort(tg.service.Port, exposed)
+	if !ok {
+		refuse(sourceOf(svc, r.Node.Origin), "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", tg.service.Name)
+		return tg, false
+	}
+	tg.port = port
+	return tg, true
 }
 
 // group is the branches of a rule that become one backend: the same
@@ -672,6 +760,15 @@ func (pr *project) refuseInternal(r *config.Router, name string, src model.Sourc
 	}
 }
 
+// item is the route's router's item of the report: a router of the
+// service's labels, or of the file provider (under the Traefik service).
+func (rt *route) item(pr *project, st *serviceState) *reportItem {
+	if rt.file {
+		return pr.item(pr.traefik.Name, kindFileRouter, rt.router.Name)
+	}
+	return pr.item(st.svc.Name, kindRouter, rt.router.Name)
+}
+
 // sortedRoutes are a service's routes in variant order.
 func (st *serviceState) sortedRoutes() []*route {
 	out := slices.Collect(maps.Values(st.routes))
@@ -696,19 +793,19 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 	labels := traefikLabels(svc)
 	tl, _, err := config.DecodeLabels(labels)
 	if err != nil || tl == nil {
-		return model.Claim{}
+		tl = &config.Labels{}
 	}
 	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
 		if provider != nil {
 			pr.leaveOut(svc, tl, pr.leftOut(svc, tl, provider))
 		}
-		return model.Claim{} // Traefik skips its own container too
+		tl = &config.Labels{} // Traefik skips its own container too
 	}
-	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
+	st := newServiceState(svc, tl)
 	pr.services[svc.Name] = st
 	tcp, _, _ := model.DeclaredPorts(svc)
 	exposed := slices.Sorted(maps.Keys(tcp))
-	ignored := ignoredRouters(l, tl, ds)
+	ignored := pr.ignoredRouters(l, tl, ds)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		r := tl.HTTP.Routers[rn]
 		it := pr.item(svc.Name, kindRouter, rn)
@@ -717,13 +814,13 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 			continue
 		}
 		it.Detail = model.Printable(r.Rule.String())
-		pr.nameMiddlewares(r.Middlewares.List())
+		pr.nameMiddlewares(r.Middlewares.List(), "docker")
 		from := len(*ds)
 		sname := r.Service.String()
 		i := strings.LastIndexByte(sname, '@')
 		switch {
 		case i >= 0 && strings.EqualFold(sname, "ping@internal"):
-			pr.claimRouter(st, r, exposed, ds)
+			pr.claimRouter(st, r, nil, exposed, ds)
 		case i >= 0 && strings.EqualFold(sname[i+1:], "internal"):
 			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), func(src model.Source, format string, args ...any) {
 				ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
@@ -746,6 +843,7 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
 		it.record(ds, from)
 	}
+	pr.claimFileRouters(st, true, exposed, ds)
 	if len(st.ports) == 0 {
 		return model.Claim{}
 	}

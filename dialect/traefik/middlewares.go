@@ -77,11 +77,14 @@ type mwContext struct {
 
 // mw is one middleware being applied.
 type mw struct {
-	m       *config.Middleware
-	svc     *model.Service // the service whose labels define it
-	ref     mwRef
-	handled map[string]bool // option keys applied, lower case
-	access  bool            // an access control (mwDef.access)
+	m   *config.Middleware
+	svc *model.Service // the service whose labels define it
+	ref mwRef
+	// provider is the one that defines it: "docker" or "file", where the
+	// names of its chain without @provider are.
+	provider string
+	handled  map[string]bool // option keys applied, lower case
+	access   bool            // an access control (mwDef.access)
 }
 
 func (m *mw) opt(key string) *config.Node {
@@ -93,7 +96,7 @@ func (m *mw) src(n *config.Node) model.Source {
 	if n == nil {
 		return sourceOf(m.svc, m.m.Node.Origin)
 	}
-	return sourceOf(m.svc, n.Origin)
+	return nodeSource(m.svc, n)
 }
 
 // refuse reports a middleware setting that is not converted: the router
@@ -103,7 +106,7 @@ func (c *mwContext) refuse(src model.Source, m *mw, format string, args ...any) 
 	if m.access && !strings.Contains(why, "ship") {
 		why += "; without it the service would ship open"
 	}
-	c.a.Diagnostics().Errorf(src, fmt.Sprintf("remove it from the router, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name),
+	c.a.Diagnostics().Errorf(src, "remove it from the router, or leave the router out with "+c.rt.outHint,
 		"router %s, middleware %s (%s): %s", c.rt.router.Name, m.m.Name, m.m.Type, why)
 }
 
@@ -115,13 +118,31 @@ func (c *mwContext) differ(src model.Source, m *mw, format string, args ...any) 
 // apply resolves a middleware reference and applies it.
 func (c *mwContext) apply(ref mwRef, depth int) {
 	ds := c.a.Diagnostics()
-	fix := fmt.Sprintf("define it in a service's labels, remove it, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name)
+	fix := "define it in a service's labels, remove it, or leave the router out with " + c.rt.outHint
 	name, provider, _ := strings.Cut(ref.name, "@")
+	if provider == "" {
+		provider = ref.provider // a name without @provider is its router's provider's
+	}
+	defined := c.p.middleware
 	switch strings.ToLower(provider) {
 	case "", "docker", "swarm":
+		provider = "docker"
 	case "file":
-		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's file provider is not read yet; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
-		return
+		defined = c.p.fileMiddleware
+		why := ""
+		switch f := c.p.file; {
+		case f == nil:
+			why = "the Traefik service has no file provider (providers.file)"
+		case f.problem != "":
+			why = "Traefik's file provider cannot be read: " + f.problem
+		case c.p.fileMiddleware[strings.ToLower(name)].m == nil:
+			why = fmt.Sprintf("no file of Traefik's file provider (%s) defines it", f.where)
+		}
+		if why != "" {
+			ds.Errorf(ref.src, "define it in a file the Traefik service mounts from the project, remove it, or leave the router out with "+c.rt.outHint,
+				"router %s, middleware %s@file: %s; if it is an access control, the service would ship open", c.rt.router.Name, name, why)
+			return
+		}
 	case "internal":
 		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's internal middlewares have no HAProxy equivalent", c.rt.router.Name, ref.name)
 		return
@@ -129,22 +150,23 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's %s provider is not read; if it is an access control, the service would ship open", c.rt.router.Name, ref.name, provider)
 		return
 	}
-	def, ok := c.p.middleware[strings.ToLower(name)]
+	def, ok := defined[strings.ToLower(name)]
 	if !ok {
 		ds.Errorf(ref.src, fix, "router %s, middleware %s is defined nowhere in the project: Traefik refuses the router; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
 		return
 	}
-	if depth > 10 || c.seen[strings.ToLower(name)] {
+	key := provider + ":" + strings.ToLower(name)
+	if depth > 10 || c.seen[key] {
 		ds.Errorf(ref.src, "remove the loop", "router %s, middleware %s: chains loop back to it", c.rt.router.Name, ref.name)
 		return
 	}
-	c.seen[strings.ToLower(name)] = true
-	defer delete(c.seen, strings.ToLower(name))
-	it := c.p.item(def.service, kindMiddleware, def.m.Name)
+	c.seen[key] = true
+	defer delete(c.seen, key)
+	it := c.p.item(def.service, def.kind(), def.m.Name)
 	it.used = true
 	defer it.record(ds, len(*ds))
 	svc := def.svc
-	m := &mw{m: def.m, svc: svc, ref: ref, handled: map[string]bool{}}
+	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider, handled: map[string]bool{}}
 	d := defOf(def.m.Type)
 	m.access = d != nil && d.access
 	switch {
@@ -450,6 +472,6 @@ func applyRetry(c *mwContext, m *mw) {
 func applyChain(c *mwContext, m *mw) {
 	n := m.opt("middlewares")
 	for _, name := range n.List() {
-		c.apply(mwRef{name: name, src: m.src(n).WithItem(name)}, len(c.seen))
+		c.apply(mwRef{name: name, src: m.src(n).WithItem(name), provider: m.provider}, len(c.seen))
 	}
 }

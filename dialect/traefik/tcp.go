@@ -35,7 +35,7 @@ func (pr *project) claimTCPRouter(st *serviceState, r *config.TCPRouter, exposed
 	refuse := func(src model.Source, format string, args ...any) {
 		ds.Errorf(src, fmt.Sprintf("change it, or leave the router out with %s: %s", ignoreKey, r.Name), "TCP router %s: %s", r.Name, fmt.Sprintf(format, args...))
 	}
-	ruleSrc := sourceOf(svc, originOf(r.Rule))
+	ruleSrc := nodeSource(svc, r.Rule)
 	// Its service.
 	sname := r.Service.String()
 	if i := strings.LastIndexByte(sname, '@'); i >= 0 {

@@ -91,3 +91,42 @@ func TestPing(t *testing.T) {
 		t.Errorf("dashboard: %s", diags)
 	}
 }
+
+// A servers transport's insecureSkipVerify is backend_tls=insecure for an
+// https service; what HAProxy cannot follow is refused.
+func TestServersTransport(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		flags   []string
+		labels  map[string]string
+		tls     string // the servers' TLS, when converted
+		wantErr string
+	}{
+		{name: "https verifies", labels: map[string]string{"traefik.http.services.s.loadbalancer.server.scheme": "https"}, tls: "verify"},
+		{name: "the static transport skips the check", flags: []string{"--serversTransport.insecureSkipVerify=true"},
+			labels: map[string]string{"traefik.http.services.s.loadbalancer.server.scheme": "https"}, tls: "insecure"},
+		{name: "it has no effect on http", flags: []string{"--serversTransport.insecureSkipVerify=true"}, tls: ""},
+		{name: "a CA of its own", flags: []string{"--serversTransport.rootCAs=/ca.pem"},
+			labels: map[string]string{"traefik.http.services.s.loadbalancer.server.scheme": "https"}, wantErr: "rootCAs is not converted"},
+		{name: "a transport of labels", labels: map[string]string{"traefik.http.services.s.loadbalancer.serverstransport": "mine"}, wantErr: "not in labels"},
+		{name: "a transport of a file provider that is off", labels: map[string]string{"traefik.http.services.s.loadbalancer.serverstransport": "mine@file"}, wantErr: "has no file provider"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			labels := map[string]string{"traefik.http.routers.r.rule": "Host(`a.example.com`)"}
+			for k, v := range tt.labels {
+				labels[k] = v
+			}
+			cfg, diags := build(t, append([]string{"--providers.docker=true", "--entrypoints.web.address=:80"}, tt.flags...), labels, model.Options{})
+			if tt.wantErr != "" {
+				if !strings.Contains(diags, tt.wantErr) {
+					t.Errorf("want an error with %q, got\n%s", tt.wantErr, diags)
+				}
+				return
+			}
+			b := backend(cfg, "web_80_r")
+			if b == nil || b.Servers.TLS != tt.tls {
+				t.Errorf("backend %+v\n%s", b, diags)
+			}
+		})
+	}
+}

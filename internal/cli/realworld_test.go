@@ -89,7 +89,7 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"traefik_docs_acme_dns_secrets":   {exit: 1, names: "router whoami"},
 	"traefik_docs_basic":              {exit: 1, names: "router whoami"},
 	"traefik_docs_expose_docker":      {exit: 1, names: "file provider"},
-	"traefik_docs_setup_docker":       {exit: 1, names: "file provider"},
+	"traefik_docs_setup_docker":       {exit: 1, names: "api@internal"},
 	"traefik_docs_swarm_layers":       {exit: 1, names: "router admin-backend"},
 	"traefik_fastapi_template":        {exit: 1, names: "constraint-label"},
 	"traefik_home_server_stack":       {exit: 1, names: "router adguard"},

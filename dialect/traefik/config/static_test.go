@@ -228,6 +228,13 @@ func TestDecodeFile(t *testing.T) {
 	if r := d.HTTP.Routers["r"]; r.Priority.Int() != 5 || r.TLS.Domains[0].Main.String() != "example.com" {
 		t.Errorf("router %+v", r)
 	}
+	// Lines, which the TOML decoder does not give: found by a scan.
+	if r := d.HTTP.Routers["r"]; r.Priority.Origin.Line != 5 || r.TLS.Domains[0].Main.Origin.Line != 7 || r.Node.Origin.Line != 3 {
+		t.Errorf("lines: priority %d, main %d, router %d", r.Priority.Origin.Line, r.TLS.Domains[0].Main.Origin.Line, r.Node.Origin.Line)
+	}
+	if n := d.HTTP.Middlewares["strip"].Options.Child("prefixes"); n.Origin.Line != 2 {
+		t.Errorf("prefixes line %d", n.Origin.Line)
+	}
 
 	if _, _, err := DecodeFile("x.yml", []byte("a: [")); !errors.Is(err, ErrSyntax) {
 		t.Errorf("want ErrSyntax, got %v", err)
