@@ -142,12 +142,15 @@ type Backend struct {
 	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted
 	Paths   []Path `json:"paths,omitempty"` // longest first; empty means every path
 	// StripPath removes the matched path prefix before forwarding.
-	StripPath bool    `json:"strip_path"`
-	Sticky    bool    `json:"sticky_session"`
-	Balance   string  `json:"balance"`
-	Timeout   string  `json:"timeout,omitempty"` // server timeout; empty: defaults
-	Check     Check   `json:"check"`
-	Servers   Servers `json:"servers"`
+	StripPath bool `json:"strip_path"`
+	Sticky    bool `json:"sticky_session"`
+	// StickyCookie names and flags the sticky session's cookie (Traefik's
+	// sticky.cookie); nil: SRV, without flags.
+	StickyCookie *Cookie `json:"sticky_cookie,omitempty"`
+	Balance      string  `json:"balance"`
+	Timeout      string  `json:"timeout,omitempty"` // server timeout; empty: defaults
+	Check        Check   `json:"check"`
+	Servers      Servers `json:"servers"`
 	// Shared are the server-templates of the other compose services routed
 	// under the same name, paths and conditions: one backend, its requests
 	// split by weight (a canary, blue/green). Sorted by service.
@@ -341,6 +344,15 @@ func (l Literal) String() string {
 
 var literalEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, `%`, `%%`)
 
+// Cookie is how the sticky session's cookie is written.
+type Cookie struct {
+	Name     string `json:"name"` // a token of letters, digits, '-' and '_'; empty: SRV
+	Secure   bool   `json:"secure,omitempty"`
+	HTTPOnly bool   `json:"http_only,omitempty"`
+	SameSite string `json:"same_site,omitempty"` // Lax, Strict or None; empty: not said
+	Source   Source `json:"source"`
+}
+
 // Answer is a response HAProxy gives itself: a status and a short plain
 // text body.
 type Answer struct {
@@ -400,10 +412,13 @@ func PathChars(p string) bool {
 // Check is a backend's health check. Every server is checked; an empty
 // HTTPPath means a TCP connect check.
 type Check struct {
-	HTTPPath string   `json:"http_path,omitempty"`
-	Interval string   `json:"interval,omitempty"` // empty: HAProxy's default (2s)
-	Timeout  string   `json:"timeout,omitempty"`  // empty: timeout connect
-	Sources  []Source `json:"sources,omitempty"`  // the SERVICE_CHECK_* keys that set it; none for the default check
+	HTTPPath string `json:"http_path,omitempty"`
+	Interval string `json:"interval,omitempty"` // empty: HAProxy's default (2s)
+	Timeout  string `json:"timeout,omitempty"`  // empty: timeout connect
+	// Port is where the checks go (over TLS when the servers speak it);
+	// 0: the servers' port.
+	Port    int      `json:"port,omitempty"`
+	Sources []Source `json:"sources,omitempty"` // the SERVICE_CHECK_* keys that set it; none for the default check
 }
 
 // Servers describes the server-template that resolves the service's DNS name.

@@ -520,6 +520,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
+			`http-request set-header {HDR} %\[http_auth_user\]`,
+			`http-request return status 200 content-type text/plain string "OK"`,
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
 			`http-request deny deny_status 413 if body_unsized \{ req\.body_len,add\(txn\.held\) ge {INT} \}`,
@@ -558,11 +560,12 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`use_backend {NAME} if \{ req_ssl_sni -i -m (?:str(?: {HOST}){1,32}|end {SUFFIX}) \}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
+		"cookie":             {`cookie [A-Za-z0-9_-]+ insert indirect nocache dynamic(?: secure)?(?: httponly)?(?: attr SameSite=(?:Lax|Strict|None))?`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
 		"timeout":            {`timeout (?:check|server|tunnel|client|resolve) {DUR}`},
 		"option":             {`option (?:http-keep-alive|http-server-close|httpclose)`},
-		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?` +
-			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},
+		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: port {INT})?(?: weight {INT})?(?: maxconn {INT})?` +
+			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?(?: check-ssl)?`},
 		"default_backend": {`default_backend {NAME}`},
 	}
 	shapes := map[string][]*regexp.Regexp{}
@@ -1063,6 +1066,9 @@ func allowedSpecial(kw string, words []string, c string) bool {
 		if words[1] == "set-var-fmt(txn.port)" {
 			return words[2] == ":%[req.hdr(host),port_only]" && strings.Count(strings.Join(words, " "), "%") == 1
 		}
+		if words[1] == "set-header" && len(words) == 4 && words[3] == "%[http_auth_user]" {
+			return strings.Count(strings.Join(words, " "), "%") == 1 // basic auth's HeaderField
+		}
 		return words[1] == "set-path" && strings.HasPrefix(words[2], "%[path,regsub(") && strings.Count(words[2], "%") == 1
 	}
 	return false
@@ -1296,6 +1302,9 @@ func serverTemplate(b model.Backend, sv model.Servers) string {
 	if b.Check.Interval != "" {
 		s += " inter " + b.Check.Interval
 	}
+	if b.Check.Port != 0 {
+		s += " port " + strconv.Itoa(b.Check.Port)
+	}
 	if sv.Weight != 0 {
 		s += " weight " + strconv.Itoa(sv.Weight)
 	}
@@ -1315,6 +1324,9 @@ func serverTemplate(b model.Backend, sv model.Servers) string {
 	}
 	if sv.SendProxy {
 		s += " send-proxy-v2"
+	}
+	if b.Check.Port != 0 && sv.TLS != "" {
+		s += " check-ssl"
 	}
 	return s
 }

@@ -1,7 +1,9 @@
 package traefik
 
 import (
+	"cmp"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
@@ -48,6 +50,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	}
 	d.p.applyConditions(a, rt, who)
 	d.p.applyListeners(a, rt)
+	d.p.applyCertResolver(a, st, rt)
 	if rt.answer {
 		applyPing(a, rt)
 	} else {
@@ -154,6 +157,33 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	}
 }
 
+// applyCertResolver: a router's tls.certresolver (or its entry point's
+// http.tls.certResolver) gets its certificates by ACME; with
+// --acme-directory HAProxy does too (the acme tag), else the certificates
+// come from --tls.
+func (pr *project) applyCertResolver(a *model.Applier, st *serviceState, rt *route) {
+	var n, domains *config.Node
+	if t := rt.router.TLS; t != nil {
+		n = t.CertResolver
+		if len(t.Domains) > 0 {
+			domains = t.Domains[0].Main
+		}
+	}
+	src := nodeSource(st.svc, n)
+	for _, l := range rt.listeners {
+		if !n.Set() && l.ep != nil && l.ep.TLS != nil && l.ep.TLS.CertResolver.Set() {
+			n, src = l.ep.TLS.CertResolver, pr.staticSource(l.ep.TLS.CertResolver.Origin)
+		}
+	}
+	if !n.Set() || !pr.acme {
+		return // certificates from --tls, as the table says
+	}
+	a.Apply("acme", "", src, "tls.certresolver")
+	if domains.Set() {
+		a.Diagnostics().Warnf(nodeSource(st.svc, domains), "", "router %s: tls.domains are not used: HAProxy gets a certificate for each host of the route", rt.router.Name)
+	}
+}
+
 // applyPing makes the backend Traefik's ping: HAProxy answers GET and
 // HEAD with 200 OK itself (other methods get 405, as from Traefik).
 func applyPing(a *model.Applier, rt *route) {
@@ -162,6 +192,10 @@ func applyPing(a *model.Applier, rt *route) {
 	a.HTTPOnly("ping@internal", src)
 	a.Apply("method", "GET", src, "ping@internal")
 }
+
+// cookieName is what a sticky cookie's name may be: a token HAProxy's
+// cookie directive takes as one word.
+var cookieName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // applyService applies the router's Traefik service: its port is the
 // backend's; scheme, sticky cookie, health check and the rest.
@@ -208,9 +242,22 @@ func (pr *project) applyService(a *model.Applier, st *serviceState, rt *route) {
 	}
 	if sc := s.Sticky; sc != nil {
 		a.Apply("sticky_session", "", src(sc.Node), "loadbalancer.sticky")
-		for _, n := range []*config.Node{sc.Name, sc.Secure, sc.HTTPOnly, sc.SameSite, sc.MaxAge, sc.Path, sc.Domain} {
+		ck := &model.Cookie{Secure: sc.Secure.Bool(), HTTPOnly: sc.HTTPOnly.Bool(), Source: src(sc.Node)}
+		if n := sc.Name; n.Set() {
+			if !cookieName.MatchString(n.String()) {
+				refuse(n, "sticky.cookie.name %s: letters, digits, '-' and '_' are converted", model.Printable(n.String()))
+			}
+			ck.Name = n.String()
+		}
+		if n := sc.SameSite; n.Set() {
+			ck.SameSite = strings.ToUpper(n.String()[:1]) + strings.ToLower(n.String()[1:]) // Lax, Strict, None
+		}
+		if ck.Name != "" || ck.Secure || ck.HTTPOnly || ck.SameSite != "" {
+			a.Backend().StickyCookie = ck
+		}
+		for _, n := range []*config.Node{sc.MaxAge, sc.Path, sc.Domain} {
 			if n.Set() {
-				ds.Warnf(src(n), "", "HAProxy's sticky cookie is named SRV, for the session, on every path: this setting of Traefik's cookie is not carried over")
+				ds.Warnf(src(n), "", "HAProxy's sticky cookie lasts the browser's session, on every path of the host: this setting of Traefik's cookie is not carried over")
 			}
 		}
 	}
@@ -224,7 +271,13 @@ func (pr *project) applyService(a *model.Applier, st *serviceState, rt *route) {
 		if hc.Timeout.Set() {
 			a.CheckTimer(&a.Backend().Check.Timeout, hc.Timeout.Duration().String(), src(hc.Timeout))
 		}
-		for _, n := range []*config.Node{hc.Port, hc.Scheme, hc.Hostname, hc.Method, hc.Status, hc.Mode, hc.FollowRedirects, hc.Headers, hc.UnhealthyInterval} {
+		if n := hc.Port; n.Set() {
+			a.Backend().Check.Port = int(n.Int()) // over TLS when the servers speak it, as Traefik's default scheme
+		}
+		if n := hc.Scheme; n.Set() && (strings.EqualFold(n.String(), "https") != strings.EqualFold(scheme, "https") || strings.EqualFold(n.String(), "h2c")) {
+			refuse(n, "healthcheck.scheme %s differs from the servers' (%s): HAProxy checks them the way it talks to them", n.String(), cmp.Or(scheme, "http"))
+		}
+		for _, n := range []*config.Node{hc.Hostname, hc.Method, hc.Status, hc.Mode, hc.FollowRedirects, hc.Headers, hc.UnhealthyInterval} {
 			if n.Set() {
 				refuse(n, "healthcheck.%s is not converted: HAProxy checks GET PATH on the server's port and expects 2xx", strings.ToLower(n.Name))
 			}

@@ -419,6 +419,10 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		if r.TLS != nil {
 			src = sourceOf(svc, r.TLS.Node.Origin)
 		}
+		if r.TLS != nil && r.TLS.CertResolver.Set() {
+			refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with --acme-directory (HAProxy then gets the route's certificates by ACME, as Traefik's resolver %s did), or with --tls DIR (the certificates)", model.Printable(r.TLS.CertResolver.String()))
+			return
+		}
 		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with --tls DIR (the certificates) or --acme-directory")
 		return
 	}

@@ -62,6 +62,33 @@ func nodeSource(svc *model.Service, n *config.Node) model.Source {
 	return src
 }
 
+// mountedFile is the content of a file the Traefik service mounts from
+// the project at path (a basicAuth usersFile), or why it cannot be read.
+func (pr *project) mountedFile(p string) ([]byte, string) {
+	if pr.traefik == nil {
+		return nil, "is a file of the Traefik service, and the project has none"
+	}
+	p = path.Clean(p)
+	for _, m := range pr.traefik.Mounts {
+		if path.Clean(m.Target) != p || (m.Files == nil && m.Problem == "") {
+			continue
+		}
+		switch {
+		case m.Problem != "":
+			return nil, "is mounted from the project, and its source " + m.Problem
+		case len(m.Files) != 1 || m.Files[0].Name != "":
+			return nil, "is a folder"
+		}
+		return m.Files[0].Content, ""
+	}
+	for _, m := range pr.traefik.Mounts {
+		if m.Bind && strings.HasPrefix(p, path.Clean(m.Target)+"/") {
+			return nil, fmt.Sprintf("lies in %s, mounted from the project, whose files compose2haproxy reads only where the compose file names them (a flag, a variable or a label): name it in a label, or list the users in users", m.Target)
+		}
+	}
+	return nil, fmt.Sprintf("is not mounted from the project into the Traefik service %s (a bind mount such as ./users:%s)", pr.traefik.Name, p)
+}
+
 // readFileProvider reads the file provider's files, when the Traefik
 // service turns it on: its middlewares join the project's (name@file), its
 // routers are claimed by the services they send requests to.

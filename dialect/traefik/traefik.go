@@ -43,6 +43,7 @@ type project struct {
 	httpPort   int
 	httpsPort  int // 0: no HTTPS listener
 	tls        bool
+	acme       bool                         // the run gets certificates by ACME (--acme-directory)
 	trusted    bool                         // trusted proxies: HAProxy's client address may come from X-Forwarded-For
 	middleware map[string]definedMiddleware // by lower-case name
 	// tcpMiddleware: the TCP middlewares, a namespace of their own.
@@ -113,6 +114,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
+	pr.acme = opts.Listen.ACME
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
 		pr.tls = true
 		pr.httpsPort = cmp.Or(portOf(opts.Listen.HTTPS), 443)
