@@ -784,6 +784,9 @@ func checkText(cfg model.Config, out []byte) []string {
 		for _, sv := range b.Shared {
 			want = append(want, serverTemplate(b, sv))
 		}
+		if b.Answer != nil { // HAProxy answers: no server
+			want = []string{"balance " + b.Balance, fmt.Sprintf("http-request return status %d content-type text/plain string %s", b.Answer.Status, b.Answer.Body)}
+		}
 		if b.Check.HTTPPath != "" {
 			want = append(want, "http-check send meth GET uri "+b.Check.HTTPPath)
 		}
@@ -1247,7 +1250,7 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			}
 			continue
 		}
-		if path == ".Backends.Headers.Value" {
+		if path == ".Backends.Headers.Value" || path == ".Backends.Answer.Body" {
 			// A model.Literal prints as one quoted word HAProxy takes literally.
 			if words, err := haproxyWords(value); err != nil || len(words) != 1 || !strings.HasPrefix(value, `"`) {
 				probs = append(probs, fmt.Sprintf("%s=%s is not one quoted word (%v)", path, value, err))
