@@ -426,6 +426,11 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with --tls DIR (the certificates) or --acme-directory")
 		return
 	}
+	branches, why := expandHeaderRegexps(branches)
+	if why != "" {
+		refuse(ruleSrc, "%s", why)
+		return
+	}
 	groups, why := groupBranches(branches)
 	if why != "" {
 		refuse(ruleSrc, "%s", why)
@@ -642,11 +647,16 @@ func groupOf(c rule.Conjunction) (group, string) {
 	if h := c.Host; h != nil {
 		switch {
 		case h.Wildcard != "":
-			return g, fmt.Sprintf("the host %s matches one label that may be empty in Traefik, and a wildcard here matches one or more: not converted", h.Wildcard)
+			return g, fmt.Sprintf("the host %s matches exactly one label in Traefik (for Host(`*.…`), one that may be empty), and a wildcard here one or more: not converted; list the names, or match any name ending in the suffix with HostRegexp(`^.+%s$`)", h.Wildcard, strings.ReplaceAll(h.Wildcard[1:], ".", "\\."))
 		case h.Pattern != nil:
-			return g, fmt.Sprintf("HostRegexp(%s) is not converted yet: list the hosts with Host()", h.Pattern.Source)
+			hosts, why := regexpHosts(h.Pattern)
+			if why != "" {
+				return g, fmt.Sprintf("HostRegexp(%s): %s", model.Printable(h.Pattern.Source), why)
+			}
+			g.hosts = hosts
+		default:
+			g.hosts = slices.Clone(h.Names)
 		}
-		g.hosts = slices.Clone(h.Names)
 		if slices.Contains(g.hosts, "*") {
 			g.hosts = nil
 		}
@@ -654,7 +664,14 @@ func groupOf(c rule.Conjunction) (group, string) {
 	if p := c.Path; p != nil {
 		switch {
 		case p.Pattern != nil:
-			return g, fmt.Sprintf("PathRegexp(%s) is not converted yet", p.Pattern.Source)
+			paths, why := regexpPaths(p.Pattern)
+			if why != "" {
+				return g, fmt.Sprintf("PathRegexp(%s): %s", model.Printable(p.Pattern.Source), why)
+			}
+			g.paths = paths
+			if slices.ContainsFunc(paths, func(p model.Path) bool { return p.Prefix == "/" && p.Kind == model.PathBegins }) {
+				g.paths = nil // every path
+			}
 		case p.Exact != "":
 			g.paths = []model.Path{{Prefix: p.Exact, Kind: model.PathExact}}
 		case p.Prefix == "/":
@@ -664,9 +681,6 @@ func groupOf(c rule.Conjunction) (group, string) {
 		}
 	}
 	for _, hd := range c.Headers {
-		if hd.Pattern != nil {
-			return g, fmt.Sprintf("HeaderRegexp(%s) is not converted yet", hd.Name)
-		}
 		g.headers = append(g.headers, hd)
 	}
 	switch {
@@ -688,8 +702,6 @@ func groupOf(c rule.Conjunction) (group, string) {
 				return g, fmt.Sprintf("!%s: a negated host or path is not converted (it would claim every other host or path)", n.Matcher)
 			case len(n.ALPN) > 0:
 				return g, fmt.Sprintf("!%s is not converted", n.Matcher)
-			case n.Header != nil && n.Header.Pattern != nil:
-				return g, fmt.Sprintf("!%s: HeaderRegexp is not converted yet", n.Matcher)
 			case n.Header != nil:
 				if why := headerValue(n.Header.Value); why != "" {
 					return g, fmt.Sprintf("!%s: the value %s", n.Matcher, why)
