@@ -2,8 +2,8 @@ package traefik
 
 import (
 	"regexp/syntax"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
