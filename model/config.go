@@ -382,15 +382,21 @@ type Rewrite struct {
 	Source  Source `json:"source"`
 }
 
-// PathEdit is one change of the request path; exactly one of Strip, Add
-// and Replace is set, each made of PathChars. Strip removes the first of
-// its prefixes the path starts with, as a string, and the path keeps a
-// leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix before
-// the path; Replace replaces the whole path. The query string is kept.
+// PathEdit is one change of the request path; exactly one of Strip, Add,
+// Replace and Regex is set, each made of PathChars. Strip removes the
+// first of its prefixes the path starts with, as a string, and the path
+// keeps a leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix
+// before the path; Replace replaces the whole path. Regex, when it
+// matches the path, replaces it with Format (HAProxy's replace-path):
+// a PCRE pattern a dialect checked to mean what its proxy's does, with
+// no quote, space or '#' (the config single-quotes it), and a format of
+// PathChars and \N references to its groups. The query string is kept.
 type PathEdit struct {
 	Strip   []string `json:"strip,omitempty"`
 	Add     string   `json:"add,omitempty"`
 	Replace string   `json:"replace,omitempty"`
+	Regex   string   `json:"regex,omitempty"`
+	Format  string   `json:"format,omitempty"`
 	Source  Source   `json:"source"`
 }
 

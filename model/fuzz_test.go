@@ -517,6 +517,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request replace-path \^\(\?:{RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\1`,
 			`http-request replace-path \^\(\.\*\)\$ {PATH}\\1`,
 			`http-request replace-path \^\.\*\$ {PATH}`,
+			// A PathEdit's Regex and Format (a dialect's checked PCRE), single-quoted.
+			`http-request replace-path '\^[A-Za-z0-9\\(?:)|*+{},^\[\]/.$-]*' '/[A-Za-z0-9/._~\\-]*'`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
@@ -1051,6 +1053,11 @@ func allowedSpecial(kw string, words []string, c string) bool {
 	}
 	if kw != "http-request" || len(words) < 3 {
 		return false
+	}
+	if words[1] == "replace-path" && len(words) == 4 && strings.HasPrefix(words[2], "'") && strings.Contains("'\\$", c) {
+		// A PathEdit's Regex and Format, each single-quoted: HAProxy takes
+		// them literally, and the shape says what they hold.
+		return strings.Count(strings.Join(words, " "), "'") == 4
 	}
 	switch c {
 	case `"`:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/rule"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -47,9 +48,9 @@ var defs = []mwDef{
 	{name: "digestAuth", access: true, doc: "error: HAProxy has no digest authentication; the service would ship open"},
 	{name: "passTLSClientCert", doc: "error: not converted"},
 	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client; remove it (a limit, not an access control)"},
-	{name: "redirectRegex", doc: "error: not converted yet"},
-	{name: "replacePathRegex", doc: "error: not converted yet"},
-	{name: "stripPrefixRegex", doc: "error: not converted yet"},
+	{name: "redirectRegex", doc: "error: not converted (HAProxy's redirects keep the path and query to a host: for a www redirect, give the route the tag `redirect_from=www.HOST` in `SERVICE_TAGS`)"},
+	{name: "replacePathRegex", doc: "`regex` anchored at the start (`^/old/(.*)`) → HAProxy's `replace-path` with the same pattern (checked: it means the same in Go's RE2 and HAProxy's PCRE) and `replacement` with `$1`/`${name}` as `\\1`, the rest of the path kept; a replacement of path characters starting with `/`; Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePathRegex},
+	{name: "stripPrefixRegex", doc: "`regex` → the first pattern that matches a prefix of the path (checked as replacePathRegex's) is removed, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefixRegex},
 	{name: "errors", doc: "error: custom error pages are not converted"},
 	{name: "grpcWeb", doc: "error: HAProxy does not translate gRPC-Web"},
 	{name: "circuitBreaker", doc: "error: HAProxy has no circuit breaker (its health checks take failing servers out)"},
@@ -234,6 +235,61 @@ func applyStripPrefix(c *mwContext, m *mw) {
 	b := c.a.Backend()
 	b.PathEdits = append(b.PathEdits, model.PathEdit{Strip: ps, Source: m.src(n)})
 	c.differ(m.src(n), m, "the X-Forwarded-Prefix header Traefik adds is not set")
+}
+
+func applyStripPrefixRegex(c *mwContext, m *mw) {
+	n := m.opt("regex")
+	var alts []string
+	for _, src := range n.List() {
+		p, err := rule.TranslateRegexp(src)
+		if err != nil {
+			c.refuse(m.src(n).WithItem(src), m, "regex %s: %v", model.Printable(src), err)
+			return
+		}
+		// Traefik tries the next pattern after one that matches an empty
+		// prefix; HAProxy's alternation would keep it.
+		if len(n.List()) > 1 && regexp.MustCompile("^(?:"+src+")").MatchString("") {
+			c.refuse(m.src(n).WithItem(src), m, "regex %s may match an empty prefix, after which Traefik tries the next pattern: not converted with several patterns", model.Printable(src))
+			return
+		}
+		alts = append(alts, p.PCRE)
+	}
+	if len(alts) == 0 {
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Regex: "^(?:" + strings.Join(alts, "|") + ")/?(.*)$", Format: `/\1`, Source: m.src(n)})
+	c.differ(m.src(n), m, "the X-Forwarded-Prefix header Traefik adds is not set")
+}
+
+func applyReplacePathRegex(c *mwContext, m *mw) {
+	re, repl := m.opt("regex"), m.opt("replacement")
+	src, with := strings.TrimSpace(re.String()), strings.TrimSpace(repl.String())
+	if src == "" || with == "" {
+		c.differ(m.src(nil), m, "without a regex and a replacement, it does nothing, in Traefik too")
+		return
+	}
+	p, err := rule.TranslateCapturing(src)
+	if err != nil {
+		c.refuse(m.src(re), m, "regex %s: %v", model.Printable(src), err)
+		return
+	}
+	if !anchoredStart(src) {
+		c.refuse(m.src(re), m, "regex %s is not anchored at the start (^): Traefik replaces every match in the path, HAProxy one", model.Printable(src))
+		return
+	}
+	if p.Groups > 8 {
+		c.refuse(m.src(re), m, "regex %s has %d groups; HAProxy refers to 9 at most", model.Printable(src), p.Groups)
+		return
+	}
+	format, why := replacementFormat(with, p)
+	if why != "" {
+		c.refuse(m.src(repl), m, "replacement %s %s", model.Printable(with), why)
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Regex: "^(?:" + p.PCRE + ")(.*)$", Format: format + `\` + strconv.Itoa(p.Groups+1), Source: m.src(re)})
+	c.differ(m.src(re), m, "the X-Replaced-Path header Traefik adds is not set")
 }
 
 func applyAddPrefix(c *mwContext, m *mw) {

@@ -347,4 +347,82 @@ func regexpValues(p *rule.Pattern) ([]string, string) {
 	return out, ""
 }
 
+// anchoredStart reports whether a regexp only matches at the subject's
+// start (^, in every alternative).
+func anchoredStart(src string) bool {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	var starts func(re *syntax.Regexp) bool
+	starts = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpBeginText:
+			return true
+		case syntax.OpCapture:
+			return starts(re.Sub[0])
+		case syntax.OpConcat:
+			return len(re.Sub) > 0 && starts(re.Sub[0])
+		case syntax.OpAlternate:
+			for _, s := range re.Sub {
+				if !starts(s) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	return starts(re.Simplify())
+}
+
+// replacementFormat turns a Go replacement ($1, ${1}, $name, ${name}, as
+// regexp.Expand reads them) into HAProxy's replace-path format (\N); a
+// reference to no group is empty, as in Go. Literal text is path
+// characters, and the result starts with '/'.
+func replacementFormat(with string, p *rule.Pattern) (string, string) {
+	var b strings.Builder
+	for i := 0; i < len(with); i++ {
+		c := with[i]
+		if c != '$' {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/._~-", c) >= 0) {
+				return "", "holds " + model.Printable(string(c)) + ": path characters (letters, digits, / . _ ~ -) and $N references are converted"
+			}
+			b.WriteByte(c)
+			continue
+		}
+		name, rest := "", with[i+1:]
+		switch {
+		case strings.HasPrefix(rest, "{"):
+			end := strings.IndexByte(rest, '}')
+			if end < 0 {
+				return "", "holds ${ without }"
+			}
+			name, i = rest[1:end], i+1+end
+		default:
+			j := 0
+			for j < len(rest) && (rest[j] == '_' || rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z' || rest[j] >= '0' && rest[j] <= '9') {
+				j++
+			}
+			name, i = rest[:j], i+j
+		}
+		if name == "" {
+			return "", "holds a $ that names no group ($$ or a lone $)"
+		}
+		n, err := strconv.Atoi(name)
+		if err != nil {
+			n = slices.Index(p.Names, name)
+		} else if n == 0 {
+			return "", "refers to the whole match ($0), which HAProxy's format does not hold"
+		}
+		if n > 0 && n <= p.Groups {
+			b.WriteString(`\` + strconv.Itoa(n))
+		} // else: no such group, an empty string in Go
+	}
+	if !strings.HasPrefix(b.String(), "/") {
+		return "", "does not start with /"
+	}
+	return b.String(), ""
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
