@@ -1257,6 +1257,14 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			}
 			continue
 		}
+		if path == ".Backends.PathEdits.Regex" || path == ".Backends.PathEdits.Format" {
+			// A dialect's checked PCRE and its replace-path format hold '\'
+			// and '$': templates print them single-quoted.
+			if !pathEditQuoted.MatchString(value) {
+				probs = append(probs, fmt.Sprintf("%s=%q holds what single quotes do not keep", path, value))
+			}
+			continue
+		}
 		if path == ".Backends.Headers.Value" || path == ".Backends.Answer.Body" {
 			// A model.Literal prints as one quoted word HAProxy takes literally.
 			if words, err := haproxyWords(value); err != nil || len(words) != 1 || !strings.HasPrefix(value, `"`) {
@@ -1275,6 +1283,10 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 	}
 	return probs
 }
+
+// pathEditQuoted is what a PathEdit's Regex or Format may hold: no quote,
+// space or line break, so single quotes keep it whole.
+var pathEditQuoted = regexp.MustCompile(`^[A-Za-z0-9\\(?:)|*+{},^\[\]/._~$-]*$`)
 
 // hashRe is what a password hash may hold: it is printed single-quoted,
 // where '$' is literal, so only a quote or a line break could escape.
@@ -1634,6 +1646,8 @@ func pathEditLines(edits []model.PathEdit) []string {
 				res = append(res, strings.ReplaceAll(p, ".", "[.]"))
 			}
 			out = append(out, `http-request replace-path ^(?:`+strings.Join(res, "|")+`)/?(.*)$ /\1`)
+		case e.Regex != "":
+			out = append(out, `http-request replace-path '`+e.Regex+`' '`+e.Format+`'`)
 		case e.Add != "":
 			out = append(out, `http-request replace-path ^(.*)$ `+e.Add+`\1`)
 		default:
