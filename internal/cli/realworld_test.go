@@ -28,8 +28,8 @@ type realworldOutcome struct {
 // (and their env, secret and config files) and an optional "args" file,
 // one extra argument a line; a file after -f is relative to the folder.
 // The traefik_* projects are read by the Traefik dialect since it came:
-// each is refused with reasons (TLS routers without --tls, TCP routers and
-// the file provider not converted yet, Traefik's dashboard), none silently.
+// each is refused with reasons (TLS routers without --tls, Traefik's
+// dashboard, a port only the image declares), none silently.
 var realworldOutcomes = map[string]realworldOutcome{
 	"anchors_merge":     {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
 	"build_only":        {backends: []string{"backend", "frontend"}},
