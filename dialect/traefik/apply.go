@@ -240,6 +240,18 @@ func (pr *project) applyService(a *model.Applier, st *serviceState, rt *route) {
 	if v := strings.ToLower(s.Strategy.String()); v != "" && v != "wrr" {
 		refuse(s.Strategy, "strategy %s is not converted (HAProxy balances round robin)", model.Printable(s.Strategy.String()))
 	}
+	// The keys without HAProxy meaning here, said rather than dropped.
+	lb := s.Node.Child("loadBalancer")
+	for _, n := range []*config.Node{lb.Lookup("server.weight"), lb.Lookup("server.preservePath"), lb.Child("passiveHealthCheck"), lb.Child("responseForwarding")} {
+		if n.Set() {
+			ds.Warnf(src(n), "remove it", "service %s: %s is not carried over: %s", s.Name, n.Name, map[string]string{
+				"weight":             "every replica of the container gets the same share, in Traefik too",
+				"preservePath":       "it means something only with a server url, which is not converted",
+				"passiveHealthCheck": "HAProxy takes servers out by its active checks",
+				"responseForwarding": "HAProxy passes responses on as they come",
+			}[n.Name])
+		}
+	}
 	if sc := s.Sticky; sc != nil {
 		a.Apply("sticky_session", "", src(sc.Node), "loadbalancer.sticky")
 		ck := &model.Cookie{Secure: sc.Secure.Bool(), HTTPOnly: sc.HTTPOnly.Bool(), Source: src(sc.Node)}

@@ -130,3 +130,17 @@ func TestServersTransport(t *testing.T) {
 		})
 	}
 }
+
+// A service key with no HAProxy meaning is said, not dropped.
+func TestServiceKeysWithoutMeaning(t *testing.T) {
+	_, diags := build(t, []string{"--providers.docker=true", "--entrypoints.web.address=:80"}, map[string]string{
+		"traefik.http.routers.r.rule":                                           "Host(`a.example.com`)",
+		"traefik.http.services.s.loadbalancer.server.weight":                    "3",
+		"traefik.http.services.s.loadbalancer.responseforwarding.flushinterval": "100ms",
+	}, model.Options{})
+	for _, want := range []string{"weight is not carried over", "responseForwarding is not carried over"} {
+		if !strings.Contains(diags, want) {
+			t.Errorf("want %q in\n%s", want, diags)
+		}
+	}
+}
