@@ -29,8 +29,9 @@ type fileProvider struct {
 // fileRouter is an HTTP router of the file provider and the compose
 // service it sends requests to, which claims it.
 type fileRouter struct {
-	r      *config.Router
-	target string // the compose service; "" when refused in Prepare
+	r       *config.Router
+	target  string // the compose service; "" when refused in Prepare
+	claimed bool   // its service was read (a service another dialect leaves out is not)
 }
 
 // fileTarget is a file service whose one server is a compose service.
@@ -338,6 +339,7 @@ func (pr *project) resolveFileRouters(services []model.Service, ds *model.Diagno
 func (pr *project) claimFileRouters(st *serviceState, labelled bool, exposed []int, ds *model.Diagnostics) {
 	tn := pr.traefik.Name
 	for _, fr := range pr.fileRoutes[st.svc.Name] {
+		fr.claimed = true
 		it := pr.item(tn, kindFileRouter, fr.r.Name)
 		from := len(*ds)
 		_, provider, _ := strings.Cut(fr.r.Service.String(), "@")

@@ -72,6 +72,13 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 			}
 		}
 	}
+	if pr.file != nil {
+		for _, fr := range pr.file.routers {
+			if it := pr.item(pr.traefik.Name, kindFileRouter, fr.r.Name); fr.target != "" && !fr.claimed && it.Outcome == "" {
+				it.Outcome, it.Detail = model.LeftOut, "its service "+fr.target+" is left out (by another dialect's label)"
+			}
+		}
+	}
 	var out []model.ReportItem
 	for _, key := range slices.Sorted(maps.Keys(pr.items)) {
 		it := pr.items[key]
