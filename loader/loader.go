@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -184,9 +185,16 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 	}
 	servicePositions(&p, tracePositions(main, workingDir, variables), loaded, workingDir)
 	p.Secrets = secrets(project, workingDir, read, env)
+	var labels []string // every service's label values, which may name a proxy's file
+	for _, s := range project.Services {
+		labels = append(labels, slices.Collect(maps.Values(s.Labels))...)
+		if s.Deploy != nil {
+			labels = append(labels, slices.Collect(maps.Values(s.Deploy.Labels))...)
+		}
+	}
 	for i := range p.Services {
 		if s, ok := project.Services[p.Services[i].Name]; ok {
-			p.Services[i].Mounts = mounts(s.Volumes, workingDir, read)
+			p.Services[i].Mounts = namedMounts(s.Volumes, mounts(s.Volumes, workingDir, read), namedPaths(s, labels), workingDir, read)
 		}
 	}
 	return p, err

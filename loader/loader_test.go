@@ -342,6 +342,32 @@ func TestLoad(t *testing.T) {
 				{Name: "zed", Image: "nginx", Networks: []string{"back", "front"}},
 			}},
 		},
+		{
+			// Traefik's rules folder, named by a flag, with a file mounted
+			// into it, and a users file named by another service's label
+			// below a mounted folder.
+			name: "bind mounts at paths the project names are read",
+			files: map[string]string{
+				"proj/compose.yaml": "services:\n  proxy:\n    image: traefik\n    command: [--providers.file.directory=/rules]\n" +
+					"    volumes: [./rules:/rules, ./auth:/etc/auth, ./other:/other, ./more/c.yml:/rules/more/c.yml]\n" +
+					"  web:\n    image: nginx\n    labels:\n      a.usersfile: /etc/auth/users\n",
+				"proj/rules/a.yml":  "http: {}\n",
+				"proj/auth/users":   "u:x\n",
+				"proj/other/secret": "s",
+				"proj/more/c.yml":   "c",
+			},
+			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}},
+			want: model.Project{Name: "proj", Files: []string{"compose.yaml"}, Services: []model.Service{
+				{Name: "proxy", Image: "traefik", Networks: []string{"default"}, Command: []string{"--providers.file.directory=/rules"}, Mounts: []model.Mount{
+					{Target: "/rules", Source: "rules", Bind: true, Files: []model.MountFile{{Name: "a.yml", Content: []byte("http: {}\n")}}},
+					{Target: "/etc/auth", Source: "auth", Bind: true},
+					{Target: "/other", Source: "other", Bind: true},
+					{Target: "/rules/more/c.yml", Source: "more/c.yml", Bind: true, Files: []model.MountFile{{Content: []byte("c")}}},
+					{Target: "/etc/auth/users", Source: "auth/users", Bind: true, Files: []model.MountFile{{Content: []byte("u:x\n")}}},
+				}},
+				{Name: "web", Image: "nginx", Networks: []string{"default"}, Labels: map[string]string{"a.usersfile": "/etc/auth/users"}},
+			}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,10 @@ type Auth struct {
 	// Realm names the protected area in the browser's prompt: letters,
 	// digits, '.', '_' and '-'; empty: the backend's name.
 	Realm string `json:"realm,omitempty"`
+	// HeaderField is a request header that carries the name of the user
+	// who logged in to the servers, replacing any the client sent
+	// (Traefik's headerField); a name CheckHeaderName accepts; empty: none.
+	HeaderField string `json:"header_field,omitempty"`
 }
 
 // User is one user of an Auth. The hash is left out of JSON: it is not the

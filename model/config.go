@@ -142,12 +142,15 @@ type Backend struct {
 	Hosts   []Host `json:"hosts"`           // exact hosts first, then wildcards, each sorted
 	Paths   []Path `json:"paths,omitempty"` // longest first; empty means every path
 	// StripPath removes the matched path prefix before forwarding.
-	StripPath bool    `json:"strip_path"`
-	Sticky    bool    `json:"sticky_session"`
-	Balance   string  `json:"balance"`
-	Timeout   string  `json:"timeout,omitempty"` // server timeout; empty: defaults
-	Check     Check   `json:"check"`
-	Servers   Servers `json:"servers"`
+	StripPath bool `json:"strip_path"`
+	Sticky    bool `json:"sticky_session"`
+	// StickyCookie names and flags the sticky session's cookie (Traefik's
+	// sticky.cookie); nil: SRV, without flags.
+	StickyCookie *Cookie `json:"sticky_cookie,omitempty"`
+	Balance      string  `json:"balance"`
+	Timeout      string  `json:"timeout,omitempty"` // server timeout; empty: defaults
+	Check        Check   `json:"check"`
+	Servers      Servers `json:"servers"`
 	// Shared are the server-templates of the other compose services routed
 	// under the same name, paths and conditions: one backend, its requests
 	// split by weight (a canary, blue/green). Sorted by service.
@@ -229,6 +232,11 @@ type Backend struct {
 	// ACME, when set, is the acme tag: HAProxy gets a certificate for
 	// each of Hosts from the run's ACME CA.
 	ACME *Source `json:"acme,omitempty"`
+	// Answer, when set, makes HAProxy answer every request its routes
+	// take itself, once the policy let it in: no server is contacted, and
+	// none is written (Traefik's ping@internal, the proxy's own health
+	// endpoint).
+	Answer *Answer `json:"answer,omitempty"`
 
 	// TCPKey is the key that first made the backend a TCP service (a tag
 	// list's, or a dialect's key that means tcp= or sni=), AddressKey the
@@ -337,6 +345,23 @@ func (l Literal) String() string {
 
 var literalEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, `%`, `%%`)
 
+// Cookie is how the sticky session's cookie is written.
+type Cookie struct {
+	Name     string `json:"name"` // a token of letters, digits, '-' and '_'; empty: SRV
+	Secure   bool   `json:"secure,omitempty"`
+	HTTPOnly bool   `json:"http_only,omitempty"`
+	SameSite string `json:"same_site,omitempty"` // Lax, Strict or None; empty: not said
+	Source   Source `json:"source"`
+}
+
+// Answer is a response HAProxy gives itself: a status and a short plain
+// text body.
+type Answer struct {
+	Status int     `json:"status"`
+	Body   Literal `json:"body"`
+	Source Source  `json:"source"`
+}
+
 // Origin is one origin allowed by CORS: "https://app.example.com", or "*".
 type Origin struct {
 	Origin string `json:"origin"`
@@ -358,15 +383,21 @@ type Rewrite struct {
 	Source  Source `json:"source"`
 }
 
-// PathEdit is one change of the request path; exactly one of Strip, Add
-// and Replace is set, each made of PathChars. Strip removes the first of
-// its prefixes the path starts with, as a string, and the path keeps a
-// leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix before
-// the path; Replace replaces the whole path. The query string is kept.
+// PathEdit is one change of the request path; exactly one of Strip, Add,
+// Replace and Regex is set, each made of PathChars. Strip removes the
+// first of its prefixes the path starts with, as a string, and the path
+// keeps a leading '/' ("/apix" without "/api" is "/x"); Add puts a prefix
+// before the path; Replace replaces the whole path. Regex, when it
+// matches the path, replaces it with Format (HAProxy's replace-path):
+// a PCRE pattern a dialect checked to mean what its proxy's does, with
+// no quote, space or '#' (the config single-quotes it), and a format of
+// PathChars and \N references to its groups. The query string is kept.
 type PathEdit struct {
 	Strip   []string `json:"strip,omitempty"`
 	Add     string   `json:"add,omitempty"`
 	Replace string   `json:"replace,omitempty"`
+	Regex   string   `json:"regex,omitempty"`
+	Format  string   `json:"format,omitempty"`
 	Source  Source   `json:"source"`
 }
 
@@ -397,10 +428,13 @@ func StripRegex(paths []Path) string {
 // Check is a backend's health check. Every server is checked; an empty
 // HTTPPath means a TCP connect check.
 type Check struct {
-	HTTPPath string   `json:"http_path,omitempty"`
-	Interval string   `json:"interval,omitempty"` // empty: HAProxy's default (2s)
-	Timeout  string   `json:"timeout,omitempty"`  // empty: timeout connect
-	Sources  []Source `json:"sources,omitempty"`  // the SERVICE_CHECK_* keys that set it; none for the default check
+	HTTPPath string `json:"http_path,omitempty"`
+	Interval string `json:"interval,omitempty"` // empty: HAProxy's default (2s)
+	Timeout  string `json:"timeout,omitempty"`  // empty: timeout connect
+	// Port is where the checks go (over TLS when the servers speak it);
+	// 0: the servers' port.
+	Port    int      `json:"port,omitempty"`
+	Sources []Source `json:"sources,omitempty"` // the SERVICE_CHECK_* keys that set it; none for the default check
 }
 
 // Servers describes the server-template that resolves the service's DNS name.

@@ -517,9 +517,13 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request replace-path \^\(\?:{RE}(?:\|{RE})*\)/\?\(\.\*\)\$ /\\1`,
 			`http-request replace-path \^\(\.\*\)\$ {PATH}\\1`,
 			`http-request replace-path \^\.\*\$ {PATH}`,
+			// A PathEdit's Regex and Format (a dialect's checked PCRE), single-quoted.
+			`http-request replace-path '\^[A-Za-z0-9\\(?:)|*+{},^\[\]/.$-]*' '/[A-Za-z0-9/._~\\-]*'`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
+			`http-request set-header {HDR} %\[http_auth_user\]`,
+			`http-request return status 200 content-type text/plain string "OK"`,
 			`http-request wait-for-body time 10s at-least {INT} if body_unsized`,
 			`http-request deny deny_status 413 if \{ req\.body_size gt {INT} \}`,
 			`http-request deny deny_status 413 if body_unsized \{ req\.body_len,add\(txn\.held\) ge {INT} \}`,
@@ -558,11 +562,12 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`use_backend {NAME} if \{ req_ssl_sni -i -m (?:str(?: {HOST}){1,32}|end {SUFFIX}) \}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
+		"cookie":             {`cookie [A-Za-z0-9_-]+ insert indirect nocache dynamic(?: secure)?(?: httponly)?(?: attr SameSite=(?:Lax|Strict|None))?`},
 		"http-check":         {`http-check send meth GET uri {CHECK}`},
 		"timeout":            {`timeout (?:check|server|tunnel|client|resolve) {DUR}`},
 		"option":             {`option (?:http-keep-alive|http-server-close|httpclose)`},
-		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: weight {INT})?(?: maxconn {INT})?` +
-			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?`},
+		"server-template": {`server-template [A-Za-z0-9_.-]+ 1-{INT} (?:tasks\.)?[A-Za-z0-9_.-]+:{INT} check(?: inter {DUR})?(?: port {INT})?(?: weight {INT})?(?: maxconn {INT})?` +
+			`(?: ssl verify required ca-file @system-ca sni str\([a-z0-9.-]+\) verifyhost [a-z0-9.-]+ check-sni [a-z0-9.-]+| ssl verify none)?(?: alpn h2| proto h2)?(?: send-proxy-v2)?(?: check-ssl)?`},
 		"default_backend": {`default_backend {NAME}`},
 	}
 	shapes := map[string][]*regexp.Regexp{}
@@ -780,6 +785,9 @@ func checkText(cfg model.Config, out []byte) []string {
 		want := []string{"balance " + b.Balance, serverTemplate(b, b.Servers)}
 		for _, sv := range b.Shared {
 			want = append(want, serverTemplate(b, sv))
+		}
+		if b.Answer != nil { // HAProxy answers: no server
+			want = []string{"balance " + b.Balance, fmt.Sprintf("http-request return status %d content-type text/plain string %s", b.Answer.Status, b.Answer.Body)}
 		}
 		if b.Check.HTTPPath != "" {
 			want = append(want, "http-check send meth GET uri "+b.Check.HTTPPath)
@@ -1046,6 +1054,11 @@ func allowedSpecial(kw string, words []string, c string) bool {
 	if kw != "http-request" || len(words) < 3 {
 		return false
 	}
+	if words[1] == "replace-path" && len(words) == 4 && strings.HasPrefix(words[2], "'") && strings.Contains("'\\$", c) {
+		// A PathEdit's Regex and Format, each single-quoted: HAProxy takes
+		// them literally, and the shape says what they hold.
+		return strings.Count(strings.Join(words, " "), "'") == 4
+	}
 	switch c {
 	case `"`:
 		return words[1] == "return" && strings.Count(strings.Join(words, " "), `"`) == 2
@@ -1062,6 +1075,9 @@ func allowedSpecial(kw string, words []string, c string) bool {
 		}
 		if words[1] == "set-var-fmt(txn.port)" {
 			return words[2] == ":%[req.hdr(host),port_only]" && strings.Count(strings.Join(words, " "), "%") == 1
+		}
+		if words[1] == "set-header" && len(words) == 4 && words[3] == "%[http_auth_user]" {
+			return strings.Count(strings.Join(words, " "), "%") == 1 // basic auth's HeaderField
 		}
 		return words[1] == "set-path" && strings.HasPrefix(words[2], "%[path,regsub(") && strings.Count(words[2], "%") == 1
 	}
@@ -1241,7 +1257,15 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			}
 			continue
 		}
-		if path == ".Backends.Headers.Value" {
+		if path == ".Backends.PathEdits.Regex" || path == ".Backends.PathEdits.Format" {
+			// A dialect's checked PCRE and its replace-path format hold '\'
+			// and '$': templates print them single-quoted.
+			if !pathEditQuoted.MatchString(value) {
+				probs = append(probs, fmt.Sprintf("%s=%q holds what single quotes do not keep", path, value))
+			}
+			continue
+		}
+		if path == ".Backends.Headers.Value" || path == ".Backends.Answer.Body" {
 			// A model.Literal prints as one quoted word HAProxy takes literally.
 			if words, err := haproxyWords(value); err != nil || len(words) != 1 || !strings.HasPrefix(value, `"`) {
 				probs = append(probs, fmt.Sprintf("%s=%s is not one quoted word (%v)", path, value, err))
@@ -1259,6 +1283,10 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 	}
 	return probs
 }
+
+// pathEditQuoted is what a PathEdit's Regex or Format may hold: no quote,
+// space or line break, so single quotes keep it whole.
+var pathEditQuoted = regexp.MustCompile(`^[A-Za-z0-9\\(?:)|*+{},^\[\]/._~$-]*$`)
 
 // hashRe is what a password hash may hold: it is printed single-quoted,
 // where '$' is literal, so only a quote or a line break could escape.
@@ -1296,6 +1324,9 @@ func serverTemplate(b model.Backend, sv model.Servers) string {
 	if b.Check.Interval != "" {
 		s += " inter " + b.Check.Interval
 	}
+	if b.Check.Port != 0 {
+		s += " port " + strconv.Itoa(b.Check.Port)
+	}
 	if sv.Weight != 0 {
 		s += " weight " + strconv.Itoa(sv.Weight)
 	}
@@ -1315,6 +1346,9 @@ func serverTemplate(b model.Backend, sv model.Servers) string {
 	}
 	if sv.SendProxy {
 		s += " send-proxy-v2"
+	}
+	if b.Check.Port != 0 && sv.TLS != "" {
+		s += " check-ssl"
 	}
 	return s
 }
@@ -1612,6 +1646,8 @@ func pathEditLines(edits []model.PathEdit) []string {
 				res = append(res, strings.ReplaceAll(p, ".", "[.]"))
 			}
 			out = append(out, `http-request replace-path ^(?:`+strings.Join(res, "|")+`)/?(.*)$ /\1`)
+		case e.Regex != "":
+			out = append(out, `http-request replace-path '`+e.Regex+`' '`+e.Format+`'`)
 		case e.Add != "":
 			out = append(out, `http-request replace-path ^(.*)$ `+e.Add+`\1`)
 		default:

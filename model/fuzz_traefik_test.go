@@ -53,6 +53,16 @@ func FuzzTraefikLabels(f *testing.F) {
 		{"PathPrefix(`/owned`) && Query(`beta`, `1`)", "", "", "", "", "", "", 0},
 		{"Host(`other.example.com`) && !Header(`X-Bot`, `yes`) && !ClientIP(`203.0.113.0/24`) && !Method(`DELETE`)", "", "", "", "", "", "", traefikOther},
 		{"Host(`a.example.com`) && !Query(`x`, `1`) && Method(`get`)", "", "", "", "", "", "", 0},
+		// Traefik's ping, answered by HAProxy; a sticky cookie's name and
+		// flags; basic auth's header to the servers; a check's own port.
+		{"Host(`ping.example.com`) && Path(`/ping`)", "", "", "", "", "", "traefik.http.routers.r1.service=ping@internal", 0},
+		{"Host(`a.example.com`)", "", "", "basicauth", "headerfield", "X-User", "traefik.http.middlewares.m1.basicauth.users=admin:$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.", 0},
+		{"Host(`a.example.com`)", "", "", "", "", "", "traefik.http.services.web.loadbalancer.sticky.cookie.name=aff", traefikOther},
+		{"Host(`a.example.com`)", "", "", "", "", "", "traefik.http.services.web.loadbalancer.healthcheck.port=9000", 0},
+		// Path rewrites by a pattern, and regexp matchers.
+		{"Host(`a.example.com`)", "", "", "replacepathregex", "regex", "^/old/(.*)", "traefik.http.middlewares.m1.replacepathregex.replacement=/v2/$1", 0},
+		{"Host(`a.example.com`)", "", "", "stripprefixregex", "regex", "^/t/[a-z]+-[0-9]+", "", 0},
+		{"HostRegexp(`^(www\\.)?a\\.example\\.com$`) && PathRegexp(`^/(v1|v2)/`)", "", "", "", "", "", "", 0},
 		{"Path(`/a b`) || Host(`x\n`)", "web", "", "headers", "customresponseheaders.X-A", "a\"b %[src]", "traefik.http.middlewares.m2.headers.referrerpolicy=x\ny", 0},
 	} {
 		f.Add(s.rule, s.entrypoints, s.priority, s.mwType, s.mwKey, s.mwValue, s.label, s.mode)

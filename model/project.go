@@ -63,8 +63,12 @@ type Mount struct {
 	Source string
 	Bind   bool
 	// Files are what the loader read of a bind mount under
-	// MountsReadUnder: a file mounted alone is one File named "";
+	// MountsReadUnder, or at a path the project names (a flag's or
+	// variable's value of the service, a label's of any service: Traefik's
+	// providers.file.directory): a file mounted alone is one File named "";
 	// a folder's regular files by name, not recursively. Nil when not read.
+	// A named path below a mount's target is a Mount of its own, whose
+	// Target is that path.
 	Files []MountFile
 	// Problem says why Files could not be read ("is outside the project
 	// directory"); empty when they were, or when nothing was to be read.

@@ -177,6 +177,9 @@ func methodNames(ms []model.Method) string {
 // shared by services, each with its weight ("web:80 ×10 w90 + canary:80 ×2
 // w10": the weight is per replica).
 func servers(b model.Backend) string {
+	if a := b.Answer; a != nil {
+		return fmt.Sprintf("answered %d", a.Status)
+	}
 	if len(b.Shared) == 0 {
 		return fmt.Sprintf("%s:%d ×%d", b.Servers.Address, b.Servers.Port, b.Servers.Slots)
 	}

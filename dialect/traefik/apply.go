@@ -1,7 +1,9 @@
 package traefik
 
 import (
+	"cmp"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
@@ -20,19 +22,23 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	if st == nil {
 		return
 	}
+	if t := st.tcp[a.Variant()]; t != nil && t.port == port {
+		d.p.applyTCP(a, st, t)
+		return
+	}
 	rt := st.routes[a.Variant()]
 	if rt == nil || rt.port != port {
 		return
 	}
 	ds := a.Diagnostics()
-	defer d.p.item(st.svc.Name, kindRouter, rt.router.Name).record(ds, len(*ds))
+	defer rt.item(d.p, st).record(ds, len(*ds))
 	who := "traefik.http.routers." + rt.router.Name + ".rule"
 	for _, h := range rt.hosts {
 		a.Apply("server_alias", h, rt.ruleSrc.WithItem(h), who)
 	}
 	for _, p := range rt.paths {
 		if !model.PathChars(p.Prefix) {
-			ds.Errorf(rt.ruleSrc, "use paths of "+model.PathCharsDoc+" only, or leave the router out with "+ignoreKey+": "+rt.router.Name,
+			ds.Errorf(rt.ruleSrc, "use paths of letters, digits and / . _ ~ - only, or leave the router out with "+rt.outHint,
 				"router %s: path %s is not converted (characters HAProxy's path match would read differently)", rt.router.Name, model.Printable(p.Prefix))
 			continue
 		}
@@ -44,7 +50,12 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	}
 	d.p.applyConditions(a, rt, who)
 	d.p.applyListeners(a, rt)
-	applyService(a, st, rt)
+	d.p.applyCertResolver(a, st, rt)
+	if rt.answer {
+		applyPing(a, rt)
+	} else {
+		d.p.applyService(a, st, rt)
+	}
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
 	for _, ref := range refs {
@@ -61,7 +72,7 @@ func (pr *project) applyConditions(a *model.Applier, rt *route, who string) {
 	}
 	ds := a.Diagnostics()
 	if (len(c.Clients) > 0 || c.Not != nil && len(c.Not.Clients) > 0) && pr.trusted {
-		ds.Errorf(rt.ruleSrc, "leave the router out with "+ignoreKey+": "+rt.router.Name+", or run without "+model.OptionTrustedProxies.Ref(),
+		ds.Errorf(rt.ruleSrc, "leave the router out with "+rt.outHint+", or run without "+model.OptionTrustedProxies.Ref(),
 			"router %s: ClientIP() tests the connection's address in Traefik; with trusted proxies HAProxy's client address comes from X-Forwarded-For: not converted", rt.router.Name)
 		return
 	}
@@ -97,7 +108,7 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 	var out []mwRef
 	n := rt.router.Middlewares
 	for _, m := range n.List() {
-		out = append(out, mwRef{name: m, src: sourceOf(st.svc, originOf(n)).WithItem(m)})
+		out = append(out, mwRef{name: m, src: nodeSource(st.svc, n).WithItem(m), provider: rt.provider})
 	}
 	return out
 }
@@ -146,38 +157,119 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	}
 }
 
+// applyCertResolver: a router's tls.certresolver (or its entry point's
+// http.tls.certResolver) gets its certificates by ACME; with
+// --acme-directory HAProxy does too (the acme tag), else the certificates
+// come from --tls.
+func (pr *project) applyCertResolver(a *model.Applier, st *serviceState, rt *route) {
+	var n, domains *config.Node
+	if t := rt.router.TLS; t != nil {
+		n = t.CertResolver
+		if len(t.Domains) > 0 {
+			domains = t.Domains[0].Main
+		}
+	}
+	src := nodeSource(st.svc, n)
+	for _, l := range rt.listeners {
+		if !n.Set() && l.ep != nil && l.ep.TLS != nil && l.ep.TLS.CertResolver.Set() {
+			n, src = l.ep.TLS.CertResolver, pr.staticSource(l.ep.TLS.CertResolver.Origin)
+		}
+	}
+	if !n.Set() || !pr.acme {
+		return // certificates from --tls, as the table says
+	}
+	a.Apply("acme", "", src, "tls.certresolver")
+	if domains.Set() {
+		a.Diagnostics().Warnf(nodeSource(st.svc, domains), "", "router %s: tls.domains are not used: HAProxy gets a certificate for each host of the route", rt.router.Name)
+	}
+}
+
+// applyPing makes the backend Traefik's ping: HAProxy answers GET and
+// HEAD with 200 OK itself (other methods get 405, as from Traefik).
+func applyPing(a *model.Applier, rt *route) {
+	src := sourceOf(a.Labels().Service(), originOf(rt.router.Service))
+	a.Backend().Answer = &model.Answer{Status: 200, Body: "OK", Source: src}
+	a.HTTPOnly("ping@internal", src)
+	a.Apply("method", "GET", src, "ping@internal")
+}
+
+// cookieName is what a sticky cookie's name may be: a token HAProxy's
+// cookie directive takes as one word.
+var cookieName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 // applyService applies the router's Traefik service: its port is the
 // backend's; scheme, sticky cookie, health check and the rest.
-func applyService(a *model.Applier, st *serviceState, rt *route) {
+func (pr *project) applyService(a *model.Applier, st *serviceState, rt *route) {
 	s := rt.service
 	ds := a.Diagnostics()
 	src := func(n *config.Node) model.Source { return sourceOf(st.svc, originOf(n)) }
 	refuse := func(n *config.Node, format string, args ...any) {
-		ds.Errorf(src(n), fmt.Sprintf("remove it, or leave the router out with %s: %s", ignoreKey, rt.router.Name), "service %s: %s", s.Name, fmt.Sprintf(format, args...))
+		ds.Errorf(src(n), "remove it, or leave the router out with "+rt.outHint, "service %s: %s", s.Name, fmt.Sprintf(format, args...))
 	}
-	switch strings.ToLower(s.Scheme.String()) {
+	scheme, schemeNode := s.Scheme.String(), s.Scheme
+	if rt.scheme != nil { // a file service's server url
+		scheme, _, _ = strings.Cut(rt.scheme.String(), "://")
+		schemeNode = rt.scheme
+	}
+	tls := strings.EqualFold(scheme, "https")
+	if tls || s.ServersTransport.Set() {
+		tr := pr.serversTransport(s, rt.provider)
+		tsrc := src(s.ServersTransport)
+		if !s.ServersTransport.Set() { // the static configuration's
+			tsrc = pr.staticSource(originOf(tr.insecure))
+		}
+		if v := applyTransport(a, tr, src, tls, refuse); v != "" {
+			a.Apply("backend_tls", v, tsrc, tr.where)
+			tls = false
+		}
+	}
+	switch strings.ToLower(scheme) {
 	case "", "http":
 	case "https":
-		a.Apply("backend_tls", "", src(s.Scheme), "loadbalancer.server.scheme")
+		if tls {
+			a.Apply("backend_tls", "", src(schemeNode), "loadbalancer.server.scheme")
+		}
 	case "h2c":
-		a.Apply("proto", "h2", src(s.Scheme), "loadbalancer.server.scheme")
+		a.Apply("proto", "h2", src(schemeNode), "loadbalancer.server.scheme")
 	default:
-		refuse(s.Scheme, "scheme %s is not http, https or h2c", model.Printable(s.Scheme.String()))
+		refuse(schemeNode, "scheme %s is not http, https or h2c", model.Printable(scheme))
 	}
 	if s.PassHostHeader.Set() && !s.PassHostHeader.Bool() {
 		refuse(s.PassHostHeader, "passhostheader=false (sending the server's address as Host) is not converted")
 	}
-	if s.ServersTransport.Set() {
-		refuse(s.ServersTransport, "serverstransport is not converted yet: use backend_tls or backend_tls=insecure in SERVICE_TAGS")
-	}
 	if v := strings.ToLower(s.Strategy.String()); v != "" && v != "wrr" {
 		refuse(s.Strategy, "strategy %s is not converted (HAProxy balances round robin)", model.Printable(s.Strategy.String()))
 	}
+	// The keys without HAProxy meaning here, said rather than dropped.
+	lb := s.Node.Child("loadBalancer")
+	for _, n := range []*config.Node{lb.Lookup("server.weight"), lb.Lookup("server.preservePath"), lb.Child("passiveHealthCheck"), lb.Child("responseForwarding")} {
+		if n.Set() {
+			ds.Warnf(src(n), "remove it", "service %s: %s is not carried over: %s", s.Name, n.Name, map[string]string{
+				"weight":             "every replica of the container gets the same share, in Traefik too",
+				"preservePath":       "it means something only with a server url, which is not converted",
+				"passiveHealthCheck": "HAProxy takes servers out by its active checks",
+				"responseForwarding": "HAProxy passes responses on as they come",
+			}[n.Name])
+		}
+	}
 	if sc := s.Sticky; sc != nil {
 		a.Apply("sticky_session", "", src(sc.Node), "loadbalancer.sticky")
-		for _, n := range []*config.Node{sc.Name, sc.Secure, sc.HTTPOnly, sc.SameSite, sc.MaxAge, sc.Path, sc.Domain} {
+		ck := &model.Cookie{Secure: sc.Secure.Bool(), HTTPOnly: sc.HTTPOnly.Bool(), Source: src(sc.Node)}
+		if n := sc.Name; n.Set() {
+			if !cookieName.MatchString(n.String()) {
+				refuse(n, "sticky.cookie.name %s: letters, digits, '-' and '_' are converted", model.Printable(n.String()))
+			}
+			ck.Name = n.String()
+		}
+		if n := sc.SameSite; n.Set() {
+			ck.SameSite = strings.ToUpper(n.String()[:1]) + strings.ToLower(n.String()[1:]) // Lax, Strict, None
+		}
+		if ck.Name != "" || ck.Secure || ck.HTTPOnly || ck.SameSite != "" {
+			a.Backend().StickyCookie = ck
+		}
+		for _, n := range []*config.Node{sc.MaxAge, sc.Path, sc.Domain} {
 			if n.Set() {
-				ds.Warnf(src(n), "", "HAProxy's sticky cookie is named SRV, for the session, on every path: this setting of Traefik's cookie is not carried over")
+				ds.Warnf(src(n), "", "HAProxy's sticky cookie lasts the browser's session, on every path of the host: this setting of Traefik's cookie is not carried over")
 			}
 		}
 	}
@@ -191,7 +283,13 @@ func applyService(a *model.Applier, st *serviceState, rt *route) {
 		if hc.Timeout.Set() {
 			a.CheckTimer(&a.Backend().Check.Timeout, hc.Timeout.Duration().String(), src(hc.Timeout))
 		}
-		for _, n := range []*config.Node{hc.Port, hc.Scheme, hc.Hostname, hc.Method, hc.Status, hc.Mode, hc.FollowRedirects, hc.Headers, hc.UnhealthyInterval} {
+		if n := hc.Port; n.Set() {
+			a.Backend().Check.Port = int(n.Int()) // over TLS when the servers speak it, as Traefik's default scheme
+		}
+		if n := hc.Scheme; n.Set() && (strings.EqualFold(n.String(), "https") != strings.EqualFold(scheme, "https") || strings.EqualFold(n.String(), "h2c")) {
+			refuse(n, "healthcheck.scheme %s differs from the servers' (%s): HAProxy checks them the way it talks to them", n.String(), cmp.Or(scheme, "http"))
+		}
+		for _, n := range []*config.Node{hc.Hostname, hc.Method, hc.Status, hc.Mode, hc.FollowRedirects, hc.Headers, hc.UnhealthyInterval} {
 			if n.Set() {
 				refuse(n, "healthcheck.%s is not converted: HAProxy checks GET PATH on the server's port and expects 2xx", strings.ToLower(n.Name))
 			}

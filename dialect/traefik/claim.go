@@ -19,16 +19,29 @@ type serviceState struct {
 	labels *config.Labels
 	// routes by variant name: the backends to build.
 	routes map[string]*route
-	ports  map[int][]string
+	// tcp: the TCP routers' routes by variant name.
+	tcp   map[string]*tcpRoute
+	ports map[int][]string
+	src   model.Source // what asks to route it, for the model's messages
 }
 
 // route is one backend: a router of the service, or one branch of its
 // rule when branches differ in more than their hosts or paths.
 type route struct {
-	router   *config.Router
-	variant  string
-	port     int
-	service  *config.Service
+	router  *config.Router
+	variant string
+	port    int
+	service *config.Service // nil for Traefik's ping, which HAProxy answers
+	answer  bool            // ping@internal: HAProxy answers 200 OK
+	// scheme: a file service's server url, whose scheme the backend's is;
+	// nil: the service's server.scheme.
+	scheme *config.Node
+	// provider is where the router's middleware names without @provider
+	// are: "docker" for labels, "file" for the file provider's routers.
+	provider string
+	file     bool // a router of the file provider
+	// outHint is how to leave the router out: compose2haproxy.traefik.ignore: NAME
+	outHint  string
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
@@ -48,6 +61,9 @@ type route struct {
 type mwRef struct {
 	name string
 	src  model.Source
+	// provider is where a name without @provider is: the provider of the
+	// router (or chain) that names it.
+	provider string
 }
 
 // Claim reads a service's traefik.* labels: whether Traefik routes it,
@@ -60,13 +76,40 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		return model.Claim{}
 	}
 	if isTraefik(svc) {
-		pr.claimTraefik(l, ds)
+		return pr.claimTraefik(l, ds)
+	}
+	tcp, _, _ := model.DeclaredPorts(svc)
+	exposed := slices.Sorted(maps.Keys(tcp))
+	st := pr.claimLabels(l, exposed, ds)
+	labelled := st != nil
+	if files := pr.fileRoutes[svc.Name]; len(files) > 0 {
+		if st == nil {
+			// The file provider routes to a server by its address, whether
+			// Traefik reads the container's labels or not.
+			st = newServiceState(svc, &config.Labels{})
+			st.src = sourceOf(svc, originOf(files[0].r.Service))
+			pr.services[svc.Name] = st
+		}
+		pr.claimFileRouters(st, labelled, exposed, ds)
+	}
+	if st == nil || len(st.ports) == 0 {
 		return model.Claim{}
 	}
+	return st.claim(st.src, exposed)
+}
+
+func newServiceState(svc *model.Service, tl *config.Labels) *serviceState {
+	return &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, tcp: map[string]*tcpRoute{}, ports: map[int][]string{}}
+}
+
+// claimLabels reads the service's labels: nil when Traefik does not read
+// them (no labels, not exposed, no Docker provider).
+func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnostics) *serviceState {
+	svc := l.Service()
 	labels := traefikLabels(svc)
 	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
-		return model.Claim{}
+		return nil
 	}
 	if provider == nil {
 		if len(labels) > 0 {
@@ -74,21 +117,21 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 			ds.Errorf(src, "turn on Traefik's Docker provider (--providers.docker) or remove the traefik.* labels",
 				"Traefik's service %s reads no Docker labels (no providers.docker or providers.swarm): these labels do nothing there", pr.traefik.Name)
 		}
-		return model.Claim{}
+		return nil
 	}
 	tl, cds, err := config.DecodeLabels(labels)
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
-		return model.Claim{}
+		return nil
 	}
 	for _, dg := range cds {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
 	if why := pr.leftOut(svc, tl, provider); why != "" {
 		pr.leaveOut(svc, tl, why)
-		return model.Claim{}
+		return nil
 	}
-	st := &serviceState{svc: svc, labels: tl, routes: map[string]*route{}, ports: map[int][]string{}}
+	st := newServiceState(svc, tl)
 	pr.services[svc.Name] = st
 	name := config.ServiceName(pr.name, svc.Name, svc.Name)
 	defRule := ""
@@ -102,10 +145,8 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 	for _, dg := range tl.ApplyDefaults(name, defRule) {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
-	ignored := ignoredRouters(l, tl, ds)
-	tcp, _, _ := model.DeclaredPorts(svc)
-	exposed := slices.Sorted(maps.Keys(tcp))
-	claimSrc := firstLabel(l, labels)
+	ignored := pr.ignoredRouters(l, tl, ds)
+	st.src = firstLabel(l, labels)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
@@ -113,17 +154,32 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 			continue
 		}
 		it.Detail = model.Printable(tl.HTTP.Routers[rn].Rule.String())
-		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List())
+		pr.nameMiddlewares(tl.HTTP.Routers[rn].Middlewares.List(), "docker")
 		from := len(*ds)
-		pr.claimRouter(st, tl.HTTP.Routers[rn], exposed, ds)
+		pr.claimRouter(st, tl.HTTP.Routers[rn], nil, exposed, ds)
 		it.record(ds, from)
 	}
-	pr.refuseOthers(st, ignored, ds)
-	if len(st.ports) == 0 {
-		return model.Claim{}
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+			continue
+		}
+		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
+		from := len(*ds)
+		pr.claimTCPRouter(st, tl.TCP.Routers[rn], exposed, ds)
+		it.record(ds, from)
 	}
-	pr.checkNetwork(svc, tl, provider, ds)
-	c := model.Claim{Route: true, Source: claimSrc, Routes: st.ports}
+	pr.refuseUDP(st, ignored, ds)
+	if len(st.ports) > 0 {
+		pr.checkNetwork(svc, tl, provider, ds)
+	}
+	return st
+}
+
+// claim asks to route the ports of the service's routes, and those only.
+func (st *serviceState) claim(src model.Source, exposed []int) model.Claim {
+	c := model.Claim{Route: true, Source: src, Routes: st.ports}
 	for p := range st.ports {
 		c.Add = append(c.Add, p)
 	}
@@ -217,9 +273,18 @@ func firstLabel(l model.Labels, labels map[string]string) model.Source {
 	return model.Source{Service: l.Service().Name}
 }
 
+// leaveOutHint is how to leave a router out on purpose, for messages.
+func (pr *project) leaveOutHint(name string, file bool) string {
+	if file {
+		return fmt.Sprintf("%s: %s@file on the Traefik service %s", ignoreKey, name, pr.traefik.Name)
+	}
+	return ignoreKey + ": " + name
+}
+
 // ignoredRouters reads compose2haproxy.traefik.ignore: routers left out
 // on purpose.
-func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) map[string]bool {
+// On the Traefik service, NAME@file names a router of the file provider.
+func (pr *project) ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) map[string]bool {
 	v, src, ok := l.Get(ignoreKey)
 	if !ok {
 		return nil
@@ -227,6 +292,9 @@ func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) ma
 	out := map[string]bool{}
 	for _, name := range model.SplitList(v) {
 		found := false
+		if n, ok := strings.CutSuffix(strings.ToLower(name), "@file"); ok && l.Service() == pr.traefik && pr.file != nil {
+			found = slices.ContainsFunc(pr.file.routers, func(fr *fileRouter) bool { return strings.EqualFold(fr.r.Name, n) })
+		}
 		for rn := range tl.HTTP.Routers {
 			found = found || strings.EqualFold(rn, name)
 		}
@@ -244,21 +312,9 @@ func ignoredRouters(l model.Labels, tl *config.Labels, ds *model.Diagnostics) ma
 	return out
 }
 
-// refuseOthers reports the TCP and UDP routers, which are not converted
-// yet: each is an error naming it.
-func (pr *project) refuseOthers(st *serviceState, ignored map[string]bool, ds *model.Diagnostics) {
-	fix := func(rn string) string {
-		return fmt.Sprintf("route it with SERVICE_<port>_TAGS=tcp=PORT or sni=PORT, or leave it out with %s: %s", ignoreKey, rn)
-	}
-	for _, rn := range slices.Sorted(maps.Keys(st.labels.TCP.Routers)) {
-		it := pr.item(st.svc.Name, kindTCPRouter, rn)
-		if ignored[strings.ToLower(rn)] {
-			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
-		} else {
-			defer it.record(ds, len(*ds))
-			ds.Errorf(sourceOf(st.svc, st.labels.TCP.Routers[rn].Node.Origin), fix(rn), "TCP router %s is not converted by compose2haproxy yet", rn)
-		}
-	}
+// refuseUDP reports the UDP routers, which HAProxy does not proxy: each
+// is an error naming it.
+func (pr *project) refuseUDP(st *serviceState, ignored map[string]bool, ds *model.Diagnostics) {
 	for _, rn := range slices.Sorted(maps.Keys(st.labels.UDP.Routers)) {
 		it := pr.item(st.svc.Name, kindUDPRouter, rn)
 		if ignored[strings.ToLower(rn)] {
@@ -283,50 +339,23 @@ func variantName(rn string) string {
 
 // claimRouter converts one HTTP router into routes; what it cannot
 // convert is an error naming the router.
-func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int, ds *model.Diagnostics) {
+func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRouter, exposed []int, ds *model.Diagnostics) {
 	svc := st.svc
 	rsrc := sourceOf(svc, r.Node.Origin)
 	refuse := func(src model.Source, format string, args ...any) {
-		ds.Errorf(src, fmt.Sprintf("change it, or leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
+		ds.Errorf(src, "change it, or leave the router out with "+pr.leaveOutHint(r.Name, via != nil), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 	}
-	ruleSrc := sourceOf(svc, originOf(r.Rule))
+	ruleSrc := nodeSource(svc, r.Rule)
 	if r.DefaultRule {
 		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
 	}
-	// Its service.
-	sname := r.Service.String()
-	if i := strings.LastIndexByte(sname, '@'); i >= 0 {
-		provider := strings.ToLower(sname[i+1:])
-		switch provider {
-		case "internal":
-			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
-			return
-		case "docker", "swarm":
-			sname = sname[:i]
-		default:
-			refuse(sourceOf(svc, originOf(r.Service)), "service %s is from Traefik's %s provider, which compose2haproxy does not read", sname, provider)
-			return
-		}
-	}
-	var service *config.Service
-	for n, s := range st.labels.HTTP.Services {
-		if strings.EqualFold(n, sname) {
-			service = s
-		}
-	}
-	if service == nil {
-		refuse(sourceOf(svc, originOf(r.Service)), "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
-		return
-	}
-	if service.Other != nil || len(service.Servers) > 0 || service.URL != nil {
-		refuse(sourceOf(svc, service.Node.Origin), "service %s is not a load balancer of this container's port", service.Name)
-		return
-	}
-	port, ok := config.ServerPort(service.Port, exposed)
+	// Its service: one of the container's, a file service's server, or
+	// Traefik's own ping.
+	tg, ok := pr.routerTarget(st, r, via, exposed, refuse)
 	if !ok {
-		refuse(rsrc, "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", service.Name)
 		return
 	}
+	port := tg.port
 	// Its rule.
 	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.HTTP})
 	if err != nil {
@@ -373,7 +402,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		}
 		if lst.ep != nil {
 			for _, m := range lst.ep.Middlewares.List() {
-				epMW = append(epMW, mwRef{name: m, src: pr.staticSource(lst.ep.Middlewares.Origin).WithItem(m)})
+				epMW = append(epMW, mwRef{name: m, src: pr.staticSource(lst.ep.Middlewares.Origin).WithItem(m), provider: tg.provider})
 			}
 		}
 	}
@@ -390,7 +419,16 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		if r.TLS != nil {
 			src = sourceOf(svc, r.TLS.Node.Origin)
 		}
+		if r.TLS != nil && r.TLS.CertResolver.Set() {
+			refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with %s (HAProxy then gets the route's certificates by ACME, as Traefik's resolver %s did), or with %s DIR (the certificates)", model.OptionACMEDirectory.Ref(), model.Printable(r.TLS.CertResolver.String()), model.OptionCerts.Ref())
+			return
+		}
 		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with %s DIR (the certificates) or %s", model.OptionCerts.Ref(), model.OptionACMEDirectory.Ref())
+		return
+	}
+	branches, why := expandHeaderRegexps(branches)
+	if why != "" {
+		refuse(ruleSrc, "%s", why)
 		return
 	}
 	groups, why := groupBranches(branches)
@@ -407,7 +445,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, port: port, service: service, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
+		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
@@ -416,6 +454,82 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, exposed []int
 		st.routes[v] = rt
 		st.ports[port] = append(st.ports[port], v)
 	}
+}
+
+// target is where a router's requests go.
+type target struct {
+	service  *config.Service // nil: HAProxy answers them (ping@internal)
+	port     int
+	answer   bool
+	scheme   *config.Node // a file service's server url; nil: service.Scheme
+	provider string       // where its middleware names without @provider are
+}
+
+// routerTarget resolves a router's service: the container's own (a
+// label router's, or a file router's name@docker), a file service whose
+// one server is the container, or Traefik's ping, which HAProxy answers.
+func (pr *project) routerTarget(st *serviceState, r *config.Router, via *fileRouter, exposed []int, refuse func(model.Source, string, ...any)) (target, bool) {
+	svc := st.svc
+	tg := target{provider: "docker"}
+	if via != nil {
+		tg.provider = "file"
+	}
+	src := sourceOf(svc, originOf(r.Service))
+	sname, provider := r.Service.String(), tg.provider
+	if i := strings.LastIndexByte(sname, '@'); i >= 0 {
+		sname, provider = sname[:i], strings.ToLower(sname[i+1:])
+	}
+	switch provider {
+	case "internal":
+		if !strings.EqualFold(sname, "ping") {
+			pr.refuseInternal(r, sname, src, refuse)
+			return tg, false
+		}
+		// HAProxy answers it: the port only names the backend.
+		tg.answer, tg.port = true, 80
+		if len(exposed) > 0 {
+			tg.port = exposed[0]
+		}
+		return tg, true
+	case "file":
+		fs, why := pr.fileService(sname)
+		if why == "" {
+			var to string
+			tg.service, to, tg.port, tg.scheme, why = fs.service, fs.target, fs.port, fs.url, fs.why
+			if why == "" && to != svc.Name {
+				why = fmt.Sprintf("its server is service %s, not this one: the route would take requests to another service", to)
+			}
+		}
+		if why != "" {
+			refuse(src, "service %s@file: %s", sname, why)
+			return tg, false
+		}
+		return tg, true
+	case "docker", "swarm":
+	default:
+		refuse(src, "service %s is from Traefik's %s provider, which compose2haproxy does not read", r.Service.String(), provider)
+		return tg, false
+	}
+	for n, s := range st.labels.HTTP.Services {
+		if strings.EqualFold(n, sname) {
+			tg.service = s
+		}
+	}
+	if tg.service == nil {
+		refuse(src, "service %q is not defined by this container's labels (a service of another container is not reachable from its router here)", sname)
+		return tg, false
+	}
+	if s := tg.service; s.Other != nil || len(s.Servers) > 0 || s.URL != nil {
+		refuse(sourceOf(svc, s.Node.Origin), "service %s is not a load balancer of this container's port", s.Name)
+		return tg, false
+	}
+	port, ok := config.ServerPort(tg.service.Port, exposed)
+	if !ok {
+		refuse(sourceOf(svc, r.Node.Origin), "service %s has no loadbalancer.server.port and the container exposes no port: Traefik drops the container", tg.service.Name)
+		return tg, false
+	}
+	tg.port = port
+	return tg, true
 }
 
 // group is the branches of a rule that become one backend: the same
@@ -451,6 +565,18 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		slices.Sort(parts)
 		return fmt.Sprint(hs == nil, hs, parts)
 	}
+	// otherKey is the conditions but the methods.
+	otherKey := func(g group) string {
+		m := g.cond
+		if m == nil || len(m.Queries) == 0 && len(m.Clients) == 0 && m.Not == nil {
+			return ""
+		}
+		k := fmt.Sprint(m.Queries, m.Clients)
+		if n := m.Not; n != nil {
+			k += fmt.Sprint(" !", n.Headers, n.Methods, n.Queries, n.Clients)
+		}
+		return k
+	}
 	condKey := func(g group) string {
 		m := g.cond
 		if m == nil {
@@ -474,6 +600,25 @@ func groupBranches(bs []rule.Conjunction) ([]group, string) {
 		}
 		return out
 	}
+	// Method(A) || Method(B): branches that differ only in their methods
+	// are one backend taking either.
+	gs = merge(gs, func(a, b group) bool {
+		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && pathKey(a.paths) == pathKey(b.paths) && otherKey(a) == otherKey(b)
+	}, func(a *group, b group) {
+		if a.cond == nil || b.cond == nil || len(a.cond.Methods) == 0 || len(b.cond.Methods) == 0 {
+			if a.cond != nil {
+				a.cond.Methods = nil // one of them takes every method
+			}
+		} else {
+			a.cond.Methods = append(a.cond.Methods, b.cond.Methods...)
+			slices.Sort(a.cond.Methods)
+			a.cond.Methods = slices.Compact(a.cond.Methods)
+		}
+		a.diffs = append(a.diffs, b.diffs...)
+		if m := a.cond; m != nil && len(m.Methods) == 0 && len(m.Queries) == 0 && len(m.Clients) == 0 && m.Not == nil {
+			a.cond = nil
+		}
+	})
 	gs = merge(gs, func(a, b group) bool {
 		return key(a.hosts, a.headers) == key(b.hosts, b.headers) && condKey(a) == condKey(b)
 	}, func(a *group, b group) {
@@ -502,11 +647,16 @@ func groupOf(c rule.Conjunction) (group, string) {
 	if h := c.Host; h != nil {
 		switch {
 		case h.Wildcard != "":
-			return g, fmt.Sprintf("the host %s matches one label that may be empty in Traefik, and a wildcard here matches one or more: not converted", h.Wildcard)
+			return g, fmt.Sprintf("the host %s matches exactly one label in Traefik (for Host(`*.…`), one that may be empty), and a wildcard here one or more: not converted; list the names, or match any name ending in the suffix with HostRegexp(`^.+%s$`)", h.Wildcard, strings.ReplaceAll(h.Wildcard[1:], ".", "\\."))
 		case h.Pattern != nil:
-			return g, fmt.Sprintf("HostRegexp(%s) is not converted yet: list the hosts with Host()", h.Pattern.Source)
+			hosts, why := regexpHosts(h.Pattern)
+			if why != "" {
+				return g, fmt.Sprintf("HostRegexp(%s): %s", model.Printable(h.Pattern.Source), why)
+			}
+			g.hosts = hosts
+		default:
+			g.hosts = slices.Clone(h.Names)
 		}
-		g.hosts = slices.Clone(h.Names)
 		if slices.Contains(g.hosts, "*") {
 			g.hosts = nil
 		}
@@ -514,7 +664,14 @@ func groupOf(c rule.Conjunction) (group, string) {
 	if p := c.Path; p != nil {
 		switch {
 		case p.Pattern != nil:
-			return g, fmt.Sprintf("PathRegexp(%s) is not converted yet", p.Pattern.Source)
+			paths, why := regexpPaths(p.Pattern)
+			if why != "" {
+				return g, fmt.Sprintf("PathRegexp(%s): %s", model.Printable(p.Pattern.Source), why)
+			}
+			g.paths = paths
+			if slices.ContainsFunc(paths, func(p model.Path) bool { return p.Prefix == "/" && p.Kind == model.PathBegins }) {
+				g.paths = nil // every path
+			}
 		case p.Exact != "":
 			g.paths = []model.Path{{Prefix: p.Exact, Kind: model.PathExact}}
 		case p.Prefix == "/":
@@ -524,9 +681,6 @@ func groupOf(c rule.Conjunction) (group, string) {
 		}
 	}
 	for _, hd := range c.Headers {
-		if hd.Pattern != nil {
-			return g, fmt.Sprintf("HeaderRegexp(%s) is not converted yet", hd.Name)
-		}
 		g.headers = append(g.headers, hd)
 	}
 	switch {
@@ -548,8 +702,6 @@ func groupOf(c rule.Conjunction) (group, string) {
 				return g, fmt.Sprintf("!%s: a negated host or path is not converted (it would claim every other host or path)", n.Matcher)
 			case len(n.ALPN) > 0:
 				return g, fmt.Sprintf("!%s is not converted", n.Matcher)
-			case n.Header != nil && n.Header.Pattern != nil:
-				return g, fmt.Sprintf("!%s: HeaderRegexp is not converted yet", n.Matcher)
 			case n.Header != nil:
 				if why := headerValue(n.Header.Value); why != "" {
 					return g, fmt.Sprintf("!%s: the value %s", n.Matcher, why)
@@ -619,11 +771,18 @@ func (pr *project) refuseInternal(r *config.Router, name string, src model.Sourc
 	switch strings.ToLower(name) {
 	case "api", "dashboard":
 		refuse(src, "%s@internal is Traefik's own dashboard; HAProxy's equivalent is its stats page (%s ADDR, with %s)", name, model.OptionStats.Ref(), model.OptionStatsAuth.Ref())
-	case "ping":
-		refuse(src, "ping@internal is Traefik's health endpoint; HAProxy's is not offered by compose2haproxy yet")
 	default:
 		refuse(src, "%s@internal is a service of Traefik's own, with no HAProxy equivalent", name)
 	}
+}
+
+// item is the route's router's item of the report: a router of the
+// service's labels, or of the file provider (under the Traefik service).
+func (rt *route) item(pr *project, st *serviceState) *reportItem {
+	if rt.file {
+		return pr.item(pr.traefik.Name, kindFileRouter, rt.router.Name)
+	}
+	return pr.item(st.svc.Name, kindRouter, rt.router.Name)
 }
 
 // sortedRoutes are a service's routes in variant order.
@@ -641,16 +800,28 @@ func originOf(n *config.Node) config.Origin {
 	return n.Origin
 }
 
-// claimTraefik reports the routers of the Traefik service's own labels:
-// its dashboard and API, which HAProxy does not have, or a route to Traefik
-// itself, which HAProxy replaces.
-func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
+// claimTraefik reads the routers of the Traefik service's own labels: a
+// router to ping@internal is HAProxy's own health endpoint; its dashboard
+// and API, which HAProxy does not have, and a route to Traefik itself,
+// which HAProxy replaces, are refused.
+func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
-	tl, _, err := config.DecodeLabels(traefikLabels(svc))
+	labels := traefikLabels(svc)
+	tl, _, err := config.DecodeLabels(labels)
 	if err != nil || tl == nil {
-		return
+		tl = &config.Labels{}
 	}
-	ignored := ignoredRouters(l, tl, ds)
+	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
+		if provider != nil {
+			pr.leaveOut(svc, tl, pr.leftOut(svc, tl, provider))
+		}
+		tl = &config.Labels{} // Traefik skips its own container too
+	}
+	st := newServiceState(svc, tl)
+	pr.services[svc.Name] = st
+	tcp, _, _ := model.DeclaredPorts(svc)
+	exposed := slices.Sorted(maps.Keys(tcp))
+	ignored := pr.ignoredRouters(l, tl, ds)
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		r := tl.HTTP.Routers[rn]
 		it := pr.item(svc.Name, kindRouter, rn)
@@ -659,17 +830,38 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) {
 			continue
 		}
 		it.Detail = model.Printable(r.Rule.String())
-		pr.nameMiddlewares(r.Middlewares.List())
+		pr.nameMiddlewares(r.Middlewares.List(), "docker")
 		from := len(*ds)
-		defer it.record(ds, from)
-		refuse := func(src model.Source, format string, args ...any) {
-			ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
-		}
 		sname := r.Service.String()
-		if i := strings.LastIndexByte(sname, '@'); i >= 0 && strings.EqualFold(sname[i+1:], "internal") {
-			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), refuse)
+		i := strings.LastIndexByte(sname, '@')
+		switch {
+		case i >= 0 && strings.EqualFold(sname, "ping@internal"):
+			pr.claimRouter(st, r, nil, exposed, ds)
+		case i >= 0 && strings.EqualFold(sname[i+1:], "internal"):
+			pr.refuseInternal(r, sname[:i], sourceOf(svc, originOf(r.Service)), func(src model.Source, format string, args ...any) {
+				ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
+			})
+		default:
+			ds.Errorf(sourceOf(svc, r.Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name),
+				"router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
+		}
+		it.record(ds, from)
+	}
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(svc.Name, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
 			continue
 		}
-		refuse(sourceOf(svc, r.Node.Origin), "it routes to the Traefik service itself, which HAProxy replaces")
+		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
+		from := len(*ds)
+		ds.Errorf(sourceOf(svc, tl.TCP.Routers[rn].Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, rn),
+			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
+		it.record(ds, from)
 	}
+	pr.claimFileRouters(st, true, exposed, ds)
+	if len(st.ports) == 0 {
+		return model.Claim{}
+	}
+	return st.claim(firstLabel(l, labels), exposed)
 }

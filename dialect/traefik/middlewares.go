@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
+	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/rule"
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
 
@@ -34,22 +35,22 @@ var defs = []mwDef{
 	{name: "stripPrefix", doc: "`prefixes` → the first prefix the path starts with is removed, as a string, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefix},
 	{name: "addPrefix", doc: "`prefix` → put before the path", apply: applyAddPrefix},
 	{name: "replacePath", doc: "`path` → the path is replaced (the query kept); Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePath},
-	{name: "basicAuth", access: true, doc: "`users` → basic auth (crypt hashes: `$6$`, `$5$`, bcrypt, yescrypt; Apache's `$apr1$` is an error: re-hash with `htpasswd -B` or `mkpasswd -m sha-512`), `realm`, `removeHeader`; `usersFile` and `headerField` are errors (not converted yet)", apply: applyBasicAuth},
-	{name: "ipAllowList", access: true, doc: "`sourceRange` → `allow=`; `ipStrategy` and `rejectStatusCode` are errors (not converted yet)", apply: applyIPAllowList},
+	{name: "basicAuth", access: true, doc: "`users` and `usersFile` (a file the Traefik service mounts from the project, named in a label; its users first, as Traefik merges them) → basic auth (crypt hashes: `$6$`, `$5$`, bcrypt, yescrypt; Apache's `$apr1$` is an error: re-hash with `htpasswd -B` or `mkpasswd -m sha-512`), `realm`, `removeHeader`, `headerField` (the user's name to the servers, replacing any the client sent); a `usersFile` that cannot be read is an error", apply: applyBasicAuth},
+	{name: "ipAllowList", access: true, doc: "`sourceRange` → `allow=`; `ipStrategy.depth` 1 (the last `X-Forwarded-For` address) with `" + model.OptionTrustedProxies.Ref() + "`, HAProxy's way of reading it (a warning: a client connecting directly is checked by its own address; without `" + model.OptionTrustedProxies.Ref() + "` an error, since the proxy in front's address would be checked); a deeper `depth`, `excludedIPs`, `ipv6Subnet` and a `rejectStatusCode` other than 403 are errors", apply: applyIPAllowList},
 	{name: "ipWhiteList", access: true, doc: "as ipAllowList (Traefik v2's name)", apply: applyIPAllowList},
-	{name: "headers", doc: "custom request and response headers (empty deletes), `sts*` → `Strict-Transport-Security` on HTTPS, `frameDeny`, `customFrameOptionsValue`, `contentTypeNosniff`, `browserXssFilter`, `customBrowserXSSValue`, `referrerPolicy`, `contentSecurityPolicy`, `permissionsPolicy` → response headers, `accessControlAllowOriginList` → `cors_origin=`; other `accessControl*` and `allowedHosts`, `sslHost`… are errors", apply: applyHeaders},
+	{name: "headers", doc: "custom request and response headers (empty deletes), `sts*` → `Strict-Transport-Security` on HTTPS, `frameDeny`, `customFrameOptionsValue`, `contentTypeNosniff`, `browserXssFilter`, `customBrowserXSSValue`, `referrerPolicy`, `contentSecurityPolicy`, `permissionsPolicy` → response headers, `accessControlAllowOriginList` → `cors_origin=`, with `accessControlAllowMethods` that allow at least PUT, PATCH and DELETE (HAProxy's preflight answer allows GET, HEAD, POST, PUT, PATCH, DELETE: other methods, a warning), `accessControlAllowHeaders` `*`, `accessControlMaxAge` (HAProxy says 600: a warning), `addVaryHeader`; fewer methods or a list of headers (HAProxy's answer would allow more), `accessControlAllowCredentials`, `accessControlExposeHeaders`, `accessControlAllowOriginListRegex`, `allowedHosts`, `sslHost`… are errors", apply: applyHeaders},
 	{name: "compress", doc: "→ `compress` (gzip, on text, JSON, JavaScript, XML and SVG: a warning says how it differs)", apply: applyCompress},
-	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion` is an error", apply: applyRateLimit},
+	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion.ipStrategy` as ipAllowList's; `requestHeaderName` and `requestHost` are errors (HAProxy counts per client address)", apply: applyRateLimit},
 	{name: "buffering", doc: "`maxRequestBodyBytes` → `max_body=`; the other settings have no HAProxy meaning (a warning)", apply: applyBuffering},
 	{name: "retry", doc: "HAProxy retries a failed connection twice, on another server (a warning: `attempts` is not carried over)", apply: applyRetry},
 	{name: "chain", doc: "`middlewares` → each applied in order"}, // applied by mwContext.apply
 	{name: "forwardAuth", access: true, doc: "error: HAProxy has no forward authentication; the service would ship open"},
 	{name: "digestAuth", access: true, doc: "error: HAProxy has no digest authentication; the service would ship open"},
 	{name: "passTLSClientCert", doc: "error: not converted"},
-	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client"},
-	{name: "redirectRegex", doc: "error: not converted yet"},
-	{name: "replacePathRegex", doc: "error: not converted yet"},
-	{name: "stripPrefixRegex", doc: "error: not converted yet"},
+	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client; remove it (a limit, not an access control)"},
+	{name: "redirectRegex", doc: "error: not converted (HAProxy's redirects keep the path and query to a host: for a www redirect, give the route the tag `redirect_from=www.HOST` in `SERVICE_TAGS`)"},
+	{name: "replacePathRegex", doc: "`regex` anchored at the start (`^/old/(.*)`) → HAProxy's `replace-path` with the same pattern (checked: it means the same in Go's RE2 and HAProxy's PCRE) and `replacement` with `$1`/`${name}` as `\\1`, the rest of the path kept; a replacement of path characters starting with `/`; Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePathRegex},
+	{name: "stripPrefixRegex", doc: "`regex` → the first pattern that matches a prefix of the path (checked as replacePathRegex's) is removed, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefixRegex},
 	{name: "errors", doc: "error: custom error pages are not converted"},
 	{name: "grpcWeb", doc: "error: HAProxy does not translate gRPC-Web"},
 	{name: "circuitBreaker", doc: "error: HAProxy has no circuit breaker (its health checks take failing servers out)"},
@@ -77,11 +78,14 @@ type mwContext struct {
 
 // mw is one middleware being applied.
 type mw struct {
-	m       *config.Middleware
-	svc     *model.Service // the service whose labels define it
-	ref     mwRef
-	handled map[string]bool // option keys applied, lower case
-	access  bool            // an access control (mwDef.access)
+	m   *config.Middleware
+	svc *model.Service // the service whose labels define it
+	ref mwRef
+	// provider is the one that defines it: "docker" or "file", where the
+	// names of its chain without @provider are.
+	provider string
+	handled  map[string]bool // option keys applied, lower case
+	access   bool            // an access control (mwDef.access)
 }
 
 func (m *mw) opt(key string) *config.Node {
@@ -93,7 +97,7 @@ func (m *mw) src(n *config.Node) model.Source {
 	if n == nil {
 		return sourceOf(m.svc, m.m.Node.Origin)
 	}
-	return sourceOf(m.svc, n.Origin)
+	return nodeSource(m.svc, n)
 }
 
 // refuse reports a middleware setting that is not converted: the router
@@ -103,7 +107,7 @@ func (c *mwContext) refuse(src model.Source, m *mw, format string, args ...any) 
 	if m.access && !strings.Contains(why, "ship") {
 		why += "; without it the service would ship open"
 	}
-	c.a.Diagnostics().Errorf(src, fmt.Sprintf("remove it from the router, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name),
+	c.a.Diagnostics().Errorf(src, "remove it from the router, or leave the router out with "+c.rt.outHint,
 		"router %s, middleware %s (%s): %s", c.rt.router.Name, m.m.Name, m.m.Type, why)
 }
 
@@ -115,13 +119,31 @@ func (c *mwContext) differ(src model.Source, m *mw, format string, args ...any) 
 // apply resolves a middleware reference and applies it.
 func (c *mwContext) apply(ref mwRef, depth int) {
 	ds := c.a.Diagnostics()
-	fix := fmt.Sprintf("define it in a service's labels, remove it, or leave the router out with %s: %s", ignoreKey, c.rt.router.Name)
+	fix := "define it in a service's labels, remove it, or leave the router out with " + c.rt.outHint
 	name, provider, _ := strings.Cut(ref.name, "@")
+	if provider == "" {
+		provider = ref.provider // a name without @provider is its router's provider's
+	}
+	defined := c.p.middleware
 	switch strings.ToLower(provider) {
 	case "", "docker", "swarm":
+		provider = "docker"
 	case "file":
-		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's file provider is not read yet; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
-		return
+		defined = c.p.fileMiddleware
+		why := ""
+		switch f := c.p.file; {
+		case f == nil:
+			why = "the Traefik service has no file provider (providers.file)"
+		case f.problem != "":
+			why = "Traefik's file provider cannot be read: " + f.problem
+		case c.p.fileMiddleware[strings.ToLower(name)].m == nil:
+			why = fmt.Sprintf("no file of Traefik's file provider (%s) defines it", f.where)
+		}
+		if why != "" {
+			ds.Errorf(ref.src, "define it in a file the Traefik service mounts from the project, remove it, or leave the router out with "+c.rt.outHint,
+				"router %s, middleware %s@file: %s; if it is an access control, the service would ship open", c.rt.router.Name, name, why)
+			return
+		}
 	case "internal":
 		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's internal middlewares have no HAProxy equivalent", c.rt.router.Name, ref.name)
 		return
@@ -129,22 +151,23 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's %s provider is not read; if it is an access control, the service would ship open", c.rt.router.Name, ref.name, provider)
 		return
 	}
-	def, ok := c.p.middleware[strings.ToLower(name)]
+	def, ok := defined[strings.ToLower(name)]
 	if !ok {
 		ds.Errorf(ref.src, fix, "router %s, middleware %s is defined nowhere in the project: Traefik refuses the router; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
 		return
 	}
-	if depth > 10 || c.seen[strings.ToLower(name)] {
+	key := provider + ":" + strings.ToLower(name)
+	if depth > 10 || c.seen[key] {
 		ds.Errorf(ref.src, "remove the loop", "router %s, middleware %s: chains loop back to it", c.rt.router.Name, ref.name)
 		return
 	}
-	c.seen[strings.ToLower(name)] = true
-	defer delete(c.seen, strings.ToLower(name))
-	it := c.p.item(def.service, kindMiddleware, def.m.Name)
+	c.seen[key] = true
+	defer delete(c.seen, key)
+	it := c.p.item(def.service, def.kind(), def.m.Name)
 	it.used = true
 	defer it.record(ds, len(*ds))
 	svc := def.svc
-	m := &mw{m: def.m, svc: svc, ref: ref, handled: map[string]bool{}}
+	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider, handled: map[string]bool{}}
 	d := defOf(def.m.Type)
 	m.access = d != nil && d.access
 	switch {
@@ -214,6 +237,61 @@ func applyStripPrefix(c *mwContext, m *mw) {
 	c.differ(m.src(n), m, "the X-Forwarded-Prefix header Traefik adds is not set")
 }
 
+func applyStripPrefixRegex(c *mwContext, m *mw) {
+	n := m.opt("regex")
+	var alts []string
+	for _, src := range n.List() {
+		p, err := rule.TranslateRegexp(src)
+		if err != nil {
+			c.refuse(m.src(n).WithItem(src), m, "regex %s: %v", model.Printable(src), err)
+			return
+		}
+		// Traefik tries the next pattern after one that matches an empty
+		// prefix; HAProxy's alternation would keep it.
+		if len(n.List()) > 1 && regexp.MustCompile("^(?:"+src+")").MatchString("") {
+			c.refuse(m.src(n).WithItem(src), m, "regex %s may match an empty prefix, after which Traefik tries the next pattern: not converted with several patterns", model.Printable(src))
+			return
+		}
+		alts = append(alts, p.PCRE)
+	}
+	if len(alts) == 0 {
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Regex: "^(?:" + strings.Join(alts, "|") + ")/?(.*)$", Format: `/\1`, Source: m.src(n)})
+	c.differ(m.src(n), m, "the X-Forwarded-Prefix header Traefik adds is not set")
+}
+
+func applyReplacePathRegex(c *mwContext, m *mw) {
+	re, repl := m.opt("regex"), m.opt("replacement")
+	src, with := strings.TrimSpace(re.String()), strings.TrimSpace(repl.String())
+	if src == "" || with == "" {
+		c.differ(m.src(nil), m, "without a regex and a replacement, it does nothing, in Traefik too")
+		return
+	}
+	p, err := rule.TranslateCapturing(src)
+	if err != nil {
+		c.refuse(m.src(re), m, "regex %s: %v", model.Printable(src), err)
+		return
+	}
+	if !anchoredStart(src) {
+		c.refuse(m.src(re), m, "regex %s is not anchored at the start (^): Traefik replaces every match in the path, HAProxy one", model.Printable(src))
+		return
+	}
+	if p.Groups > 8 {
+		c.refuse(m.src(re), m, "regex %s has %d groups; HAProxy refers to 9 at most", model.Printable(src), p.Groups)
+		return
+	}
+	format, why := replacementFormat(with, p)
+	if why != "" {
+		c.refuse(m.src(repl), m, "replacement %s %s", model.Printable(with), why)
+		return
+	}
+	b := c.a.Backend()
+	b.PathEdits = append(b.PathEdits, model.PathEdit{Regex: "^(?:" + p.PCRE + ")(.*)$", Format: format + `\` + strconv.Itoa(p.Groups+1), Source: m.src(re)})
+	c.differ(m.src(re), m, "the X-Replaced-Path header Traefik adds is not set")
+}
+
 func applyAddPrefix(c *mwContext, m *mw) {
 	n := m.opt("prefix")
 	if !c.pathOf(m, n, n.String()) {
@@ -239,22 +317,30 @@ func applyBasicAuth(c *mwContext, m *mw) {
 	b := c.a.Backend()
 	ds := c.a.Diagnostics()
 	users := m.opt("users")
+	src := m.src(users)
+	// Traefik merges usersFile's users and users, the file's first.
+	var entries []model.UserEntry
 	if f := m.opt("usersFile"); f.Set() {
-		c.refuse(m.src(f), m, "usersFile is not read yet: list the users in basicauth.users")
-		return
+		src = m.src(f)
+		content, why := c.p.mountedFile(f.String())
+		if why != "" {
+			c.refuse(src, m, "usersFile %s %s", model.Printable(f.String()), why)
+			return
+		}
+		entries = model.SplitUsers(string(content), "line")
 	}
-	if h := m.opt("headerField"); h.Set() {
-		c.refuse(m.src(h), m, "headerField (the user's name to the servers) is not converted")
-		return
+	for _, e := range model.SplitUsers(strings.Join(users.List(), "\n"), "entry") {
+		if !slices.ContainsFunc(entries, func(f model.UserEntry) bool { return f.Name == e.Name }) {
+			entries = append(entries, e)
+		}
 	}
-	if !users.Set() {
+	if len(entries) == 0 {
 		c.refuse(m.src(nil), m, "no users")
 		return
 	}
-	src := m.src(users)
 	src.Value = model.Redacted
-	for _, u := range users.List() {
-		if _, hash, _ := strings.Cut(u, ":"); strings.HasPrefix(hash, "$apr1$") || strings.HasPrefix(hash, "{SHA}") {
+	for _, e := range entries {
+		if hash := e.Hash; strings.HasPrefix(hash, "$apr1$") || strings.HasPrefix(hash, "{SHA}") {
 			scheme := "$apr1$ (MD5)"
 			if strings.HasPrefix(hash, "{SHA}") {
 				scheme = "{SHA}"
@@ -267,7 +353,7 @@ func applyBasicAuth(c *mwContext, m *mw) {
 		c.refuse(src, m, "basic auth is set twice (also by %s)", b.Policy.Auth.Source.Key)
 		return
 	}
-	list := model.CheckUsers(model.SplitUsers(strings.Join(users.List(), "\n"), "entry"), "basicauth.users", src, ds)
+	list := model.CheckUsers(entries, "basicauth.users", src, ds)
 	if list == nil {
 		return
 	}
@@ -279,6 +365,13 @@ func applyBasicAuth(c *mwContext, m *mw) {
 		}
 		auth.Realm = r.String()
 	}
+	if h := m.opt("headerField"); h.Set() {
+		if prob := model.CheckHeaderName(h.String()); prob != "" {
+			c.refuse(m.src(h), m, "headerField %s %s", model.Printable(h.String()), prob)
+			return
+		}
+		auth.HeaderField = h.String()
+	}
 	b.Policy.Auth = auth
 	c.a.HTTPOnly("middleware "+m.m.Name, src)
 	model.WarnSlowHashes(auth, "basicauth.users", ds)
@@ -289,8 +382,7 @@ func applyBasicAuth(c *mwContext, m *mw) {
 
 func applyIPAllowList(c *mwContext, m *mw) {
 	n := m.opt("sourceRange")
-	if s := m.opt("ipStrategy"); s.Set() {
-		c.refuse(m.src(s), m, "ipStrategy is not converted yet: the client address would be taken from another place than Traefik takes it (use %s for X-Forwarded-For)", model.OptionTrustedProxies.Ref())
+	if s := m.opt("ipStrategy"); s.Set() && !c.clientAddress(m, s) {
 		return
 	}
 	if s := m.opt("rejectStatusCode"); s.Set() && s.Int() != 403 {
@@ -304,6 +396,35 @@ func applyIPAllowList(c *mwContext, m *mw) {
 	for _, r := range n.List() {
 		c.a.Apply("allow", r, m.src(n).WithItem(r), "middleware "+m.m.Name)
 	}
+}
+
+// clientAddress checks an ipStrategy, where Traefik takes the client
+// address from: the connection's (no depth, no excludedIPs), as HAProxy;
+// with depth 1 the last X-Forwarded-For address, as HAProxy with trusted
+// proxies (a warning says how they differ). Other strategies are refused.
+func (c *mwContext) clientAddress(m *mw, s *config.Node) bool {
+	depth, excluded, v6 := s.Child("depth"), s.Child("excludedIPs"), s.Child("ipv6Subnet")
+	switch d := depth.Int(); {
+	case v6.Set():
+		c.refuse(m.src(v6), m, "ipStrategy.ipv6Subnet (IPv6 clients taken by network) is not converted")
+	case d < 0:
+		c.refuse(m.src(depth), m, "ipStrategy.depth %d is not a depth", d)
+	case d > 1:
+		c.refuse(m.src(depth), m, "ipStrategy.depth %d takes the client address %d places from the right of X-Forwarded-For; HAProxy takes the last one, from trusted proxies (%s): not converted", d, d, model.OptionTrustedProxies.Ref())
+	case d == 0 && excluded.Set():
+		c.refuse(m.src(excluded), m, "ipStrategy.excludedIPs takes the last X-Forwarded-For address outside them; HAProxy takes the last one a trusted proxy (%s) added, without skipping others: not converted", model.OptionTrustedProxies.Ref())
+	case d == 1 && !c.p.trusted:
+		c.refuse(m.src(depth), m, "ipStrategy.depth 1 takes the client address from X-Forwarded-For, which HAProxy reads from trusted proxies only: run with %s and the network of the proxy in front (else that proxy's address would be the one checked)", model.OptionTrustedProxies.Ref())
+	case d == 1:
+		if excluded.Set() {
+			c.differ(m.src(excluded), m, "ipStrategy.excludedIPs has no effect with depth, in Traefik too")
+		}
+		c.differ(m.src(depth), m, "ipStrategy.depth 1: HAProxy takes the last X-Forwarded-For address of a request from the trusted proxies (%s), and a client that connects directly by its own address; Traefik reads X-Forwarded-For from its entry point's trusted IPs, and refuses a request without it", model.OptionTrustedProxies.Ref())
+		return true
+	default:
+		return true
+	}
+	return false
 }
 
 // headerPairs are the headers a headers middleware sets as fixed values.
@@ -387,6 +508,9 @@ func applyHeaders(c *mwContext, m *mw) {
 		for _, o := range n.List() {
 			c.a.Apply("cors_origin", o, m.src(n).WithItem(o), "middleware "+m.m.Name)
 		}
+		if !c.cors(m) {
+			return
+		}
 	}
 	if n := m.opt("hostsProxyHeaders"); n.Set() {
 		ds.Warnf(m.src(n), "remove it", "router %s, middleware %s: hostsProxyHeaders has no effect without allowedHosts or sslHost", c.rt.router.Name, m.m.Name)
@@ -397,6 +521,47 @@ func applyHeaders(c *mwContext, m *mw) {
 	if n := m.opt("sslRedirect"); n.Bool() {
 		c.a.Apply("https_only", "", m.src(n), "middleware "+m.m.Name)
 	}
+}
+
+// corsMethods are the methods HAProxy's answer to a CORS preflight
+// request allows (see the template): GET, HEAD and POST need none.
+var corsMethods = []string{"PUT", "PATCH", "DELETE"}
+
+// cors checks Traefik's other CORS settings against HAProxy's answer to
+// preflight requests (the methods above, the headers asked, a Max-Age of
+// 600, Vary: Origin, no credentials): one that would let a browser do
+// more than Traefik does, or that HAProxy does not send, is refused.
+func (c *mwContext) cors(m *mw) bool {
+	if n := m.opt("accessControlAllowMethods"); n.Set() {
+		for _, want := range corsMethods {
+			if !slices.ContainsFunc(n.List(), func(v string) bool { return strings.EqualFold(v, want) }) {
+				c.refuse(m.src(n), m, "accessControlAllowMethods leaves %s out, which HAProxy's answer to preflight requests allows (GET, HEAD, POST, PUT, PATCH, DELETE): not converted", want)
+				return false
+			}
+		}
+		for _, v := range n.List() {
+			if !slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, strings.ToUpper(v)) {
+				c.differ(m.src(n), m, "HAProxy's answer to preflight requests allows GET, HEAD, POST, PUT, PATCH and DELETE, not %s", v)
+			}
+		}
+	}
+	if n := m.opt("accessControlAllowHeaders"); n.Set() && !(len(n.List()) == 1 && n.List()[0] == "*") {
+		c.refuse(m.src(n), m, "accessControlAllowHeaders: HAProxy's answer to preflight requests allows the headers asked, any of them: not converted (\"*\" is)")
+		return false
+	}
+	if n := m.opt("accessControlMaxAge"); n.Set() && n.Int() != 600 {
+		c.differ(m.src(n), m, "HAProxy's answer to preflight requests lets browsers keep it 600 seconds, not %d", n.Int())
+	}
+	if n := m.opt("addVaryHeader"); n.Set() && !n.Bool() {
+		c.differ(m.src(n), m, "HAProxy adds Vary: Origin to the responses it allows an origin on")
+	}
+	for _, k := range []string{"accessControlAllowCredentials", "accessControlExposeHeaders", "accessControlAllowOriginListRegex"} {
+		if n := m.opt(k); n.Set() && (n.Bool() || len(n.List()) > 0) {
+			c.refuse(m.src(n), m, "%s is not converted: HAProxy's CORS answers allow the listed origins, without credentials, exposed headers or origin patterns", k)
+			return false
+		}
+	}
+	return true
 }
 
 func applyCompress(c *mwContext, m *mw) {
@@ -410,8 +575,16 @@ func applyCompress(c *mwContext, m *mw) {
 func applyRateLimit(c *mwContext, m *mw) {
 	avg := m.opt("average")
 	if s := m.opt("sourceCriterion"); s.Set() {
-		c.refuse(m.src(s), m, "sourceCriterion is not converted yet: requests would be counted per client address")
-		return
+		switch h, host := s.Child("requestHeaderName"), s.Child("requestHost"); {
+		case h.Set():
+			c.refuse(m.src(h), m, "sourceCriterion.requestHeaderName: HAProxy counts requests per client address, not per value of a header")
+			return
+		case host.Bool():
+			c.refuse(m.src(host), m, "sourceCriterion.requestHost: HAProxy counts requests per client address, not per host")
+			return
+		case s.Child("ipStrategy").Set() && !c.clientAddress(m, s.Child("ipStrategy")):
+			return
+		}
 	}
 	if avg.Int() <= 0 {
 		return // Traefik: no limit
@@ -450,6 +623,6 @@ func applyRetry(c *mwContext, m *mw) {
 func applyChain(c *mwContext, m *mw) {
 	n := m.opt("middlewares")
 	for _, name := range n.List() {
-		c.apply(mwRef{name: name, src: m.src(n).WithItem(name)}, len(c.seen))
+		c.apply(mwRef{name: name, src: m.src(n).WithItem(name), provider: m.provider}, len(c.seen))
 	}
 }

@@ -15,6 +15,11 @@ const (
 	kindTCPRouter  = "tcp router"
 	kindUDPRouter  = "udp router"
 	kindMiddleware = "middleware"
+	// kindTCPMiddleware: TCP middlewares are a namespace of their own.
+	kindTCPMiddleware = "tcp middleware"
+	// The file provider's, listed under the Traefik service.
+	kindFileRouter     = "file router"
+	kindFileMiddleware = "file middleware"
 )
 
 // reportItem is an item of the report being recorded.
@@ -55,29 +60,55 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 	if pr == nil {
 		return nil
 	}
-	for _, name := range slices.Sorted(maps.Keys(pr.middleware)) {
-		def := pr.middleware[name]
-		it := pr.item(def.service, kindMiddleware, def.m.Name)
-		if it.Detail == "" {
-			it.Detail = def.m.Type
+	for _, kind := range []struct {
+		defined map[string]definedMiddleware
+		kind    string
+	}{{pr.middleware, kindMiddleware}, {pr.tcpMiddleware, kindTCPMiddleware}, {pr.fileMiddleware, kindFileMiddleware}} {
+		for _, name := range slices.Sorted(maps.Keys(kind.defined)) {
+			def := kind.defined[name]
+			it := pr.item(def.service, kind.kind, def.m.Name)
+			if it.Detail == "" {
+				it.Detail = def.m.Type
+			}
+		}
+	}
+	if pr.file != nil {
+		for _, fr := range pr.file.routers {
+			if it := pr.item(pr.traefik.Name, kindFileRouter, fr.r.Name); fr.target != "" && !fr.claimed && it.Outcome == "" {
+				it.Outcome, it.Detail = model.LeftOut, "its service "+fr.target+" is left out (by another dialect's label)"
+			}
 		}
 	}
 	var out []model.ReportItem
 	for _, key := range slices.Sorted(maps.Keys(pr.items)) {
 		it := pr.items[key]
-		if it.Kind == kindRouter {
+		switch it.Kind {
+		case kindRouter, kindTCPRouter:
 			prefix := "traefik.http.routers." + strings.ToLower(it.Name) + "."
+			if it.Kind == kindTCPRouter {
+				prefix = "traefik.tcp.routers." + strings.ToLower(it.Name) + "."
+			}
 			for _, dg := range ds {
 				if dg.Service == it.Service && strings.HasPrefix(strings.ToLower(dg.Key), prefix) {
+					it.Notes = append(it.Notes, dg)
+				}
+			}
+		case kindFileRouter:
+			// Its values are named FILE:LINE:http.routers.NAME.KEY, under
+			// the service it routes to.
+			part := ":http.routers." + strings.ToLower(it.Name) + "."
+			for _, dg := range ds {
+				if k := strings.ToLower(dg.Key); strings.Contains(k, part) && !slices.ContainsFunc(it.Notes, func(n model.Diagnostic) bool { return n == dg }) {
 					it.Notes = append(it.Notes, dg)
 				}
 			}
 		}
 		switch {
 		case it.Outcome != "":
-		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0 && pr.named[strings.ToLower(it.Name)]:
+		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0 && pr.named["docker:"+strings.ToLower(it.Name)],
+			it.Kind == kindFileMiddleware && !it.used && len(it.Notes) == 0 && pr.named["file:"+strings.ToLower(it.Name)]:
 			it.Outcome = model.NotReached
-		case it.Kind == kindMiddleware && !it.used && len(it.Notes) == 0:
+		case (it.Kind == kindMiddleware || it.Kind == kindTCPMiddleware || it.Kind == kindFileMiddleware) && !it.used && len(it.Notes) == 0:
 			it.Outcome = model.Unused
 		default:
 			it.Outcome = model.OutcomeOf(it.Notes)
@@ -87,15 +118,23 @@ func (d Dialect) Report(ds model.Diagnostics) []model.ReportItem {
 	return out
 }
 
-// nameMiddlewares records middlewares a router or entry point names.
-func (pr *project) nameMiddlewares(refs []string) {
+// nameMiddlewares records middlewares a router or entry point names,
+// as "provider:name"; a name without @provider is def's.
+func (pr *project) nameMiddlewares(refs []string, def string) {
 	if pr.named == nil {
 		pr.named = map[string]bool{}
 	}
 	for _, ref := range refs {
 		name, provider, _ := strings.Cut(ref, "@")
-		if p := strings.ToLower(provider); p == "" || p == "docker" || p == "swarm" {
-			pr.named[strings.ToLower(name)] = true
+		switch p := strings.ToLower(provider); p {
+		case "", "docker", "swarm", "file":
+			if p == "" {
+				p = def
+			}
+			if p == "swarm" {
+				p = "docker"
+			}
+			pr.named[p+":"+strings.ToLower(name)] = true
 		}
 	}
 }

@@ -43,9 +43,24 @@ type project struct {
 	httpPort   int
 	httpsPort  int // 0: no HTTPS listener
 	tls        bool
+	acme       bool                         // the run gets certificates by ACME (--acme-directory)
 	trusted    bool                         // trusted proxies: HAProxy's client address may come from X-Forwarded-For
 	middleware map[string]definedMiddleware // by lower-case name
-	services   map[string]*serviceState
+	// tcpMiddleware: the TCP middlewares, a namespace of their own.
+	tcpMiddleware map[string]definedMiddleware
+	// fileMiddleware: the file provider's (name@file).
+	fileMiddleware map[string]definedMiddleware
+	// file is Traefik's file provider; nil when it is off.
+	file *fileProvider
+	// fileRoutes are the file provider's routers by the compose service
+	// they send requests to, which claims them.
+	fileRoutes map[string][]*fileRouter
+	// dockerServices are the compose services by the lower-case names of
+	// the Traefik services their labels define (name@docker).
+	dockerServices map[string]string
+	// composeServices are the project's services' names.
+	composeServices []string
+	services        map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
 	// named: the middlewares a router or entry point names, lower case.
@@ -55,7 +70,17 @@ type project struct {
 type definedMiddleware struct {
 	m       *config.Middleware
 	service string
-	svc     *model.Service // the service whose labels define it
+	svc     *model.Service // the service whose labels define it, or the Traefik service
+	// provider is "file" for the file provider's; "" for labels'.
+	provider string
+}
+
+// kind is its kind in the migration report.
+func (d definedMiddleware) kind() string {
+	if d.provider == "file" {
+		return kindFileMiddleware
+	}
+	return kindMiddleware
 }
 
 // Table describes the dialect for the documentation.
@@ -85,9 +110,11 @@ func isTraefik(svc *model.Service) bool {
 // Prepare reads the project's Traefik service and every service's
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
-	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
+	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
+		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
+	pr.acme = opts.Listen.ACME
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
 		pr.tls = true
 		pr.httpsPort = cmp.Or(portOf(opts.Listen.HTTPS), 443)
@@ -121,8 +148,12 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.report(ds, d, pr.staticSource(d.Origin))
 	}
 	pr.static = st
+	if p := st.Ping; p != nil && !p.Child("manualRouting").Bool() {
+		ds.Warnf(pr.staticSource(p.Origin), "for a health endpoint on HAProxy's listeners, route a router to ping@internal (and set --ping.manualrouting=true)",
+			"Traefik answers /ping on its entry point %s by itself; that is not converted: HAProxy does not take /ping from every host", cmp.Or(p.Child("entryPoint").String(), "traefik"))
+	}
 	for _, name := range slices.Sorted(maps.Keys(st.EntryPoints)) {
-		pr.nameMiddlewares(st.EntryPoints[name].Middlewares.List())
+		pr.nameMiddlewares(st.EntryPoints[name].Middlewares.List(), "docker")
 	}
 	if pr.traefik != nil && st.Source == "" {
 		// No flags, no TRAEFIK_* variables: Traefik reads a file of its
@@ -131,13 +162,11 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		ds.Warnf(model.Source{Service: pr.traefik.Name, Key: "command", From: "compose"}, "give Traefik's settings as command flags to have them read",
 			"Traefik's configuration is in a file compose2haproxy does not read: its entry points are taken by their usual names (web and http: the HTTP listener; websecure and https: the HTTPS one) and its Docker provider's defaults")
 	}
-	if st.File != nil {
-		ds.Errorf(pr.staticSource(st.File.Node.Origin), "move the file provider's middlewares and routers into labels, or remove it",
-			"Traefik's file provider is not read yet: its routers and middlewares would be missing")
-	}
 	for i := range services {
+		pr.composeServices = append(pr.composeServices, services[i].Name)
 		pr.readMiddlewares(&services[i], ds)
 	}
+	pr.readFileProvider(services, ds)
 	return Dialect{p: pr}
 }
 
@@ -160,16 +189,29 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, l, provider) != "" {
 		return // Traefik skips the container, its middlewares too
 	}
-	for _, name := range slices.Sorted(maps.Keys(l.HTTP.Middlewares)) {
-		m := l.HTTP.Middlewares[name]
-		key := strings.ToLower(name)
-		if prev, ok := pr.middleware[key]; ok && prev.service != svc.Name {
-			src := sourceOf(svc, m.Node.Origin)
-			ds.Errorf(src, "give one of them another name",
-				"middleware %q is also defined by service %s: Traefik reports the conflict and uses neither", name, prev.service)
-			continue
+	collect := func(defined map[string]*config.Middleware, into map[string]definedMiddleware, kind string) {
+		for _, name := range slices.Sorted(maps.Keys(defined)) {
+			m := defined[name]
+			key := strings.ToLower(name)
+			if prev, ok := into[key]; ok && prev.service != svc.Name {
+				src := sourceOf(svc, m.Node.Origin)
+				ds.Errorf(src, "give one of them another name",
+					"%s %q is also defined by service %s: Traefik reports the conflict and uses neither", kind, name, prev.service)
+				continue
+			}
+			into[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
 		}
-		pr.middleware[key] = definedMiddleware{m: m, service: svc.Name, svc: svc}
+	}
+	collect(l.HTTP.Middlewares, pr.middleware, "middleware")
+	collect(l.TCP.Middlewares, pr.tcpMiddleware, "TCP middleware")
+	// Its services, for the file provider's routers (name@docker): those
+	// its labels define, else Traefik's default one.
+	names := slices.Collect(maps.Keys(l.HTTP.Services))
+	if len(names) == 0 && l.HasHTTP() && !isTraefik(svc) {
+		names = []string{config.ServiceName(pr.name, svc.Name, svc.Name)}
+	}
+	for _, n := range names {
+		pr.dockerServices[strings.ToLower(n)] = svc.Name
 	}
 }
 
@@ -187,12 +229,17 @@ func traefikLabels(svc *model.Service) map[string]string {
 	return out
 }
 
-// sourceOf is the model's Source of a value config read from svc's labels.
+// sourceOf is the model's Source of a value config read from svc's
+// labels, or from a file of the file provider (its name and line).
 func sourceOf(svc *model.Service, o config.Origin) model.Source {
-	if o.Source == "label" {
+	switch o.Source {
+	case "label":
 		if _, src, ok := model.LabelsOf(svc).Get(o.Key); ok {
 			return safe(src)
 		}
+	case "", "flag", "env", "default":
+	default:
+		return fileSource(svc.Name, o)
 	}
 	return model.Source{Service: svc.Name, Key: o.Key, From: "traefik"}
 }
@@ -285,6 +332,8 @@ func (pr *project) entryPoint(name string) (listener, string) {
 		return listener{}, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
 	case ep.Protocol == "udp":
 		return listener{}, "entry point " + name + " is UDP, which HAProxy does not proxy"
+	case ep.Port == 0:
+		return listener{}, "entry point " + name + " has no port this tool reads (see the error about its address)"
 	case ep.Port == pr.httpPort:
 		return listener{shared: true, port: ep.Port, ep: ep}, ""
 	case pr.tls && ep.Port == pr.httpsPort:

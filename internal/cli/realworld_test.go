@@ -33,8 +33,8 @@ type realworldOutcome struct {
 // (and their env, secret and config files) and an optional "args" file,
 // one extra argument a line; a file after -f is relative to the folder.
 // The traefik_* projects are read by the Traefik dialect: each is routed
-// or refused with reasons (TLS routers without --tls, TCP routers and the
-// file provider not converted yet, Traefik's dashboard), none silently.
+// or refused with reasons (TLS routers without --tls, Traefik's
+// dashboard, a port only the image declares), none silently.
 var realworldOutcomes = map[string]realworldOutcome{
 	"anchors_merge":     {backends: []string{"gateway", "orders", "otel-collector-13133", "otel-collector-4317", "otel-collector-4318", "users"}},
 	"build_only":        {backends: []string{"backend", "frontend"}},
@@ -101,14 +101,14 @@ var realworldOutcomes = map[string]realworldOutcome{
 	// whoami-api: the image declares its port (Traefik reads EXPOSE).
 	"traefik_docs_expose_docker_advanced": {exit: 1, names: "router whoami-api"},
 	"traefik_docs_getting_started":        {exit: 1, names: "router whoami"},
-	"traefik_docs_setup_docker":           {exit: 1, names: "file provider"},
+	"traefik_docs_setup_docker":           {exit: 1, names: "api@internal"},
 	"traefik_docs_swarm_layers":           {exit: 1, names: "router admin-backend"},
 	"traefik_fastapi_template":            {exit: 1, names: "constraint-label"},
 	"traefik_home_server_stack":           {exit: 1, names: "router adguard"},
 	// Traefik v1's labels, each refused by name.
 	"traefik_jitsi_v1_labels": {exit: 1, names: "traefik.backend=jc_backend"},
 	"traefik_lempa_authentik": {exit: 1, names: "router authentik"},
-	"traefik_mailu_tcp":       {exit: 1, names: "TCP router imaps"},
+	"traefik_mailu_tcp":       {exit: 1, names: "TCP router sieve"},
 	// Its catch-all HTTP to HTTPS redirect is a router on the Traefik
 	// service itself.
 	"traefik_servarr_stack": {exit: 1, names: "router http-catchall"},

@@ -29,7 +29,7 @@
 //     and certificatesresolvers are typed; log, metrics, tracing and other
 //     sections are accepted as written and not interpreted.
 //   - DecodeFile: a file provider file, YAML (with each value's line) or
-//     TOML (file name only), with the same schema as labels except that a
+//     TOML (each line found by a scan, tomlLines), with the same schema as labels except that a
 //     service lists loadBalancer.servers[].url where labels say server.port.
 //   - ParseConstraint: Label(`k`,`v`), LabelRegex(`k`,`re`), &&, ||, !,
 //     parentheses; Go string literals.

@@ -57,6 +57,7 @@ func fileRaw(name string, data []byte) (*raw, error) {
 		if _, err := toml.Decode(string(data), &m); err != nil {
 			return nil, fmt.Errorf("%s: %v: %w", name, err, ErrSyntax)
 		}
+		c.lines = tomlLines(string(data))
 		if err := c.tomlMap(root, m, nil, 0); err != nil {
 			return nil, err
 		}
@@ -78,6 +79,7 @@ func fileRaw(name string, data []byte) (*raw, error) {
 type conv struct {
 	file  string
 	nodes int
+	lines map[string]int // TOML: each key's line (tomlLines)
 }
 
 func (c *conv) count(depth int) error {
@@ -176,7 +178,7 @@ func (c *conv) tomlMap(r *raw, m map[string]any, p []string, depth int) error {
 	for _, k := range ks {
 		ch := r.add(k)
 		if ch.origin.Key == "" {
-			ch.origin = Origin{Source: c.file, Key: key(append(p, k))}
+			ch.origin = Origin{Source: c.file, Key: key(append(p, k)), Line: c.lines[key(append(p, k))]}
 		}
 		if err := c.tomlValue(ch, m[k], append(p, k), depth+1); err != nil {
 			return err
@@ -189,14 +191,15 @@ func (c *conv) tomlValue(r *raw, v any, p []string, depth int) error {
 	if err := c.count(depth); err != nil {
 		return err
 	}
-	o := Origin{Source: c.file, Key: key(p)}
+	o := Origin{Source: c.file, Key: key(p), Line: c.lines[key(p)]}
 	switch v := v.(type) {
 	case map[string]any:
 		return c.tomlMap(r, v, p, depth)
 	case []map[string]any:
 		for i, e := range v {
 			ch := r.add("[" + strconv.Itoa(i) + "]")
-			ch.origin = Origin{Source: c.file, Key: key(append(p, "["+strconv.Itoa(i)+"]"))}
+			ip := key(append(p, "["+strconv.Itoa(i)+"]"))
+			ch.origin = Origin{Source: c.file, Key: ip, Line: c.lines[ip]}
 			if err := c.tomlMap(ch, e, append(p, "["+strconv.Itoa(i)+"]"), depth+1); err != nil {
 				return err
 			}

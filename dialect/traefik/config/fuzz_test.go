@@ -14,6 +14,7 @@ func FuzzDecodeLabels(f *testing.F) {
 		"traefik.tcp.routers.t.tls=false\ntraefik.tcp.routers.t.tls.passthrough=true",
 		"traefik.http.services.s.loadbalancer.server.port=0\ntraefik..x=1\ntraefik.[0]=1\ntraefik.a[99999]=1",
 		"traefik.http.routers=1\ntraefik.http.routers.x.rule.y=1\ntraefik.enable=TRUE",
+		"[http.routers.r]\nrule = \"Path(`/`)\"\n[[http.services.s.loadBalancer.servers]]\nurl = 'http://a'\nx = [\n 1,\n]\ny = \"\"\"\na\n\"\"\"",
 	} {
 		f.Add(s)
 	}
@@ -35,6 +36,9 @@ func FuzzDecodeLabels(f *testing.F) {
 			}
 		}
 		_, _, _ = DecodeStatic(StaticInput{Command: strings.Fields(in)})
+		// The file provider's files, TOML with its line scan, and YAML.
+		_, _, _ = DecodeFile("f.toml", []byte(in))
+		_, _, _ = DecodeFile("f.yml", []byte(in))
 		if c, err := ParseConstraint(in); err == nil {
 			c.Match(labels)
 		}

@@ -394,9 +394,20 @@ func (e *EntryPoint) parseAddress() string {
 		return "want [host]:port[/tcp|/udp]"
 	}
 	n, err := strconv.ParseUint(p, 10, 16)
+	if named, ok := namedPorts[strings.ToLower(p)]; ok && e.Protocol == "tcp" {
+		n, err = uint64(named), nil
+	}
 	if err != nil || n == 0 {
-		return "want a port from 1 to 65535"
+		return "want a port from 1 to 65535 (a port name other than Go's own, http, https, smtp…, depends on the image's /etc/services: write the number)"
 	}
 	e.Host, e.Port = h, int(n)
 	return ""
+}
+
+// namedPorts are the TCP port names Go resolves without /etc/services
+// (net's own table), so Traefik's listener resolves them in any image:
+// --entrypoints.web.address=:http is port 80.
+var namedPorts = map[string]int{
+	"ftp": 21, "ftps": 990, "gopher": 70, "http": 80, "https": 443, "imap2": 143, "imap3": 220,
+	"imaps": 993, "pop3": 110, "pop3s": 995, "smtp": 25, "submissions": 465, "ssh": 22, "telnet": 23,
 }

@@ -55,6 +55,22 @@ func TestDecodeStatic(t *testing.T) {
 			wantDiags: []string{"env: TRAEFIK_PING: Traefik has flags, so it ignores TRAEFIK_* variables"},
 		},
 		{
+			// Go resolves these names without /etc/services, so Traefik's
+			// listener does in any image; others are refused.
+			name: "named ports",
+			in: StaticInput{Command: []string{"--entrypoints.web.address=:http", "--entrypoints.mail.address=:SMTP",
+				"--entrypoints.sieve.address=:sieve", "--entrypoints.dns.address=:https/udp"}},
+			check: func(t *testing.T, s *Static) {
+				if s.EntryPoints["web"].Port != 80 || s.EntryPoints["mail"].Port != 25 || s.EntryPoints["sieve"].Port != 0 || s.EntryPoints["dns"].Port != 0 {
+					t.Errorf("ports web %d, mail %d, sieve %d, dns %d", s.EntryPoints["web"].Port, s.EntryPoints["mail"].Port, s.EntryPoints["sieve"].Port, s.EntryPoints["dns"].Port)
+				}
+			},
+			wantDiags: []string{
+				"flag: --entrypoints.dns.address=\":https/udp\": entry point \"dns\": want a port from 1 to 65535 (a port name other than Go's own, http, https, smtp…, depends on the image's /etc/services: write the number)",
+				"flag: --entrypoints.sieve.address=\":sieve\": entry point \"sieve\": want a port from 1 to 65535 (a port name other than Go's own, http, https, smtp…, depends on the image's /etc/services: write the number)",
+			},
+		},
+		{
 			name: "environment",
 			in: StaticInput{Environment: map[string]string{
 				"TRAEFIK_ENTRYPOINTS_WEB_ADDRESS":      ":8000",
@@ -211,6 +227,13 @@ func TestDecodeFile(t *testing.T) {
 	}
 	if r := d.HTTP.Routers["r"]; r.Priority.Int() != 5 || r.TLS.Domains[0].Main.String() != "example.com" {
 		t.Errorf("router %+v", r)
+	}
+	// Lines, which the TOML decoder does not give: found by a scan.
+	if r := d.HTTP.Routers["r"]; r.Priority.Origin.Line != 5 || r.TLS.Domains[0].Main.Origin.Line != 7 || r.Node.Origin.Line != 3 {
+		t.Errorf("lines: priority %d, main %d, router %d", r.Priority.Origin.Line, r.TLS.Domains[0].Main.Origin.Line, r.Node.Origin.Line)
+	}
+	if n := d.HTTP.Middlewares["strip"].Options.Child("prefixes"); n.Origin.Line != 2 {
+		t.Errorf("prefixes line %d", n.Origin.Line)
 	}
 
 	if _, _, err := DecodeFile("x.yml", []byte("a: [")); !errors.Is(err, ErrSyntax) {

@@ -128,6 +128,10 @@ type Pattern struct {
 	Literal string
 	Start   bool // Literal is anchored at the start
 	End     bool // Literal is anchored at the end
+	// Groups is the number of capturing groups, Names their names by
+	// number (CapNames: "" for an unnamed one), for TranslateCapturing.
+	Groups int
+	Names  []string
 }
 
 // maxRepeat bounds {n,m} counts (Go's own limit is 1000).
@@ -135,7 +139,21 @@ const maxRepeat = 1000
 
 // translatePattern checks that src is in the safe subset and rewrites it
 // for PCRE. The error says which construct is outside the subset and why.
-func translatePattern(src string) (*Pattern, error) {
+func translatePattern(src string) (*Pattern, error) { return translate(src, false) }
+
+// TranslateRegexp checks a regexp of a middleware (stripPrefixRegex) as
+// the matchers' are, and rewrites it for PCRE.
+func TranslateRegexp(src string) (*Pattern, error) { return translate(src, false) }
+
+// TranslateCapturing is translatePattern for a rewrite: its groups stay
+// capturing, numbered as Go numbers them (Pattern.Groups), for \N
+// references in HAProxy's replace-path.
+func TranslateCapturing(src string) (*Pattern, error) { return translate(src, true) }
+
+// emitter writes a parse tree in PCRE form; captures keeps groups capturing.
+type emitter struct{ captures bool }
+
+func translate(src string, captures bool) (*Pattern, error) {
 	if len(src) > MaxRegexpLen {
 		return nil, errf("regexp is %d bytes, longer than the limit of %d", len(src), MaxRegexpLen)
 	}
@@ -149,13 +167,13 @@ func translatePattern(src string) (*Pattern, error) {
 		return nil, errf("invalid regexp: %v", err)
 	}
 	var b strings.Builder
-	if err := emit(&b, re, false); err != nil {
+	if err := (emitter{captures: captures}).emit(&b, re, false); err != nil {
 		return nil, err
 	}
 	if b.Len() > 4*MaxRegexpLen {
 		return nil, errf("regexp rewritten for HAProxy is %d bytes, longer than the limit of %d", b.Len(), 4*MaxRegexpLen)
 	}
-	p := &Pattern{Source: src, PCRE: b.String()}
+	p := &Pattern{Source: src, PCRE: b.String(), Groups: re.MaxCap(), Names: re.CapNames()}
 	p.Literal, p.Start, p.End = literalOf(re)
 	return p, nil
 }
@@ -207,7 +225,7 @@ func hasUnbounded(re *syntax.Regexp) bool {
 // repetition with no upper bound and a minimum of 0 or 1: there, a class
 // holding every non-ASCII character matches the same strings whether it
 // reads UTF-8 characters (Go) or bytes (PCRE without UTF).
-func emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
+func (e emitter) emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
 	switch re.Op {
 	case syntax.OpNoMatch:
 		return errf("regexp can never match")
@@ -235,8 +253,12 @@ func emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
 	case syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return errf(`word boundaries (\b, \B) are outside the accepted subset`)
 	case syntax.OpCapture:
-		b.WriteString("(?:")
-		if err := emit(b, re.Sub[0], manyOK); err != nil {
+		if e.captures {
+			b.WriteString("(") // numbered as in Go: every other group is (?:…)
+		} else {
+			b.WriteString("(?:")
+		}
+		if err := e.emit(b, re.Sub[0], manyOK); err != nil {
 			return err
 		}
 		b.WriteString(")")
@@ -257,7 +279,7 @@ func emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
 			}
 		}
 		b.WriteString("(?:")
-		if err := emit(b, sub, unbounded && min <= 1); err != nil {
+		if err := e.emit(b, sub, unbounded && min <= 1); err != nil {
 			return err
 		}
 		b.WriteString(")")
@@ -280,7 +302,7 @@ func emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
 		}
 	case syntax.OpConcat:
 		for _, s := range re.Sub {
-			if err := emit(b, s, false); err != nil {
+			if err := e.emit(b, s, false); err != nil {
 				return err
 			}
 		}
@@ -290,7 +312,7 @@ func emit(b *strings.Builder, re *syntax.Regexp, manyOK bool) error {
 			if i > 0 {
 				b.WriteString("|")
 			}
-			if err := emit(b, s, manyOK); err != nil {
+			if err := e.emit(b, s, manyOK); err != nil {
 				return err
 			}
 		}
