@@ -26,9 +26,19 @@ import (
 // static configuration as command flags and its own labels ("key: value"
 // lines, may be none).
 func traefikService(flags []string, labels ...string) string {
+	return traefikServiceMounting(nil, flags, labels...)
+}
+
+// traefikServiceMounting is traefikService with volumes ("./rules:/rules"
+// say) mounted besides Docker's socket.
+func traefikServiceMounting(volumes, flags []string, labels ...string) string {
 	var b strings.Builder
 	b.WriteString("  traefik:\n    image: traefik:v3.1\n    ports: [\"80:80\", \"443:443\"]\n")
-	b.WriteString("    volumes: [\"/var/run/docker.sock:/var/run/docker.sock:ro\"]\n    command:\n")
+	b.WriteString("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n")
+	for _, v := range volumes {
+		fmt.Fprintf(&b, "      - %s\n", v)
+	}
+	b.WriteString("    command:\n")
 	for _, f := range flags {
 		fmt.Fprintf(&b, "      - %s\n", f)
 	}
