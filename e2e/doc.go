@@ -55,6 +55,20 @@
 //	                   (entry point middlewares), compress,
 //	                   rateLimit, sticky cookie, health
 //	                   check, the docs' worked migration    127.0.90-99.x
+//	traefik_tcp_test.go  TCP routers: HostSNI with TLS passed
+//	                   through by name, HostSNI(`*`) over two
+//	                   replicas                             127.0.100.x
+//	traefik_file_test.go Traefik's mounted files: the file
+//	                   provider's YAML and TOML middlewares
+//	                   and routers (name@file), basicAuth's
+//	                   usersFile and headerField            127.0.101.x, 127.0.105.x
+//	traefik_settings_test.go ipAllowList by X-Forwarded-For
+//	                   (ipStrategy.depth 1, --trusted-proxy),
+//	                   ping@internal, HostRegexp, PathRegexp
+//	                   and HeaderRegexp, replacePathRegex and
+//	                   stripPrefixRegex, the sticky cookie's
+//	                   name and flags, a health check on
+//	                   another port                         127.0.102-104.x, 127.0.106-108.x
 //
 // A new scenario takes the next free 127.0.N block, then (scene_test.go):
 // s := newScene(t) (its DNS and the port its containers share);
