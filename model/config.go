@@ -74,6 +74,24 @@ type Source struct {
 	// From is "labels", "deploy.labels", "environment", "option" or
 	// "compose" (a value docker compose itself defines, like a port).
 	From string `json:"from"`
+	// shown is the value as a diagnostic shows it, when Value had to be
+	// made safe to print into the config (SafeShown): only messages,
+	// which never reach the config, carry it (see Shown).
+	shown string
+}
+
+// Equal reports whether s and o are the same, shown value too (go-cmp
+// calls it: it does not read unexported fields).
+func (s Source) Equal(o Source) bool { return s == o }
+
+// Shown returns s with raw as the value its diagnostics show, Value
+// staying what the config may print: a Traefik rule's backquotes and
+// spaces read as written on stderr, and as '?' in a template's comment.
+func (s Source) Shown(raw string) Source {
+	if raw != s.Value {
+		s.shown = raw
+	}
+	return s
 }
 
 // item is s narrowed to one entry of its list value.

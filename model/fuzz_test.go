@@ -1210,6 +1210,9 @@ var everyFieldTemplate = func() string {
 		defer func() { onPath[t]-- }()
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if !f.IsExported() {
+				continue // no template reaches it (Source's shown value, for messages)
+			}
 			p := path + "." + f.Name
 			switch ft := f.Type; {
 			case ft.Kind() == reflect.Pointer:

@@ -262,13 +262,13 @@ func mergedLabels(svc *model.Service) map[string]string {
 func firstLabel(l model.Labels, labels map[string]string) model.Source {
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		if strings.EqualFold(k, "traefik.enable") {
-			_, src, _ := l.Get(k)
-			return src
+			src, _ := labelSource(l, k)
+			return safe(src)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		_, src, _ := l.Get(k)
-		return src
+		src, _ := labelSource(l, k)
+		return safe(src)
 	}
 	return model.Source{Service: l.Service().Name}
 }
@@ -347,7 +347,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	}
 	ruleSrc := nodeSource(svc, r.Rule)
 	if r.DefaultRule {
-		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
+		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}.Shown(r.Rule.String())
 	}
 	// Its service: one of the container's, a file service's server, or
 	// Traefik's own ping.

@@ -58,7 +58,11 @@ func fileSource(service string, o config.Origin) model.Source {
 func nodeSource(svc *model.Service, n *config.Node) model.Source {
 	src := sourceOf(svc, originOf(n))
 	if src.From == "file" {
-		src.Value = model.SafeShown(n.String())
+		src.Value = model.Redacted
+		if !secretKey(n.Origin.Key) {
+			src.Value = model.SafeShown(n.String())
+			src = src.Shown(n.String())
+		}
 	}
 	return src
 }

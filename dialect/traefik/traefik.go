@@ -234,7 +234,7 @@ func traefikLabels(svc *model.Service) map[string]string {
 func sourceOf(svc *model.Service, o config.Origin) model.Source {
 	switch o.Source {
 	case "label":
-		if _, src, ok := model.LabelsOf(svc).Get(o.Key); ok {
+		if src, ok := labelSource(model.LabelsOf(svc), o.Key); ok {
 			return safe(src)
 		}
 	case "", "flag", "env", "default":
@@ -244,11 +244,54 @@ func sourceOf(svc *model.Service, o config.Origin) model.Source {
 	return model.Source{Service: svc.Name, Key: o.Key, From: "traefik"}
 }
 
+// labelSource is the Source of one of svc's labels, its value redacted
+// only when secretKey says it may hold a secret.
+func labelSource(l model.Labels, key string) (model.Source, bool) {
+	_, src, ok := l.GetPublic(key)
+	if ok && secretKey(key) {
+		src.Value = model.Redacted
+	}
+	return src, ok
+}
+
+// secretKey reports whether the value of a Traefik key (a label, or a
+// file provider's FILE:LINE:KEY) may hold a secret, so that messages show
+// it redacted: the settings of a middleware (basicAuth's users, a header
+// named Authorization or X-Api-Key, a plugin's token) and of a service's
+// health check headers, whose names the model's credential pattern reads,
+// without the middleware's or service's own name. Routers, services and
+// the provider's keys hold names, rules and ports, which messages show:
+// the pattern alone would hide tls.certResolver and sticky.cookie.name.
+func secretKey(key string) bool {
+	k := strings.ToLower(key)
+	if i := strings.LastIndexByte(k, ':'); i >= 0 {
+		k = k[i+1:]
+	}
+	k = strings.TrimPrefix(k, "traefik.")
+	parts := strings.SplitN(k, ".", 4)
+	switch {
+	case len(parts) >= 1 && (parts[0] == "enable" || parts[0] == "docker" || parts[0] == "swarm"):
+		return false
+	case len(parts) < 4 || parts[0] != "http" && parts[0] != "tcp" && parts[0] != "udp":
+		return model.CredentialKey(k)
+	}
+	switch rest := parts[3]; parts[1] {
+	case "routers":
+		return false
+	case "services":
+		return strings.HasPrefix(rest, "loadbalancer.healthcheck.headers.") && model.CredentialKey(rest)
+	default:
+		return model.CredentialKey(rest)
+	}
+}
+
 // safe is src with its value and item as a Source may show them: Traefik
-// rules hold backquotes, which HAProxy's tokenizer reads.
+// rules hold backquotes, which HAProxy's tokenizer reads. Messages show
+// the value as written (Source.Shown).
 func safe(src model.Source) model.Source {
+	raw := src.Value
 	src.Value, src.Item = model.SafeShown(src.Value), model.SafeShown(src.Item)
-	return src
+	return src.Shown(raw)
 }
 
 // staticSource is the Source of a value of the static configuration.
@@ -259,7 +302,7 @@ func (pr *project) staticSource(o config.Origin) model.Source {
 	}
 	switch o.Source {
 	case "flag":
-		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}
+		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}.Shown(o.Key)
 	case "env":
 		if pr.traefik != nil {
 			if _, src, ok := model.LabelsOf(pr.traefik).Get(o.Key); ok {
