@@ -807,9 +807,15 @@ func originOf(n *config.Node) config.Origin {
 func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
 	labels := traefikLabels(svc)
-	tl, _, err := config.DecodeLabels(labels)
+	tl, cds, err := config.DecodeLabels(labels)
 	if err != nil || tl == nil {
+		if err != nil {
+			ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
+		}
 		tl = &config.Labels{}
+	}
+	for _, dg := range cds {
+		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
 	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
 		if provider != nil {
@@ -859,6 +865,7 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
 		it.record(ds, from)
 	}
+	pr.refuseUDP(st, ignored, ds)
 	pr.claimFileRouters(st, true, exposed, ds)
 	if len(st.ports) == 0 {
 		return model.Claim{}
