@@ -180,6 +180,10 @@ type Backend struct {
 	// (com.df.httpsRedirectCode); 0: 301 for GET and HEAD, 308 for the
 	// others, which clients repeat with the same method and body.
 	HTTPSRedirectCode int `json:"https_redirect_code,omitempty"`
+	// HTTPSRedirectTemporary, with HTTPSRedirectCode 0, makes that
+	// redirect temporary: 302 for GET and HEAD, 307 for the others
+	// (Traefik's redirectScheme without permanent).
+	HTTPSRedirectTemporary bool `json:"https_redirect_temporary,omitempty"`
 	// Canonical is the host that Redirects lead to: the first explicit host
 	// (com.df.serviceDomain), else <name>.<first domain>, else the first
 	// server_alias, else the name. Empty for a route on any host.

@@ -147,8 +147,10 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 		default:
 			// Every plain request on the entry point is redirected before any
 			// router sees it: the route serves HTTPS, and plain HTTP is
-			// redirected to it.
+			// redirected to it, permanently unless told otherwise.
 			a.Apply("https_only", "", src, "entry point "+redirect.Name+" redirections")
+			b.HTTPSRedirectTemporary = !redirect.Redirect.Permanent.Bool()
+			rt.redirected = true
 			return
 		}
 	}

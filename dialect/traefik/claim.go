@@ -55,6 +55,9 @@ type route struct {
 	// epMiddlewares are the middlewares of its entry points, applied
 	// before its own.
 	epMiddlewares []mwRef
+	// redirected: its entry point redirects every plain request to
+	// HTTPS before any router sees it (set by applyListeners).
+	redirected bool
 }
 
 // mwRef is a middleware a router names, with where it is named.
