@@ -288,6 +288,9 @@ type Match struct {
 	// TLS takes only requests that came over TLS (the backend
 	// com.df.httpsPort makes for them).
 	TLS bool `json:"tls,omitempty"`
+	// Plain takes only requests that came without TLS (a Traefik router
+	// that is not on the HTTPS entry point, or has no tls). Never with TLS.
+	Plain bool `json:"plain,omitempty"`
 	// Methods takes only requests whose method, in upper case, is one of
 	// these (Traefik's Method); empty: any method.
 	Methods []string `json:"methods,omitempty"`

@@ -581,6 +581,9 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 	if m.TLS {
 		names = append(names, "{ ssl_fc }")
 	}
+	if m.Plain {
+		names = append(names, "!{ ssl_fc }")
+	}
 	// add appended each ACL's name to names already.
 	f.conditionACLs(r.Backend, "", model.Conditions{Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, add)
 	if m.Not != nil {

@@ -114,22 +114,20 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 }
 
 // applyListeners turns the router's entry points into the model's
-// listeners: the shared ones, or a listener of its own.
+// listeners: the shared ones, taking only the plain or only the TLS
+// requests when the router takes only those, or a listener of its own.
 func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	b := a.Backend()
-	plain, secure := false, false
 	for _, l := range rt.listeners {
-		switch {
-		case l.shared && l.tls:
-			secure = true
-		case l.shared:
-			plain = true
-		default:
+		if !l.shared {
 			m := b.Matching()
-			m.Listeners = append(m.Listeners, model.Listener{Port: l.port, TLS: rt.tls, Source: rt.ruleSrc})
+			m.Listeners = append(m.Listeners, model.Listener{Port: l.port, TLS: l.routerTLS, Source: rt.ruleSrc})
 		}
 	}
-	if redirect := pr.redirectsToHTTPS(); redirect != nil && (plain || secure) {
+	if !rt.plain && !rt.secure {
+		return
+	}
+	if redirect := pr.redirectsToHTTPS(); redirect != nil {
 		to := redirect.Redirect.To.String()
 		target := pr.static.EntryPoints[to]
 		for n, e := range pr.static.EntryPoints {
@@ -151,11 +149,21 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 			a.Apply("https_only", "", src, "entry point "+redirect.Name+" redirections")
 			b.HTTPSRedirectTemporary = !redirect.Redirect.Permanent.Bool()
 			rt.redirected = true
+			if !rt.secure {
+				// Redirected to an HTTPS the router does not answer: a 404
+				// there, as from Traefik.
+				b.Matching().Plain = true
+				a.Diagnostics().Warnf(rt.ruleSrc, "put the router on the HTTPS entry point, or leave it out with "+rt.outHint,
+					"router %s takes only plain HTTP, and entry point %s redirects every plain request to https before any router sees it: Traefik never sends it a request; here its requests are redirected too, and HTTPS answers 404", rt.router.Name, redirect.Name)
+			}
 			return
 		}
 	}
-	if secure && !plain {
+	switch {
+	case rt.secure && !rt.plain:
 		b.Matching().TLS = true
+	case rt.plain && !rt.secure && pr.tls:
+		b.Matching().Plain = true
 	}
 }
 

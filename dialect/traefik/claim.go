@@ -51,7 +51,9 @@ type route struct {
 	priority int64
 	// listeners the router takes requests from.
 	listeners []listener
-	tls       bool
+	// plain, secure: it takes the plain requests of the shared HTTP
+	// listener, the TLS ones of the shared HTTPS listener.
+	plain, secure bool
 	// epMiddlewares are the middlewares of its entry points, applied
 	// before its own.
 	epMiddlewares []mwRef
@@ -413,9 +415,14 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		refuse(epSrc, "it is on entry point %s (a shared listener) and %s (a listener of its own, port %d): a route on both is not converted; list the entry points it is meant for in traefik.http.routers.%s.entrypoints", shared, own, ls[slices.IndexFunc(ls, func(l listener) bool { return !l.shared })].port, r.Name)
 		return
 	}
-	tls := r.TLS != nil
-	for _, lst := range ls {
-		tls = tls || lst.ep != nil && lst.ep.TLS != nil
+	tls := false
+	for i := range ls {
+		l := &ls[i]
+		l.name = eps[i]
+		// Without a Traefik service (or with its file unread), the
+		// conventional HTTPS entry point is taken to terminate TLS.
+		l.routerTLS = r.TLS != nil || l.ep != nil && l.ep.TLS != nil || pr.assumed && l.ep == nil && l.tls
+		tls = tls || l.routerTLS
 	}
 	if tls && !pr.tls {
 		src := rsrc
@@ -427,6 +434,25 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 			return
 		}
 		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with %s DIR (the certificates) or %s", model.OptionCerts.Ref(), model.OptionACMEDirectory.Ref())
+		return
+	}
+	plain, secure := false, false
+	var mismatch []string // shared listeners the router takes no request of
+	for _, l := range ls {
+		switch {
+		case !l.shared:
+		case l.tls && l.routerTLS:
+			secure = true
+		case !l.tls && !l.routerTLS:
+			plain = true
+		case l.tls:
+			mismatch = append(mismatch, fmt.Sprintf("on entry point %s (port %d) it has no tls, so Traefik answers it only over plain HTTP there, which HAProxy's HTTPS listener does not take; set traefik.http.routers.%s.tls=true, or the entry point's http.tls", l.name, l.port, r.Name))
+		default:
+			mismatch = append(mismatch, fmt.Sprintf("on entry point %s (port %d) it has tls, so Traefik answers it only over TLS there, which HAProxy's HTTP listener does not speak; put it on the HTTPS entry point", l.name, l.port))
+		}
+	}
+	if !plain && !secure && len(mismatch) > 0 {
+		refuse(epSrc, "%s", strings.Join(mismatch, "; "))
 		return
 	}
 	branches, why := expandHeaderRegexps(branches)
@@ -449,7 +475,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 			v += "-x"
 		}
 		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
-			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
+			ruleSrc: ruleSrc, priority: priority, listeners: ls, plain: plain, secure: secure, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
 			rt.paths = append(rt.paths, p)

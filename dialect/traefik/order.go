@@ -91,6 +91,9 @@ func overlap(a, b model.Route) bool {
 	if ma == nil || mb == nil {
 		return true
 	}
+	if ma.TLS && mb.Plain || ma.Plain && mb.TLS {
+		return false // one takes TLS requests only, the other plain ones
+	}
 	if len(ma.Methods) > 0 && len(mb.Methods) > 0 && !slices.ContainsFunc(ma.Methods, func(m string) bool { return slices.Contains(mb.Methods, m) }) {
 		return false
 	}

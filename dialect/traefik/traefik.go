@@ -343,6 +343,12 @@ type listener struct {
 	tls    bool
 	port   int
 	ep     *config.EntryPoint
+	name   string // the entry point's, as the router names it
+	// routerTLS: the router takes the TLS requests of this entry point,
+	// and only those (its tls, or the entry point's http.tls); without,
+	// only its plain ones. Traefik keeps the two apart on every entry
+	// point.
+	routerTLS bool
 }
 
 // conventional entry point names, read when the project has no Traefik
