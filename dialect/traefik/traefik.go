@@ -182,7 +182,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if len(labels) == 0 {
 		return
 	}
-	l, _, err := config.DecodeLabels(labels)
+	l, _, err := config.DecodeLabels(pr.decoded(svc, labels))
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
@@ -225,6 +225,35 @@ func traefikLabels(svc *model.Service) map[string]string {
 				out[k] = v
 			}
 		}
+	}
+	return out
+}
+
+// decoded are the labels of svc that Traefik decodes: those its
+// provider's constraints name are read by the constraints alone
+// (traefik.constraint-label), unless Traefik reads them too
+// (traefik.enable).
+func (pr *project) decoded(svc *model.Service, labels map[string]string) map[string]string {
+	provider := pr.provider(svc)
+	if provider == nil {
+		return labels
+	}
+	var out map[string]string
+	for _, k := range provider.Constraint.Labels() {
+		if _, ok := labels[k]; !ok {
+			continue
+		}
+		switch root, _, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(k, "traefik.")), "."); root {
+		case "http", "tcp", "udp", "tls", "enable", "docker", "swarm":
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(labels)
+		}
+		delete(out, k)
+	}
+	if out == nil {
+		return labels
 	}
 	return out
 }

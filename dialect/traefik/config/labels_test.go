@@ -131,6 +131,17 @@ func TestDecodeLabels(t *testing.T) {
 			},
 		},
 		{
+			name: "labels below the root that Traefik does not read",
+			labels: map[string]string{
+				"traefik.constraint-label": "public",
+				"traefik.enabel":           "true",
+			},
+			wantDiags: []string{
+				`traefik.constraint-label="public": Traefik reads only the labels traefik.enable`,
+				`traefik.enabel="true": unknown key "enabel" under the root; did you mean "enable"? Traefik ignores this label`,
+			},
+		},
+		{
 			name: "grammar of values",
 			labels: map[string]string{
 				"traefik.enable":                                              "yes",
