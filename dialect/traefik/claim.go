@@ -199,7 +199,9 @@ func (st *serviceState) claim(src model.Source, exposed []int) model.Claim {
 
 // checkNetwork reads traefik.docker.network (or the provider's network):
 // the network Traefik reaches the service on must be one of the
-// service's, and the proxy that replaces Traefik must be on it too.
+// service's, by the name the engine knows it by (Traefik's lookup; a
+// name it does not find, it warns about and takes the container's first
+// network), and the proxy that replaces Traefik must be on it too.
 func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider *config.DockerProvider, ds *model.Diagnostics) {
 	n := tl.Network
 	src := sourceOf(svc, originOf(n))
@@ -207,24 +209,48 @@ func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider 
 		n = provider.Network
 		src = pr.staticSource(originOf(n))
 	}
-	if !n.Set() {
+	if !n.Set() || svc.NetworkMode != "" {
 		return
 	}
 	v := n.String()
-	// A compose network is named PROJECT_KEY on the engine, unless its
-	// name: says otherwise.
+	// A Swarm stack's networks are STACK_KEY, the stack named when it is
+	// deployed: any prefix names one without a name: of its own.
+	swarm := provider == pr.static.Swarm
 	on := func(s *model.Service) bool {
-		return slices.ContainsFunc(s.Networks, func(k string) bool { return k == v || pr.name+"_"+k == v })
+		return slices.ContainsFunc(s.Networks, func(k string) bool {
+			engine := pr.networkName(k)
+			return engine == v || swarm && engine == pr.name+"_"+k && strings.HasSuffix(v, "_"+k)
+		})
+	}
+	names := func(s *model.Service) string {
+		var ns []string
+		for _, k := range s.Networks {
+			ns = append(ns, pr.networkName(k))
+		}
+		return strings.Join(ns, ", ")
 	}
 	switch {
-	case svc.NetworkMode != "":
 	case !on(svc):
-		ds.Warnf(src, "put the service on that network, or name one of its networks", "Traefik reaches the service on network %s, which is not one of its networks (%s): Traefik could not reach it either",
-			model.Printable(v), strings.Join(svc.Networks, ", "))
+		fix := "name one of its networks as the engine knows it"
+		for _, k := range svc.Networks {
+			if v == k || v == pr.name+"_"+k {
+				fix = fmt.Sprintf("write %s, the name the engine knows network %s by", pr.networkName(k), k)
+			}
+		}
+		ds.Warnf(src, fix, "the service is on no network the engine names %s (its networks are %s on the engine): Traefik would warn and take the first of them",
+			model.Printable(v), names(svc))
 	case pr.traefik != nil && pr.traefik.NetworkMode == "" && !on(pr.traefik):
-		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (%s)",
-			model.Printable(v), pr.traefik.Name, strings.Join(pr.traefik.Networks, ", "))
+		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (its networks are %s on the engine)",
+			model.Printable(v), pr.traefik.Name, names(pr.traefik))
 	}
+}
+
+// networkName is the name the engine knows the compose network key by.
+func (pr *project) networkName(key string) string {
+	if n, ok := pr.networkNames[key]; ok {
+		return n
+	}
+	return pr.name + "_" + key
 }
 
 // provider is the provider that reads svc's labels: Swarm's for

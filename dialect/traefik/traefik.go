@@ -60,6 +60,9 @@ type project struct {
 	dockerServices map[string]string
 	// composeServices are the project's services' names.
 	composeServices []string
+	// networkNames are the engine's names of the project's networks that
+	// are not PROJECT_KEY, by compose key (model.Project.NetworkNames).
+	networkNames map[string]string
 	services        map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
@@ -112,6 +115,7 @@ func isTraefik(svc *model.Service) bool {
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
 		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}}
+	pr.networkNames = p.NetworkNames
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
 	pr.acme = opts.Listen.ACME
