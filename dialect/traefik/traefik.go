@@ -63,7 +63,7 @@ type project struct {
 	// networkNames are the engine's names of the project's networks that
 	// are not PROJECT_KEY, by compose key (model.Project.NetworkNames).
 	networkNames map[string]string
-	services        map[string]*serviceState
+	services     map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
 	// named: the middlewares a router or entry point names, lower case.
