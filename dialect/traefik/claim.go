@@ -388,10 +388,13 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	}
 	port := tg.port
 	// Its rule.
-	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.HTTP})
-	if err != nil {
-		refuse(ruleSrc, "rule: %v", err)
+	parsed, why, warn := pr.parseRule(r.Rule.String(), r.RuleSyntax, r.DefaultRule, rule.HTTP, "traefik.http.routers."+r.Name)
+	if why != "" {
+		refuse(ruleSrc, "%s", why)
 		return
+	}
+	if warn != "" {
+		ds.Warnf(ruleSrc, "", "router %s: %s", r.Name, warn)
 	}
 	branches, err := parsed.Translate()
 	if err != nil {
@@ -481,7 +484,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		refuse(epSrc, "%s", strings.Join(mismatch, "; "))
 		return
 	}
-	branches, why := expandHeaderRegexps(branches)
+	branches, why = expandHeaderRegexps(branches)
 	if why != "" {
 		refuse(ruleSrc, "%s", why)
 		return
