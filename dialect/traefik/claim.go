@@ -926,7 +926,9 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 	pr.refuseUDP(st, ignored, ds)
 	pr.claimFileRouters(st, true, exposed, ds)
 	if len(st.ports) == 0 {
-		return model.Claim{}
+		// HAProxy replaces it: no port of its own is routed, not even by
+		// --all (as HAProxy's own service and nginx-proxy's proxy).
+		return model.Claim{Skip: exposed}
 	}
 	return st.claim(firstLabel(l, labels), exposed)
 }

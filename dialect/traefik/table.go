@@ -24,7 +24,7 @@ func labelDocs() []model.LabelDoc {
 		{Name: "traefik.udp.routers.R.*", Value: "", Effect: "error: HAProxy does not proxy UDP", Example: ""},
 		{Name: "traefik.docker.network", Value: "NETWORK", Effect: "the network Traefik reaches the service on (else the provider's `network`), by the name the engine knows it by, as Traefik looks it up: the network's `name:`, else PROJECT_KEY (in a Swarm stack, STACK_KEY); a warning when the service is on no such network (Traefik warns and takes its first network), or when the Traefik service HAProxy replaces is not on it", Example: "traefik.docker.network=proxy"},
 		{Name: ignoreKey, Value: "ROUTER,…", Effect: "leaves these routers out on purpose: the way out of a router that cannot be converted", Example: ignoreKey + "=dashboard"},
-		{Name: proxyKey, Value: "true", Effect: "this service is the Traefik service (as is any `traefik` image): its command or `TRAEFIK_*` environment is read as Traefik's static configuration", Example: proxyKey + "=true"},
+		{Name: proxyKey, Value: "true", Effect: "this service is the Traefik service (as is any `traefik` image): its command or `TRAEFIK_*` environment is read as Traefik's static configuration; HAProxy replaces it, so none of its ports is routed (not even by `" + model.OptionAll.Ref() + "`) but for its routers to `ping@internal`", Example: proxyKey + "=true"},
 	}
 	for _, d := range middlewareDefs {
 		docs = append(docs, model.LabelDoc{Name: "traefik.http.middlewares.M." + d.name, Value: "", Effect: d.doc})
