@@ -127,37 +127,30 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	if !rt.plain && !rt.secure {
 		return
 	}
-	if redirect := pr.redirectsToHTTPS(); redirect != nil {
-		to := redirect.Redirect.To.String()
-		target := pr.static.EntryPoints[to]
-		for n, e := range pr.static.EntryPoints {
-			if strings.EqualFold(n, to) {
-				target = e
-			}
+	rd, why := pr.redirectOf(rt)
+	if why != "" {
+		a.Diagnostics().Errorf(rt.ruleSrc, "leave the router out with "+rt.outHint, "router %s: %s", rt.router.Name, why)
+		return
+	}
+	if rd != nil && pr.redirectConverts(a.Diagnostics(), rd) {
+		// Its plain requests are redirected before the router sees them
+		// (every one, for an entry point's): the route serves HTTPS, and
+		// plain HTTP is redirected to it.
+		who := rd.what
+		if rd.ep != nil {
+			who += " redirections"
 		}
-		src := pr.staticSource(redirect.Redirect.To.Origin)
-		switch {
-		case !strings.EqualFold(redirect.Redirect.Scheme.String(), "https"):
-			a.Diagnostics().Errorf(src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", redirect.Name, redirect.Redirect.Scheme.String())
-		case target == nil || !pr.tls || target.Port != pr.httpsPort:
-			a.Diagnostics().Errorf(src, "run with "+model.OptionCerts.Ref()+" DIR and "+model.OptionHTTPS.Ref()+" on the port of the entry point it redirects to",
-				"entry point %s redirects to %s, which is not the HTTPS listener", redirect.Name, to)
-		default:
-			// Every plain request on the entry point is redirected before any
-			// router sees it: the route serves HTTPS, and plain HTTP is
-			// redirected to it, permanently unless told otherwise.
-			a.Apply("https_only", "", src, "entry point "+redirect.Name+" redirections")
-			b.HTTPSRedirectTemporary = !redirect.Redirect.Permanent.Bool()
-			rt.redirected = true
-			if !rt.secure {
-				// Redirected to an HTTPS the router does not answer: a 404
-				// there, as from Traefik.
-				b.Matching().Plain = true
-				a.Diagnostics().Warnf(rt.ruleSrc, "put the router on the HTTPS entry point, or leave it out with "+rt.outHint,
-					"router %s takes only plain HTTP, and entry point %s redirects every plain request to https before any router sees it: Traefik never sends it a request; here its requests are redirected too, and HTTPS answers 404", rt.router.Name, redirect.Name)
-			}
-			return
+		a.Apply("https_only", "", rd.src, who)
+		b.HTTPSRedirectTemporary = !rd.permanent
+		rt.redirected = true
+		if !rt.secure {
+			// Redirected to an HTTPS the router does not answer: a 404
+			// there, as from Traefik.
+			b.Matching().Plain = true
+			a.Diagnostics().Warnf(rt.ruleSrc, "put the router on the HTTPS entry point, or leave it out with "+rt.outHint,
+				"router %s takes only plain HTTP, and %s redirects its plain requests to https before any router of a lower priority sees them: Traefik never sends it a request; here its requests are redirected too, and HTTPS answers 404", rt.router.Name, rd.what)
 		}
+		return
 	}
 	switch {
 	case rt.secure && !rt.plain:
@@ -165,6 +158,36 @@ func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	case rt.plain && !rt.secure && pr.tls:
 		b.Matching().Plain = true
 	}
+}
+
+// redirectConverts reports whether HAProxy can redirect as rd does: to
+// its HTTPS listener; what it cannot is an error.
+func (pr *project) redirectConverts(ds *model.Diagnostics, rd *redirect) bool {
+	if rd.ep == nil {
+		if !pr.tls {
+			ds.Errorf(rd.src, "run with "+model.OptionCerts.Ref()+" DIR (the certificates of the HTTPS listener)", "%s redirects plain HTTP to https, and there is no HTTPS listener", rd.what)
+			return false
+		}
+		return true
+	}
+	ep := rd.ep
+	to := ep.Redirect.To.String()
+	target := pr.static.EntryPoints[to]
+	for n, e := range pr.static.EntryPoints {
+		if strings.EqualFold(n, to) {
+			target = e
+		}
+	}
+	switch {
+	case !strings.EqualFold(ep.Redirect.Scheme.String(), "https"):
+		ds.Errorf(rd.src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", ep.Name, ep.Redirect.Scheme.String())
+		return false
+	case target == nil || !pr.tls || target.Port != pr.httpsPort:
+		ds.Errorf(rd.src, "run with "+model.OptionCerts.Ref()+" DIR and "+model.OptionHTTPS.Ref()+" on the port of the entry point it redirects to",
+			"entry point %s redirects to %s, which is not the HTTPS listener", ep.Name, to)
+		return false
+	}
+	return true
 }
 
 // applyCertResolver: a router's tls.certresolver (or its entry point's

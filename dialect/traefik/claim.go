@@ -304,6 +304,22 @@ func firstLabel(l model.Labels, labels map[string]string) model.Source {
 	return model.Source{Service: l.Service().Name}
 }
 
+// redirectsScheme reports whether a router names a redirectScheme
+// middleware: a redirect the Traefik service's router may be meant as.
+func (pr *project) redirectsScheme(r *config.Router) bool {
+	for _, ref := range r.Middlewares.List() {
+		name, provider, _ := strings.Cut(ref, "@")
+		defined := pr.middleware
+		if strings.EqualFold(provider, "file") {
+			defined = pr.fileMiddleware
+		}
+		if def, ok := defined[strings.ToLower(name)]; ok && strings.EqualFold(def.m.Type, "redirectScheme") {
+			return true
+		}
+	}
+	return false
+}
+
 // leaveOutHint is how to leave a router out on purpose, for messages.
 func (pr *project) leaveOutHint(name string, file bool) string {
 	if file {
@@ -899,6 +915,9 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 		sname := r.Service.String()
 		i := strings.LastIndexByte(sname, '@')
 		switch {
+		case slices.ContainsFunc(pr.catchAlls, func(rd *redirect) bool { return rd.what == "router "+r.Name }):
+			// A redirect of plain HTTP, applied to the routes it takes
+			// (applyListeners).
 		case i >= 0 && strings.EqualFold(sname, "ping@internal"):
 			pr.claimRouter(st, r, nil, exposed, ds)
 		case i >= 0 && strings.EqualFold(sname[i+1:], "internal"):
@@ -906,8 +925,11 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 				ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 			})
 		default:
-			ds.Errorf(sourceOf(svc, r.Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name),
-				"router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
+			fix := fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name)
+			if pr.redirectsScheme(r) {
+				fix = "to redirect plain HTTP to https, give the router a rule of any host (HostRegexp(`{host:.+}`), or HostRegexp(`.+`) in v3), the HTTP entry point alone, no tls and the redirectScheme first, or set the entry point's http.redirections.entryPoint.to; or " + fix
+			}
+			ds.Errorf(sourceOf(svc, r.Node.Origin), fix, "router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
 		}
 		it.record(ds, from)
 	}

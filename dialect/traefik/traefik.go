@@ -66,6 +66,9 @@ type project struct {
 	services     map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
+	// catchAlls are the Traefik service's routers that redirect plain
+	// HTTP to https (findCatchAlls), converted as redirects.
+	catchAlls []*redirect
 	// named: the middlewares a router or entry point names, lower case.
 	named map[string]bool
 }
@@ -171,6 +174,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.readMiddlewares(&services[i], ds)
 	}
 	pr.readFileProvider(services, ds)
+	pr.findCatchAlls()
 	return Dialect{p: pr}
 }
 

@@ -109,9 +109,9 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"traefik_jitsi_v1_labels": {exit: 1, names: "traefik.backend=jc_backend"},
 	"traefik_lempa_authentik": {exit: 1, names: "router authentik"},
 	"traefik_mailu_tcp":       {exit: 1, names: "TCP router sieve"},
-	// Its catch-all HTTP to HTTPS redirect is a router on the Traefik
-	// service itself.
-	"traefik_servarr_stack": {exit: 1, names: "router http-catchall"},
+	// Its catch-all HTTP to HTTPS redirect, a router on the Traefik
+	// service itself, is converted; its dashboard is not.
+	"traefik_servarr_stack": {exit: 1, names: "api@internal"},
 	"traefik_swarmrocks":    {exit: 1, names: "api@internal"},
 	// Converted whole; --all leaves out the Traefik service, which
 	// HAProxy replaces.
