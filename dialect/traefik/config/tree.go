@@ -232,7 +232,7 @@ func unknown(r *raw, f *field, src source, at Origin, ds *Diagnostics, parent st
 		ds.add(Error, o, firstValue(r), "%q is a Traefik v1 label: Traefik v2 and v3 ignore it; write traefik.http.routers.<name>.* and traefik.http.services.<name>.*", r.name)
 		return
 	}
-	if f.name == "" && o.Source == "label" {
+	if f.name == "" && parent == "" && o.Source == "label" {
 		// Traefik decodes only traefik.http, .tcp, .udp and .tls, and
 		// reads traefik.enable, .docker and .swarm: it skips any other
 		// label without a word (its constraints may read it).
