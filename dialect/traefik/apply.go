@@ -57,6 +57,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 		d.p.applyService(a, st, rt)
 	}
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
+	refs = append(refs, d.p.serviceMiddlewares(a, st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
 	for _, ref := range refs {
 		c.apply(ref, 0)
@@ -109,6 +110,33 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 	n := rt.router.Middlewares
 	for _, m := range n.List() {
 		out = append(out, mwRef{name: m, src: nodeSource(st.svc, n).WithItem(m), provider: rt.provider})
+	}
+	return out
+}
+
+// serviceMiddlewares are the middlewares of the router's service
+// (Traefik v3.7), which every request of the service gets after its
+// router's; a name without @provider is the service's provider's.
+func (pr *project) serviceMiddlewares(a *model.Applier, st *serviceState, rt *route) []mwRef {
+	s := rt.service
+	if s == nil || !s.Middlewares.Set() {
+		return nil
+	}
+	n := s.Middlewares
+	src := nodeSource(st.svc, n)
+	provider := "file"
+	if s.Node.Origin.Source == "label" {
+		provider = "docker"
+	}
+	if pr.traefik != nil {
+		if major, minor := imageVersion(pr.traefik.Image); major == 2 || major == 3 && minor >= 0 && minor < 7 {
+			a.Diagnostics().Warnf(src, "run Traefik v3.7 or later, or name them in the routers' middlewares",
+				"service %s: service middlewares are Traefik v3.7's: Traefik of the image %s does not read them, and skips the container's labels (an unknown key); converted as v3.7 does", s.Name, pr.traefik.Image)
+		}
+	}
+	var out []mwRef
+	for _, m := range n.List() {
+		out = append(out, mwRef{name: m, src: src.WithItem(m), provider: provider})
 	}
 	return out
 }

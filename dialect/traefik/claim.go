@@ -152,6 +152,9 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 	}
 	ignored := pr.ignoredRouters(l, tl, ds)
 	st.src = firstLabel(l, labels)
+	for _, sn := range slices.Sorted(maps.Keys(tl.HTTP.Services)) {
+		pr.nameMiddlewares(tl.HTTP.Services[sn].Middlewares.List(), "docker")
+	}
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {

@@ -181,6 +181,7 @@ func (pr *project) collectFile(d *config.Dynamic, ds *model.Diagnostics) {
 			continue
 		}
 		f.services[strings.ToLower(name)] = d.HTTP.Services[name]
+		pr.nameMiddlewares(d.HTTP.Services[name].Middlewares.List(), "file")
 	}
 	for _, n := range d.Tree.Lookup("http.serversTransports").Entries() {
 		if _, ok := f.transports[strings.ToLower(n.Name)]; ok {

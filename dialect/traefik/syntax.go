@@ -9,11 +9,11 @@ import (
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/rule"
 )
 
-// imageMajor is the major version of a Traefik image by its tag:
-// traefik:v3.1 and traefik:3 are 3, traefik:v2.11 is 2, no tag and latest
-// are 3 (latest is v3 since 2024); 0 when the tag does not say (a code
-// name, a digest only, another tag).
-func imageMajor(image string) int {
+// imageVersion is the version of a Traefik image by its tag: traefik:v3.1
+// is 3 and 1, traefik:3 and latest (v3 since 2024) are 3 and -1 (minor
+// unknown), traefik:v2.11 is 2 and 11; major 0 when the tag does not say
+// (a code name, a digest only, another image).
+func imageVersion(image string) (major, minor int) {
 	image, digest, _ := strings.Cut(image, "@")
 	if i := strings.LastIndexByte(image, '/'); i >= 0 {
 		image = image[i+1:]
@@ -21,18 +21,23 @@ func imageMajor(image string) int {
 	name, tag, ok := strings.Cut(image, ":")
 	switch {
 	case name != "traefik" || !ok && digest != "":
-		return 0
+		return 0, -1
 	case !ok || tag == "latest":
-		return 3
+		return 3, -1
 	}
-	tag = strings.TrimPrefix(tag, "v")
-	major, _, _ := strings.Cut(tag, ".")
-	major, _, _ = strings.Cut(major, "-")
-	n, err := strconv.Atoi(major)
-	if err != nil || n < 2 || n > 3 {
-		return 0
+	tag, _, _ = strings.Cut(strings.TrimPrefix(tag, "v"), "-")
+	parts := strings.Split(tag, ".")
+	major, err := strconv.Atoi(parts[0])
+	if err != nil || major < 2 || major > 3 {
+		return 0, -1
 	}
-	return n
+	minor = -1
+	if len(parts) > 1 {
+		if n, err := strconv.Atoi(parts[1]); err == nil {
+			minor = n
+		}
+	}
+	return major, minor
 }
 
 // syntaxOf is the syntax Traefik reads a router's rule in, and why: the
@@ -53,7 +58,7 @@ func (pr *project) syntaxOf(ruleSyntax *config.Node, defaultRule bool) (rule.Syn
 			return rule.Syntax(v), "the Traefik service's core.defaultRuleSyntax"
 		}
 	}
-	switch imageMajor(pr.traefik.Image) {
+	switch major, _ := imageVersion(pr.traefik.Image); major {
 	case 2:
 		return rule.SyntaxV2, "Traefik v2 (the image " + pr.traefik.Image + ")"
 	case 3:

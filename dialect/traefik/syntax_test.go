@@ -9,24 +9,24 @@ import (
 
 // The image's tag says which Traefik reads the rules: v2's syntax for a
 // v2, v3's for a v3 or latest; a tag that does not say is 0.
-func TestImageMajor(t *testing.T) {
-	for image, want := range map[string]int{
-		"traefik":                  3,
-		"traefik:latest":           3,
-		"traefik:v3.1":             3,
-		"traefik:3":                3,
-		"docker.io/traefik:3.6.1":  3,
-		"traefik:v2.11":            2,
-		"library/traefik:2.10.7":   2,
-		"traefik:v2.11-windows":    2,
-		"traefik:chabichou":        0,
-		"traefik@sha256:0123":      0,
-		"traefik:v3.1@sha256:0123": 3,
-		"traefik:v1.7":             0,
-		"example/proxy:3.1":        0,
+func TestImageVersion(t *testing.T) {
+	for image, want := range map[string][2]int{
+		"traefik":                  {3, -1},
+		"traefik:latest":           {3, -1},
+		"traefik:v3.1":             {3, 1},
+		"traefik:3":                {3, -1},
+		"docker.io/traefik:3.6.1":  {3, 6},
+		"traefik:v2.11":            {2, 11},
+		"library/traefik:2.10.7":   {2, 10},
+		"traefik:v2.11-windows":    {2, 11},
+		"traefik:chabichou":        {0, -1},
+		"traefik@sha256:0123":      {0, -1},
+		"traefik:v3.1@sha256:0123": {3, 1},
+		"traefik:v1.7":             {0, -1},
+		"example/proxy:3.1":        {0, -1},
 	} {
-		if got := imageMajor(image); got != want {
-			t.Errorf("imageMajor(%q) = %d, want %d", image, got, want)
+		if major, minor := imageVersion(image); major != want[0] || minor != want[1] {
+			t.Errorf("imageVersion(%q) = %d, %d, want %d, %d", image, major, minor, want[0], want[1])
 		}
 	}
 }
