@@ -891,10 +891,17 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 		}
 		tl = &config.Labels{}
 	}
-	for _, dg := range cds {
-		pr.report(ds, dg, sourceOf(svc, dg.Origin))
+	provider := pr.provider(svc)
+	if provider == nil && len(labels) > 0 {
+		ds.Errorf(firstLabel(l, labels), "turn on Traefik's Docker provider (--providers.docker) or remove the traefik.* labels",
+			"Traefik's service %s reads no Docker labels (no providers.docker or providers.swarm): these labels do nothing there", svc.Name)
 	}
-	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
+	for _, dg := range cds {
+		if provider != nil { // else said above: Traefik reads none of them
+			pr.report(ds, dg, sourceOf(svc, dg.Origin))
+		}
+	}
+	if provider == nil || pr.leftOut(svc, tl, provider) != "" {
 		if provider != nil {
 			pr.leaveOut(svc, tl, pr.leftOut(svc, tl, provider))
 		}
