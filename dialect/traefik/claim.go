@@ -429,9 +429,15 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	epSrc := sourceOf(svc, originOf(r.EntryPoints))
 	if len(eps) == 0 {
 		if pr.assumed {
-			eps = []string{"web"}
-			if r.TLS != nil && pr.tls {
+			// Traefik's own: every entry point, here the conventional
+			// ones HAProxy listens for.
+			switch {
+			case r.TLS != nil && pr.tls:
 				eps = []string{"websecure"}
+			case pr.tls:
+				eps = []string{"web", "websecure"}
+			default:
+				eps = []string{"web"}
 			}
 		} else {
 			eps = pr.static.DefaultEntryPoints()
