@@ -190,7 +190,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if len(labels) == 0 {
 		return
 	}
-	l, _, err := config.DecodeLabels(pr.decoded(svc, labels))
+	l, _, err := config.DecodeLabels(pr.decodable(svc, labels))
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
@@ -237,11 +237,11 @@ func traefikLabels(svc *model.Service) map[string]string {
 	return out
 }
 
-// decoded are the labels of svc that Traefik decodes: those its
+// decodable are the labels of svc that Traefik decodes: those its
 // provider's constraints name are read by the constraints alone
 // (traefik.constraint-label), unless Traefik reads them too
 // (traefik.enable).
-func (pr *project) decoded(svc *model.Service, labels map[string]string) map[string]string {
+func (pr *project) decodable(svc *model.Service, labels map[string]string) map[string]string {
 	provider := pr.provider(svc)
 	if provider == nil {
 		return labels
