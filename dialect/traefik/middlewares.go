@@ -203,10 +203,9 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 	c.a.Apply("https_only", "", m.src(scheme), "middleware "+m.m.Name)
 	// Traefik's default is a temporary redirect; the entry point's, when
 	// it redirects, comes first and wins.
-	if !c.rt.redirected {
-		c.a.Backend().HTTPSRedirectTemporary = !m.opt("permanent").Bool()
+	if permanent := m.opt("permanent").Bool(); !c.rt.redirected {
+		c.a.Backend().HTTPSRedirectTemporary = !permanent
 	}
-	m.opt("permanent")
 }
 
 // pathOf checks a path a middleware writes.
