@@ -52,6 +52,12 @@ func convert(p *types.Project, files []string) (model.Project, error) {
 		if bool(p.Networks[name].External) {
 			out.ExternalNetworks = append(out.ExternalNetworks, name)
 		}
+		if n := p.Networks[name].Name; n != "" && n != p.Name+"_"+name {
+			if out.NetworkNames == nil {
+				out.NetworkNames = map[string]string{}
+			}
+			out.NetworkNames[name] = n
+		}
 	}
 	return out, nil
 }

@@ -343,6 +343,17 @@ func TestLoad(t *testing.T) {
 			}},
 		},
 		{
+			// What Traefik's traefik.docker.network names: PROJECT_KEY is
+			// left out, a name: and an external network's key are kept.
+			name: "networks keep the names the engine knows them by",
+			files: map[string]string{"proj/compose.yaml": "services:\n  web:\n    image: nginx\n    networks: [front, back, edge]\n" +
+				"networks:\n  front: {}\n  back:\n    name: shared-back\n  edge:\n    external: true\n"},
+			opts: Options{Files: []string{"$DIR/proj/compose.yaml"}},
+			want: model.Project{Name: "proj", Files: []string{"compose.yaml"}, Services: []model.Service{
+				{Name: "web", Image: "nginx", Networks: []string{"back", "edge", "front"}},
+			}, ExternalNetworks: []string{"edge"}, NetworkNames: map[string]string{"back": "shared-back", "edge": "edge"}},
+		},
+		{
 			// Traefik's rules folder, named by a flag, with a file mounted
 			// into it, and a users file named by another service's label
 			// below a mounted folder.

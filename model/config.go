@@ -74,6 +74,24 @@ type Source struct {
 	// From is "labels", "deploy.labels", "environment", "option" or
 	// "compose" (a value docker compose itself defines, like a port).
 	From string `json:"from"`
+	// shown is the value as a diagnostic shows it, when Value had to be
+	// made safe to print into the config (SafeShown): only messages,
+	// which never reach the config, carry it (see Shown).
+	shown string
+}
+
+// Equal reports whether s and o are the same, shown value too (go-cmp
+// calls it: it does not read unexported fields).
+func (s Source) Equal(o Source) bool { return s == o }
+
+// Shown returns s with raw as the value its diagnostics show, Value
+// staying what the config may print: a Traefik rule's backquotes and
+// spaces read as written on stderr, and as '?' in a template's comment.
+func (s Source) Shown(raw string) Source {
+	if raw != s.Value {
+		s.shown = raw
+	}
+	return s
 }
 
 // item is s narrowed to one entry of its list value.
@@ -162,6 +180,10 @@ type Backend struct {
 	// (com.df.httpsRedirectCode); 0: 301 for GET and HEAD, 308 for the
 	// others, which clients repeat with the same method and body.
 	HTTPSRedirectCode int `json:"https_redirect_code,omitempty"`
+	// HTTPSRedirectTemporary, with HTTPSRedirectCode 0, makes that
+	// redirect temporary: 302 for GET and HEAD, 307 for the others
+	// (Traefik's redirectScheme without permanent).
+	HTTPSRedirectTemporary bool `json:"https_redirect_temporary,omitempty"`
 	// Canonical is the host that Redirects lead to: the first explicit host
 	// (com.df.serviceDomain), else <name>.<first domain>, else the first
 	// server_alias, else the name. Empty for a route on any host.
@@ -266,6 +288,9 @@ type Match struct {
 	// TLS takes only requests that came over TLS (the backend
 	// com.df.httpsPort makes for them).
 	TLS bool `json:"tls,omitempty"`
+	// Plain takes only requests that came without TLS (a Traefik router
+	// that is not on the HTTPS entry point, or has no tls). Never with TLS.
+	Plain bool `json:"plain,omitempty"`
 	// Methods takes only requests whose method, in upper case, is one of
 	// these (Traefik's Method); empty: any method.
 	Methods []string `json:"methods,omitempty"`

@@ -230,7 +230,7 @@ func (ds Diagnostics) Strict() Diagnostics {
 }
 
 func (ds *Diagnostics) add(sev Severity, src Source, msg, fix string, args ...any) {
-	*ds = append(*ds, Diagnostic{Severity: sev, Project: src.Project, Service: src.Service, Key: src.Key, Value: src.Value,
+	*ds = append(*ds, Diagnostic{Severity: sev, Project: src.Project, Service: src.Service, Key: src.Key, Value: cmp.Or(src.shown, src.Value),
 		Message: fmt.Sprintf(msg, args...), Fix: fix, Option: src.From == "option", From: src.From})
 }
 

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,5 +90,25 @@ func TestSortDropsRepeatsOfALine(t *testing.T) {
 	got := Diagnostics{below, fromLabels, fromNowhere}.Sort()
 	if len(got) != 2 || got[0].Line != 3 || got[1].Line != 9 {
 		t.Errorf("Sort() = %+v, want line 3 once, then line 9", got)
+	}
+}
+
+// A Source made safe for the config (a Traefik rule's backquotes and
+// spaces as '?') keeps the value as written for its diagnostics, and
+// only for them: the JSON model and templates see the safe one.
+func TestDiagnosticShowsTheValueAsWritten(t *testing.T) {
+	rule := "Host(`a.example.com`) && Path(`/x`)"
+	src := Source{Service: "web", Key: "traefik.http.routers.web.rule", Value: SafeShown(rule), From: "labels"}.Shown(rule)
+	var ds Diagnostics
+	ds.Errorf(src, "", "bad")
+	if got := ds[0].Value; got != rule {
+		t.Errorf("diagnostic value %q, want %q", got, rule)
+	}
+	raw, err := json.Marshal(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(string(raw), "` ") {
+		t.Errorf("the JSON of the Source holds the raw value: %s", raw)
 	}
 }

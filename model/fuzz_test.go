@@ -558,7 +558,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`acl (?:trusted_proxy|allowed_client|denied_client)(?:_v6)? src{NETS}`,
 		},
 		// A route on any host and every path has no condition.
-		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ so_name own_[0-9]+(?: own_[0-9]+)* \}|\{ ssl_fc \}))+`, `use_backend {NAME}`,
+		"use_backend": {`use_backend {NAME} if(?: (?:!?{NAME}|\{ so_name own_[0-9]+(?: own_[0-9]+)* \}|!?\{ ssl_fc \}))+`, `use_backend {NAME}`,
 			`use_backend {NAME} if \{ req_ssl_sni -i -m (?:str(?: {HOST}){1,32}|end {SUFFIX}) \}`},
 		"balance":            {`balance (?:roundrobin|static-rr|leastconn|source|first|random|uri|hdr\([A-Za-z0-9-]+\))`},
 		"dynamic-cookie-key": {`dynamic-cookie-key {NAME}`},
@@ -1210,6 +1210,9 @@ var everyFieldTemplate = func() string {
 		defer func() { onPath[t]-- }()
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if !f.IsExported() {
+				continue // no template reaches it (Source's shown value, for messages)
+			}
 			p := path + "." + f.Name
 			switch ft := f.Type; {
 			case ft.Kind() == reflect.Pointer:

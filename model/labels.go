@@ -96,6 +96,11 @@ func redact(key, v string) string {
 	return v
 }
 
+// CredentialKey reports whether a key's name says its value carries a
+// credential, as Get reads it: a dialect whose keys hold names (a
+// Traefik router's tls.certResolver) asks it of the part that may.
+func CredentialKey(key string) bool { return isCredentialKey(key) }
+
 // credentialKeys caches credentialKey's verdict by key: every lookup of a
 // key redacts its value, and a project asks for the same few keys of each
 // of its services (the regexp was a quarter of Build's time).

@@ -96,7 +96,7 @@ func (a admissions) admits(owner, other string) bool {
 // conditioned reports whether a backend's routes are narrowed by more than
 // the listener they take requests from.
 func (m *Match) conditioned() bool {
-	return m != nil && (len(m.Headers) > 0 || len(m.UserAgents) > 0 || len(m.ExcludePaths) > 0 || m.TLS ||
+	return m != nil && (len(m.Headers) > 0 || len(m.UserAgents) > 0 || len(m.ExcludePaths) > 0 || m.TLS || m.Plain ||
 		len(m.Methods) > 0 || len(m.Queries) > 0 || len(m.Clients) > 0 || m.Not != nil)
 }
 

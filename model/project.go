@@ -14,6 +14,10 @@ type Project struct {
 	// (made outside it, so shared with other projects and the proxy), by
 	// their compose key, sorted.
 	ExternalNetworks []string
+	// NetworkNames are the names the engine knows the project's networks
+	// by, when not PROJECT_KEY (a network's name:, an external one's key),
+	// by compose key; a key missing is PROJECT_KEY.
+	NetworkNames map[string]string
 }
 
 // Service is one compose service.

@@ -306,6 +306,9 @@ func (m *Match) key() string {
 	if m.TLS {
 		parts = append(parts, "tls")
 	}
+	if m.Plain {
+		parts = append(parts, "plain")
+	}
 	for _, v := range m.Methods {
 		parts = append(parts, "m:"+v)
 	}

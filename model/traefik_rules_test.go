@@ -123,28 +123,30 @@ func TestTraefikPriorityOrder(t *testing.T) {
 	}
 }
 
-// traefik.docker.network names the network Traefik reaches a service on.
+// traefik.docker.network names the network Traefik reaches a service on,
+// as the engine knows it: PROJECT_KEY, or its name:.
 func TestTraefikDockerNetwork(t *testing.T) {
 	for _, tt := range []struct {
 		name, network string
 		svcNets       []string
 		want          string
 	}{
-		{"on it", "proxy", []string{"default", "proxy"}, ""},
 		{"on it by its engine name", "p_proxy", []string{"proxy"}, ""},
-		{"not on it", "backend", []string{"default", "proxy"}, "which is not one of its networks"},
-		{"the Traefik service is not on it", "internal", []string{"internal"}, "which the Traefik service traefik is not on"},
+		{"on it by its name:", "shared", []string{"back"}, ""},
+		{"by its compose key, which the engine does not know", "proxy", []string{"default", "proxy"}, "the service is on no network the engine names proxy"},
+		{"not on it", "backend", []string{"default", "proxy"}, "the service is on no network the engine names backend"},
+		{"the Traefik service is not on it", "p_internal", []string{"internal"}, "which the Traefik service traefik is not on"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p := model.Project{Name: "p", Services: []model.Service{
-				{Name: "traefik", Image: "traefik:v3", Command: []string{"--providers.docker", "--entrypoints.web.address=:80"}, Networks: []string{"default", "proxy"}},
+			p := model.Project{Name: "p", NetworkNames: map[string]string{"back": "shared"}, Services: []model.Service{
+				{Name: "traefik", Image: "traefik:v3", Command: []string{"--providers.docker", "--entrypoints.web.address=:80"}, Networks: []string{"back", "default", "proxy"}},
 				{Name: "web", Image: "example/web", Networks: tt.svcNets, Expose: []model.Port{{Number: 80, Protocol: "tcp"}},
 					Labels: map[string]string{"traefik.http.routers.r.rule": "Host(`a.example.com`)", "traefik.docker.network": tt.network}},
 			}}
 			_, ds := buildAll(p, model.Options{Listen: model.Listen{HTTP: ":80"}})
 			var got []string
 			for _, d := range ds {
-				if strings.Contains(d.Message, "reaches the service on network") {
+				if d.Key == "traefik.docker.network" {
 					got = append(got, d.Message)
 				}
 			}

@@ -581,6 +581,9 @@ func (f *Frontend) matchACLs(r model.Route, defined map[string]bool) []string {
 	if m.TLS {
 		names = append(names, "{ ssl_fc }")
 	}
+	if m.Plain {
+		names = append(names, "!{ ssl_fc }")
+	}
 	// add appended each ACL's name to names already.
 	f.conditionACLs(r.Backend, "", model.Conditions{Methods: m.Methods, Queries: m.Queries, Clients: m.Clients}, add)
 	if m.Not != nil {
@@ -652,12 +655,12 @@ func httpsOnlyRedirects(cfg model.Config) map[string][]Redirect {
 		acls := []string{"!{ ssl_fc }", "{ var(txn.host) -m sub . }"}
 		switch {
 		case b.HTTPSOnly:
-			m[b.Name] = byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), b.HTTPSRedirectCode, acls)
+			m[b.Name] = byMethod(httpsURL("%[var(txn.host)]", cfg.Listen.HTTPSPort), b.HTTPSRedirectCode, b.HTTPSRedirectTemporary, acls)
 		// Behind a balancer that terminates TLS on the standard port.
 		case b.ProtoRedirect == "when-http":
-			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, append(acls, "{ var(txn.client_proto) -m str http }"))
+			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, b.HTTPSRedirectTemporary, append(acls, "{ var(txn.client_proto) -m str http }"))
 		case b.ProtoRedirect == "unless-https":
-			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, append(acls, "!{ var(txn.client_proto) -m str https }"))
+			m[b.Name] = byMethod("https://%[var(txn.host)]", b.HTTPSRedirectCode, b.HTTPSRedirectTemporary, append(acls, "!{ var(txn.client_proto) -m str https }"))
 		}
 	}
 	return m
@@ -695,14 +698,14 @@ func hostRedirects(cfg model.Config, f *Frontend) []Redirect {
 		http := "http://" + b.Canonical + "%[var(txn.port)]"
 		switch {
 		case b.HTTPSOnly:
-			rs = append(rs, byMethod(https, 0, []string{name})...)
+			rs = append(rs, byMethod(https, 0, false, []string{name})...)
 		case cfg.Listen.HasHTTPS():
 			f.KeepPort = true
-			rs = append(rs, byMethod(https, 0, []string{name, "{ ssl_fc }"})...)
-			rs = append(rs, byMethod(http, 0, []string{name, "!{ ssl_fc }"})...)
+			rs = append(rs, byMethod(https, 0, false, []string{name, "{ ssl_fc }"})...)
+			rs = append(rs, byMethod(http, 0, false, []string{name, "!{ ssl_fc }"})...)
 		default:
 			f.KeepPort = true
-			rs = append(rs, byMethod(http, 0, []string{name})...)
+			rs = append(rs, byMethod(http, 0, false, []string{name})...)
 		}
 	}
 	return rs
@@ -718,15 +721,20 @@ func httpsURL(host string, port int) string {
 }
 
 // byMethod redirects with code, or when it is 0 with 301 for GET and HEAD
-// and 308 for other methods: clients turn a POST answered with 301 into a
-// GET, and repeat it with its method and body after a 308.
-func byMethod(target string, code int, acls []string) []Redirect {
+// and 308 for other methods (302 and 307 when temporary): clients turn a
+// POST answered with 301 or 302 into a GET, and repeat it with its method
+// and body after a 308 or 307.
+func byMethod(target string, code int, temporary bool, acls []string) []Redirect {
 	if code != 0 {
 		return []Redirect{{Target: target, Code: code, ACLs: acls}}
 	}
+	get, other := 301, 308
+	if temporary {
+		get, other = 302, 307
+	}
 	return []Redirect{
-		{Target: target, Code: 301, ACLs: append(slices.Clone(acls), "METH_GET")},
-		{Target: target, Code: 308, ACLs: append(slices.Clone(acls), "!METH_GET")},
+		{Target: target, Code: get, ACLs: append(slices.Clone(acls), "METH_GET")},
+		{Target: target, Code: other, ACLs: append(slices.Clone(acls), "!METH_GET")},
 	}
 }
 

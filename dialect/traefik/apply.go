@@ -57,6 +57,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 		d.p.applyService(a, st, rt)
 	}
 	refs := append(append([]mwRef(nil), rt.epMiddlewares...), routerMiddlewares(st, rt)...)
+	refs = append(refs, d.p.serviceMiddlewares(a, st, rt)...)
 	c := &mwContext{a: a, p: d.p, st: st, rt: rt, seen: map[string]bool{}}
 	for _, ref := range refs {
 		c.apply(ref, 0)
@@ -113,48 +114,108 @@ func routerMiddlewares(st *serviceState, rt *route) []mwRef {
 	return out
 }
 
+// serviceMiddlewares are the middlewares of the router's service
+// (Traefik v3.7), which every request of the service gets after its
+// router's; a name without @provider is the service's provider's.
+func (pr *project) serviceMiddlewares(a *model.Applier, st *serviceState, rt *route) []mwRef {
+	s := rt.service
+	if s == nil || !s.Middlewares.Set() {
+		return nil
+	}
+	n := s.Middlewares
+	src := nodeSource(st.svc, n)
+	provider := "file"
+	if s.Node.Origin.Source == "label" {
+		provider = "docker"
+	}
+	if pr.traefik != nil {
+		if major, minor := imageVersion(pr.traefik.Image); major == 2 || major == 3 && minor >= 0 && minor < 7 {
+			a.Diagnostics().Warnf(src, "run Traefik v3.7 or later, or name them in the routers' middlewares",
+				"service %s: service middlewares are Traefik v3.7's: Traefik of the image %s does not read them, and skips the container's labels (an unknown key); converted as v3.7 does", s.Name, pr.traefik.Image)
+		}
+	}
+	var out []mwRef
+	for _, m := range n.List() {
+		out = append(out, mwRef{name: m, src: src.WithItem(m), provider: provider})
+	}
+	return out
+}
+
 // applyListeners turns the router's entry points into the model's
-// listeners: the shared ones, or a listener of its own.
+// listeners: the shared ones, taking only the plain or only the TLS
+// requests when the router takes only those, or a listener of its own.
 func (pr *project) applyListeners(a *model.Applier, rt *route) {
 	b := a.Backend()
-	plain, secure := false, false
 	for _, l := range rt.listeners {
-		switch {
-		case l.shared && l.tls:
-			secure = true
-		case l.shared:
-			plain = true
-		default:
+		if !l.shared {
 			m := b.Matching()
-			m.Listeners = append(m.Listeners, model.Listener{Port: l.port, TLS: rt.tls, Source: rt.ruleSrc})
+			m.Listeners = append(m.Listeners, model.Listener{Port: l.port, TLS: l.routerTLS, Source: rt.ruleSrc})
 		}
 	}
-	if redirect := pr.redirectsToHTTPS(); redirect != nil && (plain || secure) {
-		to := redirect.Redirect.To.String()
-		target := pr.static.EntryPoints[to]
-		for n, e := range pr.static.EntryPoints {
-			if strings.EqualFold(n, to) {
-				target = e
-			}
-		}
-		src := pr.staticSource(redirect.Redirect.To.Origin)
-		switch {
-		case !strings.EqualFold(redirect.Redirect.Scheme.String(), "https"):
-			a.Diagnostics().Errorf(src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", redirect.Name, redirect.Redirect.Scheme.String())
-		case target == nil || !pr.tls || target.Port != pr.httpsPort:
-			a.Diagnostics().Errorf(src, "run with "+model.OptionCerts.Ref()+" DIR and "+model.OptionHTTPS.Ref()+" on the port of the entry point it redirects to",
-				"entry point %s redirects to %s, which is not the HTTPS listener", redirect.Name, to)
-		default:
-			// Every plain request on the entry point is redirected before any
-			// router sees it: the route serves HTTPS, and plain HTTP is
-			// redirected to it.
-			a.Apply("https_only", "", src, "entry point "+redirect.Name+" redirections")
-			return
-		}
+	if !rt.plain && !rt.secure {
+		return
 	}
-	if secure && !plain {
+	rd, why := pr.redirectOf(rt)
+	if why != "" {
+		a.Diagnostics().Errorf(rt.ruleSrc, "leave the router out with "+rt.outHint, "router %s: %s", rt.router.Name, why)
+		return
+	}
+	if rd != nil && pr.redirectConverts(a.Diagnostics(), rd) {
+		// Its plain requests are redirected before the router sees them
+		// (every one, for an entry point's): the route serves HTTPS, and
+		// plain HTTP is redirected to it.
+		who := rd.what
+		if rd.ep != nil {
+			who += " redirections"
+		}
+		a.Apply("https_only", "", rd.src, who)
+		b.HTTPSRedirectTemporary = !rd.permanent
+		rt.redirected = true
+		if !rt.secure {
+			// Redirected to an HTTPS the router does not answer: a 404
+			// there, as from Traefik.
+			b.Matching().Plain = true
+			a.Diagnostics().Warnf(rt.ruleSrc, "put the router on the HTTPS entry point, or leave it out with "+rt.outHint,
+				"router %s takes only plain HTTP, and %s redirects its plain requests to https before any router of a lower priority sees them: Traefik never sends it a request; here its requests are redirected too, and HTTPS answers 404", rt.router.Name, rd.what)
+		}
+		return
+	}
+	switch {
+	case rt.secure && !rt.plain:
 		b.Matching().TLS = true
+	case rt.plain && !rt.secure && pr.tls:
+		b.Matching().Plain = true
 	}
+}
+
+// redirectConverts reports whether HAProxy can redirect as rd does: to
+// its HTTPS listener; what it cannot is an error.
+func (pr *project) redirectConverts(ds *model.Diagnostics, rd *redirect) bool {
+	if rd.ep == nil {
+		if !pr.tls {
+			ds.Errorf(rd.src, "run with "+model.OptionCerts.Ref()+" DIR (the certificates of the HTTPS listener)", "%s redirects plain HTTP to https, and there is no HTTPS listener", rd.what)
+			return false
+		}
+		return true
+	}
+	ep := rd.ep
+	to := ep.Redirect.To.String()
+	target := pr.static.EntryPoints[to]
+	for n, e := range pr.static.EntryPoints {
+		if strings.EqualFold(n, to) {
+			target = e
+		}
+	}
+	switch {
+	case !strings.EqualFold(ep.Redirect.Scheme.String(), "https"):
+		ds.Errorf(rd.src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", ep.Name, ep.Redirect.Scheme.String())
+		return false
+	case target == nil || !pr.tls || target.Port != pr.httpsPort:
+		ds.Errorf(rd.src, "run with "+model.OptionCerts.Ref()+" DIR and "+model.OptionHTTPS.Ref()+" on the port of the entry point it redirects to",
+			"entry point %s redirects to %s, which is not the HTTPS listener", ep.Name, to)
+		return false
+	}
+	return true
 }
 
 // applyCertResolver: a router's tls.certresolver (or its entry point's

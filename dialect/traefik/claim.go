@@ -51,10 +51,15 @@ type route struct {
 	priority int64
 	// listeners the router takes requests from.
 	listeners []listener
-	tls       bool
+	// plain, secure: it takes the plain requests of the shared HTTP
+	// listener, the TLS ones of the shared HTTPS listener.
+	plain, secure bool
 	// epMiddlewares are the middlewares of its entry points, applied
 	// before its own.
 	epMiddlewares []mwRef
+	// redirected: its entry point redirects every plain request to
+	// HTTPS before any router sees it (set by applyListeners).
+	redirected bool
 }
 
 // mwRef is a middleware a router names, with where it is named.
@@ -119,7 +124,7 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 		}
 		return nil
 	}
-	tl, cds, err := config.DecodeLabels(labels)
+	tl, cds, err := config.DecodeLabels(pr.decodable(svc, labels))
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
 		return nil
@@ -147,6 +152,9 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 	}
 	ignored := pr.ignoredRouters(l, tl, ds)
 	st.src = firstLabel(l, labels)
+	for _, sn := range slices.Sorted(maps.Keys(tl.HTTP.Services)) {
+		pr.nameMiddlewares(tl.HTTP.Services[sn].Middlewares.List(), "docker")
+	}
 	for _, rn := range slices.Sorted(maps.Keys(tl.HTTP.Routers)) {
 		it := pr.item(svc.Name, kindRouter, rn)
 		if ignored[strings.ToLower(rn)] {
@@ -194,7 +202,9 @@ func (st *serviceState) claim(src model.Source, exposed []int) model.Claim {
 
 // checkNetwork reads traefik.docker.network (or the provider's network):
 // the network Traefik reaches the service on must be one of the
-// service's, and the proxy that replaces Traefik must be on it too.
+// service's, by the name the engine knows it by (Traefik's lookup; a
+// name it does not find, it warns about and takes the container's first
+// network), and the proxy that replaces Traefik must be on it too.
 func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider *config.DockerProvider, ds *model.Diagnostics) {
 	n := tl.Network
 	src := sourceOf(svc, originOf(n))
@@ -202,24 +212,48 @@ func (pr *project) checkNetwork(svc *model.Service, tl *config.Labels, provider 
 		n = provider.Network
 		src = pr.staticSource(originOf(n))
 	}
-	if !n.Set() {
+	if !n.Set() || svc.NetworkMode != "" {
 		return
 	}
 	v := n.String()
-	// A compose network is named PROJECT_KEY on the engine, unless its
-	// name: says otherwise.
+	// A Swarm stack's networks are STACK_KEY, the stack named when it is
+	// deployed: any prefix names one without a name: of its own.
+	swarm := provider == pr.static.Swarm
 	on := func(s *model.Service) bool {
-		return slices.ContainsFunc(s.Networks, func(k string) bool { return k == v || pr.name+"_"+k == v })
+		return slices.ContainsFunc(s.Networks, func(k string) bool {
+			engine := pr.networkName(k)
+			return engine == v || swarm && engine == pr.name+"_"+k && strings.HasSuffix(v, "_"+k)
+		})
+	}
+	names := func(s *model.Service) string {
+		var ns []string
+		for _, k := range s.Networks {
+			ns = append(ns, pr.networkName(k))
+		}
+		return strings.Join(ns, ", ")
 	}
 	switch {
-	case svc.NetworkMode != "":
 	case !on(svc):
-		ds.Warnf(src, "put the service on that network, or name one of its networks", "Traefik reaches the service on network %s, which is not one of its networks (%s): Traefik could not reach it either",
-			model.Printable(v), strings.Join(svc.Networks, ", "))
+		fix := "name one of its networks as the engine knows it"
+		for _, k := range svc.Networks {
+			if v == k || v == pr.name+"_"+k {
+				fix = fmt.Sprintf("write %s, the name the engine knows network %s by", pr.networkName(k), k)
+			}
+		}
+		ds.Warnf(src, fix, "the service is on no network the engine names %s (its networks are %s on the engine): Traefik would warn and take the first of them",
+			model.Printable(v), names(svc))
 	case pr.traefik != nil && pr.traefik.NetworkMode == "" && !on(pr.traefik):
-		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (%s)",
-			model.Printable(v), pr.traefik.Name, strings.Join(pr.traefik.Networks, ", "))
+		ds.Warnf(src, "put the Traefik service, and the HAProxy that replaces it, on that network", "Traefik reaches the service on network %s, which the Traefik service %s is not on (its networks are %s on the engine)",
+			model.Printable(v), pr.traefik.Name, names(pr.traefik))
 	}
+}
+
+// networkName is the name the engine knows the compose network key by.
+func (pr *project) networkName(key string) string {
+	if n, ok := pr.networkNames[key]; ok {
+		return n
+	}
+	return pr.name + "_" + key
 }
 
 // provider is the provider that reads svc's labels: Swarm's for
@@ -262,15 +296,31 @@ func mergedLabels(svc *model.Service) map[string]string {
 func firstLabel(l model.Labels, labels map[string]string) model.Source {
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		if strings.EqualFold(k, "traefik.enable") {
-			_, src, _ := l.Get(k)
-			return src
+			src, _ := labelSource(l, k)
+			return safe(src)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		_, src, _ := l.Get(k)
-		return src
+		src, _ := labelSource(l, k)
+		return safe(src)
 	}
 	return model.Source{Service: l.Service().Name}
+}
+
+// redirectsScheme reports whether a router names a redirectScheme
+// middleware: a redirect the Traefik service's router may be meant as.
+func (pr *project) redirectsScheme(r *config.Router) bool {
+	for _, ref := range r.Middlewares.List() {
+		name, provider, _ := strings.Cut(ref, "@")
+		defined := pr.middleware
+		if strings.EqualFold(provider, "file") {
+			defined = pr.fileMiddleware
+		}
+		if def, ok := defined[strings.ToLower(name)]; ok && strings.EqualFold(def.m.Type, "redirectScheme") {
+			return true
+		}
+	}
+	return false
 }
 
 // leaveOutHint is how to leave a router out on purpose, for messages.
@@ -347,7 +397,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	}
 	ruleSrc := nodeSource(svc, r.Rule)
 	if r.DefaultRule {
-		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}
+		ruleSrc = model.Source{Service: svc.Name, Key: "traefik.http.routers." + r.Name + ".rule", Value: model.SafeShown(r.Rule.String()), From: "traefik"}.Shown(r.Rule.String())
 	}
 	// Its service: one of the container's, a file service's server, or
 	// Traefik's own ping.
@@ -357,10 +407,13 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	}
 	port := tg.port
 	// Its rule.
-	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.HTTP})
-	if err != nil {
-		refuse(ruleSrc, "rule: %v", err)
+	parsed, why, warn := pr.parseRule(r.Rule.String(), r.RuleSyntax, r.DefaultRule, rule.HTTP, "traefik.http.routers."+r.Name)
+	if why != "" {
+		refuse(ruleSrc, "%s", why)
 		return
+	}
+	if warn != "" {
+		ds.Warnf(ruleSrc, "", "router %s: %s", r.Name, warn)
 	}
 	branches, err := parsed.Translate()
 	if err != nil {
@@ -376,9 +429,15 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 	epSrc := sourceOf(svc, originOf(r.EntryPoints))
 	if len(eps) == 0 {
 		if pr.assumed {
-			eps = []string{"web"}
-			if r.TLS != nil && pr.tls {
+			// Traefik's own: every entry point, here the conventional
+			// ones HAProxy listens for.
+			switch {
+			case r.TLS != nil && pr.tls:
 				eps = []string{"websecure"}
+			case pr.tls:
+				eps = []string{"web", "websecure"}
+			default:
+				eps = []string{"web"}
 			}
 		} else {
 			eps = pr.static.DefaultEntryPoints()
@@ -410,9 +469,14 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		refuse(epSrc, "it is on entry point %s (a shared listener) and %s (a listener of its own, port %d): a route on both is not converted; list the entry points it is meant for in traefik.http.routers.%s.entrypoints", shared, own, ls[slices.IndexFunc(ls, func(l listener) bool { return !l.shared })].port, r.Name)
 		return
 	}
-	tls := r.TLS != nil
-	for _, lst := range ls {
-		tls = tls || lst.ep != nil && lst.ep.TLS != nil
+	tls := false
+	for i := range ls {
+		l := &ls[i]
+		l.name = eps[i]
+		// Without a Traefik service (or with its file unread), the
+		// conventional HTTPS entry point is taken to terminate TLS.
+		l.routerTLS = r.TLS != nil || l.ep != nil && l.ep.TLS != nil || pr.assumed && l.ep == nil && l.tls
+		tls = tls || l.routerTLS
 	}
 	if tls && !pr.tls {
 		src := rsrc
@@ -426,7 +490,26 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		refuse(src, "it serves HTTPS, and there is no HTTPS listener: run with %s DIR (the certificates) or %s", model.OptionCerts.Ref(), model.OptionACMEDirectory.Ref())
 		return
 	}
-	branches, why := expandHeaderRegexps(branches)
+	plain, secure := false, false
+	var mismatch []string // shared listeners the router takes no request of
+	for _, l := range ls {
+		switch {
+		case !l.shared:
+		case l.tls && l.routerTLS:
+			secure = true
+		case !l.tls && !l.routerTLS:
+			plain = true
+		case l.tls:
+			mismatch = append(mismatch, fmt.Sprintf("on entry point %s (port %d) it has no tls, so Traefik answers it only over plain HTTP there, which HAProxy's HTTPS listener does not take; set traefik.http.routers.%s.tls=true, or the entry point's http.tls", l.name, l.port, r.Name))
+		default:
+			mismatch = append(mismatch, fmt.Sprintf("on entry point %s (port %d) it has tls, so Traefik answers it only over TLS there, which HAProxy's HTTP listener does not speak; put it on the HTTPS entry point", l.name, l.port))
+		}
+	}
+	if !plain && !secure && len(mismatch) > 0 {
+		refuse(epSrc, "%s", strings.Join(mismatch, "; "))
+		return
+	}
+	branches, why = expandHeaderRegexps(branches)
 	if why != "" {
 		refuse(ruleSrc, "%s", why)
 		return
@@ -446,7 +529,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 			v += "-x"
 		}
 		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
-			ruleSrc: ruleSrc, priority: priority, listeners: ls, tls: tls, epMiddlewares: epMW}
+			ruleSrc: ruleSrc, priority: priority, listeners: ls, plain: plain, secure: secure, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc
 			rt.paths = append(rt.paths, p)
@@ -807,11 +890,24 @@ func originOf(n *config.Node) config.Origin {
 func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
 	labels := traefikLabels(svc)
-	tl, _, err := config.DecodeLabels(labels)
+	tl, cds, err := config.DecodeLabels(pr.decodable(svc, labels))
 	if err != nil || tl == nil {
+		if err != nil {
+			ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
+		}
 		tl = &config.Labels{}
 	}
-	if provider := pr.provider(svc); provider == nil || pr.leftOut(svc, tl, provider) != "" {
+	provider := pr.provider(svc)
+	if provider == nil && len(labels) > 0 {
+		ds.Errorf(firstLabel(l, labels), "turn on Traefik's Docker provider (--providers.docker) or remove the traefik.* labels",
+			"Traefik's service %s reads no Docker labels (no providers.docker or providers.swarm): these labels do nothing there", svc.Name)
+	}
+	for _, dg := range cds {
+		if provider != nil { // else said above: Traefik reads none of them
+			pr.report(ds, dg, sourceOf(svc, dg.Origin))
+		}
+	}
+	if provider == nil || pr.leftOut(svc, tl, provider) != "" {
 		if provider != nil {
 			pr.leaveOut(svc, tl, pr.leftOut(svc, tl, provider))
 		}
@@ -835,6 +931,9 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 		sname := r.Service.String()
 		i := strings.LastIndexByte(sname, '@')
 		switch {
+		case slices.ContainsFunc(pr.catchAlls, func(rd *redirect) bool { return rd.what == "router "+r.Name }):
+			// A redirect of plain HTTP, applied to the routes it takes
+			// (applyListeners).
 		case i >= 0 && strings.EqualFold(sname, "ping@internal"):
 			pr.claimRouter(st, r, nil, exposed, ds)
 		case i >= 0 && strings.EqualFold(sname[i+1:], "internal"):
@@ -842,8 +941,11 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 				ds.Errorf(src, fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name), "router %s: %s", r.Name, fmt.Sprintf(format, args...))
 			})
 		default:
-			ds.Errorf(sourceOf(svc, r.Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name),
-				"router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
+			fix := fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name)
+			if pr.redirectsScheme(r) {
+				fix = "to redirect plain HTTP to https, give the router a rule of any host (HostRegexp(`{host:.+}`), or HostRegexp(`.+`) in v3), the HTTP entry point alone, no tls and the redirectScheme first, or set the entry point's http.redirections.entryPoint.to; or " + fix
+			}
+			ds.Errorf(sourceOf(svc, r.Node.Origin), fix, "router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
 		}
 		it.record(ds, from)
 	}
@@ -859,9 +961,12 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
 		it.record(ds, from)
 	}
+	pr.refuseUDP(st, ignored, ds)
 	pr.claimFileRouters(st, true, exposed, ds)
 	if len(st.ports) == 0 {
-		return model.Claim{}
+		// HAProxy replaces it: no port of its own is routed, not even by
+		// --all (as HAProxy's own service and nginx-proxy's proxy).
+		return model.Claim{Skip: exposed}
 	}
 	return st.claim(firstLabel(l, labels), exposed)
 }

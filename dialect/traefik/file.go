@@ -58,7 +58,11 @@ func fileSource(service string, o config.Origin) model.Source {
 func nodeSource(svc *model.Service, n *config.Node) model.Source {
 	src := sourceOf(svc, originOf(n))
 	if src.From == "file" {
-		src.Value = model.SafeShown(n.String())
+		src.Value = model.Redacted
+		if !secretKey(n.Origin.Key) {
+			src.Value = model.SafeShown(n.String())
+			src = src.Shown(n.String())
+		}
 	}
 	return src
 }
@@ -177,6 +181,7 @@ func (pr *project) collectFile(d *config.Dynamic, ds *model.Diagnostics) {
 			continue
 		}
 		f.services[strings.ToLower(name)] = d.HTTP.Services[name]
+		pr.nameMiddlewares(d.HTTP.Services[name].Middlewares.List(), "file")
 	}
 	for _, n := range d.Tree.Lookup("http.serversTransports").Entries() {
 		if _, ok := f.transports[strings.ToLower(n.Name)]; ok {

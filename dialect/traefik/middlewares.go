@@ -31,7 +31,7 @@ var middlewareDefs []mwDef
 func init() { middlewareDefs = defs }
 
 var defs = []mwDef{
-	{name: "redirectScheme", doc: "`scheme=https` → `https_only` (301 for GET and HEAD, 308 for others, as Traefik's permanent redirect); `permanent=false` → 302 for every method; another scheme or port is an error", apply: applyRedirectScheme},
+	{name: "redirectScheme", doc: "`scheme=https` → `https_only`: 302 for GET (and HEAD), 307 for other methods, as Traefik's default temporary redirect; with `permanent=true` 301 and 308; another scheme or port is an error", apply: applyRedirectScheme},
 	{name: "stripPrefix", doc: "`prefixes` → the first prefix the path starts with is removed, as a string, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefix},
 	{name: "addPrefix", doc: "`prefix` → put before the path", apply: applyAddPrefix},
 	{name: "replacePath", doc: "`path` → the path is replaced (the query kept); Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePath},
@@ -201,9 +201,10 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 		return
 	}
 	c.a.Apply("https_only", "", m.src(scheme), "middleware "+m.m.Name)
-	if p := m.opt("permanent"); p.Set() && !p.Bool() {
-		c.a.Backend().HTTPSRedirectCode = 302
-		c.differ(m.src(p), m, "a temporary redirect is 302 for every method here; Traefik answers 307 to methods other than GET and HEAD")
+	// Traefik's default is a temporary redirect; the entry point's, when
+	// it redirects, comes first and wins.
+	if permanent := m.opt("permanent").Bool(); !c.rt.redirected {
+		c.a.Backend().HTTPSRedirectTemporary = !permanent
 	}
 }
 

@@ -54,16 +54,29 @@ func (d Dialect) Finish(cfg model.Config, ds *model.Diagnostics) {
 			}
 			reported[[2]*route{a, b}] = true
 			where := describe(first.r, later.r)
-			msg := fmt.Sprintf("router %s (priority %d) comes before router %s (priority %d) in Traefik, but HAProxy tries %s first (it orders routes by host, path length and conditions, not by priority): requests both match (%s) would get router %s's middlewares",
-				b.router.Name, b.priority, a.router.Name, a.priority, a.router.Name, where, a.router.Name)
+			msg := fmt.Sprintf("router %s (priority %d) comes before router %s (priority %d) in Traefik, but HAProxy tries %s first (it orders routes by host, path length and conditions, not by priority): requests both match (%s) %s",
+				b.router.Name, b.priority, a.router.Name, a.priority, a.router.Name, where, sentTo(first.b, later.b, a, b))
 			fix := fmt.Sprintf("make the rules of %s and %s match different requests", a.router.Name, b.router.Name)
 			if why := weakerAccess(first.b.Policy, later.b.Policy); why != "" {
 				ds.Errorf(a.ruleSrc, fix+", or give them the same access controls", "%s, %s: the service would ship open", msg, why)
 				continue
 			}
-			ds.Warnf(a.ruleSrc, fix+" if it matters", "%s", msg)
+			if first.b.Service == later.b.Service && first.b.Port == later.b.Port {
+				fix += " if it matters"
+			}
+			ds.Warnf(a.ruleSrc, fix, "%s", msg)
 		}
 	}
+}
+
+// sentTo says where the requests two routers match go in HAProxy (got,
+// router a) rather than in Traefik (want, router b): to another service
+// or port, or through the other router's middlewares.
+func sentTo(got, want *model.Backend, a, b *route) string {
+	if got.Service != want.Service || got.Port != want.Port {
+		return fmt.Sprintf("go to service %s (port %d) through router %s's middlewares, where Traefik sends them to service %s (port %d)", got.Service, got.Port, a.router.Name, want.Service, want.Port)
+	}
+	return fmt.Sprintf("would get router %s's middlewares instead of router %s's", a.router.Name, b.router.Name)
 }
 
 // weakerAccess says what access control of the policy Traefik would apply
@@ -90,6 +103,9 @@ func overlap(a, b model.Route) bool {
 	ma, mb := a.Match, b.Match
 	if ma == nil || mb == nil {
 		return true
+	}
+	if ma.TLS && mb.Plain || ma.Plain && mb.TLS {
+		return false // one takes TLS requests only, the other plain ones
 	}
 	if len(ma.Methods) > 0 && len(mb.Methods) > 0 && !slices.ContainsFunc(ma.Methods, func(m string) bool { return slices.Contains(mb.Methods, m) }) {
 		return false
@@ -179,16 +195,14 @@ func pathIn(p string, q model.Path) bool {
 
 // describe names where two routes meet, for messages.
 func describe(a, b model.Route) string {
-	host := "any host"
-	for _, r := range []model.Route{a, b} {
-		if len(r.Hosts) > 0 {
-			host = r.Hosts[0].Name
-			break
-		}
-	}
 	path := a.Path.Prefix
 	if len(b.Path.Prefix) > len(path) {
 		path = b.Path.Prefix
 	}
-	return host + cmp.Or(path, "/")
+	for _, r := range []model.Route{a, b} {
+		if len(r.Hosts) > 0 {
+			return r.Hosts[0].Name + cmp.Or(path, "/")
+		}
+	}
+	return cmp.Or(path, "/") + " on any host"
 }

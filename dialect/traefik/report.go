@@ -149,4 +149,8 @@ func (pr *project) leaveOut(svc *model.Service, tl *config.Labels, why string) {
 		it := pr.item(svc.Name, kindTCPRouter, rn)
 		it.Outcome, it.Detail = model.LeftOut, why
 	}
+	for _, rn := range slices.Sorted(maps.Keys(tl.UDP.Routers)) {
+		it := pr.item(svc.Name, kindUDPRouter, rn)
+		it.Outcome, it.Detail = model.LeftOut, why
+	}
 }

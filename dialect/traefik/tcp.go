@@ -67,10 +67,13 @@ func (pr *project) claimTCPRouter(st *serviceState, r *config.TCPRouter, exposed
 		return
 	}
 	// Its rule: server names, or every connection.
-	parsed, err := rule.Parse(r.Rule.String(), rule.Options{Syntax: rule.Syntax(strings.ToLower(r.RuleSyntax.String())), Kind: rule.TCP})
-	if err != nil {
-		refuse(ruleSrc, "rule: %v", err)
+	parsed, why, warn := pr.parseRule(r.Rule.String(), r.RuleSyntax, false, rule.TCP, "traefik.tcp.routers."+r.Name)
+	if why != "" {
+		refuse(ruleSrc, "%s", why)
 		return
+	}
+	if warn != "" {
+		ds.Warnf(ruleSrc, "", "TCP router %s: %s", r.Name, warn)
 	}
 	branches, err := parsed.Translate()
 	if err != nil {

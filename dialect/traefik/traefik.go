@@ -60,9 +60,15 @@ type project struct {
 	dockerServices map[string]string
 	// composeServices are the project's services' names.
 	composeServices []string
-	services        map[string]*serviceState
+	// networkNames are the engine's names of the project's networks that
+	// are not PROJECT_KEY, by compose key (model.Project.NetworkNames).
+	networkNames map[string]string
+	services     map[string]*serviceState
 	// items of the migration report (Report), by service, kind and name.
 	items map[string]*reportItem
+	// catchAlls are the Traefik service's routers that redirect plain
+	// HTTP to https (findCatchAlls), converted as redirects.
+	catchAlls []*redirect
 	// named: the middlewares a router or entry point names, lower case.
 	named map[string]bool
 }
@@ -112,6 +118,7 @@ func isTraefik(svc *model.Service) bool {
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
 		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}}
+	pr.networkNames = p.NetworkNames
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
 	pr.acme = opts.Listen.ACME
@@ -167,6 +174,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		pr.readMiddlewares(&services[i], ds)
 	}
 	pr.readFileProvider(services, ds)
+	pr.findCatchAlls()
 	return Dialect{p: pr}
 }
 
@@ -182,7 +190,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if len(labels) == 0 {
 		return
 	}
-	l, _, err := config.DecodeLabels(labels)
+	l, _, err := config.DecodeLabels(pr.decodable(svc, labels))
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
@@ -229,12 +237,41 @@ func traefikLabels(svc *model.Service) map[string]string {
 	return out
 }
 
+// decodable are the labels of svc that Traefik decodes: those its
+// provider's constraints name are read by the constraints alone
+// (traefik.constraint-label), unless Traefik reads them too
+// (traefik.enable).
+func (pr *project) decodable(svc *model.Service, labels map[string]string) map[string]string {
+	provider := pr.provider(svc)
+	if provider == nil {
+		return labels
+	}
+	var out map[string]string
+	for _, k := range provider.Constraint.Labels() {
+		if _, ok := labels[k]; !ok {
+			continue
+		}
+		switch root, _, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(k, "traefik.")), "."); root {
+		case "http", "tcp", "udp", "tls", "enable", "docker", "swarm":
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(labels)
+		}
+		delete(out, k)
+	}
+	if out == nil {
+		return labels
+	}
+	return out
+}
+
 // sourceOf is the model's Source of a value config read from svc's
 // labels, or from a file of the file provider (its name and line).
 func sourceOf(svc *model.Service, o config.Origin) model.Source {
 	switch o.Source {
 	case "label":
-		if _, src, ok := model.LabelsOf(svc).Get(o.Key); ok {
+		if src, ok := labelSource(model.LabelsOf(svc), o.Key); ok {
 			return safe(src)
 		}
 	case "", "flag", "env", "default":
@@ -244,11 +281,54 @@ func sourceOf(svc *model.Service, o config.Origin) model.Source {
 	return model.Source{Service: svc.Name, Key: o.Key, From: "traefik"}
 }
 
+// labelSource is the Source of one of svc's labels, its value redacted
+// only when secretKey says it may hold a secret.
+func labelSource(l model.Labels, key string) (model.Source, bool) {
+	_, src, ok := l.GetPublic(key)
+	if ok && secretKey(key) {
+		src.Value = model.Redacted
+	}
+	return src, ok
+}
+
+// secretKey reports whether the value of a Traefik key (a label, or a
+// file provider's FILE:LINE:KEY) may hold a secret, so that messages show
+// it redacted: the settings of a middleware (basicAuth's users, a header
+// named Authorization or X-Api-Key, a plugin's token) and of a service's
+// health check headers, whose names the model's credential pattern reads,
+// without the middleware's or service's own name. Routers, services and
+// the provider's keys hold names, rules and ports, which messages show:
+// the pattern alone would hide tls.certResolver and sticky.cookie.name.
+func secretKey(key string) bool {
+	k := strings.ToLower(key)
+	if i := strings.LastIndexByte(k, ':'); i >= 0 {
+		k = k[i+1:]
+	}
+	k = strings.TrimPrefix(k, "traefik.")
+	parts := strings.SplitN(k, ".", 4)
+	switch {
+	case len(parts) >= 1 && (parts[0] == "enable" || parts[0] == "docker" || parts[0] == "swarm"):
+		return false
+	case len(parts) < 4 || parts[0] != "http" && parts[0] != "tcp" && parts[0] != "udp":
+		return model.CredentialKey(k)
+	}
+	switch rest := parts[3]; parts[1] {
+	case "routers":
+		return false
+	case "services":
+		return strings.HasPrefix(rest, "loadbalancer.healthcheck.headers.") && model.CredentialKey(rest)
+	default:
+		return model.CredentialKey(rest)
+	}
+}
+
 // safe is src with its value and item as a Source may show them: Traefik
-// rules hold backquotes, which HAProxy's tokenizer reads.
+// rules hold backquotes, which HAProxy's tokenizer reads. Messages show
+// the value as written (Source.Shown).
 func safe(src model.Source) model.Source {
+	raw := src.Value
 	src.Value, src.Item = model.SafeShown(src.Value), model.SafeShown(src.Item)
-	return src
+	return src.Shown(raw)
 }
 
 // staticSource is the Source of a value of the static configuration.
@@ -259,7 +339,7 @@ func (pr *project) staticSource(o config.Origin) model.Source {
 	}
 	switch o.Source {
 	case "flag":
-		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}
+		return model.Source{Service: name, Key: "command", Value: model.SafeShown(o.Key), From: "compose"}.Shown(o.Key)
 	case "env":
 		if pr.traefik != nil {
 			if _, src, ok := model.LabelsOf(pr.traefik).Get(o.Key); ok {
@@ -300,6 +380,12 @@ type listener struct {
 	tls    bool
 	port   int
 	ep     *config.EntryPoint
+	name   string // the entry point's, as the router names it
+	// routerTLS: the router takes the TLS requests of this entry point,
+	// and only those (its tls, or the entry point's http.tls); without,
+	// only its plain ones. Traefik keeps the two apart on every entry
+	// point.
+	routerTLS bool
 }
 
 // conventional entry point names, read when the project has no Traefik

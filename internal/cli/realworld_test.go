@@ -109,13 +109,13 @@ var realworldOutcomes = map[string]realworldOutcome{
 	"traefik_jitsi_v1_labels": {exit: 1, names: "traefik.backend=jc_backend"},
 	"traefik_lempa_authentik": {exit: 1, names: "router authentik"},
 	"traefik_mailu_tcp":       {exit: 1, names: "TCP router sieve"},
-	// Its catch-all HTTP to HTTPS redirect is a router on the Traefik
-	// service itself.
-	"traefik_servarr_stack": {exit: 1, names: "router http-catchall"},
+	// Its catch-all HTTP to HTTPS redirect, a router on the Traefik
+	// service itself, is converted; its dashboard is not.
+	"traefik_servarr_stack": {exit: 1, names: "api@internal"},
 	"traefik_swarmrocks":    {exit: 1, names: "api@internal"},
-	// Converted whole; with --all the Traefik service, which HAProxy
-	// replaces, is routed by its ports too.
-	"traefik_vegasbrianc_swarm_monitoring": {backends: []string{"grafana_3000_grafana", "prometheus_9090_prometheus", "traefik-443", "traefik-80", "traefik-8080"}},
+	// Converted whole; --all leaves out the Traefik service, which
+	// HAProxy replaces.
+	"traefik_vegasbrianc_swarm_monitoring": {backends: []string{"grafana_3000_grafana", "prometheus_9090_prometheus"}},
 }
 
 var (

@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -67,6 +69,28 @@ func ParseConstraint(expr string) (*Constraint, error) {
 	}
 	c.root = n
 	return c, nil
+}
+
+// Labels are the names of the labels the expression reads (Label and
+// LabelRegex), sorted, once each.
+func (c *Constraint) Labels() []string {
+	if c == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var walk func(n *cnode)
+	walk = func(n *cnode) {
+		if n == nil {
+			return
+		}
+		if n.op == cLabel || n.op == cLabelRegex {
+			seen[n.name] = true
+		}
+		walk(n.a)
+		walk(n.b)
+	}
+	walk(c.root)
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // String returns the expression as written.

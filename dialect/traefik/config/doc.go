@@ -62,8 +62,11 @@
 //   - Unknown keys, with the closest known name ("did you mean"); Traefik
 //     v1 labels (traefik.frontend.rule, traefik.port) named as such.
 //     Traefik itself refuses the whole container for unknown keys below
-//     traefik.http/tcp/udp, and ignores other unknown traefik.* labels; both
-//     are errors here, because they are typos far more often than not.
+//     traefik.http/tcp/udp, and ignores other traefik.* labels (its
+//     constraints may read them: traefik.constraint-label). An unknown
+//     label below the root is an error here when it is a near miss of a
+//     known one (traefik.enabel, a typo far more often than not), and a
+//     Warning saying that Traefik ignores it otherwise.
 //   - A root not spelled "traefik" in lower case (Traefik refuses it), empty
 //     segments, bad indexes, a value where a section is expected and the
 //     reverse, values outside their grammar, empty list items, negative

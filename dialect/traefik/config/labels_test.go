@@ -131,6 +131,21 @@ func TestDecodeLabels(t *testing.T) {
 			},
 		},
 		{
+			name: "labels below the root that Traefik does not read",
+			labels: map[string]string{
+				"traefik.constraint-label":      "public",
+				"traefik.enabel":                "true",
+				"traefik.http.routers.a.bogus":  "x",
+				"traefik.http.services.a.bogus": "x",
+			},
+			wantDiags: []string{
+				`traefik.constraint-label="public": Traefik reads only the labels traefik.enable`,
+				`traefik.enabel="true": unknown key "enabel" under the root; did you mean "enable"? Traefik ignores this label`,
+				`error: traefik.http.routers.a.bogus="x": unknown key "bogus" under a`,
+				`error: traefik.http.services.a.bogus="x": unknown key "bogus" under a`,
+			},
+		},
+		{
 			name: "grammar of values",
 			labels: map[string]string{
 				"traefik.enable":                                              "yes",

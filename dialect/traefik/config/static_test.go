@@ -268,6 +268,13 @@ func TestConstraints(t *testing.T) {
 		{strings.Repeat("!", 100) + "Label(`a`,`b`)", false, true},
 		{strings.Repeat("(", 100) + "Label(`a`,`b`)" + strings.Repeat(")", 100), false, true},
 	}
+	c, err := ParseConstraint("Label(`traefik.constraint-label`, `a`) && !(LabelRegex(`env`, `^p`) || Label(`env`, `dev`))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Labels(), " "); got != "env traefik.constraint-label" {
+		t.Errorf("Labels() = %q, want the names the expression reads, sorted, once each", got)
+	}
 	for _, tt := range tests {
 		c, err := ParseConstraint(tt.expr)
 		if (err != nil) != tt.wantErr {

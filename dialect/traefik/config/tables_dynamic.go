@@ -162,6 +162,7 @@ func serverHealthCheck() *field {
 
 func httpService() *field {
 	return sec("", "",
+		list("middlewares", "v3.7: middlewares of every request the service gets, after its router's"),
 		sec("loadBalancer", "the container's servers",
 			sec("sticky", "session affinity",
 				sec("cookie", "cookie-based affinity",

@@ -232,6 +232,17 @@ func unknown(r *raw, f *field, src source, at Origin, ds *Diagnostics, parent st
 		ds.add(Error, o, firstValue(r), "%q is a Traefik v1 label: Traefik v2 and v3 ignore it; write traefik.http.routers.<name>.* and traefik.http.services.<name>.*", r.name)
 		return
 	}
+	if f.name == "" && parent == "" && o.Source == "label" {
+		// Traefik decodes only traefik.http, .tcp, .udp and .tls, and
+		// reads traefik.enable, .docker and .swarm: it skips any other
+		// label without a word (its constraints may read it).
+		if s := suggest(r.name, fieldNames(f, src)); s != "" {
+			ds.add(Error, o, firstValue(r), "%s; did you mean %q? Traefik ignores this label, so it has no effect", msg, s)
+			return
+		}
+		ds.add(Warning, o, firstValue(r), "Traefik reads only the labels traefik.enable, traefik.http.*, traefik.tcp.*, traefik.udp.*, traefik.tls.*, traefik.docker.* and traefik.swarm.* (and those its constraints name): it ignores this one")
+		return
+	}
 	if s := suggest(r.name, fieldNames(f, src)); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	} else if names := fieldNames(f, src); len(names) <= 12 {

@@ -72,8 +72,11 @@ type Service struct {
 	PassHostHeader   *Node // unset means true
 	ServersTransport *Node
 	Strategy         *Node
-	Sticky           *Sticky      // nil: no affinity
-	HealthCheck      *HealthCheck // nil: no active check
+	// Middlewares (Traefik v3.7) apply to every request of the service,
+	// after its router's: List() of names, possibly name@provider.
+	Middlewares *Node
+	Sticky      *Sticky      // nil: no affinity
+	HealthCheck *HealthCheck // nil: no active check
 	// Other: a service kind other than loadBalancer (file provider: weighted,
 	// mirroring, failover, highestRandomWeight), kept uninterpreted.
 	Other *Node
@@ -173,7 +176,7 @@ func view(tree *Node, ds *Diagnostics) Dynamic {
 		lb := n.Child("loadBalancer")
 		s := &Service{Name: n.Name, Node: n, Port: lb.Lookup("server.port"), Scheme: lb.Lookup("server.scheme"),
 			URL: lb.Lookup("server.url"), PassHostHeader: lb.Child("passHostHeader"),
-			ServersTransport: lb.Child("serversTransport"), Strategy: lb.Child("strategy")}
+			ServersTransport: lb.Child("serversTransport"), Strategy: lb.Child("strategy"), Middlewares: n.Child("middlewares")}
 		for _, sv := range lb.Child("servers").Entries() {
 			s.Servers = append(s.Servers, sv)
 		}
@@ -226,7 +229,7 @@ func view(tree *Node, ds *Diagnostics) Dynamic {
 
 func otherKind(n *Node) *Node {
 	for _, c := range n.Children {
-		if !strings.EqualFold(c.Name, "loadBalancer") {
+		if !strings.EqualFold(c.Name, "loadBalancer") && !strings.EqualFold(c.Name, "middlewares") {
 			return c
 		}
 	}
