@@ -372,7 +372,11 @@ func TestTraefikRedirectSchemeFromTheEntryPointAndFromAMiddleware(t *testing.T) 
 				"traefik.http.routers.shop.rule: Host(`shop.tr.test`)",
 				"traefik.http.routers.shop.middlewares: to-https-for-now",
 				"traefik.http.middlewares.to-https-for-now.redirectscheme.scheme: https",
-				`traefik.http.middlewares.to-https-for-now.redirectscheme.permanent: "false"`),
+				`traefik.http.middlewares.to-https-for-now.redirectscheme.permanent: "false"`,
+				// A router without tls takes plain HTTP only, as in
+				// Traefik: HTTPS needs a router of its own.
+				"traefik.http.routers.shop-secure.rule: Host(`shop.tr.test`)",
+				`traefik.http.routers.shop-secure.tls: "true"`),
 			svc("plain", `traefik.enable: "true"`,
 				"traefik.http.routers.plain.rule: Host(`plain.tr.test`)",
 				"traefik.http.routers.plain.entrypoints: web"),
@@ -751,6 +755,7 @@ func TestTraefikTheWorkedMigrationStackServesOverHTTPS(t *testing.T) {
       traefik.enable: "true"
       traefik.http.routers.grafana.rule: Host(` + "`grafana.example.com`" + `)
       traefik.http.routers.grafana.entrypoints: websecure
+      traefik.http.routers.grafana.tls.certresolver: le
       traefik.http.routers.grafana.middlewares: admins
       traefik.http.middlewares.admins.basicauth.users: "admin:HASH"
 `)
