@@ -36,11 +36,11 @@ var defs = []mwDef{
 	{name: "addPrefix", doc: "`prefix` → put before the path", apply: applyAddPrefix},
 	{name: "replacePath", doc: "`path` → the path is replaced (the query kept); Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePath},
 	{name: "basicAuth", access: true, doc: "`users` and `usersFile` (a file the Traefik service mounts from the project, named in a label; its users first, as Traefik merges them) → basic auth (crypt hashes: `$6$`, `$5$`, bcrypt, yescrypt; Apache's `$apr1$` is an error: re-hash with `htpasswd -B` or `mkpasswd -m sha-512`), `realm`, `removeHeader`, `headerField` (the user's name to the servers, replacing any the client sent); a `usersFile` that cannot be read is an error", apply: applyBasicAuth},
-	{name: "ipAllowList", access: true, doc: "`sourceRange` → `allow=`; `ipStrategy.depth` 1 (the last `X-Forwarded-For` address) with `" + model.OptionTrustedProxies.Ref() + "`, HAProxy's way of reading it (a warning: a client connecting directly is checked by its own address; without `" + model.OptionTrustedProxies.Ref() + "` an error, since the proxy in front's address would be checked); a deeper `depth`, `excludedIPs`, `ipv6Subnet` and a `rejectStatusCode` other than 403 are errors", apply: applyIPAllowList},
+	{name: "ipAllowList", access: true, doc: "`sourceRange` → `allow=`; `ipStrategy.depth` 1 (the last `X-Forwarded-For` address) with `" + model.OptionTrustedProxies.Ref() + "`, HAProxy's way of reading it (a warning: a client connecting directly is checked by its own address; without `" + model.OptionTrustedProxies.Ref() + "` an error, since the proxy in front's address would be checked); no `depth` with `" + model.OptionTrustedProxies.Ref() + "` is an error too (Traefik checks the connection's address, HAProxy would check the forwarded one); a deeper `depth`, `excludedIPs`, `ipv6Subnet` and a `rejectStatusCode` other than 403 are errors", apply: applyIPAllowList},
 	{name: "ipWhiteList", access: true, doc: "as ipAllowList (Traefik v2's name)", apply: applyIPAllowList},
 	{name: "headers", doc: "custom request and response headers (empty deletes), `sts*` → `Strict-Transport-Security` on HTTPS, `frameDeny`, `customFrameOptionsValue`, `contentTypeNosniff`, `browserXssFilter`, `customBrowserXSSValue`, `referrerPolicy`, `contentSecurityPolicy`, `permissionsPolicy` → response headers, `accessControlAllowOriginList` → `cors_origin=`, with `accessControlAllowMethods` that allow at least PUT, PATCH and DELETE (HAProxy's preflight answer allows GET, HEAD, POST, PUT, PATCH, DELETE: other methods, a warning), `accessControlAllowHeaders` `*`, `accessControlMaxAge` (HAProxy says 600: a warning), `addVaryHeader`; fewer methods or a list of headers (HAProxy's answer would allow more), `accessControlAllowCredentials`, `accessControlExposeHeaders`, `accessControlAllowOriginListRegex`, `allowedHosts`, `sslHost`… are errors", apply: applyHeaders},
 	{name: "compress", doc: "→ `compress` (gzip, on text, JSON, JavaScript, XML and SVG: a warning says how it differs)", apply: applyCompress},
-	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion.ipStrategy` as ipAllowList's; `requestHeaderName` and `requestHost` are errors (HAProxy counts per client address)", apply: applyRateLimit},
+	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion.ipStrategy` as ipAllowList's (no `depth` with `" + model.OptionTrustedProxies.Ref() + "`: a warning, each forwarded client counted apart); `requestHeaderName` and `requestHost` are errors (HAProxy counts per client address)", apply: applyRateLimit},
 	{name: "buffering", doc: "`maxRequestBodyBytes` → `max_body=`; the other settings have no HAProxy meaning (a warning)", apply: applyBuffering},
 	{name: "retry", doc: "HAProxy retries a failed connection twice, on another server (a warning: `attempts` is not carried over)", apply: applyRetry},
 	{name: "chain", doc: "`middlewares` → each applied in order"}, // applied by mwContext.apply
@@ -383,7 +383,15 @@ func applyBasicAuth(c *mwContext, m *mw) {
 
 func applyIPAllowList(c *mwContext, m *mw) {
 	n := m.opt("sourceRange")
-	if s := m.opt("ipStrategy"); s.Set() && !c.clientAddress(m, s) {
+	s := m.opt("ipStrategy")
+	if s.Set() && !c.clientAddress(m, s) {
+		return
+	}
+	if c.p.trusted && s.Child("depth").Int() != 1 {
+		// Traefik checks the connection's address then; HAProxy's
+		// allow= checks the one trusted proxies forward, which lets in
+		// whoever the proxy in front forwards for.
+		c.refuse(m.src(n), m, "without ipStrategy.depth Traefik checks the address of the connection, the proxy in front's; with %s HAProxy checks the X-Forwarded-For address that proxy sends: add ipStrategy.depth=1 if that is the address to check, or run without %s", model.OptionTrustedProxies.Ref(), model.OptionTrustedProxies.Ref())
 		return
 	}
 	if s := m.opt("rejectStatusCode"); s.Set() && s.Int() != 403 {
@@ -586,6 +594,11 @@ func applyRateLimit(c *mwContext, m *mw) {
 		case s.Child("ipStrategy").Set() && !c.clientAddress(m, s.Child("ipStrategy")):
 			return
 		}
+	}
+	if c.p.trusted && m.opt("sourceCriterion").Child("ipStrategy").Child("depth").Int() != 1 && avg.Int() > 0 {
+		// Not an access control: counted per forwarded client instead of
+		// per connection, which Traefik would count as one client.
+		c.differ(m.src(avg), m, "without sourceCriterion.ipStrategy.depth Traefik counts the requests of each connection's address (a proxy in front is one client); with %s HAProxy counts each X-Forwarded-For address that proxy sends", model.OptionTrustedProxies.Ref())
 	}
 	if avg.Int() <= 0 {
 		return // Traefik: no limit
