@@ -47,6 +47,8 @@
 //	                   VIRTUAL_DEST, multiports, HTTPS_METHOD
 //	                   and HSTS, htpasswd, NETWORK_ACCESS,
 //	                   forwarded headers, VIRTUAL_PROTO=https 127.0.80-86.x
+//	routemap_test.go   the host map routes every request of a
+//	                   grid where the rules it replaces do  127.0.87.x
 //
 // A new scenario takes the next free 127.0.N block, then (scene_test.go):
 // s := newScene(t) (its DNS and the port its containers share);

@@ -376,6 +376,10 @@ type Frontend struct {
 	// KeepPort: some redirect keeps the port of the request's Host header,
 	// which the frontend then sets in txn.port (":8080", or empty).
 	KeepPort bool
+	// RouteMap is the map file the routes of exact hosts are looked up in
+	// (by host and path, longest first: see HostMap), which the frontend
+	// does before its rules, in txn.route; empty: none.
+	RouteMap string
 }
 
 // Bind is a service's own listener: Addr, with TLS (--tls's
@@ -432,10 +436,17 @@ const hostsPerLine = 32
 
 func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
+	routes := routeMapFor(cfg)
+	if len(routes.keys) > 0 {
+		f.RouteMap = cfg.HostMap
+	}
 	// Routes are as many as the paths or more: their rules, and the path
 	// ACLs, are allocated once.
 	prefixes := make([]model.Path, 0, len(cfg.Routes))
-	for _, r := range cfg.Routes {
+	for i, r := range cfg.Routes {
+		if routes.mapped[i] {
+			continue
+		}
 		if r.Path.Prefix != "" {
 			prefixes = append(prefixes, model.Path{Prefix: r.Path.Prefix, Kind: r.Path.Kind})
 		}
@@ -469,7 +480,6 @@ func frontendFor(cfg model.Config) Frontend {
 		f.Rules = make([]Rule, 0, len(cfg.Routes)+2)
 	}
 
-	mapped := hostMapRoutes(cfg)
 	hostACL, matchACL := map[string]bool{}, map[string]bool{}
 	var ownPorts []string // ports of services' own listeners, in rule order
 	for i, r := range cfg.Routes {
@@ -479,16 +489,15 @@ func frontendFor(cfg model.Config) Frontend {
 			if len(ownPorts) > 0 {
 				f.Rules = append(f.Rules, Rule{Backend: model.NoRoute, ACLs: []string{ownListeners(ownPorts)}})
 			}
-			if slices.ContainsFunc(cfg.Routes, mapped) {
-				// One lookup replaces every mapped rule, and it goes first: a
-				// mapped host has no route with a path or condition, and exact
-				// hosts come before wildcards and routes on any host, so no
-				// rule before it could match.
-				lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
-				f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
+			if f.RouteMap != "" {
+				// One lookup replaces every mapped rule, and it goes first:
+				// a mapped host has all its routes in the map, which answers
+				// with the one its rules would have tried first, and exact
+				// hosts come before wildcards and routes on any host.
+				f.Rules = append(f.Rules, Rule{Backend: "%[var(txn.route)]", ACLs: []string{"{ var(txn.route) -m found }"}})
 			}
 		}
-		if mapped(r) {
+		if routes.mapped[i] {
 			continue
 		}
 		name := "host_" + r.Backend
@@ -741,52 +750,105 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 	}
 }
 
-// hostMapRoutes returns which routes go into the host map (none without
-// --map): exact hosts, no path, and no host that another route serves
-// under a path (which must be tried before it).
-func hostMapRoutes(cfg model.Config) func(model.Route) bool {
+// routeMap is what cfg.HostMap holds: the routes of exact hosts, keyed
+// by host and path, for one longest-prefix lookup (map_beg) of the
+// request's host, path and '#' (routeKey). A key encodes how its route
+// matches:
+//
+//	any path          host/ and host#   (host# for a request without a path)
+//	segments of /p    host/p/ and host/p#
+//	exactly /p        host/p#
+//	begins with /p    host/p
+//
+// Paths hold no '#' (model.PathChars, and the frontend strips fragments),
+// so a key ending in '#' matches the whole path only. The longest key that
+// matches is the route HAProxy's rules would try first: rules go from the
+// longest prefix to the shortest, an exact path before a segment before a
+// string prefix of the same length, which is the order of the keys'
+// lengths (a segment's and an exact path's keys are one byte longer than
+// the prefix, a string prefix's are not); a key two routes share keeps the
+// one tried first. Only hosts without a conditioned route (model.Match)
+// are mapped: a condition cannot be looked up, and all of a host's routes
+// must be in the map for the longest to win. A route whose hosts are all
+// mapped leaves the frontend's rules; one that also serves an unmapped
+// host stays a rule too (for its mapped hosts, the lookup before it
+// always answers first).
+type routeMap struct {
+	keys   map[string]string // key → backend
+	mapped []bool            // by route: its rule is left out
+}
+
+// routeMapFor decides the map of cfg: none without cfg.HostMap.
+func routeMapFor(cfg model.Config) routeMap {
+	m := routeMap{mapped: make([]bool, len(cfg.Routes))}
 	if cfg.HostMap == "" {
-		return func(model.Route) bool { return false }
+		return m
 	}
-	pathHosts := map[string]bool{}
+	exact := func(r model.Route) bool { return len(r.Hosts) > 0 && !r.Wildcard() }
+	conditioned := map[string]bool{}
 	for _, r := range cfg.Routes {
-		if (r.Path.Prefix != "" || r.Match != nil) && !r.Wildcard() {
+		if exact(r) && r.Match != nil {
 			for _, h := range r.Hosts {
-				pathHosts[h.Name] = true
+				conditioned[h.Name] = true
 			}
 		}
 	}
-	return func(r model.Route) bool {
-		return len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
-			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
+	m.keys = map[string]string{}
+	for i, r := range cfg.Routes {
+		if !exact(r) || r.Match != nil {
+			continue
+		}
+		all := true
+		for _, h := range r.Hosts {
+			if conditioned[h.Name] {
+				all = false
+				continue
+			}
+			for _, k := range routeKeys(h.Name, r.Path) {
+				if _, taken := m.keys[k]; !taken { // the route tried first keeps it
+					m.keys[k] = r.Backend
+				}
+			}
+		}
+		m.mapped[i] = all
 	}
+	return m
+}
+
+// routeKeys are the map keys of host under path p (see routeMap).
+func routeKeys(host string, p model.Path) []string {
+	switch {
+	case p.Prefix == "":
+		return []string{host + "/", host + "#"}
+	case p.Kind == model.PathExact:
+		return []string{host + p.Prefix + "#"}
+	case p.Kind == model.PathBegins:
+		return []string{host + p.Prefix}
+	}
+	return []string{host + p.Prefix + "/", host + p.Prefix + "#"}
 }
 
 // MappedRoutes is how many routes cfg.HostMap takes out of the frontend's
 // use_backend rules: the rules HAProxy no longer tries one by one.
 func MappedRoutes(cfg model.Config) int {
-	mapped, n := hostMapRoutes(cfg), 0
-	for _, r := range cfg.Routes {
-		if mapped(r) {
+	n := 0
+	for _, mapped := range routeMapFor(cfg).mapped {
+		if mapped {
 			n++
 		}
 	}
 	return n
 }
 
-// HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.
+// HostMap is the map file for cfg.HostMap: "key backend" lines (see
+// routeMap), sorted.
 func HostMap(cfg model.Config) []byte {
-	mapped := hostMapRoutes(cfg)
-	var lines []string
-	for _, r := range cfg.Routes {
-		if mapped(r) {
-			for _, h := range r.Hosts {
-				lines = append(lines, h.Name+" "+r.Backend+"\n")
-			}
-		}
+	keys := routeMapFor(cfg).keys
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		b.WriteString(k + " " + keys[k] + "\n")
 	}
-	slices.Sort(lines)
-	return []byte(strings.Join(lines, ""))
+	return []byte(b.String())
 }
 
 func hostNames(hs []model.Host) []string {
