@@ -91,7 +91,10 @@ func TestRoutingCost(t *testing.T) {
 		{name: "  --map none", project: hosts1000, args: []string{"--map", "none"}},
 		{name: "Project(1000) exact", project: mixed, exactOnly: true},
 		{name: "Project(1000) last", project: mixed},
-		{name: "1,000 paths, one host", project: Paths(1000, backend.port())},
+		{name: "10 paths, one host", project: Paths(10, backend.port())},
+		{name: "100 paths, one host", project: Paths(100, backend.port()), mapPath: true},
+		{name: "1,000 paths, one host", project: Paths(1000, backend.port()), mapPath: true},
+		{name: "  --map none", project: Paths(1000, backend.port()), args: []string{"--map", "none"}},
 		{name: "1,000 wildcards", project: Wildcards(1000, backend.port())},
 	}
 	for i, c := range cases {
@@ -132,6 +135,7 @@ type routingCase struct {
 	project   []byte
 	args      []string // more flags
 	exactOnly bool     // request the last exact host-only rule's host, not the last rule's
+	mapPath   bool     // request the map's last host and path
 	// edit, if set, changes the generated config by hand before it is
 	// measured: a preview of a change to the renderer.
 	edit func(cfg []byte) []byte
@@ -195,8 +199,8 @@ func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns strin
 	}
 	c.rules = bytes.Count(cfg, []byte("\n    use_backend "))
 	hostMap, _ := os.ReadFile(filepath.Join(dir, "haproxy.map"))
-	if c.exactOnly && len(hostMap) > 0 {
-		c.target = mappedTarget(t, cfg, hostMap)
+	if (c.exactOnly || c.mapPath) && len(hostMap) > 0 {
+		c.target = mappedTarget(t, cfg, hostMap, c.mapPath)
 	} else {
 		c.target = lastRuleTarget(t, cfg, c.exactOnly)
 	}
@@ -236,11 +240,24 @@ var (
 	serverRe  = regexp.MustCompile(`^\s+server-template \S+ \S+ ([^:\s]+):`)
 )
 
-// mappedTarget is a request for the host map's last host.
-func mappedTarget(t testing.TB, cfg, hostMap []byte) target {
+// mappedTarget is a request for the host map's last host routed by name
+// (key "host/"), or with withPath its last host and path ("host/path/").
+func mappedTarget(t testing.TB, cfg, hostMap []byte, withPath bool) target {
 	t.Helper()
-	lines := strings.Split(strings.TrimSpace(string(hostMap)), "\n")
-	host, backend, _ := strings.Cut(lines[len(lines)-1], " ")
+	host, path, backend := "", "", ""
+	for line := range strings.Lines(string(hostMap)) {
+		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if !strings.HasSuffix(key, "/") {
+			continue
+		}
+		h, p, _ := strings.Cut(key, "/")
+		if (p != "") == withPath {
+			host, path, backend = h, "/"+strings.TrimSuffix(p, "/"), value
+		}
+	}
+	if host == "" {
+		t.Fatalf("the map has no key for a host routed %s", map[bool]string{false: "by name", true: "with a path"}[withPath])
+	}
 	i := bytes.Index(cfg, []byte("\nbackend "+backend+"\n"))
 	if i < 0 {
 		t.Fatalf("no backend %s for the map's host %s", backend, host)
@@ -249,7 +266,7 @@ func mappedTarget(t testing.TB, cfg, hostMap []byte) target {
 	if m == nil {
 		t.Fatalf("backend %s has no server-template", backend)
 	}
-	return target{host: host, path: "/", backend: backend, address: string(m[1])}
+	return target{host: host, path: path, backend: backend, address: string(m[1])}
 }
 
 // lastRuleTarget reads the frontend's last use_backend rule (with

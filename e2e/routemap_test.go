@@ -45,6 +45,7 @@ func routeMapProject(s *scene) string {
 		svc("blog", "SERVICE_NAME: blog", "SERVICE_TAGS: path=/blog"),
 		svc("tenants", "SERVICE_NAME: tenants", `SERVICE_TAGS: "server_alias=*.example.com,server_alias=*.example.org"`),
 		svc("wildapi", "SERVICE_NAME: wildapi", `SERVICE_TAGS: "server_alias=*.t.example.com,path=/api"`),
+		svc("intern", "SERVICE_NAME: intern", "SERVICE_TAGS: server_alias=*.corp.internal"),
 		svc("anyhost", `com.df.notify: "true"`, "com.df.servicePath: /any"),
 		svc("tr", append([]string{"traefik.enable: true", "compose2haproxy.admit: seg"}, traefikRouters(map[string]string{
 			"root":  "Host(`tr.example.com`)",
@@ -61,12 +62,12 @@ func routeMapProject(s *scene) string {
 }
 
 // The host map routes every request where the rules it replaces would
-// have: the same project through HAProxy with the map (-o and --map) and
+// have (wildcards included): the same project through HAProxy with the map (-o and --map) and
 // with rules only (--map none), a grid of hosts and paths sent to both.
 func TestRouteMapRoutesEveryRequestWhereTheRulesDo(t *testing.T) {
 	t.Parallel()
 	s := newScene(t)
-	services := []string{"site", "api", "apiv2", "deep", "docs", "blog", "tenants", "wildapi", "anyhost", "tr", "seg", "who", "canary"}
+	services := []string{"site", "api", "apiv2", "deep", "docs", "blog", "tenants", "wildapi", "intern", "anyhost", "tr", "seg", "who", "canary"}
 	for i, name := range services {
 		s.serve(name, fmt.Sprintf("127.0.87.%d", i+1))
 	}
@@ -82,7 +83,7 @@ func TestRouteMapRoutesEveryRequestWhereTheRulesDo(t *testing.T) {
 	}
 	for _, want := range [][3]string{
 		{"shop", "/", "site"}, {"shop", "/api", "api"}, {"shop", "/api/v2", "apiv2"}, {"shop", "/api/v2/deep.x", "deep"},
-		{"shop", "/docs", "docs"}, {"blog", "/blog", "blog"}, {"x.example.com", "/", "tenants"}, {"x.t.example.com", "/api", "wildapi"},
+		{"shop", "/docs", "docs"}, {"blog", "/blog", "blog"}, {"x.example.com", "/", "tenants"}, {"x.t.example.com", "/api", "wildapi"}, {"x.corp.internal", "/", "intern"},
 		{"nowhere", "/any", "anyhost"}, {"tr.example.com", "/", "tr"}, {"who.example.com", "/", "who"},
 	} {
 		for _, p := range []*proxy{rulesProxy, mapProxy} {
@@ -96,7 +97,9 @@ func TestRouteMapRoutesEveryRequestWhereTheRulesDo(t *testing.T) {
 		"blog", "blog.example.com", "x.example.com", "x.y.example.org", ".example.com", "example.com",
 		"t.example.com", "x.t.example.com", "a.b.t.example.com",
 		"tr.example.com", "who.example.com", "whoami.example.com", "nowhere", "",
-		"shop/api", "shop.example.com/api", "shop#", "tr.example.com/pre",
+		"x.corp.internal", "a.b.corp.internal", "corp.internal", ".corp.internal", "q.corp.internal/x.y", ".t.example.com", "*.t.example.com",
+		"shop/api", "shop.example.com/api", "shop#", "tr.example.com/pre", "x.corp.internal/evil.example.com", "a/b.t.example.com",
+		"x.t.example.com#y", "x#y.example.com", "x.t.example.com/api",
 	}
 	paths := []string{
 		"/", "/api", "/api/", "/apix", "/api/x", "/api/v2", "/api/v2/", "/api/v2x", "/api/v2/x", "/api/v2/deep.x", "/api/v2/deep.x/y",

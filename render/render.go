@@ -380,6 +380,10 @@ type Frontend struct {
 	// (by host and path, longest first: see HostMap), which the frontend
 	// does before its rules, in txn.route; empty: none.
 	RouteMap string
+	// WildDepths are the numbers of labels of the wildcards that are
+	// looked up in RouteMap too, by the host's suffix of each, most first
+	// (in txn.wild_route); empty: wildcards are rules.
+	WildDepths []int
 }
 
 // Bind is a service's own listener: Addr, with TLS (--tls's
@@ -438,7 +442,7 @@ func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
 	routes := routeMapFor(cfg)
 	if len(routes.keys) > 0 {
-		f.RouteMap = cfg.HostMap
+		f.RouteMap, f.WildDepths = cfg.HostMap, routes.wildDepths
 	}
 	// Routes are as many as the paths or more: their rules, and the path
 	// ACLs, are allocated once.
@@ -496,6 +500,11 @@ func frontendFor(cfg model.Config) Frontend {
 				// hosts come before wildcards and routes on any host.
 				f.Rules = append(f.Rules, Rule{Backend: "%[var(txn.route)]", ACLs: []string{"{ var(txn.route) -m found }"}})
 			}
+		}
+		if r.Wildcard() && len(f.WildDepths) > 0 && (i == 0 || !cfg.Routes[i-1].Wildcard()) {
+			// Routes sort exact hosts, wildcards and any host in turn:
+			// the wildcards' lookup takes their place.
+			f.Rules = append(f.Rules, Rule{Backend: "%[var(txn.wild_route)]", ACLs: []string{"{ var(txn.wild_route) -m found }"}})
 		}
 		if routes.mapped[i] {
 			continue
@@ -773,9 +782,25 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 // mapped leaves the frontend's rules; one that also serves an unmapped
 // host stays a rule too (for its mapped hosts, the lookup before it
 // always answers first).
+//
+// Wildcards are keyed by their suffix in place of the host
+// (.example.com/api/ for *.example.com's /api), and looked up after the
+// exact hosts' rules, once for each number of labels the wildcards have,
+// most first: the suffix of that many labels of the host, its path and
+// '#'. A host ends with one suffix of each length only, and a longer
+// wildcard's rules come before a shorter's, so the first lookup that
+// answers is the rule that would have. A host whose suffix holds '/' or
+// '#' matches no wildcard of that length, and skips the lookup. A host
+// that starts with '.' may find a wildcard's key in the exact hosts'
+// lookup: only the wildcard of its whole name, which is the longest that
+// matches it. Wildcards are mapped all or none: none when one has a
+// condition.
 type routeMap struct {
 	keys   map[string]string // key → backend
 	mapped []bool            // by route: its rule is left out
+	// wildDepths are the numbers of labels of the mapped wildcards'
+	// suffixes, most first; none: the wildcards are rules.
+	wildDepths []int
 }
 
 // routeMapFor decides the map of cfg: none without cfg.HostMap.
@@ -812,7 +837,33 @@ func routeMapFor(cfg model.Config) routeMap {
 		}
 		m.mapped[i] = all
 	}
+	mapWildcards(cfg, &m)
 	return m
+}
+
+// mapWildcards adds the wildcard routes to m, unless one is conditioned.
+func mapWildcards(cfg model.Config, m *routeMap) {
+	if slices.ContainsFunc(cfg.Routes, func(r model.Route) bool { return r.Wildcard() && r.Match != nil }) {
+		return
+	}
+	depths := map[int]bool{}
+	for i, r := range cfg.Routes {
+		if !r.Wildcard() {
+			continue
+		}
+		for _, h := range r.Hosts {
+			suffix := h.Suffix()
+			depths[strings.Count(suffix, ".")] = true
+			for _, k := range routeKeys(suffix, r.Path) {
+				if _, taken := m.keys[k]; !taken {
+					m.keys[k] = r.Backend
+				}
+			}
+		}
+		m.mapped[i] = true
+	}
+	m.wildDepths = slices.Sorted(maps.Keys(depths))
+	slices.Reverse(m.wildDepths)
 }
 
 // routeKeys are the map keys of host under path p (see routeMap).

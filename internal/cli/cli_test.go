@@ -239,7 +239,8 @@ func TestDiff(t *testing.T) {
 }
 
 // --map moves the routes of exact hosts into a map file, keyed by host
-// and path, that the config looks up first; wildcards stay ACLs.
+// and path, that the config looks up first, and the wildcards' routes,
+// keyed by their suffix, looked up after the exact hosts'.
 func TestHostMap(t *testing.T) {
 	dir := t.TempDir()
 	project := writeFile(t, filepath.Join(dir, "compose.yaml"), webProject+`  wild:
@@ -259,7 +260,7 @@ func TestHostMap(t *testing.T) {
 	var lines []string
 	for _, route := range [][3]string{
 		{"api", "/v1", "api_8080"}, {"api", "/v2", "api_8080"}, {"api.example.com", "/v1", "api_8080"}, {"api.example.com", "/v2", "api_8080"},
-		{"hello.example.com", "", "www.hello"}, {"wild", "", "wild"}, {"wild.example.com", "", "wild"}, {"www.hello", "", "www.hello"}, {"www.hello.example.com", "", "www.hello"},
+		{".example.org", "", "wild"}, {"hello.example.com", "", "www.hello"}, {"wild", "", "wild"}, {"wild.example.com", "", "wild"}, {"www.hello", "", "www.hello"}, {"www.hello.example.com", "", "www.hello"},
 	} {
 		lines = append(lines, route[0]+route[1]+"# "+route[2]+"\n", route[0]+route[1]+"/ "+route[2]+"\n")
 	}
@@ -270,8 +271,10 @@ func TestHostMap(t *testing.T) {
 	cfg, _ := os.ReadFile(out)
 	rules := []string{
 		"    http-request set-var(txn.route) var(txn.route_key),map_beg(" + hostMap + ")\n",
+		`    http-request set-var-fmt(txn.wild_key_2) ".%[var(txn.host),field(-1,.,2)]%[path]#" if !{ var(txn.route) -m found } { var(txn.host),field(-3,.) -m found } !{ var(txn.host),field(-1,.,2) -m sub / '#' }` + "\n",
+		"    http-request set-var(txn.wild_route) var(txn.wild_key_2),map_beg(" + hostMap + ") unless { var(txn.wild_route) -m found }\n",
 		"    use_backend %[var(txn.route)] if { var(txn.route) -m found }\n",
-		"    use_backend wild if wild_wild_example.org\n",
+		"    use_backend %[var(txn.wild_route)] if { var(txn.wild_route) -m found }\n",
 	}
 	last := 0
 	for _, r := range rules {
@@ -282,10 +285,10 @@ func TestHostMap(t *testing.T) {
 		last = i
 	}
 	if n := strings.Count(string(cfg), "\n    use_backend "); n != 2 {
-		t.Errorf("%d use_backend rules, want the lookup and the wildcard's:\n%s", n, cfg)
+		t.Errorf("%d use_backend rules, want the two lookups':\n%s", n, cfg)
 	}
-	if strings.Contains(string(cfg), "acl host_") || strings.Contains(string(cfg), "acl path") {
-		t.Errorf("mapped hosts or paths still have an ACL:\n%s", cfg)
+	if strings.Contains(string(cfg), "\n    acl ") {
+		t.Errorf("mapped routes still have an ACL:\n%s", cfg)
 	}
 	if code, _, stderr := cli(t, "", "-f", project, "--map", hostMap); code != exitUsage {
 		t.Errorf("--map without -o: exit %d: %s", code, stderr)
@@ -340,6 +343,51 @@ func TestHostMapLeavesOutHostsWithConditionedRoutes(t *testing.T) {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
+	}
+}
+
+// The wildcards are mapped all or none: one with a condition keeps them
+// all rules, tried in their order after the exact hosts' lookup.
+func TestHostMapKeepsWildcardsRulesWhenOneIsConditioned(t *testing.T) {
+	dir := t.TempDir()
+	project := writeFile(t, filepath.Join(dir, "compose.yaml"), `services:
+  web:
+    image: nginx
+    expose: ["80"]
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: "server_alias=*.example.org", compose2haproxy.admit: canary}
+  canary:
+    image: example/web
+    expose: ["80"]
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: "server_alias=*.example.org,match_header=X-Canary:1"}
+  other:
+    image: nginx
+    expose: ["80"]
+    labels: {SERVICE_NAME: other, SERVICE_TAGS: "server_alias=*.other.example.net"}
+`)
+	out, hostMap := filepath.Join(dir, "haproxy.cfg"), filepath.Join(dir, "hosts.map")
+	if code, _, stderr := cli(t, "", "-f", project, "-o", out, "--map", hostMap); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(hostMap); strings.Contains(string(got), ".example") {
+		t.Errorf("the map holds wildcards:\n%s", got)
+	}
+	cfg, _ := os.ReadFile(out)
+	rules := []string{
+		"    use_backend %[var(txn.route)] if { var(txn.route) -m found }\n",
+		"    use_backend other if wild_other_other.example.net\n",
+		"    use_backend www_canary_80 if wild_www_canary_80_example.org hdr_www_canary_80_1\n",
+		"    use_backend www if wild_www_example.org\n",
+	}
+	last := 0
+	for _, r := range rules {
+		i := strings.Index(string(cfg), r)
+		if i < last { // -1 when missing
+			t.Errorf("rule %q missing or out of order in:\n%s", r, cfg)
+		}
+		last = i
+	}
+	if strings.Contains(string(cfg), "wild_route") {
+		t.Errorf("the config looks up wildcards:\n%s", cfg)
 	}
 }
 
