@@ -200,10 +200,10 @@ func Wildcards(n, port int) []byte {
 // project migrating from Traefik has them, and the Traefik service they
 // were written for (its entry points, and two middlewares the services
 // share): each service has a router with a Host rule (every 10th also a
-// PathPrefix, every 25th a second host), its entry point, its own headers
-// middleware and, every other one, the shared compress middleware; every
-// third a health check, every fourth a sticky cookie, and the keys of
-// mixed's environment.
+// PathPrefix, open to the shared allow list only; every 25th a second
+// host), its entry point, its own headers middleware and the shared
+// headers one; every third a health check, every fourth a sticky cookie,
+// and the keys of mixed's environment.
 func Traefik(n int) []byte {
 	var b strings.Builder
 	b.Grow(n * 900)
@@ -217,7 +217,7 @@ services:
     ports: ["80:80"]
     labels:
       traefik.enable: "true"
-      traefik.http.middlewares.zip.compress: "true"
+      traefik.http.middlewares.office.ipallowlist.sourcerange: 10.0.0.0/8, 192.168.0.0/16
       traefik.http.middlewares.secure.headers.framedeny: "true"
 `)
 	for i := 1; i <= n; i++ {
@@ -235,14 +235,14 @@ func traefikService(i int) service {
 	router, host := "traefik.http.routers.app"+id, "app"+id+".example.com"
 	rule := "Host(`" + host + "`)"
 	if i%25 == 0 {
-		rule = "Host(`" + host + "`) || Host(`www." + host + "`)"
+		rule = "(Host(`" + host + "`) || Host(`www." + host + "`))"
 	}
 	if i%10 == 0 {
 		rule += " && PathPrefix(`/api`)"
 	}
 	middlewares := "app" + id + "-headers,secure@docker"
-	if i%2 == 0 {
-		middlewares += ",zip@docker"
+	if i%10 == 0 {
+		middlewares += ",office@docker"
 	}
 	keys := map[string]string{
 		"traefik.enable":        "true",

@@ -95,7 +95,8 @@ func TestRoutingCost(t *testing.T) {
 		{name: "100 paths, one host", project: Paths(100, backend.port()), mapPath: true},
 		{name: "1,000 paths, one host", project: Paths(1000, backend.port()), mapPath: true},
 		{name: "  --map none", project: Paths(1000, backend.port()), args: []string{"--map", "none"}},
-		{name: "1,000 wildcards", project: Wildcards(1000, backend.port())},
+		{name: "1,000 wildcards", project: Wildcards(1000, backend.port()), mapWild: true},
+		{name: "  --map none", project: Wildcards(1000, backend.port()), args: []string{"--map", "none"}},
 	}
 	for i, c := range cases {
 		c.generate(t, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
@@ -136,6 +137,7 @@ type routingCase struct {
 	args      []string // more flags
 	exactOnly bool     // request the last exact host-only rule's host, not the last rule's
 	mapPath   bool     // request the map's last host and path
+	mapWild   bool     // request a host under the map's last wildcard
 	// edit, if set, changes the generated config by hand before it is
 	// measured: a preview of a change to the renderer.
 	edit func(cfg []byte) []byte
@@ -199,8 +201,8 @@ func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns strin
 	}
 	c.rules = bytes.Count(cfg, []byte("\n    use_backend "))
 	hostMap, _ := os.ReadFile(filepath.Join(dir, "haproxy.map"))
-	if (c.exactOnly || c.mapPath) && len(hostMap) > 0 {
-		c.target = mappedTarget(t, cfg, hostMap, c.mapPath)
+	if (c.exactOnly || c.mapPath || c.mapWild) && len(hostMap) > 0 {
+		c.target = mappedTarget(t, cfg, hostMap, c.mapPath, c.mapWild)
 	} else {
 		c.target = lastRuleTarget(t, cfg, c.exactOnly)
 	}
@@ -241,19 +243,23 @@ var (
 )
 
 // mappedTarget is a request for the host map's last host routed by name
-// (key "host/"), or with withPath its last host and path ("host/path/").
-func mappedTarget(t testing.TB, cfg, hostMap []byte, withPath bool) target {
+// (key "host/"), with withPath its last host and path ("host/path/"), or
+// with wild a host under its last wildcard (".suffix/").
+func mappedTarget(t testing.TB, cfg, hostMap []byte, withPath, wild bool) target {
 	t.Helper()
 	host, path, backend := "", "", ""
 	for line := range strings.Lines(string(hostMap)) {
 		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
-		if !strings.HasSuffix(key, "/") {
+		if !strings.HasSuffix(key, "/") || strings.HasPrefix(key, ".") != wild {
 			continue
 		}
 		h, p, _ := strings.Cut(key, "/")
 		if (p != "") == withPath {
 			host, path, backend = h, "/"+strings.TrimSuffix(p, "/"), value
 		}
+	}
+	if wild {
+		host = "any" + host
 	}
 	if host == "" {
 		t.Fatalf("the map has no key for a host routed %s", map[bool]string{false: "by name", true: "with a path"}[withPath])
