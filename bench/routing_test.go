@@ -82,15 +82,17 @@ func TestRoutingCost(t *testing.T) {
 	// Hosts(n) has one route a host: its last rule is an exact host. In
 	// Project(1000) the last exact host-only rule comes after 100 host and
 	// path rules, and the last rule of all is a wildcard with a path.
-	// The default writes the host map beside -o's file (these runs write
-	// one); --map none is the single-file config.
+	// The default writes the map beside -o's file (these runs write one),
+	// which takes all of them: the requests are then for the map's last
+	// host, host and path, or wildcard; --map none is the single-file
+	// config, requested for its last rule.
 	hosts1, hosts1000, mixed := Hosts(1, backend.port()), Hosts(1000, backend.port()), mixedOnPort(1000, backend.port())
 	cases := []*routingCase{
 		{name: "1 host", project: hosts1},
 		{name: "1,000 hosts", project: hosts1000},
 		{name: "  --map none", project: hosts1000, args: []string{"--map", "none"}},
 		{name: "Project(1000) exact", project: mixed, exactOnly: true},
-		{name: "Project(1000) last", project: mixed},
+		{name: "Project(1000) last", project: mixed, mapWild: true, mapPath: true},
 		{name: "10 paths, one host", project: Paths(10, backend.port())},
 		{name: "100 paths, one host", project: Paths(100, backend.port()), mapPath: true},
 		{name: "1,000 paths, one host", project: Paths(1000, backend.port()), mapPath: true},

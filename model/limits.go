@@ -69,9 +69,10 @@ func (b *Backend) pairs() int {
 // limitBackends drops the backends over MaxBackendPairs, and all of them
 // when the project is over MaxPairs or MaxTotalSlots, each with an error.
 func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
-	var kept []Backend
+	kept := make([]Backend, 0, len(bs))
 	total, slots := 0, 0
-	for _, b := range bs {
+	for i := range bs {
+		b := &bs[i] // not a copy of a kilobyte each
 		if n := b.pairs(); n > MaxBackendPairs {
 			ds.Errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
 				"%s routes %d hosts × %d paths = %d host and path pairs; the limit is %d",
@@ -80,7 +81,7 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 		}
 		total += b.pairs()
 		slots += b.Servers.Slots
-		kept = append(kept, b)
+		kept = append(kept, *b)
 	}
 	if total > MaxPairs {
 		ds.Errorf(Source{}, "route fewer names and paths, or split the project into several configs",
