@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,8 +22,9 @@ import (
 // once every name resolved (rss-MiB), then reloads it (SIGUSR2) and times
 // it until a new worker has replaced the old (reload-ms). Every name
 // answers one loopback address, where a backend passes the health checks.
-// BENCH_START_SIZES and BENCH_START_SLOTS choose the grid; BENCH_HAPROXY
-// the binary.
+// BENCH_START_SIZES and BENCH_START_SLOTS choose the grid (slots 0: the
+// defaults, no --slots and the map beside the config); BENCH_HAPROXY the
+// binary.
 //
 //	go test ./bench -run '^$' -bench HAProxyStart -benchtime 3x -timeout 60m
 func BenchmarkHAProxyStart(b *testing.B) {
@@ -61,8 +63,12 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 	backend.start(b)
 	ns := e2etest.StartDNS(b)
 	ns.SetDefault(ip)
-	cfg := generate(b, dir, Hosts(n, port), "--bind", "127.0.0.1:"+strconv.Itoa(httpPort), "--stats=", "--resolver", ns.Addr(),
-		"--slots", strconv.Itoa(slots), "--map", "none")
+	args := []string{"--bind", "127.0.0.1:" + strconv.Itoa(httpPort), "--stats=", "--resolver", ns.Addr()}
+	if slots > 0 {
+		args = append(args, "--slots", strconv.Itoa(slots), "--map", "none")
+	}
+	cfg := generate(b, dir, Hosts(n, port), args...)
+	servers := countServers(b, cfg)
 	listener := net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort))
 
 	var starts, reloads, rss []float64
@@ -109,9 +115,26 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 	b.ReportMetric(starts[len(starts)/2], "start-p50-ms")
 	b.ReportMetric(reloads[len(reloads)/2], "reload-p50-ms")
 	b.ReportMetric(rss[len(rss)/2], "rss-MiB")
-	b.ReportMetric(float64(n*slots), "servers")
+	b.ReportMetric(float64(servers), "servers")
 	b.Logf("services=%d slots=%d: load average %s", n, slots, LoadAvg())
 }
+
+// countServers adds up the slots of cfg's server-templates.
+func countServers(tb testing.TB, cfg string) int {
+	tb.Helper()
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for _, m := range slotsRe.FindAllSubmatch(text, -1) {
+		k, _ := strconv.Atoi(string(m[1]))
+		n += k
+	}
+	return n
+}
+
+var slotsRe = regexp.MustCompile(`(?m)^\s+server-template \S+ 1-(\d+) `)
 
 // waitListening polls addr until it accepts a connection.
 func waitListening(tb testing.TB, h *haproxyProc, addr string, limit time.Duration) {

@@ -76,7 +76,7 @@ func (d Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
 		}
 		return model.Claim{}
 	}
-	tl, cds, err := config.DecodeLabels(labels)
+	tl, cds, err := pr.decode(svc, labels)
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
 		return model.Claim{}

@@ -50,6 +50,25 @@ type project struct {
 	items map[string]*reportItem
 	// named: the middlewares a router or entry point names, lower case.
 	named map[string]bool
+	// decoded are the services' labels as Prepare decoded them, by
+	// service: Claim takes them from here rather than decode them again.
+	decoded map[string]decodedLabels
+}
+
+type decodedLabels struct {
+	l   *config.Labels
+	ds  config.Diagnostics
+	err error
+}
+
+// decode decodes svc's Traefik labels once.
+func (pr *project) decode(svc *model.Service, labels map[string]string) (*config.Labels, config.Diagnostics, error) {
+	if d, ok := pr.decoded[svc.Name]; ok {
+		return d.l, d.ds, d.err
+	}
+	l, ds, err := config.DecodeLabels(labels)
+	pr.decoded[svc.Name] = decodedLabels{l, ds, err}
+	return l, ds, err
 }
 
 type definedMiddleware struct {
@@ -85,7 +104,7 @@ func isTraefik(svc *model.Service) bool {
 // Prepare reads the project's Traefik service and every service's
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
-	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}}
+	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, services: map[string]*serviceState{}, decoded: map[string]decodedLabels{}}
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
 	if opts.Listen.HTTPS != "" || opts.Listen.Certs != "" || opts.Listen.ACME {
@@ -153,7 +172,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if len(labels) == 0 {
 		return
 	}
-	l, _, err := config.DecodeLabels(labels)
+	l, _, err := pr.decode(svc, labels)
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
