@@ -101,8 +101,7 @@ var credentialKeys sync.Map // string → bool
 
 func isCredentialKey(key string) bool {
 	if isASCII(key) {
-		lower := strings.ToLower(key)
-		return slices.ContainsFunc(credentialWords, func(w string) bool { return strings.Contains(lower, w) })
+		return slices.ContainsFunc(credentialWords, func(w string) bool { return containsLower(key, w) })
 	}
 	if v, ok := credentialKeys.Load(key); ok {
 		return v.(bool)
@@ -110,6 +109,21 @@ func isCredentialKey(key string) bool {
 	cred := credentialKey.MatchString(key)
 	credentialKeys.Store(key, cred)
 	return cred
+}
+
+// containsLower reports whether the ASCII string s holds the lower-case
+// word w in any case, without making a lower-case copy of s.
+func containsLower(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		k := 0
+		for k < len(w) && s[i+k]|0x20 == w[k] {
+			k++
+		}
+		if k == len(w) {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {
