@@ -30,11 +30,15 @@ import (
 func BenchmarkHAProxyStart(b *testing.B) {
 	bin := haproxyBin(b)
 	sizes := envList(b, "BENCH_START_SIZES", []int{100, 1000, 5000})
-	slotList := envList(b, "BENCH_START_SLOTS", []int{1, 2, 10})
+	slotList := envList(b, "BENCH_START_SLOTS", []int{0, 1, 2, 10})
 	b.Logf("%s; %s; load average %s", Machine(), haproxyVersion(bin), LoadAvg())
 	for _, n := range sizes {
 		for _, s := range slotList {
-			b.Run(fmt.Sprintf("services=%d/slots=%d", n, s), func(b *testing.B) { benchStart(b, bin, n, s) })
+			name := fmt.Sprintf("services=%d/slots=%d", n, s)
+			if s == 0 {
+				name = fmt.Sprintf("services=%d/defaults", n)
+			}
+			b.Run(name, func(b *testing.B) { benchStart(b, bin, n, s) })
 		}
 	}
 }
@@ -47,8 +51,8 @@ func envList(tb testing.TB, key string, def []int) []int {
 	var out []int
 	for _, f := range strings.Split(v, ",") {
 		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 {
-			tb.Fatalf("%s: %q is not a positive number", key, f)
+		if err != nil || n < 0 {
+			tb.Fatalf("%s: %q is not a number of at least 0", key, f)
 		}
 		out = append(out, n)
 	}
