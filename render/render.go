@@ -205,6 +205,15 @@ var funcs = template.FuncMap{
 	"corsOrigins": corsOrigins,
 	"hasIPv4":     hasIPv4,
 	"ipv6":        ipv6,
+	"servers":     serverTemplates,
+}
+
+// serverTemplates lists a backend's server-templates: its own, then those of the
+// services that share it. (sprig's prepend made a list of interfaces,
+// whose every field the template then found by reflection: a third of
+// the backends' rendering.)
+func serverTemplates(own model.Servers, shared []model.Servers) []model.Servers {
+	return append([]model.Servers{own}, shared...)
 }
 
 // hasIPv4 reports whether one of nets is IPv4 (validated networks: IPv6
