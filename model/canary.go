@@ -17,17 +17,22 @@ import (
 // the backend does with a request must then agree, or it is an error naming
 // both services; only the servers may differ. Joining a name takes each
 // other's admission (compose2haproxy.admit), with every service already
-// under it. bs is sorted by service.
+// under it. bs is sorted by service; the result is kept in its array (a
+// backend is a kilobyte).
 func mergeShared(bs []Backend, adm admissions, ds *Diagnostics) []Backend {
 	first := map[string]int{} // group key → index in out
-	out := make([]Backend, 0, len(bs))
+	out := bs[:0]
 	for k := range bs {
 		b := &bs[k] // not a copy of a kilobyte each
 		key := b.shareKey()
 		i, ok := first[key]
 		if !ok || b.Service == out[i].Service {
 			first[key] = len(out)
-			out = append(out, *b)
+			if len(out) < k {
+				out = append(out, *b) // after a merged one: moved down
+			} else {
+				out = out[:k+1]
+			}
 			continue
 		}
 		shares := "the name " + b.Name
