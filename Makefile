@@ -38,11 +38,13 @@ test:
 # Performance (about 30 minutes; needs haproxy and wrk; not part of make
 # test, and it asserts nothing): loading vs the whole run at 100, 1,000 and
 # 5,000 services as separate processes, alternated, 11 runs each (time and
-# peak RSS), the Go benchmarks of model and render (saved in bin/bench.txt
+# peak RSS; and 1,000 Traefik-labelled services), the Go benchmarks of model
+# and render (saved in bin/bench.txt
 # for benchstat), the hostile shapes of issue 9 against loading alone
 # (bin/hostile.txt), routing through HAProxy with 1 and 1,000 hosts, paths
 # and wildcards under wrk, then what the config costs HAProxy while it runs:
-# start, reload and memory by server slots (bin/start.txt), a reload under
+# start, reload and memory by server slots and with the defaults
+# (bin/start.txt), a reload under
 # load (bin/reload.txt), DNS queries against the time to follow a moved
 # container (bin/dns.txt). BENCH_HAPROXY=path measures another HAProxy.
 # See bench/doc.go.
@@ -50,6 +52,7 @@ BENCH_N ?= 11
 bench: build
 	$(GO) build -o bin/loadonly ./bench/cmd/loadonly
 	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N)
+	$(GO) run ./bench/cmd/benchrun -bin $(BIN) -loadonly bin/loadonly -n $(BENCH_N) -sizes 1000 -shape traefik
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./model ./render | tee bin/bench.txt
 	$(GO) test -run '^$$' -bench Hostile -benchmem -count 5 -benchtime 20x -timeout 30m ./bench | tee bin/hostile.txt
 	BENCH_ROUTING=1 $(GO) test -count=1 -run '^TestRoutingCost$$' -v -timeout 30m ./bench

@@ -58,7 +58,7 @@ func TestGeneratedProjectsBuildWithoutDiagnostics(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data []byte
-	}{{"Project", Project(200)}, {"Hosts", Hosts(200, 8080)}} {
+	}{{"Project", Project(200)}, {"Hosts", Hosts(200, 8080)}, {"Traefik", Traefik(200)}} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, ds := model.Build(load(t, writeProject(t, tc.data)), options)
 			for _, d := range ds {
@@ -81,9 +81,14 @@ var sizes = []int{100, 1000, 5000}
 // Profile one with, for example,
 //
 //	go test ./bench -run '^$' -bench 'Stages/5000/(Build|Render)' -cpuprofile cpu.out -memprofile mem.out
-func BenchmarkStages(b *testing.B) {
+func BenchmarkStages(b *testing.B) { stages(b, Project) }
+
+// BenchmarkTraefikStages is BenchmarkStages for Traefik(n).
+func BenchmarkTraefikStages(b *testing.B) { stages(b, Traefik) }
+
+func stages(b *testing.B, project func(n int) []byte) {
 	for _, n := range sizes {
-		file := writeProject(b, Project(n))
+		file := writeProject(b, project(n))
 		project := load(b, file)
 		cfg, _ := model.Build(project, options)
 		b.Run(strconv.Itoa(n)+"/Load", func(b *testing.B) {

@@ -128,7 +128,7 @@ func benchDNS(b *testing.B, bin string, n int, setting string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		tg = mappedTarget(b, text, hostMap)
+		tg = mappedTarget(b, text, hostMap, false, false)
 	}
 	period := resolvePeriod(text)
 	ns.Set(tg.address, ips[0])

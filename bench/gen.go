@@ -195,3 +195,78 @@ func Wildcards(n, port int) []byte {
 		return s
 	})
 }
+
+// Traefik is a compose file of n services routed by Traefik's labels, as a
+// project migrating from Traefik has them, and the Traefik service they
+// were written for (its entry points, and two middlewares the services
+// share): each service has a router with a Host rule (every 10th also a
+// PathPrefix, open to the shared allow list only; every 25th a second
+// host), its entry point, its own headers middleware and the shared
+// headers one; every third a health check, every fourth a sticky cookie,
+// and the keys of mixed's environment.
+func Traefik(n int) []byte {
+	var b strings.Builder
+	b.Grow(n * 900)
+	b.WriteString(`name: bench
+services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --providers.docker.exposedbydefault=false
+      - --entrypoints.web.address=:80
+    ports: ["80:80"]
+    labels:
+      traefik.enable: "true"
+      traefik.http.middlewares.office.ipallowlist.sourcerange: 10.0.0.0/8, 192.168.0.0/16
+      traefik.http.middlewares.secure.headers.framedeny: "true"
+`)
+	for i := 1; i <= n; i++ {
+		s := traefikService(i)
+		fmt.Fprintf(&b, "  %s:\n    image: %s\n    expose: [\"%d\"]\n", s.name, s.image, s.port)
+		writeMap(&b, "labels", s.keys)
+		writeMap(&b, "environment", s.env)
+	}
+	return []byte(b.String())
+}
+
+// traefikService is service i (from 1) of Traefik.
+func traefikService(i int) service {
+	id := fmt.Sprintf("%05d", i)
+	router, host := "traefik.http.routers.app"+id, "app"+id+".example.com"
+	rule := "Host(`" + host + "`)"
+	if i%25 == 0 {
+		rule = "(Host(`" + host + "`) || Host(`www." + host + "`))"
+	}
+	if i%10 == 0 {
+		rule += " && PathPrefix(`/api`)"
+	}
+	middlewares := "app" + id + "-headers,secure@docker"
+	if i%10 == 0 {
+		middlewares += ",office@docker"
+	}
+	keys := map[string]string{
+		"traefik.enable":        "true",
+		router + ".rule":        rule,
+		router + ".entrypoints": "web",
+		router + ".middlewares": middlewares,
+		"traefik.http.middlewares.app" + id + "-headers.headers.customrequestheaders.X-App": "app" + id,
+		"traefik.http.services.app" + id + ".loadbalancer.server.port":                      "8080",
+	}
+	if i%3 == 0 {
+		keys["traefik.http.services.app"+id+".loadbalancer.healthcheck.path"] = "/health"
+		keys["traefik.http.services.app"+id+".loadbalancer.healthcheck.interval"] = "10s"
+	}
+	if i%4 == 0 {
+		keys["traefik.http.services.app"+id+".loadbalancer.sticky.cookie"] = "true"
+	}
+	return service{
+		name:  "svc" + id,
+		image: "registry.example.org/shop/app" + id + ":1.4.2",
+		keys:  keys,
+		env: map[string]string{
+			"LOG_LEVEL":    "info",
+			"DATABASE_URL": "postgres://${DB_HOST:-db}:5432/app" + id,
+		},
+		port: 8080,
+	}
+}

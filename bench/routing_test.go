@@ -82,17 +82,23 @@ func TestRoutingCost(t *testing.T) {
 	// Hosts(n) has one route a host: its last rule is an exact host. In
 	// Project(1000) the last exact host-only rule comes after 100 host and
 	// path rules, and the last rule of all is a wildcard with a path.
-	// The default writes the host map beside -o's file (these runs write
-	// one); --map none is the single-file config.
+	// The default writes the map beside -o's file (these runs write one),
+	// which takes all of them: the requests are then for the map's last
+	// host, host and path, or wildcard; --map none is the single-file
+	// config, requested for its last rule.
 	hosts1, hosts1000, mixed := Hosts(1, backend.port()), Hosts(1000, backend.port()), mixedOnPort(1000, backend.port())
 	cases := []*routingCase{
 		{name: "1 host", project: hosts1},
 		{name: "1,000 hosts", project: hosts1000},
 		{name: "  --map none", project: hosts1000, args: []string{"--map", "none"}},
 		{name: "Project(1000) exact", project: mixed, exactOnly: true},
-		{name: "Project(1000) last", project: mixed},
-		{name: "1,000 paths, one host", project: Paths(1000, backend.port())},
-		{name: "1,000 wildcards", project: Wildcards(1000, backend.port())},
+		{name: "Project(1000) last", project: mixed, mapWild: true, mapPath: true},
+		{name: "10 paths, one host", project: Paths(10, backend.port())},
+		{name: "100 paths, one host", project: Paths(100, backend.port()), mapPath: true},
+		{name: "1,000 paths, one host", project: Paths(1000, backend.port()), mapPath: true},
+		{name: "  --map none", project: Paths(1000, backend.port()), args: []string{"--map", "none"}},
+		{name: "1,000 wildcards", project: Wildcards(1000, backend.port()), mapWild: true},
+		{name: "  --map none", project: Wildcards(1000, backend.port()), args: []string{"--map", "none"}},
 	}
 	for i, c := range cases {
 		c.generate(t, filepath.Join(dir, strconv.Itoa(i)), httpPort, ns.Addr())
@@ -132,6 +138,8 @@ type routingCase struct {
 	project   []byte
 	args      []string // more flags
 	exactOnly bool     // request the last exact host-only rule's host, not the last rule's
+	mapPath   bool     // request the map's last host and path
+	mapWild   bool     // request a host under the map's last wildcard
 	// edit, if set, changes the generated config by hand before it is
 	// measured: a preview of a change to the renderer.
 	edit func(cfg []byte) []byte
@@ -195,8 +203,8 @@ func (c *routingCase) generate(t *testing.T, dir string, httpPort int, dns strin
 	}
 	c.rules = bytes.Count(cfg, []byte("\n    use_backend "))
 	hostMap, _ := os.ReadFile(filepath.Join(dir, "haproxy.map"))
-	if c.exactOnly && len(hostMap) > 0 {
-		c.target = mappedTarget(t, cfg, hostMap)
+	if (c.exactOnly || c.mapPath || c.mapWild) && len(hostMap) > 0 {
+		c.target = mappedTarget(t, cfg, hostMap, c.mapPath, c.mapWild)
 	} else {
 		c.target = lastRuleTarget(t, cfg, c.exactOnly)
 	}
@@ -236,11 +244,28 @@ var (
 	serverRe  = regexp.MustCompile(`^\s+server-template \S+ \S+ ([^:\s]+):`)
 )
 
-// mappedTarget is a request for the host map's last host.
-func mappedTarget(t testing.TB, cfg, hostMap []byte) target {
+// mappedTarget is a request for the host map's last host routed by name
+// (key "host/"), with withPath its last host and path ("host/path/"), or
+// with wild a host under its last wildcard (".suffix/").
+func mappedTarget(t testing.TB, cfg, hostMap []byte, withPath, wild bool) target {
 	t.Helper()
-	lines := strings.Split(strings.TrimSpace(string(hostMap)), "\n")
-	host, backend, _ := strings.Cut(lines[len(lines)-1], " ")
+	host, path, backend := "", "", ""
+	for line := range strings.Lines(string(hostMap)) {
+		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if !strings.HasSuffix(key, "/") || strings.HasPrefix(key, ".") != wild {
+			continue
+		}
+		h, p, _ := strings.Cut(key, "/")
+		if (p != "") == withPath {
+			host, path, backend = h, "/"+strings.TrimSuffix(p, "/"), value
+		}
+	}
+	if wild {
+		host = "any" + host
+	}
+	if host == "" {
+		t.Fatalf("the map has no key for a host routed %s", map[bool]string{false: "by name", true: "with a path"}[withPath])
+	}
 	i := bytes.Index(cfg, []byte("\nbackend "+backend+"\n"))
 	if i < 0 {
 		t.Fatalf("no backend %s for the map's host %s", backend, host)
@@ -249,7 +274,7 @@ func mappedTarget(t testing.TB, cfg, hostMap []byte) target {
 	if m == nil {
 		t.Fatalf("backend %s has no server-template", backend)
 	}
-	return target{host: host, path: "/", backend: backend, address: string(m[1])}
+	return target{host: host, path: path, backend: backend, address: string(m[1])}
 }
 
 // lastRuleTarget reads the frontend's last use_backend rule (with

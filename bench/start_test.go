@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,18 +22,23 @@ import (
 // once every name resolved (rss-MiB), then reloads it (SIGUSR2) and times
 // it until a new worker has replaced the old (reload-ms). Every name
 // answers one loopback address, where a backend passes the health checks.
-// BENCH_START_SIZES and BENCH_START_SLOTS choose the grid; BENCH_HAPROXY
-// the binary.
+// BENCH_START_SIZES and BENCH_START_SLOTS choose the grid (slots 0: the
+// defaults, no --slots and the map beside the config); BENCH_HAPROXY the
+// binary.
 //
 //	go test ./bench -run '^$' -bench HAProxyStart -benchtime 3x -timeout 60m
 func BenchmarkHAProxyStart(b *testing.B) {
 	bin := haproxyBin(b)
 	sizes := envList(b, "BENCH_START_SIZES", []int{100, 1000, 5000})
-	slotList := envList(b, "BENCH_START_SLOTS", []int{1, 2, 10})
+	slotList := envList(b, "BENCH_START_SLOTS", []int{0, 1, 2, 10})
 	b.Logf("%s; %s; load average %s", Machine(), haproxyVersion(bin), LoadAvg())
 	for _, n := range sizes {
 		for _, s := range slotList {
-			b.Run(fmt.Sprintf("services=%d/slots=%d", n, s), func(b *testing.B) { benchStart(b, bin, n, s) })
+			name := fmt.Sprintf("services=%d/slots=%d", n, s)
+			if s == 0 {
+				name = fmt.Sprintf("services=%d/defaults", n)
+			}
+			b.Run(name, func(b *testing.B) { benchStart(b, bin, n, s) })
 		}
 	}
 }
@@ -45,8 +51,8 @@ func envList(tb testing.TB, key string, def []int) []int {
 	var out []int
 	for _, f := range strings.Split(v, ",") {
 		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 {
-			tb.Fatalf("%s: %q is not a positive number", key, f)
+		if err != nil || n < 0 {
+			tb.Fatalf("%s: %q is not a number of at least 0", key, f)
 		}
 		out = append(out, n)
 	}
@@ -61,8 +67,12 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 	backend.start(b)
 	ns := e2etest.StartDNS(b)
 	ns.SetDefault(ip)
-	cfg := generate(b, dir, Hosts(n, port), "--bind", "127.0.0.1:"+strconv.Itoa(httpPort), "--stats=", "--resolver", ns.Addr(),
-		"--slots", strconv.Itoa(slots), "--map", "none")
+	args := []string{"--bind", "127.0.0.1:" + strconv.Itoa(httpPort), "--stats=", "--resolver", ns.Addr()}
+	if slots > 0 {
+		args = append(args, "--slots", strconv.Itoa(slots), "--map", "none")
+	}
+	cfg := generate(b, dir, Hosts(n, port), args...)
+	servers := countServers(b, cfg)
 	listener := net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort))
 
 	var starts, reloads, rss []float64
@@ -109,9 +119,26 @@ func benchStart(b *testing.B, bin string, n, slots int) {
 	b.ReportMetric(starts[len(starts)/2], "start-p50-ms")
 	b.ReportMetric(reloads[len(reloads)/2], "reload-p50-ms")
 	b.ReportMetric(rss[len(rss)/2], "rss-MiB")
-	b.ReportMetric(float64(n*slots), "servers")
+	b.ReportMetric(float64(servers), "servers")
 	b.Logf("services=%d slots=%d: load average %s", n, slots, LoadAvg())
 }
+
+// countServers adds up the slots of cfg's server-templates.
+func countServers(tb testing.TB, cfg string) int {
+	tb.Helper()
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for _, m := range slotsRe.FindAllSubmatch(text, -1) {
+		k, _ := strconv.Atoi(string(m[1]))
+		n += k
+	}
+	return n
+}
+
+var slotsRe = regexp.MustCompile(`(?m)^\s+server-template \S+ 1-(\d+) `)
 
 // waitListening polls addr until it accepts a connection.
 func waitListening(tb testing.TB, h *haproxyProc, addr string, limit time.Duration) {

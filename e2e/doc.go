@@ -47,6 +47,8 @@
 //	                   VIRTUAL_DEST, multiports, HTTPS_METHOD
 //	                   and HSTS, htpasswd, NETWORK_ACCESS,
 //	                   forwarded headers, VIRTUAL_PROTO=https 127.0.80-86.x
+//	routemap_test.go   the host map routes every request of a
+//	                   grid where the rules it replaces do  127.0.87.x
 //	traefik_test.go    Traefik's labels: rules with &&, || and
 //	                   !, priority, stripPrefix, addPrefix,
 //	                   replacePath, redirectScheme from the

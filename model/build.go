@@ -112,7 +112,11 @@ func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Dia
 	var read []Dialect // every project's dialects, as Prepare bound them
 	for _, p := range ps {
 		bs, as, pds := buildProject(p, opts, domains, multi, &read)
-		backends = append(backends, bs...)
+		if backends == nil {
+			backends = bs // one project: no copy
+		} else {
+			backends = append(backends, bs...)
+		}
 		admits = append(admits, as...)
 		ds = append(ds, pds...)
 		files = append(files, p.Files...)
@@ -196,7 +200,9 @@ func buildProject(p Project, opts Options, domains []Host, multi bool, read *[]D
 		secrets[p.Secrets[i].Name] = &p.Secrets[i]
 	}
 	admits := readAdmissions(services, &ds)
-	var backends []Backend
+	// A Backend is a kilobyte: the slices of backends are made once, at
+	// about their size, rather than grown by copying (issue 21).
+	backends := make([]Backend, 0, len(services))
 	for i := range services {
 		backends = append(backends, buildService(&services[i], opts, domains, secrets, &ds)...)
 	}

@@ -18,29 +18,35 @@ import (
 // the backend does with a request must then agree, or it is an error naming
 // both services; only the servers may differ. Joining a name takes each
 // other's admission (compose2haproxy.admit), with every service already
-// under it. bs is sorted by service.
+// under it. bs is sorted by service; the result is kept in its array (a
+// backend is a kilobyte).
 func mergeShared(bs []Backend, adm admissions, ds *Diagnostics) []Backend {
 	first := map[string]int{} // group key → index in out
-	var out []Backend
-	for _, b := range bs {
+	out := bs[:0]
+	for k := range bs {
+		b := &bs[k] // not a copy of a kilobyte each
 		key := b.shareKey()
 		i, ok := first[key]
 		if !ok || b.Service == out[i].Service {
 			first[key] = len(out)
-			out = append(out, b)
+			if len(out) < k {
+				out = append(out, *b) // after a merged one: moved down
+			} else {
+				out = out[:k+1]
+			}
 			continue
 		}
 		shares := "the name " + b.Name
 		if b.ServiceGroup != "" {
 			shares = "the group " + b.ServiceGroup
 		}
-		if stranger := notAdmitted(&out[i], &b, adm); stranger != "" {
+		if stranger := notAdmitted(&out[i], b, adm); stranger != "" {
 			ds.Errorf(b.nameSource(), fmt.Sprintf("if both agree, label %s with %s: %s and %s with %s: %s; else give %s another name",
 				stranger, admitKey, b.Service, b.Service, admitKey, stranger, b.Service),
 				"shares %s with service %s, which makes them one backend, and they do not admit each other", shares, stranger)
 			continue
 		}
-		if what := disagreement(&out[i], &b); what != "" {
+		if what := disagreement(&out[i], b); what != "" {
 			ds.Errorf(b.nameSource(), fmt.Sprintf("give %s and %s the same settings but their servers', or %s another name", b.Service, out[i].Service, b.Service),
 				"shares %s with service %s, which makes them one backend, but %s", shares, out[i].Service, what)
 			continue

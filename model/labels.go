@@ -81,10 +81,15 @@ func (l Labels) Keys() []string {
 	return slices.Compact(ks)
 }
 
-// credentialKey matches keys whose values carry credentials (passwords,
-// tokens, keys, certificates with their keys, user lists): their values
-// never reach a diagnostic, the routes table or the JSON model.
-var credentialKey = regexp.MustCompile(`(?i)pass|pwd|secret|token|user|auth|credential|cert|key|cookie`)
+// credentialWords are in the keys whose values carry credentials
+// (passwords, tokens, keys, certificates with their keys, user lists), in
+// any case: their values never reach a diagnostic, the routes table or
+// the JSON model.
+var credentialWords = []string{"pass", "pwd", "secret", "token", "user", "auth", "credential", "cert", "key", "cookie"}
+
+// credentialKey matches a key holding one of credentialWords, with
+// Unicode's case folding (K, the Kelvin sign, is a k).
+var credentialKey = regexp.MustCompile(`(?i)` + strings.Join(credentialWords, "|"))
 
 // Redacted stands for the value of a credential-bearing key.
 const Redacted = "[redacted]"
@@ -103,14 +108,44 @@ func CredentialKey(key string) bool { return isCredentialKey(key) }
 
 // credentialKeys caches credentialKey's verdict by key: every lookup of a
 // key redacts its value, and a project asks for the same few keys of each
-// of its services (the regexp was a quarter of Build's time).
+// of its services (the regexp was a quarter of Build's time). An ASCII
+// key, the usual one, is lower-cased and searched for the words instead,
+// which costs less than the cache (Traefik's keys name each router, so
+// they differ from service to service).
 var credentialKeys sync.Map // string → bool
 
 func isCredentialKey(key string) bool {
+	if isASCII(key) {
+		return slices.ContainsFunc(credentialWords, func(w string) bool { return containsLower(key, w) })
+	}
 	if v, ok := credentialKeys.Load(key); ok {
 		return v.(bool)
 	}
 	cred := credentialKey.MatchString(key)
 	credentialKeys.Store(key, cred)
 	return cred
+}
+
+// containsLower reports whether the ASCII string s holds the lower-case
+// word w in any case, without making a lower-case copy of s.
+func containsLower(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		k := 0
+		for k < len(w) && s[i+k]|0x20 == w[k] {
+			k++
+		}
+		if k == len(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

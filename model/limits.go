@@ -68,10 +68,12 @@ func (b *Backend) pairs() int {
 
 // limitBackends drops the backends over MaxBackendPairs, and all of them
 // when the project is over MaxPairs or MaxTotalSlots, each with an error.
+// It keeps them in bs's own array (a backend is a kilobyte).
 func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
-	var kept []Backend
+	kept := bs[:0]
 	total, slots := 0, 0
-	for _, b := range bs {
+	for i := range bs {
+		b := &bs[i] // not a copy of a kilobyte each
 		if n := b.pairs(); n > MaxBackendPairs {
 			ds.Errorf(Source{Service: b.Service}, "split the service, or route it by fewer names and paths",
 				"%s routes %d hosts × %d paths = %d host and path pairs; the limit is %d",
@@ -80,7 +82,11 @@ func limitBackends(bs []Backend, ds *Diagnostics) []Backend {
 		}
 		total += b.pairs()
 		slots += b.Servers.Slots
-		kept = append(kept, b)
+		if len(kept) < i {
+			kept = append(kept, *b) // after a dropped one: moved down
+		} else {
+			kept = kept[:i+1]
+		}
 	}
 	if total > MaxPairs {
 		ds.Errorf(Source{}, "route fewer names and paths, or split the project into several configs",

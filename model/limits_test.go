@@ -180,3 +180,19 @@ func TestStripRegexLimitIsExact(t *testing.T) {
 		}
 	}
 }
+
+// limitBackends keeps the backends it does not drop, in order, in the
+// array it was given.
+func TestLimitBackendsKeepsTheOthersInOrder(t *testing.T) {
+	big := Backend{Service: "big", Hosts: make([]Host, 2), Paths: make([]Path, MaxBackendPairs)}
+	bs := []Backend{{Service: "a", Hosts: make([]Host, 1)}, big, {Service: "b", Hosts: make([]Host, 1)}, big, {Service: "c", Hosts: make([]Host, 1)}}
+	var ds Diagnostics
+	got := limitBackends(bs, &ds)
+	var names []string
+	for _, b := range got {
+		names = append(names, b.Service)
+	}
+	if strings.Join(names, " ") != "a b c" || len(ds) != 2 {
+		t.Errorf("kept %v with %d diagnostics, want a b c and 2", names, len(ds))
+	}
+}

@@ -42,7 +42,11 @@ func buildService(svc *Service, opts Options, domains []Host, secrets map[string
 	for _, port := range ports {
 		for _, variant := range variants(claims, port) {
 			r := route{l: l, port: port, several: len(ports) > 1, claims: claims, nameHosts: named || !asked, secrets: secrets, variant: variant}
-			out = append(out, r.buildAll(opts, ds, domains)...)
+			if bs := r.buildAll(opts, ds, domains); out == nil {
+				out = bs // one port and route: no copy
+			} else {
+				out = append(out, bs...)
+			}
 		}
 	}
 	return out

@@ -209,6 +209,15 @@ var funcs = template.FuncMap{
 	// The defaults' timeouts that tags change, as the model documents them.
 	"defaultTunnelTimeout": func() string { return model.DefaultTunnelTimeout },
 	"defaultClientTimeout": func() string { return model.DefaultClientTimeout },
+	"servers":              serverTemplates,
+}
+
+// serverTemplates lists a backend's server-templates: its own, then those of the
+// services that share it. (sprig's prepend made a list of interfaces,
+// whose every field the template then found by reflection: a third of
+// the backends' rendering.)
+func serverTemplates(own model.Servers, shared []model.Servers) []model.Servers {
+	return append([]model.Servers{own}, shared...)
 }
 
 // hasIPv4 reports whether one of nets is IPv4 (validated networks: IPv6
@@ -373,6 +382,14 @@ type Frontend struct {
 	// KeepPort: some redirect keeps the port of the request's Host header,
 	// which the frontend then sets in txn.port (":8080", or empty).
 	KeepPort bool
+	// RouteMap is the map file the routes of exact hosts are looked up in
+	// (by host and path, longest first: see HostMap), which the frontend
+	// does before its rules, in txn.route; empty: none.
+	RouteMap string
+	// WildDepths are the numbers of labels of the wildcards that are
+	// looked up in RouteMap too, by the host's suffix of each, most first
+	// (in txn.wild_route); empty: wildcards are rules.
+	WildDepths []int
 }
 
 // Bind is a service's own listener: Addr, with TLS (--tls's
@@ -429,10 +446,17 @@ const hostsPerLine = 32
 
 func frontendFor(cfg model.Config) Frontend {
 	var f Frontend
+	routes := routeMapFor(cfg)
+	if len(routes.keys) > 0 {
+		f.RouteMap, f.WildDepths = cfg.HostMap, routes.wildDepths
+	}
 	// Routes are as many as the paths or more: their rules, and the path
 	// ACLs, are allocated once.
 	prefixes := make([]model.Path, 0, len(cfg.Routes))
-	for _, r := range cfg.Routes {
+	for i, r := range cfg.Routes {
+		if routes.mapped[i] {
+			continue
+		}
 		if r.Path.Prefix != "" {
 			prefixes = append(prefixes, model.Path{Prefix: r.Path.Prefix, Kind: r.Path.Kind})
 		}
@@ -466,7 +490,6 @@ func frontendFor(cfg model.Config) Frontend {
 		f.Rules = make([]Rule, 0, len(cfg.Routes)+2)
 	}
 
-	mapped := hostMapRoutes(cfg)
 	hostACL, matchACL := map[string]bool{}, map[string]bool{}
 	var ownPorts []string // ports of services' own listeners, in rule order
 	for i, r := range cfg.Routes {
@@ -476,16 +499,20 @@ func frontendFor(cfg model.Config) Frontend {
 			if len(ownPorts) > 0 {
 				f.Rules = append(f.Rules, Rule{Backend: model.NoRoute, ACLs: []string{ownListeners(ownPorts)}})
 			}
-			if slices.ContainsFunc(cfg.Routes, mapped) {
-				// One lookup replaces every mapped rule, and it goes first: a
-				// mapped host has no route with a path or condition, and exact
-				// hosts come before wildcards and routes on any host, so no
-				// rule before it could match.
-				lookup := "%[var(txn.host),map(" + cfg.HostMap + ")]"
-				f.Rules = append(f.Rules, Rule{Backend: lookup, ACLs: []string{"{ var(txn.host),map(" + cfg.HostMap + ") -m found }"}})
+			if f.RouteMap != "" {
+				// One lookup replaces every mapped rule, and it goes first:
+				// a mapped host has all its routes in the map, which answers
+				// with the one its rules would have tried first, and exact
+				// hosts come before wildcards and routes on any host.
+				f.Rules = append(f.Rules, Rule{Backend: "%[var(txn.route)]", ACLs: []string{"{ var(txn.route) -m found }"}})
 			}
 		}
-		if mapped(r) {
+		if r.Wildcard() && len(f.WildDepths) > 0 && (i == 0 || !cfg.Routes[i-1].Wildcard()) {
+			// Routes sort exact hosts, wildcards and any host in turn:
+			// the wildcards' lookup takes their place.
+			f.Rules = append(f.Rules, Rule{Backend: "%[var(txn.wild_route)]", ACLs: []string{"{ var(txn.wild_route) -m found }"}})
+		}
+		if routes.mapped[i] {
 			continue
 		}
 		name := "host_" + r.Backend
@@ -746,52 +773,147 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 	}
 }
 
-// hostMapRoutes returns which routes go into the host map (none without
-// --map): exact hosts, no path, and no host that another route serves
-// under a path (which must be tried before it).
-func hostMapRoutes(cfg model.Config) func(model.Route) bool {
+// routeMap is what cfg.HostMap holds: the routes of exact hosts, keyed
+// by host and path, for one longest-prefix lookup (map_beg) of the
+// request's host, path and '#' (routeKey). A key encodes how its route
+// matches:
+//
+//	any path          host/ and host#   (host# for a request without a path)
+//	segments of /p    host/p/ and host/p#
+//	exactly /p        host/p#
+//	begins with /p    host/p
+//
+// Paths hold no '#' (model.PathChars, and the frontend strips fragments),
+// so a key ending in '#' matches the whole path only. The longest key that
+// matches is the route HAProxy's rules would try first: rules go from the
+// longest prefix to the shortest, an exact path before a segment before a
+// string prefix of the same length, which is the order of the keys'
+// lengths (a segment's and an exact path's keys are one byte longer than
+// the prefix, a string prefix's are not); a key two routes share keeps the
+// one tried first. Only hosts without a conditioned route (model.Match)
+// are mapped: a condition cannot be looked up, and all of a host's routes
+// must be in the map for the longest to win. A route whose hosts are all
+// mapped leaves the frontend's rules; one that also serves an unmapped
+// host stays a rule too (for its mapped hosts, the lookup before it
+// always answers first).
+//
+// Wildcards are keyed by their suffix in place of the host
+// (.example.com/api/ for *.example.com's /api), and looked up after the
+// exact hosts' rules, once for each number of labels the wildcards have,
+// most first: the suffix of that many labels of the host, its path and
+// '#'. A host ends with one suffix of each length only, and a longer
+// wildcard's rules come before a shorter's, so the first lookup that
+// answers is the rule that would have. A host whose suffix holds '/' or
+// '#' matches no wildcard of that length, and skips the lookup. A host
+// that starts with '.' may find a wildcard's key in the exact hosts'
+// lookup: only the wildcard of its whole name, which is the longest that
+// matches it. Wildcards are mapped all or none: none when one has a
+// condition.
+type routeMap struct {
+	keys   map[string]string // key → backend
+	mapped []bool            // by route: its rule is left out
+	// wildDepths are the numbers of labels of the mapped wildcards'
+	// suffixes, most first; none: the wildcards are rules.
+	wildDepths []int
+}
+
+// routeMapFor decides the map of cfg: none without cfg.HostMap.
+func routeMapFor(cfg model.Config) routeMap {
+	m := routeMap{mapped: make([]bool, len(cfg.Routes))}
 	if cfg.HostMap == "" {
-		return func(model.Route) bool { return false }
+		return m
 	}
-	pathHosts := map[string]bool{}
+	exact := func(r model.Route) bool { return len(r.Hosts) > 0 && !r.Wildcard() }
+	conditioned := map[string]bool{}
 	for _, r := range cfg.Routes {
-		if (r.Path.Prefix != "" || r.Match != nil) && !r.Wildcard() {
+		if exact(r) && r.Match != nil {
 			for _, h := range r.Hosts {
-				pathHosts[h.Name] = true
+				conditioned[h.Name] = true
 			}
 		}
 	}
-	return func(r model.Route) bool {
-		return len(r.Hosts) > 0 && !r.Wildcard() && r.Path.Prefix == "" && r.Match == nil &&
-			!slices.ContainsFunc(r.Hosts, func(h model.Host) bool { return pathHosts[h.Name] })
+	m.keys = map[string]string{}
+	for i, r := range cfg.Routes {
+		if !exact(r) || r.Match != nil {
+			continue
+		}
+		all := true
+		for _, h := range r.Hosts {
+			if conditioned[h.Name] {
+				all = false
+				continue
+			}
+			for _, k := range routeKeys(h.Name, r.Path) {
+				if _, taken := m.keys[k]; !taken { // the route tried first keeps it
+					m.keys[k] = r.Backend
+				}
+			}
+		}
+		m.mapped[i] = all
 	}
+	mapWildcards(cfg, &m)
+	return m
+}
+
+// mapWildcards adds the wildcard routes to m, unless one is conditioned.
+func mapWildcards(cfg model.Config, m *routeMap) {
+	if slices.ContainsFunc(cfg.Routes, func(r model.Route) bool { return r.Wildcard() && r.Match != nil }) {
+		return
+	}
+	depths := map[int]bool{}
+	for i, r := range cfg.Routes {
+		if !r.Wildcard() {
+			continue
+		}
+		for _, h := range r.Hosts {
+			suffix := h.Suffix()
+			depths[strings.Count(suffix, ".")] = true
+			for _, k := range routeKeys(suffix, r.Path) {
+				if _, taken := m.keys[k]; !taken {
+					m.keys[k] = r.Backend
+				}
+			}
+		}
+		m.mapped[i] = true
+	}
+	m.wildDepths = slices.Sorted(maps.Keys(depths))
+	slices.Reverse(m.wildDepths)
+}
+
+// routeKeys are the map keys of host under path p (see routeMap).
+func routeKeys(host string, p model.Path) []string {
+	switch {
+	case p.Prefix == "":
+		return []string{host + "/", host + "#"}
+	case p.Kind == model.PathExact:
+		return []string{host + p.Prefix + "#"}
+	case p.Kind == model.PathBegins:
+		return []string{host + p.Prefix}
+	}
+	return []string{host + p.Prefix + "/", host + p.Prefix + "#"}
 }
 
 // MappedRoutes is how many routes cfg.HostMap takes out of the frontend's
 // use_backend rules: the rules HAProxy no longer tries one by one.
 func MappedRoutes(cfg model.Config) int {
-	mapped, n := hostMapRoutes(cfg), 0
-	for _, r := range cfg.Routes {
-		if mapped(r) {
+	n := 0
+	for _, mapped := range routeMapFor(cfg).mapped {
+		if mapped {
 			n++
 		}
 	}
 	return n
 }
 
-// HostMap is the map file for cfg.HostMap: "host backend" lines, sorted.
+// HostMap is the map file for cfg.HostMap: "key backend" lines (see
+// routeMap), sorted.
 func HostMap(cfg model.Config) []byte {
-	mapped := hostMapRoutes(cfg)
-	var lines []string
-	for _, r := range cfg.Routes {
-		if mapped(r) {
-			for _, h := range r.Hosts {
-				lines = append(lines, h.Name+" "+r.Backend+"\n")
-			}
-		}
+	keys := routeMapFor(cfg).keys
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		b.WriteString(k + " " + keys[k] + "\n")
 	}
-	slices.Sort(lines)
-	return []byte(strings.Join(lines, ""))
+	return []byte(b.String())
 }
 
 func hostNames(hs []model.Host) []string {

@@ -109,8 +109,14 @@ type setting struct {
 func (Dialect) Apply(ma *model.Applier, _ int) {
 	a := &applier{Applier: ma, b: ma.Backend(), l: ma.Labels(), ds: ma.Diagnostics()}
 	a.applyReqMode()
-	for i := range labels {
-		def := &labels[i]
+	table := labels
+	if !hasDockerFlowKey(a.l.Service()) {
+		// None is set: looking each up was 40% of building a service of
+		// another dialect (issue 21).
+		table = nil
+	}
+	for i := range table {
+		def := &table[i]
 		v, src, ok := a.l.Get("com.df." + def.name)
 		if def.public {
 			v, src, ok = a.l.GetPublic("com.df." + def.name)
@@ -333,4 +339,17 @@ func suggestLabel(name string) string {
 		names[i] = d.name
 	}
 	return model.Nearest(name, names)
+}
+
+// hasDockerFlowKey reports whether any layer of svc's settings holds a
+// com.df. key.
+func hasDockerFlowKey(svc *model.Service) bool {
+	for _, m := range []map[string]string{svc.Labels, svc.DeployLabels, svc.Environment} {
+		for k := range m {
+			if strings.HasPrefix(k, "com.df.") {
+				return true
+			}
+		}
+	}
+	return false
 }

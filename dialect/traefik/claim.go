@@ -124,7 +124,7 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 		}
 		return nil
 	}
-	tl, cds, err := config.DecodeLabels(pr.decodable(svc, labels))
+	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
 		return nil
@@ -890,7 +890,7 @@ func originOf(n *config.Node) config.Origin {
 func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
 	labels := traefikLabels(svc)
-	tl, cds, err := config.DecodeLabels(pr.decodable(svc, labels))
+	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
 	if err != nil || tl == nil {
 		if err != nil {
 			ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)

@@ -71,6 +71,25 @@ type project struct {
 	catchAlls []*redirect
 	// named: the middlewares a router or entry point names, lower case.
 	named map[string]bool
+	// decoded are the services' labels as Prepare decoded them, by
+	// service: Claim takes them from here rather than decode them again.
+	decoded map[string]decodedLabels
+}
+
+type decodedLabels struct {
+	l   *config.Labels
+	ds  config.Diagnostics
+	err error
+}
+
+// decode decodes svc's Traefik labels once.
+func (pr *project) decode(svc *model.Service, labels map[string]string) (*config.Labels, config.Diagnostics, error) {
+	if d, ok := pr.decoded[svc.Name]; ok {
+		return d.l, d.ds, d.err
+	}
+	l, ds, err := config.DecodeLabels(labels)
+	pr.decoded[svc.Name] = decodedLabels{l, ds, err}
+	return l, ds, err
 }
 
 type definedMiddleware struct {
@@ -117,7 +136,7 @@ func isTraefik(svc *model.Service) bool {
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
-		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}}
+		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}, decoded: map[string]decodedLabels{}}
 	pr.networkNames = p.NetworkNames
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
@@ -190,7 +209,7 @@ func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
 	if len(labels) == 0 {
 		return
 	}
-	l, _, err := config.DecodeLabels(pr.decodable(svc, labels))
+	l, _, err := pr.decode(svc, pr.decodable(svc, labels))
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}

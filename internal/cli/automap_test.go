@@ -56,7 +56,7 @@ func TestHostMapIsTheDefaultBesideAFile(t *testing.T) {
 			if got := err == nil; got != tc.wantMap {
 				t.Fatalf("map written: %v, want %v", got, tc.wantMap)
 			}
-			if got := strings.Contains(string(cfg), "map(proxy.map)"); got != tc.wantMap {
+			if got := strings.Contains(string(cfg), "map_beg(proxy.map)"); got != tc.wantMap {
 				t.Errorf("config reads the map: %v, want %v:\n%s", got, tc.wantMap, cfg)
 			}
 			if got := strings.Contains(string(cfg), "\n    default-path config\n"); got != tc.wantMap {

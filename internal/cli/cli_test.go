@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -237,8 +238,9 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-// --map moves exact host-only routes into a map file that the config
-// looks up first; paths and wildcards stay ACLs, in their order.
+// --map moves the routes of exact hosts into a map file, keyed by host
+// and path, that the config looks up first, and the wildcards' routes,
+// keyed by their suffix, looked up after the exact hosts'.
 func TestHostMap(t *testing.T) {
 	dir := t.TempDir()
 	project := writeFile(t, filepath.Join(dir, "compose.yaml"), webProject+`  wild:
@@ -254,13 +256,26 @@ func TestHostMap(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	gotMap, _ := os.ReadFile(hostMap)
-	wantMap := "hello.example.com www.hello\nwild wild\nwild.example.com wild\nwww.hello www.hello\nwww.hello.example.com www.hello\n"
-	if string(gotMap) != wantMap {
-		t.Errorf("map:\n%s\nwant:\n%s", gotMap, wantMap)
+	// Each path (and the empty one) is its segment or all of it.
+	var lines []string
+	for _, route := range [][3]string{
+		{"api", "/v1", "api_8080"}, {"api", "/v2", "api_8080"}, {"api.example.com", "/v1", "api_8080"}, {"api.example.com", "/v2", "api_8080"},
+		{".example.org", "", "wild"}, {"hello.example.com", "", "www.hello"}, {"wild", "", "wild"}, {"wild.example.com", "", "wild"}, {"www.hello", "", "www.hello"}, {"www.hello.example.com", "", "www.hello"},
+	} {
+		lines = append(lines, route[0]+route[1]+"# "+route[2]+"\n", route[0]+route[1]+"/ "+route[2]+"\n")
+	}
+	slices.Sort(lines)
+	if want := strings.Join(lines, ""); string(gotMap) != want {
+		t.Errorf("map:\n%s\nwant:\n%s", gotMap, want)
 	}
 	cfg, _ := os.ReadFile(out)
-	lookup := "    use_backend %[var(txn.host),map(" + hostMap + ")] if { var(txn.host),map(" + hostMap + ") -m found }\n"
-	rules := []string{lookup, "    use_backend api_8080 if host_api_8080 path:v1\n", "    use_backend wild if wild_wild_example.org\n"}
+	rules := []string{
+		"    http-request set-var(txn.route) var(txn.route_key),map_beg(" + hostMap + ")\n",
+		`    http-request set-var-fmt(txn.wild_key_2) ".%[var(txn.host),field(-1,.,2)]%[path]#" if !{ var(txn.route) -m found } { var(txn.host),field(-3,.) -m found } !{ var(txn.host),field(-1,.,2) -m sub / '#' }` + "\n",
+		"    http-request set-var(txn.wild_route) var(txn.wild_key_2),map_beg(" + hostMap + ") unless { var(txn.wild_route) -m found }\n",
+		"    use_backend %[var(txn.route)] if { var(txn.route) -m found }\n",
+		"    use_backend %[var(txn.wild_route)] if { var(txn.wild_route) -m found }\n",
+	}
 	last := 0
 	for _, r := range rules {
 		i := strings.Index(string(cfg), r)
@@ -269,8 +284,11 @@ func TestHostMap(t *testing.T) {
 		}
 		last = i
 	}
-	if strings.Contains(string(cfg), "acl host_www.hello") {
-		t.Errorf("mapped hosts still have an ACL:\n%s", cfg)
+	if n := strings.Count(string(cfg), "\n    use_backend "); n != 2 {
+		t.Errorf("%d use_backend rules, want the two lookups':\n%s", n, cfg)
+	}
+	if strings.Contains(string(cfg), "\n    acl ") {
+		t.Errorf("mapped routes still have an ACL:\n%s", cfg)
 	}
 	if code, _, stderr := cli(t, "", "-f", project, "--map", hostMap); code != exitUsage {
 		t.Errorf("--map without -o: exit %d: %s", code, stderr)
@@ -284,36 +302,92 @@ func TestPrintTemplate(t *testing.T) {
 	}
 }
 
-// A host that another route serves under a path stays out of the map: the
-// lookup comes first and would otherwise win over the path route.
-func TestHostMapLeavesOutHostsWithPathRoutes(t *testing.T) {
+// A host with a conditioned route stays out of the map, with every route
+// of its: a condition is no key, and the lookup comes first. A route that
+// also serves a mapped host stays a rule, and that host is in the map too.
+func TestHostMapLeavesOutHostsWithConditionedRoutes(t *testing.T) {
 	dir := t.TempDir()
 	project := writeFile(t, filepath.Join(dir, "compose.yaml"), `services:
   web:
     image: nginx
     expose: ["80"]
-    labels: {SERVICE_NAME: www, compose2haproxy.admit: admin}
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: server_alias=web.example.org, compose2haproxy.admit: "admin, canary"}
   admin:
     image: example/admin
     expose: ["80"]
     labels: {SERVICE_NAME: www, SERVICE_TAGS: path=/admin}
+  canary:
+    image: example/web
+    expose: ["80"]
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: match_header=X-Canary:1, compose2haproxy.admit: admin}
   other:
     image: nginx
     expose: ["80"]
-    labels: {SERVICE_NAME: other}
+    labels: {SERVICE_NAME: other, SERVICE_TAGS: path=/x}
 `)
 	out, hostMap := filepath.Join(dir, "haproxy.cfg"), filepath.Join(dir, "hosts.map")
 	if code, _, stderr := cli(t, "", "-f", project, "-o", out, "--map", hostMap); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if got, _ := os.ReadFile(hostMap); string(got) != "other other\n" {
-		t.Errorf("map = %q, want only the host without path routes", got)
+	want := "other/x# other_80\nother/x/ other_80\nweb.example.org# www\nweb.example.org/ www\n"
+	if got, _ := os.ReadFile(hostMap); string(got) != want {
+		t.Errorf("map = %q, want %q: the hosts without a conditioned route", got, want)
 	}
 	cfg, _ := os.ReadFile(out)
-	for _, want := range []string{"use_backend www_admin_80 if host_www_admin_80 path:admin\n", "use_backend www if host_www\n"} {
+	for _, want := range []string{
+		"use_backend %[var(txn.route)] if { var(txn.route) -m found }\n",
+		"use_backend www_admin_80 if host_www_admin_80 path:admin\n",
+		"use_backend www_canary_80 if host_www_canary_80 hdr_www_canary_80_1\n",
+		"use_backend www if host_www\n",
+	} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
+	}
+}
+
+// The wildcards are mapped all or none: one with a condition keeps them
+// all rules, tried in their order after the exact hosts' lookup.
+func TestHostMapKeepsWildcardsRulesWhenOneIsConditioned(t *testing.T) {
+	dir := t.TempDir()
+	project := writeFile(t, filepath.Join(dir, "compose.yaml"), `services:
+  web:
+    image: nginx
+    expose: ["80"]
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: "server_alias=*.example.org", compose2haproxy.admit: canary}
+  canary:
+    image: example/web
+    expose: ["80"]
+    labels: {SERVICE_NAME: www, SERVICE_TAGS: "server_alias=*.example.org,match_header=X-Canary:1"}
+  other:
+    image: nginx
+    expose: ["80"]
+    labels: {SERVICE_NAME: other, SERVICE_TAGS: "server_alias=*.other.example.net"}
+`)
+	out, hostMap := filepath.Join(dir, "haproxy.cfg"), filepath.Join(dir, "hosts.map")
+	if code, _, stderr := cli(t, "", "-f", project, "-o", out, "--map", hostMap); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(hostMap); strings.Contains(string(got), ".example") {
+		t.Errorf("the map holds wildcards:\n%s", got)
+	}
+	cfg, _ := os.ReadFile(out)
+	rules := []string{
+		"    use_backend %[var(txn.route)] if { var(txn.route) -m found }\n",
+		"    use_backend other if wild_other_other.example.net\n",
+		"    use_backend www_canary_80 if wild_www_canary_80_example.org hdr_www_canary_80_1\n",
+		"    use_backend www if wild_www_example.org\n",
+	}
+	last := 0
+	for _, r := range rules {
+		i := strings.Index(string(cfg), r)
+		if i < last { // -1 when missing
+			t.Errorf("rule %q missing or out of order in:\n%s", r, cfg)
+		}
+		last = i
+	}
+	if strings.Contains(string(cfg), "wild_route") {
+		t.Errorf("the config looks up wildcards:\n%s", cfg)
 	}
 }
 

@@ -2,8 +2,10 @@
 // compose2haproxy run on it, as separate processes, for projects of
 // several sizes (bench.Project):
 //
-//	benchrun -bin bin/compose2haproxy -loadonly bin/loadonly [-n 7] [-sizes 100,1000,5000] [-o]
+//	benchrun -bin bin/compose2haproxy -loadonly bin/loadonly [-n 7] [-sizes 100,1000,5000] [-shape traefik] [-o]
 //
+// -shape picks the project: project (bench.Project: registrator's keys,
+// the default) or traefik (bench.Traefik: Traefik's labels).
 // For each size it writes the project once to a temporary directory, runs
 // each binary once to warm the page cache, then -n times more, alternating
 // the two (and which goes first) so that drift on a shared machine hits
@@ -48,6 +50,7 @@ func main() {
 	n := flag.Int("n", 11, "timed runs of each binary per size (at least 5 for a meaningful median)")
 	sizeList := flag.String("sizes", "100,1000,5000", "comma-separated numbers of services")
 	toFile := flag.Bool("o", false, "make the CLI write with -o to a file instead of to stdout (/dev/null)")
+	flag.StringVar(&shape, "shape", "project", "the generated project: project (bench.Project) or traefik (bench.Traefik)")
 	flag.DurationVar(&waitQuiet, "wait", 2*time.Minute, "before each pair of runs, wait up to this long for the CPUs to be idle (0: do not wait)")
 	flag.Parse()
 	if err := run(*bin, *loadOnly, *sizeList, *n, *toFile, os.Stdout); err != nil {
@@ -58,6 +61,21 @@ func main() {
 
 // waitQuiet is -wait.
 var waitQuiet time.Duration
+
+// shape is -shape.
+var shape string
+
+// generate is the project of -shape with size services, and how many
+// services the loader reads from it (Traefik's own besides).
+func generate(size int) ([]byte, int, error) {
+	switch shape {
+	case "project":
+		return bench.Project(size), size, nil
+	case "traefik":
+		return bench.Traefik(size), size + 1, nil
+	}
+	return nil, 0, fmt.Errorf("-shape: %q is neither project nor traefik", shape)
+}
 
 // busyPairs counts the pairs of runs that started while other processes
 // kept the CPUs busy even after waitQuiet.
@@ -145,8 +163,8 @@ func run(bin, loadOnly, sizeList string, n int, toFile bool, w io.Writer) error 
 	defer os.RemoveAll(tmp)
 
 	fmt.Fprintf(w, "machine: %s; load average before: %s\n", bench.Machine(), bench.LoadAvg())
-	fmt.Fprintf(w, "each: 1 warm-up + %d timed runs per binary, alternating; medians; the CLI writes to %s\n\n",
-		n, map[bool]string{false: "stdout (/dev/null)", true: "a file (-o)"}[toFile])
+	fmt.Fprintf(w, "shape: %s; each: 1 warm-up + %d timed runs per binary, alternating; medians; the CLI writes to %s\n\n",
+		shape, n, map[bool]string{false: "stdout (/dev/null)", true: "a file (-o)"}[toFile])
 	var results []result
 	for _, size := range sizes {
 		r, err := measure(tmp, bin, loadOnly, size, n, toFile)
@@ -175,7 +193,11 @@ func measure(tmp, bin, loadOnly string, size, n int, toFile bool) (result, error
 		return result{}, err
 	}
 	file := filepath.Join(dir, "compose.yaml")
-	if err := os.WriteFile(file, bench.Project(size), 0o644); err != nil {
+	data, services, err := generate(size)
+	if err != nil {
+		return result{}, err
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
 		return result{}, err
 	}
 	out := filepath.Join(dir, "haproxy.cfg")
@@ -189,8 +211,8 @@ func measure(tmp, bin, loadOnly string, size, n int, toFile bool) (result, error
 	// would look very cheap.
 	if got, err := child(dir, loadCmd); err != nil {
 		return result{}, err
-	} else if strings.TrimSpace(got.stdout) != strconv.Itoa(size) {
-		return result{}, fmt.Errorf("loadonly loaded %q services, want %d", got.stdout, size)
+	} else if strings.TrimSpace(got.stdout) != strconv.Itoa(services) {
+		return result{}, fmt.Errorf("loadonly loaded %q services, want %d", got.stdout, services)
 	}
 	check, err := child(dir, []string{bin, "-f", file, "--domain", bench.Domain, "-o", out + ".check"})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/template"
 	"unicode"
 
@@ -71,6 +73,34 @@ func ruleFuncs() template.FuncMap {
 	return fm
 }
 
+// ruleFuncMap is ruleFuncs' map, made once: sprig makes its map anew on
+// every call, and Funcs checks every function of it by reflection.
+var ruleFuncMap = sync.OnceValue(ruleFuncs)
+
+// lastRule is the defaultRule template parsed last: a project has one,
+// which every container without a rule of its own executes. Only the last
+// is kept, so that many templates (a fuzzer's) do not pile up.
+var lastRule atomic.Pointer[parsedRule]
+
+type parsedRule struct {
+	text string
+	t    *template.Template
+}
+
+// parseRule parses a defaultRule template, or returns the one parsed last
+// if it is the same text (a template executes concurrently as well).
+func parseRule(tpl string) (*template.Template, error) {
+	if last := lastRule.Load(); last != nil && last.text == tpl {
+		return last.t, nil
+	}
+	t, err := template.New("defaultRule").Funcs(ruleFuncMap()).Parse(tpl)
+	if err != nil {
+		return nil, err
+	}
+	lastRule.Store(&parsedRule{text: tpl, t: t})
+	return t, nil
+}
+
 func refused(name string) func(...any) (string, error) {
 	return func(...any) (string, error) {
 		return "", fmt.Errorf("template function %q is not supported by this tool", name)
@@ -84,7 +114,7 @@ func RenderDefaultRule(tpl string, data RuleData) (string, error) {
 	if len(tpl) > maxRuleBytes {
 		return "", fmt.Errorf("defaultRule longer than %d bytes: %w", maxRuleBytes, ErrLimit)
 	}
-	t, err := template.New("defaultRule").Funcs(ruleFuncs()).Parse(tpl)
+	t, err := parseRule(tpl)
 	if err != nil {
 		return "", fmt.Errorf("parsing defaultRule: %w", err)
 	}

@@ -91,7 +91,7 @@ func DecodeLabels(labels map[string]string) (*Labels, Diagnostics, error) {
 		}
 		pairs = append(pairs, flat{path: path, value: v, origin: o})
 	}
-	tree := check(buildFlat(pairs, &ds), labelSchema(), srcLabel, Origin{Source: "label"}, &ds)
+	tree := check(buildFlat(pairs, &ds), labelSchemaOnce(), srcLabel, Origin{Source: "label"}, &ds)
 	if tree == nil {
 		tree = &Node{kind: gSection}
 	}

@@ -4,6 +4,8 @@ package config
 // Docker labels (below "traefik.") and from the file provider. Field names
 // are Traefik's documented spelling; matching is case-insensitive.
 
+import "sync"
+
 func domainsField() *field {
 	return items("domains", "certificate domains, domains[n].main and domains[n].sans",
 		sec("", "", str("main", "main domain"), list("sans", "subject alternative names, comma-separated")))
@@ -270,6 +272,10 @@ func dynamicSchema() *field {
 		opaque("tls", "TLS certificates, options and stores"),
 	)
 }
+
+// labelSchemaOnce is labelSchema, made once: every container's labels are
+// checked against it, and checking never changes a field.
+var labelSchemaOnce = sync.OnceValue(labelSchema)
 
 // labelSchema adds the Docker provider's own labels to the dynamic schema.
 func labelSchema() *field {
