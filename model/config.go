@@ -19,9 +19,9 @@ type Config struct {
 	// Routes are the HTTP routing rules in the order HAProxy must try them
 	// (see SortRoutes): the first that matches a request wins.
 	Routes []Route `json:"routes"`
-	// HostMap, when set, is the path of a map file (host and path → backend,
-	// see render.HostMap) in which the config looks up the routes of exact
-	// hosts.
+	// HostMap, when set, is the path of a map file (host or wildcard and
+	// path → backend, see render.HostMap) in which the config looks up the
+	// routes of exact hosts and of wildcards.
 	HostMap string `json:"host_map,omitempty"`
 	// Runtime, when set, is where HAProxy keeps its runtime socket and the
 	// server state a reload starts from (Options.RuntimeDir).

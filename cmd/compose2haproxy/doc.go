@@ -43,7 +43,7 @@
 //	    --format FORMAT             output FORMAT: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration) (default "cfg")
 //	    --template FILE             render haproxy.cfg with the text/template in FILE (sprig functions) instead of the default
 //	    --print-template            print the default template and exit
-//	    --map FILE                  write the routes of exact hosts (by host and path) to the HAProxy map FILE and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)
+//	    --map FILE                  write the routes of hosts, paths and wildcards to the HAProxy map FILE and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)
 //	    --runtime-dir DIR           HAProxy's directory DIR in the proxy container for its runtime socket and the server state a reload starts from
 //	    --haproxy-version VERSION   the HAProxy VERSION the config is for, like 3.2 (default: the version of --check's HAProxy, else 2.6)
 //	    --acme-directory URL        ACME CA for the routes tagged acme: its https:// directory URL, or letsencrypt or letsencrypt-staging (HAProxy 3.2+)

@@ -117,7 +117,7 @@ func flagSet(f *flags) *pflag.FlagSet {
 	fs.StringVar(&f.format, "format", "cfg", "output `FORMAT`: cfg (haproxy.cfg), json (the model), routes (a table) or report (what became of each label: router, middleware, variable, for a migration)")
 	fs.StringVar(&f.template, "template", "", "render haproxy.cfg with the text/template in `FILE` (sprig functions) instead of the default")
 	fs.BoolVar(&f.printTemplate, "print-template", false, "print the default template and exit")
-	fs.StringVar(&f.hostMap, "map", "", "write the routes of exact hosts (by host and path) to the HAProxy map `FILE` and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)")
+	fs.StringVar(&f.hostMap, "map", "", "write the routes of hosts, paths and wildcards to the HAProxy map `FILE` and look them up there; none: never (default: with -o and at least 16 such routes, beside the config as NAME.map)")
 	fs.StringVar(&f.runtimeDir, "runtime-dir", "", "HAProxy's directory `DIR` in the proxy container for its runtime socket and the server state a reload starts from")
 	f.declareFeatures(fs)
 	fs.BoolVar(&f.check, "check", false, "run haproxy -c -dW on the result before writing")

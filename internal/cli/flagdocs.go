@@ -60,7 +60,7 @@ var flagDocs = map[string]flagDoc{
 		example: "--format routes", common: true},
 	"template":       {doc: "render with this text/template (sprig functions) instead of the default", example: "--template my.cfg.tmpl"},
 	"print-template": {doc: "print the default template, a starting point for your own", example: "--print-template > my.cfg.tmpl"},
-	"map": {doc: "write the routes of exact hosts, by host and path, to this map file (needs `-o`) and look them up there instead of in ACLs; for thousands of hosts or paths. Both are written to temporary files first: if writing either fails, neither file changes. FILE is printed inside `map_beg(…)`: letters, digits and `. _ - / + @` only, not an input and not `-o`'s file",
+	"map": {doc: "write the routes of hosts (with their paths) and of wildcards to this map file (needs `-o`) and look them up there instead of in ACLs; for thousands of hosts, paths or wildcards (see [generated-config.md](generated-config.md)). Both are written to temporary files first: if writing either fails, neither file changes. FILE is printed inside `map_beg(…)`: letters, digits and `. _ - / + @` only, not an input and not `-o`'s file",
 		example: "--map /etc/haproxy/hosts.map"},
 	"runtime-dir": {doc: "HAProxy's own directory in the proxy container: the runtime socket `DIR/haproxy.sock` (mode 600, read-only commands) and the server state a reload starts from, `DIR/servers.state` (see [deploy.md](deploy.md)). An absolute path of letters, digits and `. _ - / + @`, at most 82 bytes (HAProxy binds the socket as `PATH.PID.tmp` first, which must fit Linux's 108 bytes)",
 		example: "--runtime-dir /var/run/haproxy"},
