@@ -775,7 +775,7 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 
 // routeMap is what cfg.HostMap holds: the routes of exact hosts, keyed
 // by host and path, for one longest-prefix lookup (map_beg) of the
-// request's host, path and '#' (routeKey). A key encodes how its route
+// request's host, path and '#' (routeKeys). A key encodes how its route
 // matches:
 //
 //	any path          host/ and host#   (host# for a request without a path)
@@ -795,7 +795,9 @@ func (f *Frontend) addHostACL(name, match string, patterns []string) {
 // must be in the map for the longest to win. A route whose hosts are all
 // mapped leaves the frontend's rules; one that also serves an unmapped
 // host stays a rule too (for its mapped hosts, the lookup before it
-// always answers first).
+// always answers first). A request whose host holds '/' or '#' skips the
+// lookup, as it could pass for another host's path: no exact host holds
+// either, so none of their rules would match it.
 //
 // Wildcards are keyed by their suffix in place of the host
 // (.example.com/api/ for *.example.com's /api), and looked up after the
