@@ -192,9 +192,16 @@ func Load(ctx context.Context, opts Options) (model.Project, error) {
 			labels = append(labels, slices.Collect(maps.Values(s.Deploy.Labels))...)
 		}
 	}
+	labelPaths := pathsIn(labels)
 	for i := range p.Services {
 		if s, ok := project.Services[p.Services[i].Name]; ok {
-			p.Services[i].Mounts = namedMounts(s.Volumes, mounts(s.Volumes, workingDir, read), namedPaths(s, labels), workingDir, read)
+			ms := mounts(s.Volumes, workingDir, read)
+			if slices.ContainsFunc(s.Volumes, func(v types.ServiceVolumeConfig) bool { return v.Type == types.VolumeTypeBind }) {
+				// Only a bind mount can hold a named path: without
+				// one, the project's paths are not even gathered.
+				ms = namedMounts(s.Volumes, ms, namedPaths(s, labelPaths), workingDir, read)
+			}
+			p.Services[i].Mounts = ms
 		}
 	}
 	return p, err

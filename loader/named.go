@@ -17,27 +17,40 @@ const maxNamedPaths = 32
 
 // namedPaths are the absolute container paths a project names: in a
 // service's command or environment (a flag's value, a variable's), or in
-// any service's label values (project-wide, as a proxy reads other
-// containers' labels). Sorted, without duplicates.
-func namedPaths(s types.ServiceConfig, labels []string) []string {
-	var words []string
-	words = append(words, s.Command...)
-	words = append(words, s.Entrypoint...)
+// any service's label values (labelPaths: project-wide, as a proxy reads
+// other containers' labels, and found once for the project, not once a
+// service). Sorted, without duplicates.
+func namedPaths(s types.ServiceConfig, labelPaths map[string]bool) []string {
+	words := slices.Concat(s.Command, s.Entrypoint)
 	for _, v := range s.Environment {
 		if v != nil {
 			words = append(words, *v)
 		}
 	}
-	seen := map[string]bool{}
-	for _, w := range append(words, labels...) {
+	seen := maps.Clone(pathsIn(words))
+	if seen == nil {
+		seen = map[string]bool{}
+	}
+	maps.Copy(seen, labelPaths)
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// pathsIn are the absolute paths that words are, or give as a flag's
+// value (--providers.file.directory=/rules), cleaned.
+func pathsIn(words []string) map[string]bool {
+	var seen map[string]bool
+	for _, w := range words {
 		if _, v, ok := strings.Cut(w, "="); ok && strings.HasPrefix(w, "-") {
-			w = v // --providers.file.directory=/rules
+			w = v
 		}
 		if strings.HasPrefix(w, "/") && !strings.ContainsAny(w, "\x00\n") {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[path.Clean(w)] = true
 		}
 	}
-	return slices.Sorted(maps.Keys(seen))
+	return seen
 }
 
 // namedMounts reads what the service's bind mounts hold at the paths the
