@@ -93,6 +93,53 @@ func answeredBy(t *testing.T, addr, host, service, ip string) (bool, string) {
 	return ok, fmt.Sprintf("%s: %v from %s", host, r, r.Header.Get("X-Backend-IP"))
 }
 
+// followsRestartAndScale proves that the proxy at addr follows service
+// web, answering for host on network: restarted onto a new address (found
+// through Docker's DNS, no reload), then scaled to three replicas and back
+// to one with docker-compose up (services: those it may start).
+func (p *dockerProject) followsRestartAndScale(t *testing.T, addr, host, network string, services []string) {
+	t.Helper()
+	web := p.Container("web")
+	before := p.IP(web, network)
+	e2etest.Eventually(t, dockerWait, "web to answer at "+before, func() (bool, string) {
+		return answeredBy(t, addr, host, "web", before)
+	})
+	p.Compose("stop", "-t", "2", "web")
+	// Another container on the network, so that web cannot get its old
+	// address back.
+	filler := dockertest.Docker(t, "run", "-d", "--label", "compose2haproxy.e2e=1", "--network", p.Network(network), p.images.Backend)
+	t.Cleanup(func() { dockertest.Run("docker", "rm", "-f", filler) })
+	p.Compose("start", "web")
+	after := p.IP(web, network)
+	if after == before {
+		t.Fatalf("web came back on its old address %s: the test proves nothing", before)
+	}
+	e2etest.Eventually(t, dockerWait, "web to answer at its new address "+after, func() (bool, string) {
+		return answeredBy(t, addr, host, "web", after)
+	})
+
+	hostnames := func() []string {
+		var hs []string
+		for _, id := range p.Containers("web") {
+			hs = append(hs, p.Hostname(id))
+		}
+		return hs
+	}
+	p.Up(append([]string{"--no-recreate", "--scale", "web=3"}, services...)...)
+	three := hostnames()
+	if len(three) != 3 {
+		t.Fatalf("web has %d replicas, want 3", len(three))
+	}
+	e2etest.Eventually(t, dockerWait, "the three replicas of web to answer", func() (bool, string) {
+		return onlyBackends(t, addr, host, 12, three...)
+	})
+	p.Up(append([]string{"--no-recreate", "--scale", "web=1"}, services...)...)
+	one := hostnames()
+	e2etest.Eventually(t, dockerWait, "only the last replica of web to answer", func() (bool, string) {
+		return onlyBackends(t, addr, host, 12, one...)
+	})
+}
+
 // TestOnDockerARestartedContainerIsFollowedWithoutAReload is seeds 000 and
 // 001 for real: web stops, another container takes an address, web starts
 // again on a new one, and HAProxy follows through Docker's DNS, without a

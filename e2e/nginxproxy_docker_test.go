@@ -3,7 +3,6 @@ package e2e
 import (
 	"testing"
 
-	"github.com/compose2haproxy/compose2haproxy/internal/dockertest"
 	"github.com/compose2haproxy/compose2haproxy/internal/e2etest"
 )
 
@@ -58,48 +57,8 @@ func TestOnDockerAnNginxProxyStackRoutesFollowsARestartAndScales(t *testing.T) {
 		}
 	})
 
-	t.Run("restart onto a new address", func(t *testing.T) {
-		web := p.Container("web")
-		before := p.IP(web, "default")
-		e2etest.Eventually(t, dockerWait, "web to answer at "+before, func() (bool, string) {
-			return answeredBy(t, addr, "www.np.test", "web", before)
-		})
-		p.Compose("stop", "-t", "2", "web")
-		// Another container on the network, so that web cannot get its
-		// old address back.
-		filler := dockertest.Docker(t, "run", "-d", "--network", p.Network("default"), p.images.Backend)
-		t.Cleanup(func() { dockertest.Run("docker", "rm", "-f", filler) })
-		p.Compose("start", "web")
-		after := p.IP(web, "default")
-		if after == before {
-			t.Fatalf("web came back on its old address %s: the test proves nothing", before)
-		}
-		e2etest.Eventually(t, dockerWait, "web to answer at its new address "+after, func() (bool, string) {
-			return answeredBy(t, addr, "www.np.test", "web", after)
-		})
-	})
-
-	hostnames := func(service string) []string {
-		var hs []string
-		for _, id := range p.Containers(service) {
-			hs = append(hs, p.Hostname(id))
-		}
-		return hs
-	}
-	t.Run("scale out and in", func(t *testing.T) {
-		p.Up(append([]string{"--no-recreate", "--scale", "web=3"}, services...)...)
-		three := hostnames("web")
-		if len(three) != 3 {
-			t.Fatalf("web has %d replicas, want 3", len(three))
-		}
-		e2etest.Eventually(t, dockerWait, "the three replicas of web to answer", func() (bool, string) {
-			return onlyBackends(t, addr, "www.np.test", 12, three...)
-		})
-		p.Up(append([]string{"--no-recreate", "--scale", "web=1"}, services...)...)
-		one := hostnames("web")
-		e2etest.Eventually(t, dockerWait, "only the last replica of web to answer", func() (bool, string) {
-			return onlyBackends(t, addr, "www.np.test", 12, one...)
-		})
+	t.Run("restart and scale", func(t *testing.T) {
+		p.followsRestartAndScale(t, addr, "www.np.test", "default", services)
 		e2etest.Eventually(t, dockerWait, "api to answer still", func() (bool, string) {
 			return answeredBy(t, addr, "api.np.test", "api", "")
 		})

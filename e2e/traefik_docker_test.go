@@ -98,48 +98,8 @@ func TestOnDockerATraefikStackRoutesFollowsARestartAndScales(t *testing.T) {
 		}
 	})
 
-	t.Run("restart onto a new address", func(t *testing.T) {
-		web := p.Container("web")
-		before := p.IP(web, "proxy")
-		e2etest.Eventually(t, dockerWait, "web to answer at "+before, func() (bool, string) {
-			return answeredBy(t, addr, "www.tr.test", "web", before)
-		})
-		p.Compose("stop", "-t", "2", "web")
-		// Another container on the network, so that web cannot get its
-		// old address back.
-		filler := dockertest.Docker(t, "run", "-d", "--label", "compose2haproxy.e2e=1", "--network", p.Network("proxy"), p.images.Backend)
-		t.Cleanup(func() { dockertest.Run("docker", "rm", "-f", filler) })
-		p.Compose("start", "web")
-		after := p.IP(web, "proxy")
-		if after == before {
-			t.Fatalf("web came back on its old address %s: the test proves nothing", before)
-		}
-		e2etest.Eventually(t, dockerWait, "web to answer at its new address "+after, func() (bool, string) {
-			return answeredBy(t, addr, "www.tr.test", "web", after)
-		})
-	})
-
-	hostnames := func(service string) []string {
-		var hs []string
-		for _, id := range p.Containers(service) {
-			hs = append(hs, p.Hostname(id))
-		}
-		return hs
-	}
-	t.Run("scale out and in", func(t *testing.T) {
-		p.Up(append([]string{"--no-recreate", "--scale", "web=3"}, services...)...)
-		three := hostnames("web")
-		if len(three) != 3 {
-			t.Fatalf("web has %d replicas, want 3", len(three))
-		}
-		e2etest.Eventually(t, dockerWait, "the three replicas of web to answer", func() (bool, string) {
-			return onlyBackends(t, addr, "tr.test", 12, three...)
-		})
-		p.Up(append([]string{"--no-recreate", "--scale", "web=1"}, services...)...)
-		one := hostnames("web")
-		e2etest.Eventually(t, dockerWait, "only the last replica of web to answer", func() (bool, string) {
-			return onlyBackends(t, addr, "tr.test", 12, one...)
-		})
+	t.Run("restart and scale", func(t *testing.T) {
+		p.followsRestartAndScale(t, addr, "www.tr.test", "proxy", services)
 	})
 
 	if ids := p.Containers("traefik"); len(ids) != 0 {

@@ -27,10 +27,7 @@ func namedPaths(s types.ServiceConfig, labelPaths map[string]bool) []string {
 			words = append(words, *v)
 		}
 	}
-	seen := maps.Clone(pathsIn(words))
-	if seen == nil {
-		seen = map[string]bool{}
-	}
+	seen := pathsIn(words)
 	maps.Copy(seen, labelPaths)
 	return slices.Sorted(maps.Keys(seen))
 }
@@ -38,15 +35,12 @@ func namedPaths(s types.ServiceConfig, labelPaths map[string]bool) []string {
 // pathsIn are the absolute paths that words are, or give as a flag's
 // value (--providers.file.directory=/rules), cleaned.
 func pathsIn(words []string) map[string]bool {
-	var seen map[string]bool
+	seen := map[string]bool{}
 	for _, w := range words {
 		if _, v, ok := strings.Cut(w, "="); ok && strings.HasPrefix(w, "-") {
 			w = v
 		}
 		if strings.HasPrefix(w, "/") && !strings.ContainsAny(w, "\x00\n") {
-			if seen == nil {
-				seen = map[string]bool{}
-			}
 			seen[path.Clean(w)] = true
 		}
 	}

@@ -95,26 +95,24 @@ var credentialKey = regexp.MustCompile(`(?i)` + strings.Join(credentialWords, "|
 const Redacted = "[redacted]"
 
 func redact(key, v string) string {
-	if isCredentialKey(key) {
+	if CredentialKey(key) {
 		return Redacted
 	}
 	return v
 }
 
-// CredentialKey reports whether a key's name says its value carries a
-// credential, as Get reads it: a dialect whose keys hold names (a
-// Traefik router's tls.certResolver) asks it of the part that may.
-func CredentialKey(key string) bool { return isCredentialKey(key) }
-
 // credentialKeys caches credentialKey's verdict by key: every lookup of a
 // key redacts its value, and a project asks for the same few keys of each
 // of its services (the regexp was a quarter of Build's time). An ASCII
-// key, the usual one, is lower-cased and searched for the words instead,
+// key, the usual one, is searched for the words in any case instead,
 // which costs less than the cache (Traefik's keys name each router, so
 // they differ from service to service).
 var credentialKeys sync.Map // string → bool
 
-func isCredentialKey(key string) bool {
+// CredentialKey reports whether a key's name says its value carries a
+// credential, as Get reads it: a dialect whose keys hold names (a
+// Traefik router's tls.certResolver) asks it of the part that may.
+func CredentialKey(key string) bool {
 	if isASCII(key) {
 		return slices.ContainsFunc(credentialWords, func(w string) bool { return containsLower(key, w) })
 	}
