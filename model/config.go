@@ -198,6 +198,11 @@ type Backend struct {
 	// PathEdits change the path before forwarding, in order (Traefik's
 	// stripPrefix, addPrefix, replacePath).
 	PathEdits []PathEdit `json:"path_edits,omitempty"`
+	// URLRedirects answer, in order, the requests whose URL they rewrite
+	// to another with a redirect there (Traefik's redirectRegex), after
+	// the policy lets them in (or before it, and before the redirect to
+	// https, when First) and before the path edits.
+	URLRedirects []URLRedirect `json:"url_redirects,omitempty"`
 	// TCPPort, when set, makes this a raw TCP service on its own listener
 	// (tcp=PORT) instead of an HTTP route.
 	TCPPort int `json:"tcp_port,omitempty"`
@@ -425,6 +430,31 @@ type PathEdit struct {
 	Regex   string   `json:"regex,omitempty"`
 	Format  string   `json:"format,omitempty"`
 	Source  Source   `json:"source"`
+}
+
+// URLRedirect rewrites the URL a request was sent to,
+// scheme://host/path?query (the scheme of its connection, http or https;
+// the Host header as sent, port included; the path as routed, with the
+// query as sent), replacing every match of Regex with Format, and answers
+// a URL that differs with a redirect there. A URL it leaves as it was goes
+// on. Neither Regex nor Format holds a quote, space, '%', '$' or '#': the
+// config writes them in regsub's double quotes inside single quotes.
+type URLRedirect struct {
+	// Regex is a PCRE a dialect checked to mean what its proxy's does and
+	// never to match an empty string: letters, digits, \xHH, \z and the
+	// regex syntax ( ) [ ] { } ? : | * + , - ^.
+	Regex string `json:"regex"`
+	// Format is the new URL, starting with http://, https:// or /: URL
+	// characters (letters, digits and - . _ ~ : / ? @ ! & ( ) * + , ; =)
+	// and \N references to Regex's groups (N up to 9, \0 the whole match).
+	Format string `json:"format"`
+	// Permanent redirects with 301 for GET and 308 for other methods;
+	// else 302 and 307.
+	Permanent bool `json:"permanent,omitempty"`
+	// First puts it before the backend's redirect to https and its
+	// policy, which then see only the requests it lets go on.
+	First  bool   `json:"first,omitempty"`
+	Source Source `json:"source"`
 }
 
 // PathChars reports whether p is a path that a PathEdit or a Path of a

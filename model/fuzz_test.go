@@ -483,6 +483,8 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 		"{METHODS}", `(?: [A-Z][A-Z-]*)+`,
 		"{ALLOW}", `[A-Z][A-Z-]*(?:,[A-Z][A-Z-]*)*`,
 		"{HASH}", `'\$[./0-9A-Za-z$=]+'`,
+		"{PCRE}", urlRedirectRegex.String()[1:len(urlRedirectRegex.String())-1],
+		"{URLFORMAT}", urlRedirectFormat.String()[1:len(urlRedirectFormat.String())-1],
 	)
 	raw := map[string][]string{
 		"frontend":   {`frontend (?:tcp|sni)-[0-9]+`},
@@ -519,6 +521,9 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request replace-path \^\.\*\$ {PATH}`,
 			// A PathEdit's Regex and Format (a dialect's checked PCRE), single-quoted.
 			`http-request replace-path '\^[A-Za-z0-9\\(?:)|*+{},^\[\]/.$-]*' '/[A-Za-z0-9/._~\\-]*'`,
+			// A URLRedirect's Regex and Format, in regsub's double quotes inside single quotes.
+			`http-request set-var\(txn\.redirect_to\) 'var\(txn\.redirect_from\),regsub\("{PCRE}","{URLFORMAT}",g\)'`,
+			`http-request redirect location %\[var\(txn\.redirect_to\)\] code (?:301|302|307|308) if !\{ var\(txn\.redirect_to\),strcmp\(txn\.redirect_from\) eq 0 \} !?\{ method GET \}`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
@@ -811,6 +816,15 @@ func checkText(cfg model.Config, out []byte) []string {
 			if w := pathEditLines(b.PathEdits); !slices.Equal(edits, w) {
 				bad("backend %s edits the path with %q, the model with %q", b.Name, edits, w)
 			}
+			var redirects []string
+			for _, l := range lines {
+				if strings.HasPrefix(l, "http-request set-var(txn.redirect_to) ") || strings.HasPrefix(l, "http-request redirect location ") {
+					redirects = append(redirects, l)
+				}
+			}
+			if w := urlRedirectLines(b.URLRedirects); !slices.Equal(redirects, w) {
+				bad("backend %s redirects by URL with %q, the model with %q", b.Name, redirects, w)
+			}
 		}
 		if c := b.Compression; c != nil {
 			want = append(want, "compression algo "+c.Algo)
@@ -1054,6 +1068,14 @@ func allowedSpecial(kw string, words []string, c string) bool {
 	if kw != "http-request" || len(words) < 3 {
 		return false
 	}
+	if words[1] == "set-var(txn.redirect_to)" && len(words) == 3 && strings.Contains(`'"\`, c) {
+		// A URLRedirect's Regex and Format: regsub's two double-quoted
+		// arguments in one single-quoted word, the shape says what they hold.
+		return strings.Count(words[2], "'") == 2 && strings.Count(words[2], `"`) == 4
+	}
+	if words[1] == "redirect" && len(words) > 3 && words[2] == "location" && c == "%" {
+		return words[3] == "%[var(txn.redirect_to)]" && strings.Count(strings.Join(words, " "), "%") == 1
+	}
 	if words[1] == "replace-path" && len(words) == 4 && strings.HasPrefix(words[2], "'") && strings.Contains("'\\$", c) {
 		// A PathEdit's Regex and Format, each single-quoted: HAProxy takes
 		// them literally, and the shape says what they hold.
@@ -1127,6 +1149,11 @@ func checkModelValues(cfg model.Config) []string {
 		for _, e := range b.PathEdits {
 			for _, p := range slices.Concat(e.Strip, []string{e.Add, e.Replace}) {
 				check("path edit", p)
+			}
+		}
+		for _, r := range b.URLRedirects {
+			if !urlRedirectRegex.MatchString(r.Regex) || !urlRedirectFormat.MatchString(r.Format) {
+				probs = append(probs, fmt.Sprintf("model value URL redirect %q → %q holds what its quotes do not keep", r.Regex, r.Format))
 			}
 		}
 		check("HSTS directives", b.HSTSDirectives)
@@ -1268,6 +1295,14 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 			}
 			continue
 		}
+		if path == ".Backends.URLRedirects.Regex" || path == ".Backends.URLRedirects.Format" {
+			// Printed in double quotes inside single quotes: no quote, space
+			// or '%', and a backslash only as the shapes say.
+			if re := map[bool]*regexp.Regexp{true: urlRedirectRegex, false: urlRedirectFormat}[strings.HasSuffix(path, "Regex")]; !re.MatchString(value) {
+				probs = append(probs, fmt.Sprintf("%s=%q holds what its quotes do not keep", path, value))
+			}
+			continue
+		}
 		if path == ".Backends.Headers.Value" || path == ".Backends.Answer.Body" {
 			// A model.Literal prints as one quoted word HAProxy takes literally.
 			if words, err := haproxyWords(value); err != nil || len(words) != 1 || !strings.HasPrefix(value, `"`) {
@@ -1286,6 +1321,15 @@ func checkEveryField(t *testing.T, cfg model.Config) []string {
 	}
 	return probs
 }
+
+// urlRedirectRegex and urlRedirectFormat are what a URLRedirect's Regex
+// and Format may hold: a PCRE of letters, digits, \xHH escapes, \z and
+// regex syntax; URL characters and \N references after http://, https://
+// or /. Neither holds a quote, a space, '%', '$' or '#'.
+var (
+	urlRedirectRegex  = regexp.MustCompile(`^(?:[A-Za-z0-9(?:)|*+{},^\[\]-]|\\x[0-9a-f]{2}|\\z)+$`)
+	urlRedirectFormat = regexp.MustCompile(`^(?:https?://|/)(?:[A-Za-z0-9._~:/?@!&()*+,;=-]|\\[0-9])*$`)
+)
 
 // pathEditQuoted is what a PathEdit's Regex or Format may hold: no quote,
 // space or line break, so single quotes keep it whole.
@@ -1655,6 +1699,28 @@ func pathEditLines(edits []model.PathEdit) []string {
 			out = append(out, `http-request replace-path ^(.*)$ `+e.Add+`\1`)
 		default:
 			out = append(out, `http-request replace-path ^.*$ `+e.Replace)
+		}
+	}
+	return out
+}
+
+// urlRedirectLines are the lines a backend's URLRedirects ask for: those
+// that come first, then the others, each its rewrite and its two redirects.
+func urlRedirectLines(rs []model.URLRedirect) []string {
+	var out []string
+	for _, first := range []bool{true, false} {
+		for _, r := range rs {
+			if r.First != first {
+				continue
+			}
+			codes := [2]string{"302", "307"}
+			if r.Permanent {
+				codes = [2]string{"301", "308"}
+			}
+			changed := "!{ var(txn.redirect_to),strcmp(txn.redirect_from) eq 0 }"
+			out = append(out, `http-request set-var(txn.redirect_to) 'var(txn.redirect_from),regsub("`+r.Regex+`","`+r.Format+`",g)'`,
+				"http-request redirect location %[var(txn.redirect_to)] code "+codes[0]+" if "+changed+" { method GET }",
+				"http-request redirect location %[var(txn.redirect_to)] code "+codes[1]+" if "+changed+" !{ method GET }")
 		}
 	}
 	return out

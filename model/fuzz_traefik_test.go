@@ -63,6 +63,10 @@ func FuzzTraefikLabels(f *testing.F) {
 		{"Host(`a.example.com`)", "", "", "replacepathregex", "regex", "^/old/(.*)", "traefik.http.middlewares.m1.replacepathregex.replacement=/v2/$1", 0},
 		{"Host(`a.example.com`)", "", "", "stripprefixregex", "regex", "^/t/[a-z]+-[0-9]+", "", 0},
 		{"HostRegexp(`^(www\\.)?a\\.example\\.com$`) && PathRegexp(`^/(v1|v2)/`)", "", "", "", "", "", "", 0},
+		// Redirects by a pattern on the URL: converted, then one whose
+		// replacement tries to leave its quotes.
+		{"Host(`www.a.example.com`) || Host(`a.example.com`)", "", "", "redirectregex", "regex", "^https?://www\\.(.*)", "traefik.http.middlewares.m1.redirectregex.replacement=https://${1}", 0},
+		{"Host(`a.example.com`)", "", "", "redirectregex", "replacement", "https://x/'\"%[src],g)' #", "traefik.http.middlewares.m1.redirectregex.regex=^http://(.*)", 0},
 		{"Path(`/a b`) || Host(`x\n`)", "web", "", "headers", "customresponseheaders.X-A", "a\"b %[src]", "traefik.http.middlewares.m2.headers.referrerpolicy=x\ny", 0},
 	} {
 		f.Add(s.rule, s.entrypoints, s.priority, s.mwType, s.mwKey, s.mwValue, s.label, s.mode)

@@ -62,6 +62,7 @@ func (d Dialect) Apply(a *model.Applier, port int) {
 	for _, ref := range refs {
 		c.apply(ref, 0)
 	}
+	c.placeRedirects()
 }
 
 // applyConditions puts the rule's methods, query parameters, client

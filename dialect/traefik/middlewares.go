@@ -48,7 +48,7 @@ var defs = []mwDef{
 	{name: "digestAuth", access: true, doc: "error: HAProxy has no digest authentication; the service would ship open"},
 	{name: "passTLSClientCert", doc: "error: not converted"},
 	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client; remove it (a limit, not an access control)"},
-	{name: "redirectRegex", doc: "error: not converted (HAProxy's redirects keep the path and query to a host: for a www redirect, give the route the tag `redirect_from=www.HOST` in `SERVICE_TAGS`)"},
+	{name: "redirectRegex", doc: "`regex` on the request's URL (`https://` over TLS, else `http://`, the `Host` header as sent, the path and query) and `replacement` (`$1`/`${name}`, starting with `http://`, `https://` or `/`) → a redirect when the URL changes: 302 for GET, 307 for other methods (HEAD too), as Traefik; 301 and 308 with `permanent=true`; a URL it does not change goes on. The regex is checked as replacePathRegex's, and one that matches an empty string is an error; so is a path rewrite or a `Host` header before it, access checks both before and after it, and a router to `ping@internal`. The redirect lacks the response headers of middlewares before it (a warning)", apply: applyRedirectRegex},
 	{name: "replacePathRegex", doc: "`regex` anchored at the start (`^/old/(.*)`) → HAProxy's `replace-path` with the same pattern (checked: it means the same in Go's RE2 and HAProxy's PCRE) and `replacement` with `$1`/`${name}` as `\\1`, the rest of the path kept; a replacement of path characters starting with `/`; Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePathRegex},
 	{name: "stripPrefixRegex", doc: "`regex` → the first pattern that matches a prefix of the path (checked as replacePathRegex's) is removed, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefixRegex},
 	{name: "errors", doc: "error: custom error pages are not converted"},
@@ -74,6 +74,8 @@ type mwContext struct {
 	st   *serviceState
 	rt   *route
 	seen map[string]bool // chains followed, against loops
+	// urlRedirects are the redirectRegex applied, placed once all are.
+	urlRedirects []pendingRedirect
 }
 
 // mw is one middleware being applied.
