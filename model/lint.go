@@ -368,8 +368,12 @@ func listOrNone(ns []string) string {
 // lintKeys reports label keys meant for compose2haproxy that an "x-"
 // prefix hides: compose drops such keys even inside labels (the loader
 // hands them over anyway so that this can say so).
+func mayHideOwnKey(k string) bool {
+	return strings.HasPrefix(k, "x-") || strings.HasPrefix(k, "X-") || strings.HasPrefix(k, "compose2haproxy.")
+}
+
 func lintKeys(l Labels, dialects []Dialect, ds *Diagnostics) {
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(mayHideOwnKey) {
 		rest, ok := strings.CutPrefix(k, "x-")
 		if !ok {
 			rest, ok = strings.CutPrefix(k, "X-")

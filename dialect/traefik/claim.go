@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/rule"
@@ -139,14 +140,18 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 	st := newServiceState(svc, tl)
 	pr.services[svc.Name] = st
 	name := config.ServiceName(pr.name, svc.Name, svc.Name)
-	defRule := ""
-	if provider.DefaultRule != "" {
+	// Traefik renders the default rule for a router without one only:
+	// its template's errors show then, and it costs nothing otherwise.
+	defRule := sync.OnceValue(func() string {
+		if provider.DefaultRule == "" {
+			return ""
+		}
 		r, err := config.RenderDefaultRule(provider.DefaultRule, config.RuleData{Name: name, ContainerName: svc.Name, Labels: mergedLabels(svc)})
 		if err != nil {
 			ds.Errorf(pr.staticSource(config.Origin{Key: "providers.docker.defaultRule"}), "simplify the default rule", "%v", err)
 		}
-		defRule = r
-	}
+		return r
+	})
 	for _, dg := range tl.ApplyDefaults(name, defRule) {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
@@ -294,17 +299,23 @@ func mergedLabels(svc *model.Service) map[string]string {
 // firstLabel is the Source of traefik.enable, else of the first traefik.*
 // label, for messages about the whole service.
 func firstLabel(l model.Labels, labels map[string]string) model.Source {
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		if strings.EqualFold(k, "traefik.enable") {
-			src, _ := labelSource(l, k)
-			return safe(src)
+	first, enable := "", ""
+	for k := range labels {
+		if strings.EqualFold(k, "traefik.enable") && (enable == "" || k < enable) {
+			enable = k
+		}
+		if first == "" || k < first {
+			first = k
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		src, _ := labelSource(l, k)
-		return safe(src)
+	if enable != "" {
+		first = enable
 	}
-	return model.Source{Service: l.Service().Name}
+	if first == "" {
+		return model.Source{Service: l.Service().Name}
+	}
+	src, _ := labelSource(l, first)
+	return safe(src)
 }
 
 // redirectsScheme reports whether a router names a redirectScheme

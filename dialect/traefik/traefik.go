@@ -319,23 +319,38 @@ func labelSource(l model.Labels, key string) (model.Source, bool) {
 // the provider's keys hold names, rules and ports, which messages show:
 // the pattern alone would hide tls.certResolver and sticky.cookie.name.
 func secretKey(key string) bool {
-	k := strings.ToLower(key)
+	k := key
 	if i := strings.LastIndexByte(k, ':'); i >= 0 {
 		k = k[i+1:]
 	}
-	k = strings.TrimPrefix(k, "traefik.")
-	parts := strings.SplitN(k, ".", 4)
+	if len(k) >= len("traefik.") && strings.EqualFold(k[:len("traefik.")], "traefik.") {
+		k = k[len("traefik."):]
+	}
+	// The first three parts and the rest, compared in any case: this runs
+	// for every setting read, and a lower-case copy would be one more
+	// allocation each.
+	var parts [3]string
+	rest, four := k, false // four: a fourth part, rest
+	for i := range parts {
+		p, after, more := strings.Cut(rest, ".")
+		parts[i], rest, four = p, after, more
+		if !more {
+			break
+		}
+	}
+	is := strings.EqualFold
 	switch {
-	case len(parts) >= 1 && (parts[0] == "enable" || parts[0] == "docker" || parts[0] == "swarm"):
+	case is(parts[0], "enable") || is(parts[0], "docker") || is(parts[0], "swarm"):
 		return false
-	case len(parts) < 4 || parts[0] != "http" && parts[0] != "tcp" && parts[0] != "udp":
+	case !four || !is(parts[0], "http") && !is(parts[0], "tcp") && !is(parts[0], "udp"):
 		return model.CredentialKey(k)
 	}
-	switch rest := parts[3]; parts[1] {
-	case "routers":
+	switch {
+	case is(parts[1], "routers"):
 		return false
-	case "services":
-		return strings.HasPrefix(rest, "loadbalancer.healthcheck.headers.") && model.CredentialKey(rest)
+	case is(parts[1], "services"):
+		const hc = "loadbalancer.healthcheck.headers."
+		return len(rest) > len(hc) && is(rest[:len(hc)], hc) && model.CredentialKey(rest)
 	default:
 		return model.CredentialKey(rest)
 	}
