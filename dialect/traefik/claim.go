@@ -112,7 +112,7 @@ func newServiceState(svc *model.Service, tl *config.Labels) *serviceState {
 // them (no labels, not exposed, no Docker provider).
 func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnostics) *serviceState {
 	svc := l.Service()
-	labels := traefikLabels(svc)
+	labels := pr.labels(svc)
 	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
 		return nil
@@ -125,7 +125,7 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 		}
 		return nil
 	}
-	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
+	tl, cds, err := pr.decode(svc)
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
 		return nil
@@ -900,8 +900,8 @@ func originOf(n *config.Node) config.Origin {
 // which HAProxy replaces, are refused.
 func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
-	labels := traefikLabels(svc)
-	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
+	labels := pr.labels(svc)
+	tl, cds, err := pr.decode(svc)
 	if err != nil || tl == nil {
 		if err != nil {
 			ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)

@@ -12,9 +12,10 @@ import (
 // Constraint is a parsed providers.docker.constraints expression.
 // The zero-length expression matches every container, as in Traefik.
 type Constraint struct {
-	expr  string
-	root  *cnode
-	never bool // a constraint Traefik cannot evaluate matches nothing
+	expr   string
+	root   *cnode
+	never  bool     // a constraint Traefik cannot evaluate matches nothing
+	labels []string // what Labels returns, read for every container
 }
 
 type cop int
@@ -68,6 +69,7 @@ func ParseConstraint(expr string) (*Constraint, error) {
 		return nil, err
 	}
 	c.root = n
+	c.labels = labelsOf(n)
 	return c, nil
 }
 
@@ -77,6 +79,10 @@ func (c *Constraint) Labels() []string {
 	if c == nil {
 		return nil
 	}
+	return c.labels
+}
+
+func labelsOf(root *cnode) []string {
 	seen := map[string]bool{}
 	var walk func(n *cnode)
 	walk = func(n *cnode) {
@@ -89,7 +95,7 @@ func (c *Constraint) Labels() []string {
 		walk(n.a)
 		walk(n.b)
 	}
-	walk(c.root)
+	walk(root)
 	return slices.Sorted(maps.Keys(seen))
 }
 
