@@ -280,10 +280,18 @@ func (pr *project) leftOut(svc *model.Service, tl *config.Labels, provider *conf
 	switch {
 	case !tl.Exposed(provider.ExposedByDefault):
 		return "Traefik does not expose the service (traefik.enable, providers.docker.exposedByDefault)"
-	case provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)):
+	case !provider.Constraint.MatchFunc(func(name string) string { return mergedLabel(svc, name) }):
 		return "the service does not meet the Docker provider's constraints"
 	}
 	return ""
+}
+
+// mergedLabel is the label of mergedLabels at name, without making them.
+func mergedLabel(svc *model.Service, name string) string {
+	if v, ok := svc.Labels[name]; ok {
+		return v
+	}
+	return svc.DeployLabels[name]
 }
 
 // mergedLabels are the labels Traefik's constraints and templates see.

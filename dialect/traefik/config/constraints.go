@@ -106,6 +106,12 @@ func (c *Constraint) String() string { return c.expr }
 // Label compares the label's value exactly (a missing label is ""), with
 // the label name matched exactly; LabelRegex is an unanchored match.
 func (c *Constraint) Match(labels map[string]string) bool {
+	return c.MatchFunc(func(name string) string { return labels[name] })
+}
+
+// MatchFunc is Match with the labels read by label, which gives "" for a
+// missing one.
+func (c *Constraint) MatchFunc(label func(name string) string) bool {
 	if c == nil {
 		return true
 	}
@@ -115,15 +121,15 @@ func (c *Constraint) Match(labels map[string]string) bool {
 	if c.root == nil {
 		return true
 	}
-	return c.root.eval(labels)
+	return c.root.eval(label)
 }
 
-func (n *cnode) eval(l map[string]string) bool {
+func (n *cnode) eval(l func(string) string) bool {
 	switch n.op {
 	case cLabel:
-		return l[n.name] == n.value
+		return l(n.name) == n.value
 	case cLabelRegex:
-		return n.re.MatchString(l[n.name])
+		return n.re.MatchString(l(n.name))
 	case cAnd:
 		return n.a.eval(l) && n.b.eval(l)
 	case cOr:
