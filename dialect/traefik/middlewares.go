@@ -86,6 +86,10 @@ type mw struct {
 	provider string
 	handled  []*config.Node // the options applied (top-level ones)
 	access   bool           // an access control (mwDef.access)
+	// sources are the project's Sources of middleware options, by node:
+	// a middleware many routers name is applied, and its sources made,
+	// once for each.
+	sources map[*config.Node]model.Source
 }
 
 // opt is the option at key (a dotted path), marked applied when it is a
@@ -103,7 +107,12 @@ func (m *mw) src(n *config.Node) model.Source {
 	if n == nil {
 		return sourceOf(m.svc, m.m.Node.Origin)
 	}
-	return nodeSource(m.svc, n)
+	src, ok := m.sources[n]
+	if !ok {
+		src = nodeSource(m.svc, n)
+		m.sources[n] = src
+	}
+	return src
 }
 
 // refuse reports a middleware setting that is not converted: the router
@@ -173,7 +182,7 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 	it.used = true
 	defer it.record(ds, len(*ds))
 	svc := def.svc
-	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider}
+	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider, sources: c.p.mwSources}
 	d := defOf(def.m.Type)
 	m.access = d != nil && d.access
 	switch {

@@ -77,6 +77,8 @@ type project struct {
 	// decoded are the services' labels as Prepare decoded them, by
 	// service: Claim takes them from here rather than decode them again.
 	decoded map[string]*decodedLabels
+	// mwSources: see mw.sources.
+	mwSources map[*config.Node]model.Source
 }
 
 type decodedLabels struct {
@@ -177,7 +179,7 @@ func isTraefik(svc *model.Service) bool {
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
-		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}, decoded: map[string]*decodedLabels{}}
+		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}, decoded: map[string]*decodedLabels{}, mwSources: map[*config.Node]model.Source{}}
 	pr.networkNames = p.NetworkNames
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
