@@ -153,7 +153,7 @@ func SafeShown(f string) string {
 	}
 	var b strings.Builder
 	for _, r := range f {
-		if UnsafeChar(string(r)) != "" {
+		if unsafeRune(r) {
 			r = '?'
 		}
 		b.WriteRune(r)
