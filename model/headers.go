@@ -15,6 +15,10 @@ import (
 // the header).
 var headerLabels = []headerLabelKind{{"compose2haproxy.request-header.", false}, {"compose2haproxy.response-header.", true}}
 
+func isHeaderLabel(k string) bool {
+	return slices.ContainsFunc(headerLabels, func(hl headerLabelKind) bool { return strings.HasPrefix(k, hl.prefix) })
+}
+
 type headerLabelKind struct {
 	prefix   string
 	response bool
@@ -68,7 +72,7 @@ func CheckHeaderValue(v string) string {
 // compose2haproxy.response-header.NAME.
 func (a *Applier) applyHeaderLabels(l Labels) {
 	b, ds := a.b, a.ds
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(isHeaderLabel) {
 		for _, hl := range headerLabels {
 			name, ok := strings.CutPrefix(k, hl.prefix)
 			if !ok {

@@ -70,11 +70,17 @@ func IsTrue(v string) bool {
 
 // Keys lists every key set in any layer, sorted, for checks that look at
 // all of them (a dialect's unknown keys, keys compose hides).
-func (l Labels) Keys() []string {
+func (l Labels) Keys() []string { return l.KeysWhere(nil) }
+
+// KeysWhere lists the keys keep accepts (nil: all), as Keys. A check for
+// one prefix, run on every service, sorts and allocates only what it keeps.
+func (l Labels) KeysWhere(keep func(key string) bool) []string {
 	var ks []string
 	for _, layer := range l.svc.layers() {
 		for k := range layer.m {
-			ks = append(ks, k)
+			if keep == nil || keep(k) {
+				ks = append(ks, k)
+			}
 		}
 	}
 	slices.Sort(ks)

@@ -331,20 +331,18 @@ func lintNetworks(services []Service, bs []Backend, ds *Diagnostics) {
 		byName[services[i].Name] = &services[i]
 	}
 	warned := map[string]bool{}
-	var servers []Servers // every server-template, shared ones too
-	for _, b := range bs {
-		servers = append(append(servers, b.Servers), b.Shared...)
-	}
-	for _, sv := range servers {
+	// Every server-template, shared ones too, in place: a Servers is
+	// large, and there is one for each backend.
+	check := func(sv *Servers) {
 		svc := byName[sv.Service]
 		if svc == nil || warned[svc.Name] {
-			continue
+			return
 		}
 		if svc.NetworkMode != "" {
 			warned[svc.Name] = true
 			ds.Warnf(Source{Service: svc.Name, Key: "network_mode", Value: svc.NetworkMode, From: "compose"}, "put it on a compose network, or route it by another means",
 				"has no DNS name on a compose network, so the proxy cannot resolve %s", sv.Address)
-			continue
+			return
 		}
 		for _, p := range proxies {
 			if p == svc || p.NetworkMode != "" || slices.ContainsFunc(svc.Networks, func(n string) bool { return slices.Contains(p.Networks, n) }) {
@@ -354,6 +352,12 @@ func lintNetworks(services []Service, bs []Backend, ds *Diagnostics) {
 			ds.Warnf(Source{Service: svc.Name}, fmt.Sprintf("add one of %s's networks to %s, or the other way round", p.Name, svc.Name),
 				"shares no network with the proxy %s: %s is on %s, %s on %s, so HAProxy can neither resolve nor reach it",
 				p.Name, svc.Name, listOrNone(svc.Networks), p.Name, listOrNone(p.Networks))
+		}
+	}
+	for i := range bs {
+		check(&bs[i].Servers)
+		for j := range bs[i].Shared {
+			check(&bs[i].Shared[j])
 		}
 	}
 }
@@ -368,8 +372,12 @@ func listOrNone(ns []string) string {
 // lintKeys reports label keys meant for compose2haproxy that an "x-"
 // prefix hides: compose drops such keys even inside labels (the loader
 // hands them over anyway so that this can say so).
+func mayHideOwnKey(k string) bool {
+	return strings.HasPrefix(k, "x-") || strings.HasPrefix(k, "X-") || strings.HasPrefix(k, "compose2haproxy.")
+}
+
 func lintKeys(l Labels, dialects []Dialect, ds *Diagnostics) {
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(mayHideOwnKey) {
 		rest, ok := strings.CutPrefix(k, "x-")
 		if !ok {
 			rest, ok = strings.CutPrefix(k, "X-")

@@ -148,9 +148,12 @@ func joinList(v string) string {
 // interpret as '?': the header prints the names, and a custom template may
 // print a Source anywhere.
 func SafeShown(f string) string {
+	if UnsafeChar(f) == "" {
+		return f // most are: no copy
+	}
 	var b strings.Builder
 	for _, r := range f {
-		if UnsafeChar(string(r)) != "" {
+		if unsafeRune(r) {
 			r = '?'
 		}
 		b.WriteRune(r)

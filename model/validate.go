@@ -16,31 +16,46 @@ import (
 // can reach the config passes through here before any grammar check, so the
 // message names the real danger rather than a generic "invalid".
 func UnsafeChar(s string) string {
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && len(s[i:]) > 0:
-			return "is not valid UTF-8"
-		case r == '\n' || r == '\r':
-			return "contains a line break, which would start a new HAProxy directive"
-		case r < 0x20 || r == 0x7f:
-			return fmt.Sprintf("contains the control character %U, which HAProxy would read as a word or line break", r)
-		case r == ' ':
-			return "contains a space, which HAProxy reads as the end of a word"
-		case r == '#':
-			return "contains '#', which starts a comment in haproxy.cfg"
-		case r == '"' || r == '\'' || r == '`':
-			return fmt.Sprintf("contains the quote %q, which HAProxy's tokenizer interprets", r)
-		case r == '$':
-			return "contains '$', which HAProxy expands as an environment variable"
-		case r == '%':
-			return "contains '%', which HAProxy reads as a log-format variable"
-		case r == '\\':
-			return "contains a backslash, which HAProxy reads as an escape"
-		case r > 0x7e:
-			return fmt.Sprintf("contains the non-ASCII character %q; write host names in punycode, like xn--bcher-kva.de", r)
+	for _, r := range s {
+		if unsafeRune(r) {
+			return unsafeWhy(r)
 		}
 	}
 	return ""
+}
+
+// unsafeRune reports the characters unsafeWhy describes; invalid UTF-8
+// ranges as utf8.RuneError, which is one of them (above 0x7e).
+func unsafeRune(r rune) bool {
+	switch r {
+	case ' ', '#', '"', '\'', '`', '$', '%', '\\':
+		return true
+	}
+	return r < 0x20 || r > 0x7e
+}
+
+func unsafeWhy(r rune) string {
+	switch {
+	case r == utf8.RuneError:
+		return "is not valid UTF-8"
+	case r == '\n' || r == '\r':
+		return "contains a line break, which would start a new HAProxy directive"
+	case r < 0x20 || r == 0x7f:
+		return fmt.Sprintf("contains the control character %U, which HAProxy would read as a word or line break", r)
+	case r == ' ':
+		return "contains a space, which HAProxy reads as the end of a word"
+	case r == '#':
+		return "contains '#', which starts a comment in haproxy.cfg"
+	case r == '"' || r == '\'' || r == '`':
+		return fmt.Sprintf("contains the quote %q, which HAProxy's tokenizer interprets", r)
+	case r == '$':
+		return "contains '$', which HAProxy expands as an environment variable"
+	case r == '%':
+		return "contains '%', which HAProxy reads as a log-format variable"
+	case r == '\\':
+		return "contains a backslash, which HAProxy reads as an escape"
+	}
+	return fmt.Sprintf("contains the non-ASCII character %q; write host names in punycode, like xn--bcher-kva.de", r)
 }
 
 var (

@@ -24,7 +24,7 @@ var indexed = regexp.MustCompile(`^com\.df\.([A-Za-z]+)\.[0-9]+$`)
 // service. A notified service is routed by its paths and domains, not by
 // its name.
 func (Dialect) Claim(l model.Labels, ds *model.Diagnostics) model.Claim {
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(isDFKey) {
 		name, ok := strings.CutPrefix(k, "com.df.")
 		if !ok {
 			continue
@@ -341,12 +341,14 @@ func suggestLabel(name string) string {
 	return model.Nearest(name, names)
 }
 
+func isDFKey(k string) bool { return strings.HasPrefix(k, "com.df.") }
+
 // hasDockerFlowKey reports whether any layer of svc's settings holds a
 // com.df. key.
 func hasDockerFlowKey(svc *model.Service) bool {
 	for _, m := range []map[string]string{svc.Labels, svc.DeployLabels, svc.Environment} {
 		for k := range m {
-			if strings.HasPrefix(k, "com.df.") {
+			if isDFKey(k) {
 				return true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/compose2haproxy/compose2haproxy/model"
 )
@@ -109,11 +110,13 @@ func forPort(l model.Labels, port int, suffix string) (string, model.Source, boo
 
 var portKey = regexp.MustCompile(`^SERVICE_([0-9]+)_([A-Z_]+)$`)
 
+func isServiceKey(k string) bool { return strings.HasPrefix(k, "SERVICE_") }
+
 // portKeys returns the ports named by SERVICE_<port>_* keys, each with the
 // source of its first such key (in key order, for stable diagnostics).
 func portKeys(l model.Labels) map[int]model.Source {
 	out := map[int]model.Source{}
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(isServiceKey) {
 		sub := portKey.FindStringSubmatch(k)
 		if sub == nil {
 			continue
@@ -134,7 +137,7 @@ func portKeys(l model.Labels) map[int]model.Source {
 // zero: registrator looks up SERVICE_81_NAME, so SERVICE_081_NAME would be
 // ignored without a word.
 func paddedPortKeys(l model.Labels, ds *model.Diagnostics) {
-	for _, k := range l.Keys() {
+	for _, k := range l.KeysWhere(isServiceKey) {
 		sub := portKey.FindStringSubmatch(k)
 		if sub == nil || len(sub[1]) < 2 || sub[1][0] != '0' {
 			continue

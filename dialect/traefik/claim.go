@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/config"
 	"github.com/compose2haproxy/compose2haproxy/dialect/traefik/rule"
@@ -111,7 +112,7 @@ func newServiceState(svc *model.Service, tl *config.Labels) *serviceState {
 // them (no labels, not exposed, no Docker provider).
 func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnostics) *serviceState {
 	svc := l.Service()
-	labels := traefikLabels(svc)
+	labels := pr.labels(svc)
 	provider := pr.provider(svc)
 	if len(labels) == 0 && (pr.assumed || provider == nil) {
 		return nil
@@ -124,7 +125,7 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 		}
 		return nil
 	}
-	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
+	tl, cds, err := pr.decode(svc)
 	if err != nil {
 		ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)
 		return nil
@@ -139,14 +140,18 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 	st := newServiceState(svc, tl)
 	pr.services[svc.Name] = st
 	name := config.ServiceName(pr.name, svc.Name, svc.Name)
-	defRule := ""
-	if provider.DefaultRule != "" {
+	// Traefik renders the default rule for a router without one only:
+	// its template's errors show then, and it costs nothing otherwise.
+	defRule := sync.OnceValue(func() string {
+		if provider.DefaultRule == "" {
+			return ""
+		}
 		r, err := config.RenderDefaultRule(provider.DefaultRule, config.RuleData{Name: name, ContainerName: svc.Name, Labels: mergedLabels(svc)})
 		if err != nil {
 			ds.Errorf(pr.staticSource(config.Origin{Key: "providers.docker.defaultRule"}), "simplify the default rule", "%v", err)
 		}
-		defRule = r
-	}
+		return r
+	})
 	for _, dg := range tl.ApplyDefaults(name, defRule) {
 		pr.report(ds, dg, sourceOf(svc, dg.Origin))
 	}
@@ -275,10 +280,18 @@ func (pr *project) leftOut(svc *model.Service, tl *config.Labels, provider *conf
 	switch {
 	case !tl.Exposed(provider.ExposedByDefault):
 		return "Traefik does not expose the service (traefik.enable, providers.docker.exposedByDefault)"
-	case provider.Constraint != nil && !provider.Constraint.Match(mergedLabels(svc)):
+	case !provider.Constraint.MatchFunc(func(name string) string { return mergedLabel(svc, name) }):
 		return "the service does not meet the Docker provider's constraints"
 	}
 	return ""
+}
+
+// mergedLabel is the label of mergedLabels at name, without making them.
+func mergedLabel(svc *model.Service, name string) string {
+	if v, ok := svc.Labels[name]; ok {
+		return v
+	}
+	return svc.DeployLabels[name]
 }
 
 // mergedLabels are the labels Traefik's constraints and templates see.
@@ -294,17 +307,23 @@ func mergedLabels(svc *model.Service) map[string]string {
 // firstLabel is the Source of traefik.enable, else of the first traefik.*
 // label, for messages about the whole service.
 func firstLabel(l model.Labels, labels map[string]string) model.Source {
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		if strings.EqualFold(k, "traefik.enable") {
-			src, _ := labelSource(l, k)
-			return safe(src)
+	first, enable := "", ""
+	for k := range labels {
+		if strings.EqualFold(k, "traefik.enable") && (enable == "" || k < enable) {
+			enable = k
+		}
+		if first == "" || k < first {
+			first = k
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		src, _ := labelSource(l, k)
-		return safe(src)
+	if enable != "" {
+		first = enable
 	}
-	return model.Source{Service: l.Service().Name}
+	if first == "" {
+		return model.Source{Service: l.Service().Name}
+	}
+	src, _ := labelSource(l, first)
+	return safe(src)
 }
 
 // redirectsScheme reports whether a router names a redirectScheme
@@ -889,8 +908,8 @@ func originOf(n *config.Node) config.Origin {
 // which HAProxy replaces, are refused.
 func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Claim {
 	svc := l.Service()
-	labels := traefikLabels(svc)
-	tl, cds, err := pr.decode(svc, pr.decodable(svc, labels))
+	labels := pr.labels(svc)
+	tl, cds, err := pr.decode(svc)
 	if err != nil || tl == nil {
 		if err != nil {
 			ds.Errorf(firstLabel(l, labels), "use fewer or shorter traefik.* labels", "%v", err)

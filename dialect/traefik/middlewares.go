@@ -86,20 +86,35 @@ type mw struct {
 	// provider is the one that defines it: "docker" or "file", where the
 	// names of its chain without @provider are.
 	provider string
-	handled  map[string]bool // option keys applied, lower case
-	access   bool            // an access control (mwDef.access)
+	handled  []*config.Node // the options applied (top-level ones)
+	access   bool           // an access control (mwDef.access)
+	// sources are the project's Sources of middleware options, by node:
+	// a middleware many routers name is applied, and its sources made,
+	// once for each.
+	sources map[*config.Node]model.Source
 }
 
+// opt is the option at key (a dotted path), marked applied when it is a
+// top-level one. It runs for every option a converter knows of, set or
+// not, on every router: it does not allocate.
 func (m *mw) opt(key string) *config.Node {
-	m.handled[strings.ToLower(key)] = true
-	return m.m.Options.Lookup(key)
+	n := m.m.Options.Lookup(key)
+	if n != nil && !strings.Contains(key, ".") {
+		m.handled = append(m.handled, n)
+	}
+	return n
 }
 
 func (m *mw) src(n *config.Node) model.Source {
 	if n == nil {
 		return sourceOf(m.svc, m.m.Node.Origin)
 	}
-	return nodeSource(m.svc, n)
+	src, ok := m.sources[n]
+	if !ok {
+		src = nodeSource(m.svc, n)
+		m.sources[n] = src
+	}
+	return src
 }
 
 // refuse reports a middleware setting that is not converted: the router
@@ -169,7 +184,7 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 	it.used = true
 	defer it.record(ds, len(*ds))
 	svc := def.svc
-	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider, handled: map[string]bool{}}
+	m := &mw{m: def.m, svc: svc, ref: ref, provider: provider, sources: c.p.mwSources}
 	d := defOf(def.m.Type)
 	m.access = d != nil && d.access
 	switch {
@@ -186,7 +201,7 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 		d.apply(c, m)
 	}
 	for _, o := range def.m.Options.Entries() {
-		if !m.handled[strings.ToLower(o.Name)] {
+		if !slices.Contains(m.handled, o) {
 			c.refuse(m.src(o), m, "%s is not converted", o.Name)
 		}
 	}

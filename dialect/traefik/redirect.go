@@ -45,7 +45,7 @@ func (pr *project) findCatchAlls() {
 	if provider == nil {
 		return
 	}
-	tl, _, err := pr.decode(svc, pr.decodable(svc, traefikLabels(svc)))
+	tl, _, err := pr.decode(svc)
 	if err != nil || tl == nil || pr.leftOut(svc, tl, provider) != "" {
 		return
 	}

@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -73,23 +76,63 @@ type project struct {
 	named map[string]bool
 	// decoded are the services' labels as Prepare decoded them, by
 	// service: Claim takes them from here rather than decode them again.
-	decoded map[string]decodedLabels
+	decoded map[string]*decodedLabels
+	// mwSources: see mw.sources.
+	mwSources map[*config.Node]model.Source
 }
 
 type decodedLabels struct {
-	l   *config.Labels
-	ds  config.Diagnostics
-	err error
+	labels map[string]string // traefikLabels
+	l      *config.Labels
+	ds     config.Diagnostics
+	err    error
+}
+
+// labels are svc's traefik.* labels (traefikLabels), read once.
+func (pr *project) labels(svc *model.Service) map[string]string {
+	d, ok := pr.decoded[svc.Name]
+	if !ok {
+		d = &decodedLabels{labels: traefikLabels(svc)}
+		pr.decoded[svc.Name] = d
+	}
+	return d.labels
 }
 
 // decode decodes svc's Traefik labels once.
-func (pr *project) decode(svc *model.Service, labels map[string]string) (*config.Labels, config.Diagnostics, error) {
-	if d, ok := pr.decoded[svc.Name]; ok {
-		return d.l, d.ds, d.err
+func (pr *project) decode(svc *model.Service) (*config.Labels, config.Diagnostics, error) {
+	labels := pr.labels(svc)
+	d := pr.decoded[svc.Name]
+	if d.l == nil && d.err == nil {
+		d.l, d.ds, d.err = config.DecodeLabels(pr.decodable(svc, labels))
 	}
-	l, ds, err := config.DecodeLabels(labels)
-	pr.decoded[svc.Name] = decodedLabels{l, ds, err}
-	return l, ds, err
+	return d.l, d.ds, d.err
+}
+
+// decodeAll decodes every service's Traefik labels at once, on every CPU:
+// decoding is most of this dialect's work, each service's apart from the
+// others', and pr.decode hands out each result in the order it always did.
+func (pr *project) decodeAll(services []model.Service) {
+	var jobs []*decodedLabels
+	var labels []map[string]string
+	for i := range services {
+		if l := pr.labels(&services[i]); len(l) > 0 {
+			jobs = append(jobs, pr.decoded[services[i].Name])
+			labels = append(labels, pr.decodable(&services[i], l))
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(jobs); i = int(next.Add(1)) - 1 {
+				d := jobs[i]
+				d.l, d.ds, d.err = config.DecodeLabels(labels[i])
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 type definedMiddleware struct {
@@ -136,7 +179,7 @@ func isTraefik(svc *model.Service) bool {
 // middlewares.
 func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostics) model.Dialect {
 	pr := &project{name: p.Name, middleware: map[string]definedMiddleware{}, tcpMiddleware: map[string]definedMiddleware{}, fileMiddleware: map[string]definedMiddleware{},
-		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}, decoded: map[string]decodedLabels{}}
+		services: map[string]*serviceState{}, fileRoutes: map[string][]*fileRouter{}, dockerServices: map[string]string{}, decoded: map[string]*decodedLabels{}, mwSources: map[*config.Node]model.Source{}}
 	pr.networkNames = p.NetworkNames
 	pr.httpPort = portOf(opts.Listen.HTTP)
 	pr.trusted = len(opts.TrustedProxies) > 0
@@ -188,6 +231,7 @@ func (Dialect) Prepare(p model.Project, opts model.Options, ds *model.Diagnostic
 		ds.Warnf(model.Source{Service: pr.traefik.Name, Key: "command", From: "compose"}, "give Traefik's settings as command flags to have them read",
 			"Traefik's configuration is in a file compose2haproxy does not read: its entry points are taken by their usual names (web and http: the HTTP listener; websecure and https: the HTTPS one) and its Docker provider's defaults")
 	}
+	pr.decodeAll(services)
 	for i := range services {
 		pr.composeServices = append(pr.composeServices, services[i].Name)
 		pr.readMiddlewares(&services[i], ds)
@@ -205,11 +249,10 @@ func portOf(addr string) int {
 // readMiddlewares collects the middlewares svc's labels define: Traefik's
 // Docker provider shares them between containers (name@docker).
 func (pr *project) readMiddlewares(svc *model.Service, ds *model.Diagnostics) {
-	labels := traefikLabels(svc)
-	if len(labels) == 0 {
+	if len(pr.labels(svc)) == 0 {
 		return
 	}
-	l, _, err := pr.decode(svc, pr.decodable(svc, labels))
+	l, _, err := pr.decode(svc)
 	if err != nil || l == nil {
 		return // reported when the service is claimed
 	}
@@ -319,23 +362,38 @@ func labelSource(l model.Labels, key string) (model.Source, bool) {
 // the provider's keys hold names, rules and ports, which messages show:
 // the pattern alone would hide tls.certResolver and sticky.cookie.name.
 func secretKey(key string) bool {
-	k := strings.ToLower(key)
+	k := key
 	if i := strings.LastIndexByte(k, ':'); i >= 0 {
 		k = k[i+1:]
 	}
-	k = strings.TrimPrefix(k, "traefik.")
-	parts := strings.SplitN(k, ".", 4)
+	if len(k) >= len("traefik.") && strings.EqualFold(k[:len("traefik.")], "traefik.") {
+		k = k[len("traefik."):]
+	}
+	// The first three parts and the rest, compared in any case: this runs
+	// for every setting read, and a lower-case copy would be one more
+	// allocation each.
+	var parts [3]string
+	rest, four := k, false // four: a fourth part, rest
+	for i := range parts {
+		p, after, more := strings.Cut(rest, ".")
+		parts[i], rest, four = p, after, more
+		if !more {
+			break
+		}
+	}
+	is := strings.EqualFold
 	switch {
-	case len(parts) >= 1 && (parts[0] == "enable" || parts[0] == "docker" || parts[0] == "swarm"):
+	case is(parts[0], "enable") || is(parts[0], "docker") || is(parts[0], "swarm"):
 		return false
-	case len(parts) < 4 || parts[0] != "http" && parts[0] != "tcp" && parts[0] != "udp":
+	case !four || !is(parts[0], "http") && !is(parts[0], "tcp") && !is(parts[0], "udp"):
 		return model.CredentialKey(k)
 	}
-	switch rest := parts[3]; parts[1] {
-	case "routers":
+	switch {
+	case is(parts[1], "routers"):
 		return false
-	case "services":
-		return strings.HasPrefix(rest, "loadbalancer.healthcheck.headers.") && model.CredentialKey(rest)
+	case is(parts[1], "services"):
+		const hc = "loadbalancer.healthcheck.headers."
+		return len(rest) > len(hc) && is(rest[:len(hc)], hc) && model.CredentialKey(rest)
 	default:
 		return model.CredentialKey(rest)
 	}

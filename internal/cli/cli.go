@@ -470,7 +470,11 @@ func report(items []model.ReportItem, diags model.Diagnostics, strictWarnings bo
 		items[i].Notes = notes
 		items[i].Detail = model.SpellRefs(items[i].Detail, spellOption)
 	}
-	if _, err := stdout.Write(render.Report(items)); err != nil {
+	spelled := make(model.Diagnostics, len(diags))
+	for i, d := range diags {
+		spelled[i] = d.Spell(spellOption)
+	}
+	if _, err := stdout.Write(render.Report(items, spelled)); err != nil {
 		fmt.Fprintf(stderr, "error: writing output: %v\n", err)
 		return exitInput
 	}

@@ -12,9 +12,10 @@ import (
 // Constraint is a parsed providers.docker.constraints expression.
 // The zero-length expression matches every container, as in Traefik.
 type Constraint struct {
-	expr  string
-	root  *cnode
-	never bool // a constraint Traefik cannot evaluate matches nothing
+	expr   string
+	root   *cnode
+	never  bool     // a constraint Traefik cannot evaluate matches nothing
+	labels []string // what Labels returns, read for every container
 }
 
 type cop int
@@ -68,6 +69,7 @@ func ParseConstraint(expr string) (*Constraint, error) {
 		return nil, err
 	}
 	c.root = n
+	c.labels = labelsOf(n)
 	return c, nil
 }
 
@@ -77,6 +79,10 @@ func (c *Constraint) Labels() []string {
 	if c == nil {
 		return nil
 	}
+	return c.labels
+}
+
+func labelsOf(root *cnode) []string {
 	seen := map[string]bool{}
 	var walk func(n *cnode)
 	walk = func(n *cnode) {
@@ -89,7 +95,7 @@ func (c *Constraint) Labels() []string {
 		walk(n.a)
 		walk(n.b)
 	}
-	walk(c.root)
+	walk(root)
 	return slices.Sorted(maps.Keys(seen))
 }
 
@@ -100,6 +106,12 @@ func (c *Constraint) String() string { return c.expr }
 // Label compares the label's value exactly (a missing label is ""), with
 // the label name matched exactly; LabelRegex is an unanchored match.
 func (c *Constraint) Match(labels map[string]string) bool {
+	return c.MatchFunc(func(name string) string { return labels[name] })
+}
+
+// MatchFunc is Match with the labels read by label, which gives "" for a
+// missing one.
+func (c *Constraint) MatchFunc(label func(name string) string) bool {
 	if c == nil {
 		return true
 	}
@@ -109,15 +121,15 @@ func (c *Constraint) Match(labels map[string]string) bool {
 	if c.root == nil {
 		return true
 	}
-	return c.root.eval(labels)
+	return c.root.eval(label)
 }
 
-func (n *cnode) eval(l map[string]string) bool {
+func (n *cnode) eval(l func(string) string) bool {
 	switch n.op {
 	case cLabel:
-		return l[n.name] == n.value
+		return l(n.name) == n.value
 	case cLabelRegex:
-		return n.re.MatchString(l[n.name])
+		return n.re.MatchString(l(n.name))
 	case cAnd:
 		return n.a.eval(l) && n.b.eval(l)
 	case cOr:

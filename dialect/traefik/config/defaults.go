@@ -159,7 +159,7 @@ func (c *capped) Write(p []byte) (int, error) {
 // service has no port: Traefik then uses the container's lowest exposed
 // port (see ServerPort). Dropped routers are reported as errors, as Traefik
 // logs them.
-func (l *Labels) ApplyDefaults(name, defaultRule string) Diagnostics {
+func (l *Labels) ApplyDefaults(name string, defaultRule func() string) Diagnostics {
 	var ds Diagnostics
 	at := Origin{Source: "default", Key: name}
 	if len(l.TCP.Routers)+len(l.TCP.Services) > 0 {
@@ -215,12 +215,13 @@ func (l *Labels) ApplyDefaults(name, defaultRule string) Diagnostics {
 	}
 	for rn, r := range l.HTTP.Routers {
 		if r.Rule.String() == "" {
-			if defaultRule == "" {
+			rule := defaultRule()
+			if rule == "" {
 				ds.add(Error, r.Node.Origin, "", "router %q has no rule and the default rule is empty or failed: Traefik drops it; set traefik.http.routers.%s.rule", rn, rn)
 				delete(l.HTTP.Routers, rn)
 				continue
 			}
-			r.Rule, r.DefaultRule = synth("rule", defaultRule, "providers.docker.defaultRule"), true
+			r.Rule, r.DefaultRule = synth("rule", rule, "providers.docker.defaultRule"), true
 		}
 		if r.Service == nil {
 			s, msg := only(keys(l.HTTP.Services))

@@ -29,7 +29,7 @@ func FuzzDecodeLabels(f *testing.F) {
 			return
 		}
 		_ = ds.HasErrors()
-		l.ApplyDefaults("svc", DefaultRuleTemplate)
+		l.ApplyDefaults("svc", func() string { return DefaultRuleTemplate })
 		for _, r := range l.HTTP.Routers {
 			if r.Service == nil {
 				t.Fatalf("router %q kept without service", r.Name)

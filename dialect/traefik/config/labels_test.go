@@ -245,7 +245,7 @@ func TestApplyDefaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds := l.ApplyDefaults(ServiceName("blog", "web", "/blog-web-1"), tt.rule)
+			ds := l.ApplyDefaults(ServiceName("blog", "web", "/blog-web-1"), func() string { return tt.rule })
 			var got []string
 			for _, n := range sortedKeys(l.HTTP.Routers) {
 				r := l.HTTP.Routers[n]

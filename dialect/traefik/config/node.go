@@ -91,8 +91,13 @@ func (n *Node) Child(name string) *Node {
 
 // Lookup follows a dotted path of child names ("ipStrategy.depth").
 func (n *Node) Lookup(path string) *Node {
-	for _, p := range strings.Split(path, ".") {
-		n = n.Child(p)
+	for n != nil {
+		name, rest, more := strings.Cut(path, ".")
+		n = n.Child(name)
+		if !more {
+			break
+		}
+		path = rest
 	}
 	return n
 }

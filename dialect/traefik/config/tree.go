@@ -1,8 +1,9 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ type flat struct {
 // that the first spelling of a name and the last value of a key win as in
 // Traefik. A later pair for the same key replaces the value: reported.
 func buildFlat(pairs []flat, ds *Diagnostics) *raw {
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].origin.Key < pairs[j].origin.Key })
+	slices.SortStableFunc(pairs, func(a, b flat) int { return strings.Compare(a.origin.Key, b.origin.Key) })
 	root := &raw{}
 	for _, p := range pairs {
 		r := root
@@ -174,7 +175,7 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 				n.Children = append(n.Children, cn)
 			}
 		}
-		sort.SliceStable(n.Children, func(i, j int) bool { return index(n.Children[i].Name) < index(n.Children[j].Name) })
+		slices.SortStableFunc(n.Children, func(a, b *Node) int { return cmp.Compare(index(a.Name), index(b.Name)) })
 		if len(n.Children) == 0 {
 			if r.hasValue {
 				ds.add(Error, o, r.value, "%s is a list of sections: write %s[0].<key>", f.name, f.name)
@@ -280,7 +281,7 @@ func firstValue(r *raw) string {
 }
 
 func sortByName(ns []*Node) {
-	sort.SliceStable(ns, func(i, j int) bool { return ns[i].Name < ns[j].Name })
+	slices.SortStableFunc(ns, func(a, b *Node) int { return strings.Compare(a.Name, b.Name) })
 }
 
 func index(name string) int {
