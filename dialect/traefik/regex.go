@@ -391,32 +391,16 @@ func replacementFormat(with string, p *rule.Pattern) (string, string) {
 			b.WriteByte(c)
 			continue
 		}
-		name, rest := "", with[i+1:]
-		switch {
-		case strings.HasPrefix(rest, "{"):
-			end := strings.IndexByte(rest, '}')
-			if end < 0 {
-				return "", "holds ${ without }"
-			}
-			name, i = rest[1:end], i+1+end
-		default:
-			j := 0
-			for j < len(rest) && (rest[j] == '_' || rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z' || rest[j] >= '0' && rest[j] <= '9') {
-				j++
-			}
-			name, i = rest[:j], i+j
-		}
-		if name == "" {
+		name, n := expandName(with[i+1:])
+		if n == 0 {
 			return "", "holds a $ that names no group ($$ or a lone $)"
 		}
-		n, err := strconv.Atoi(name)
-		if err != nil {
-			n = slices.Index(p.Names, name)
-		} else if n == 0 {
+		i += n
+		switch g := referencedGroup(name, p); {
+		case g == 0:
 			return "", "refers to the whole match ($0), which HAProxy's format does not hold"
-		}
-		if n > 0 && n <= p.Groups {
-			b.WriteString(`\` + strconv.Itoa(n))
+		case g > 0:
+			b.WriteString(`\` + strconv.Itoa(g))
 		} // else: no such group, an empty string in Go
 	}
 	if !strings.HasPrefix(b.String(), "/") {
@@ -426,3 +410,51 @@ func replacementFormat(with string, p *rule.Pattern) (string, string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// expandName reads the name of a reference after '$' as regexp.Expand
+// does: ${name} or the longest run of letters, digits and '_'; n is the
+// bytes it takes, 0 when it is no reference (Go writes the '$' then).
+func expandName(s string) (name string, n int) {
+	brace := strings.HasPrefix(s, "{")
+	rest := s
+	if brace {
+		rest = s[1:]
+	}
+	i := 0
+	for i < len(rest) && (rest[i] == '_' || rest[i] >= 'a' && rest[i] <= 'z' || rest[i] >= 'A' && rest[i] <= 'Z' || rest[i] >= '0' && rest[i] <= '9') {
+		i++
+	}
+	switch {
+	case i == 0:
+		return "", 0
+	case !brace:
+		return rest[:i], i
+	case i < len(rest) && rest[i] == '}':
+		return rest[:i], i + 2
+	}
+	return "", 0
+}
+
+// referencedGroup is the group a reference names, as regexp.Expand finds it: a
+// number (below 1e9, without a leading zero; 0 is the whole match), else
+// a group's name; -1 when there is none.
+func referencedGroup(name string, p *rule.Pattern) int {
+	n := 0
+	for i := 0; i < len(name); i++ {
+		if name[i] < '0' || name[i] > '9' || n >= 1e8 {
+			n = -1
+			break
+		}
+		n = n*10 + int(name[i]-'0')
+	}
+	if name[0] == '0' && len(name) > 1 {
+		n = -1
+	}
+	switch {
+	case n > p.Groups:
+		return -1
+	case n >= 0:
+		return n
+	}
+	return slices.Index(p.Names, name) // Names[0] is the whole match's, ""
+}

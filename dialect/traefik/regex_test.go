@@ -100,3 +100,23 @@ func TestRegexpValues(t *testing.T) {
 		})
 	}
 }
+
+// replacePathRegex's replacement reads Go's references as
+// regexp.Expand does: ${01} is a name (no group here: empty), not group 1.
+func TestReplacementFormatReadsReferencesAsGo(t *testing.T) {
+	for _, tc := range []struct{ regex, repl, want string }{
+		{`^/old/([0-9]+)`, "/new/$1", `/new/\1`},
+		{`^/old/([0-9]+)`, "/new/${1}x", `/new/\1x`},
+		{`^/old/([0-9]+)`, "/new/${01}", `/new/`},
+		{`^/old/([0-9]+)`, "/new/$1x", `/new/`},
+		{`^/old/(?P<id>[0-9]+)`, "/new/$id", `/new/\1`},
+	} {
+		p, err := rule.TranslateCapturing(tc.regex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := replacementFormat(tc.repl, p); got != tc.want || why != "" {
+			t.Errorf("replacementFormat(%q) for %s = %q, %q; want %q", tc.repl, tc.regex, got, why, tc.want)
+		}
+	}
+}
