@@ -342,3 +342,39 @@ func TestIPv6FormsOfIPv4AddressesDoNotPassAnIPv4AllowList(t *testing.T) {
 		wantStatus(t, tc.host+" for "+tc.client, p.Addr, on(tc.host, xff(tc.client)), tc.status, want)
 	}
 }
+
+// max_in_flight=2: while two requests of a client are in progress (held by
+// the server), its third gets 429 and never reaches the server, and
+// another client's gets through; once the two are answered, the client
+// gets in again.
+func TestMaxInFlightRefusesTheRequestBeyondThoseInProgress(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	api := s.serve("api", "127.0.110.1")
+	p := startProxy(t, s.dns, s.compose(svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: max_in_flight=2")))
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api"}, "api")
+	client, other := e2etest.Request{Host: "api", From: "127.0.110.50"}, e2etest.Request{Host: "api", From: "127.0.110.51"}
+	hold := api.Hold(t, "/slow")
+	slow := client
+	slow.Path = "/slow"
+	answers := make(chan e2etest.Response, 2)
+	for range 2 {
+		go func() { answers <- e2etest.Send(t, p.Addr, slow) }()
+	}
+	hold.Wait(t, 2)
+	before := api.Requests()
+	wantStatus(t, "a third request while two are in progress", p.Addr, client, 429, "")
+	if api.Requests() != before {
+		t.Error("the refused request reached the server")
+	}
+	wantStatus(t, "another client's request", p.Addr, other, 200, "api")
+	hold.Release()
+	for range 2 {
+		if got := <-answers; got.Err != nil || got.Status != 200 {
+			t.Errorf("a request held in progress: %v, want 200", got)
+		}
+	}
+	// HAProxy lets go of a request's entry once it has sent the answer,
+	// which the client may read a moment before.
+	waitRoutes(t, p.Addr, client, "api")
+}

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -617,6 +618,71 @@ func TestTraefikRateLimitAnswers429AfterTheAverage(t *testing.T) {
 	// be a request that counts).
 	time.Sleep(time.Duration(retry)*time.Second + 100*time.Millisecond)
 	wantStatus(t, "the request after Retry-After", p.Addr, client, 200, "api")
+}
+
+// inFlightReq counts the requests in progress per Host by default, as
+// Traefik does: with one request to a.tr.test held by the server, another
+// to a.tr.test gets 429 whichever client sends it, and one to b.tr.test
+// (the same router) gets through. With requestHeaderName, per value of
+// the header, and the requests without it (or with it empty) are one
+// source, as in Traefik.
+func TestTraefikInFlightReqCountsPerHostByDefaultOrPerHeader(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	web, api := s.serve("web", "127.0.110.2"), s.serve("api", "127.0.110.3")
+	port := e2etest.FreePort(t)
+	p, stderr := startTraefik(t, s.dns, port, map[string]string{"compose.yaml": s.trCompose(traefikService(webEntryPoint(port)),
+		svc("web", `traefik.enable: "true"`,
+			"traefik.http.routers.web.rule: Host(`a.tr.test`) || Host(`b.tr.test`)",
+			"traefik.http.routers.web.middlewares: one-per-host",
+			`traefik.http.middlewares.one-per-host.inflightreq.amount: "1"`),
+		svc("api", `traefik.enable: "true"`,
+			"traefik.http.routers.api.rule: Host(`api.tr.test`)",
+			"traefik.http.routers.api.middlewares: one-per-key",
+			`traefik.http.middlewares.one-per-key.inflightreq.amount: "1"`,
+			"traefik.http.middlewares.one-per-key.inflightreq.sourcecriterion.requestheadername: X-Api-Key"),
+	)})
+	if stderr != "" {
+		t.Errorf("the CLI printed:\n%s", stderr)
+	}
+	// Sources of their own: the held requests below must not find the
+	// entry of one of these still held, which HAProxy lets go of a moment
+	// after the client has read the answer.
+	key := func(v string) http.Header { return http.Header{"X-Api-Key": {v}} }
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "b.tr.test"}, "web")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api.tr.test", Header: key("ready")}, "api")
+	webHold, apiHold := web.Hold(t, "/slow"), api.Hold(t, "/slow")
+	held := []e2etest.Request{
+		{Host: "a.tr.test", Path: "/slow", From: "127.0.110.60"},
+		{Host: "api.tr.test", Path: "/slow", From: "127.0.110.60", Header: key("k1")},
+		{Host: "api.tr.test", Path: "/slow", From: "127.0.110.60"},
+	}
+	answers := make(chan e2etest.Response, len(held))
+	for _, r := range held {
+		go func() { answers <- e2etest.Send(t, p.Addr, r) }()
+	}
+	webHold.Wait(t, 1)
+	apiHold.Wait(t, 2)
+
+	other := "127.0.110.61"
+	wantStatus(t, "a.tr.test from another client", p.Addr, e2etest.Request{Host: "a.tr.test", From: other}, 429, "")
+	wantStatus(t, "b.tr.test", p.Addr, e2etest.Request{Host: "b.tr.test", From: other}, 200, "web")
+	wantStatus(t, "key k1 from another client", p.Addr, e2etest.Request{Host: "api.tr.test", From: other, Header: key("k1")}, 429, "")
+	wantStatus(t, "key k2", p.Addr, e2etest.Request{Host: "api.tr.test", From: other, Header: key("k2")}, 200, "api")
+	wantStatus(t, "no key", p.Addr, e2etest.Request{Host: "api.tr.test", From: other}, 429, "")
+	wantStatus(t, "an empty key", p.Addr, e2etest.Request{Host: "api.tr.test", From: other, Header: key("")}, 429, "")
+
+	webHold.Release()
+	apiHold.Release()
+	for range held {
+		if got := <-answers; got.Err != nil || got.Status != 200 {
+			t.Errorf("a request held in progress: %v, want 200", got)
+		}
+	}
+	// Once answered, they leave room (a moment after the client reads
+	// the answer: see TestMaxInFlightRefusesTheRequestBeyondThoseInProgress).
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "a.tr.test", From: other}, "web")
+	waitRoutes(t, p.Addr, e2etest.Request{Host: "api.tr.test", From: other}, "api")
 }
 
 // loadbalancer.sticky.cookie keeps a browser on the server that answered

@@ -525,6 +525,10 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request set-var\(txn\.redirect_to\) 'var\(txn\.redirect_from\),regsub\("{PCRE}","{URLFORMAT}",g\)'`,
 			`http-request redirect location %\[var\(txn\.redirect_to\)\] code (?:301|302|307|308) if !\{ var\(txn\.redirect_to\),strcmp\(txn\.redirect_from\) eq 0 \} !?\{ method GET \}`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
+			`http-request track-sc1 src table in_flight:{NAME}`,
+			`http-request track-sc1 req\.fhdr\((?:host|{HDR}),1\),sha2\(256\) table in_flight:{NAME} if \{ req\.fhdr\((?:host|{HDR}),1\) -m len gt 0 \}`,
+			`http-request track-sc1 bin\(00\) table in_flight:{NAME}`,
+			`http-request return status 429 content-type text/plain string "too many requests in flight" if \{ sc_trackers\(1\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
 			`http-request set-header {HDR} %\[http_auth_user\]`,
@@ -537,7 +541,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request set-var\(txn\.cors_origin\) req\.fhdr\(origin\) if \{ req\.fhdr\(origin\) -m str(?: {ORIGIN}){1,50} \}`,
 		},
 		"user":        {`user [A-Za-z0-9._@+-]+ password {HASH}`},
-		"stick-table": {`stick-table type ipv6 size 100k expire {INT}s store http_req_rate\({INT}s\)`},
+		"stick-table": {`stick-table type ipv6 size 100k expire {INT}s store http_req_rate\({INT}s\)`, `stick-table type (?:ipv6|binary len 32) size 100k expire 10s`},
 		"http-response": {
 			`http-response (?:add|set)-header {HDR} {LIT}`,
 			`http-response del-header {HDR}`,
@@ -743,6 +747,9 @@ func checkText(cfg model.Config, out []byte) []string {
 	wantBackends = append(wantBackends, "no_route")
 	for _, b := range cfg.Backends {
 		wantBackends = append(wantBackends, b.Name)
+		if b.Policy.MaxInFlight != nil {
+			wantBackends = append(wantBackends, "in_flight:"+b.Name) // its table
+		}
 		for _, h := range b.Redirects {
 			wantRedirects = append(wantRedirects, h.Name)
 		}
@@ -925,6 +932,15 @@ func policyLines(name string, p model.Policy) []string {
 	}
 	if r := p.RateLimit; r != nil {
 		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.RetryAfter, r.Requests))
+	}
+	if f := p.MaxInFlight; f != nil {
+		track := "http-request track-sc1 src table in_flight:" + name
+		if f.Per != "" {
+			key := map[string]string{"host": "req.fhdr(host,1)", "header": "req.fhdr(" + f.Header + ",1)"}[f.Per]
+			track = "http-request track-sc1 " + key + ",sha2(256) table in_flight:" + name + " if { " + key + " -m len gt 0 }"
+		}
+		want = append(want, track,
+			fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests in flight" if { sc_trackers(1) gt %d }`, f.Requests))
 	}
 	if p.Auth != nil {
 		want = append(want, "http-request auth realm "+cmp.Or(p.Auth.Realm, name)+" unless { http_auth(users_"+name+") }")
@@ -1351,6 +1367,9 @@ func checkPolicyValues(p model.Policy, check func(what, v string)) {
 	if r := p.RateLimit; r != nil {
 		check("rate period", r.Period)
 	}
+	if f := p.MaxInFlight; f != nil {
+		check("in-flight header", f.Header)
+	}
 	if b := p.MaxBody; b != nil {
 		check("body size", b.Size)
 	}
@@ -1617,6 +1636,10 @@ func FuzzPolicy(f *testing.F) {
 		{tags: "method=GET POST,method=G\nET"},
 		{trusted: "10.0.0.0/8\n    stats enable", stats: "alice:" + h6 + "\r\nbackend x"},
 		{tags: "rate_limit=1/0s,max_body=0,max_body=99999999999999g"},
+		{tags: "max_in_flight=10,rate_limit=5/s"},
+		{tags: "max_in_flight=2/header:X-Api-Key"},
+		{tags: "max_in_flight=2/host,max_in_flight=3"},
+		{tags: "max_in_flight=2/header:X-A) table x,max_in_flight=0/host"},
 	} {
 		f.Add(s.tags, s.users, s.secret, s.trusted, s.stats, s.mode)
 	}

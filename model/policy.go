@@ -27,6 +27,7 @@ type Policy struct {
 	// page; no request reaches the servers.
 	Maintenance *Source    `json:"maintenance,omitempty"`
 	RateLimit   *RateLimit `json:"rate_limit,omitempty"`
+	MaxInFlight *InFlight  `json:"max_in_flight,omitempty"`
 	// Methods are the methods let in (method=, com.df.allowedMethods),
 	// without the denied ones; empty: every method but DeniedMethods
 	// (com.df.deniedMethods). Others get 405 with an Allow header.
@@ -57,6 +58,20 @@ type RateLimit struct {
 	Source     Source `json:"source"`
 }
 
+// InFlight refuses a request with 429 while Requests others of its
+// source are in progress in the backend (max_in_flight): a request counts
+// from when HAProxy lets it in to the last byte of its response.
+type InFlight struct {
+	Requests int `json:"requests"` // at most this many at once
+	// Per is what a source is: "" the client address, "host" the Host
+	// header as the client wrote it (case and port kept), "header" the
+	// value of the header Header (its first line, whole); a missing or
+	// empty Host or header is one source of its own.
+	Per    string `json:"per,omitempty"`
+	Header string `json:"header,omitempty"` // as written; HAProxy finds it in any case
+	Source Source `json:"source"`
+}
+
 // BodyLimit refuses a request body larger than Bytes with 413.
 type BodyLimit struct {
 	Bytes  int64  `json:"bytes"`
@@ -72,7 +87,7 @@ type Method struct {
 
 // Open reports whether the policy lets every request through.
 func (p Policy) Open() bool {
-	return p.DenyHTTP == nil && len(p.Allow) == 0 && len(p.Deny) == 0 && p.Maintenance == nil && p.RateLimit == nil &&
+	return p.DenyHTTP == nil && len(p.Allow) == 0 && len(p.Deny) == 0 && p.Maintenance == nil && p.RateLimit == nil && p.MaxInFlight == nil &&
 		len(p.Methods) == 0 && len(p.DeniedMethods) == 0 && p.Auth == nil && p.MaxBody == nil
 }
 
@@ -95,6 +110,11 @@ var policyTags = []tagDef{
 		doc:     "at most N requests per PERIOD (`s`, `m`, `h`) from one client address; more get 429 with `Retry-After`",
 		example: "rate_limit=100/10s",
 		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.RateLimit = parseRate(v, cx.src) }},
+	{name: "max_in_flight", value: inFlight, http: true,
+		doc: "at most N requests in progress at once from one client address; more get 429 (a request counts until its response ends). " +
+			"`N/host` counts per `Host` header as sent, `N/header:NAME` per value of the header NAME (requests without it count as one source)",
+		example: "max_in_flight=10",
+		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.MaxInFlight = parseInFlight(v, cx.src) }},
 	{name: "max_body", value: bodySize, http: true,
 		doc:     "request bodies over SIZE (`512k`, `10m`; 1024-based) get 413, chunked ones too (see below)",
 		example: "max_body=10m",
@@ -122,6 +142,7 @@ var (
 	SecretName = &Form{"NAME", "give the name of a top-level compose secret", checkSecretName}
 	network    = &Form{"CIDR", "give an address or network like 10.0.0.0/8, 192.168.1.5 or 2001:db8::/32", checkNetwork}
 	rate       = &Form{"N/PERIOD", "give requests per period like 100/10s, 20/s or 1000/h", checkRate}
+	inFlight   = &Form{"N[/SOURCE]", "give a number of requests like 10, per client address, or 10/host or 10/header:X-Api-Key", checkInFlight}
 	bodySize   = &Form{"SIZE", "give a size like 512k, 10m or 1g (1024-based), or bytes", func(v string) (string, string) {
 		_, prob := parseSize(v)
 		return strings.ToLower(v), prob
@@ -199,6 +220,44 @@ func parseRate(v string, src Source) *RateLimit {
 	n, period, _ := strings.Cut(v, "/")
 	secs, _ := strconv.Atoi(strings.TrimSuffix(period, "s"))
 	return &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, RetryAfter: 2 * secs, Source: src}
+}
+
+// checkInFlight reads N, N/host or N/header:NAME.
+func checkInFlight(v string) (string, string) {
+	if prob := UnsafeChar(v); prob != "" {
+		return "", prob
+	}
+	n, per, slash := strings.Cut(v, "/")
+	count, prob := ParseInt(n, 1, 1_000_000)
+	if prob != "" {
+		return "", "has a number of requests that " + prob
+	}
+	lower := strings.ToLower(per)
+	switch {
+	case !slash:
+		return strconv.Itoa(count), ""
+	case lower == "host":
+		return strconv.Itoa(count) + "/host", ""
+	case strings.HasPrefix(lower, "header:"):
+		header := per[len("header:"):] // as written, as messages show it
+		if prob := CheckHeaderName(header); prob != "" {
+			return "", fmt.Sprintf("names the header %s, which %s", Printable(header), prob)
+		}
+		return strconv.Itoa(count) + "/header:" + header, ""
+	}
+	return "", fmt.Sprintf("counts per %s: write N (per client address), N/host or N/header:NAME", Printable(per))
+}
+
+// parseInFlight reads what checkInFlight normalised.
+func parseInFlight(v string, src Source) *InFlight {
+	n, per, _ := strings.Cut(v, "/")
+	f := &InFlight{Requests: atoi(n), Source: src}
+	if header, ok := strings.CutPrefix(per, "header:"); ok {
+		f.Per, f.Header = "header", header
+	} else {
+		f.Per = per
+	}
+	return f
 }
 
 var sizeRe = regexp.MustCompile(`^([0-9]{1,13})([kmg]?)$`)

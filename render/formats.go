@@ -135,6 +135,16 @@ func policy(p model.Policy) string {
 	if r := p.RateLimit; r != nil {
 		add("%d/%s", r.Requests, r.Period)
 	}
+	if f := p.MaxInFlight; f != nil {
+		switch f.Per {
+		case "host":
+			add("%d in flight per host", f.Requests)
+		case "header":
+			add("%d in flight per %s", f.Requests, f.Header)
+		default:
+			add("%d in flight", f.Requests)
+		}
+	}
 	switch {
 	case len(p.Methods) > 0:
 		add("methods %s", p.AllowHeader())

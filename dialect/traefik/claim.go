@@ -42,7 +42,10 @@ type route struct {
 	provider string
 	file     bool // a router of the file provider
 	// outHint is how to leave the router out: compose2haproxy.traefik.ignore: NAME
-	outHint  string
+	outHint string
+	// split: how many backends the router's rule became (groups of
+	// branches); each counts its own requests for a limit.
+	split    int
 	hosts    []string
 	paths    []model.Path
 	headers  []rule.HeaderMatch
@@ -547,7 +550,7 @@ func (pr *project) claimRouter(st *serviceState, r *config.Router, via *fileRout
 		for st.routes[v] != nil {
 			v += "-x"
 		}
-		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
+		rt := &route{router: r, variant: v, outHint: pr.leaveOutHint(r.Name, via != nil), port: port, service: tg.service, answer: tg.answer, scheme: tg.scheme, provider: tg.provider, file: via != nil, split: len(groups), hosts: g.hosts, headers: g.headers, cond: g.cond, diffs: g.diffs,
 			ruleSrc: ruleSrc, priority: priority, listeners: ls, plain: plain, secure: secure, epMiddlewares: epMW}
 		for _, p := range g.paths {
 			p.Source = ruleSrc

@@ -47,7 +47,7 @@ var defs = []mwDef{
 	{name: "forwardAuth", access: true, doc: "error: HAProxy has no forward authentication; the service would ship open"},
 	{name: "digestAuth", access: true, doc: "error: HAProxy has no digest authentication; the service would ship open"},
 	{name: "passTLSClientCert", doc: "error: not converted"},
-	{name: "inFlightReq", doc: "error: HAProxy limits connections per server (`maxconn=`), not requests in flight per client; remove it (a limit, not an access control)"},
+	{name: "inFlightReq", doc: "`amount` → `max_in_flight=N/host`: a request beyond N in progress with the same `Host` header (as sent) gets 429, by Traefik's default source and `sourceCriterion.requestHost`; `requestHeaderName` → `max_in_flight=N/header:NAME` (requests without the header count as one source, as in Traefik); `ipStrategy` → `max_in_flight=N` per client address, as rateLimit's; counted per router, as Traefik does, unless its rule becomes several backends, which count apart (a warning, as for rateLimit); `amount` 0 (Traefik answers every request with 429), several criteria and a header name of other characters than letters, digits and `-` are errors", apply: applyInFlightReq},
 	{name: "redirectRegex", doc: "`regex` on the request's URL (`https://` over TLS, else `http://`, the `Host` header as sent, the path and query) and `replacement` (`$1`/`${name}`, starting with `http://`, `https://` or `/`) → a redirect when the URL changes: 302 for GET, 307 for other methods (HEAD too), as Traefik; 301 and 308 with `permanent=true`; a URL it does not change goes on. The regex is checked as replacePathRegex's, and one that matches an empty string is an error; so is a path rewrite or a `Host` header before it, access checks both before and after it, and a router to `ping@internal`. The redirect lacks the response headers of middlewares before it (a warning)", apply: applyRedirectRegex},
 	{name: "replacePathRegex", doc: "`regex` anchored at the start (`^/old/(.*)`) → HAProxy's `replace-path` with the same pattern (checked: it means the same in Go's RE2 and HAProxy's PCRE) and `replacement` with `$1`/`${name}` as `\\1`, the rest of the path kept; a replacement of path characters starting with `/`; Traefik's `X-Replaced-Path` header is not set (a warning)", apply: applyReplacePathRegex},
 	{name: "stripPrefixRegex", doc: "`regex` → the first pattern that matches a prefix of the path (checked as replacePathRegex's) is removed, keeping a leading `/`; Traefik's `X-Forwarded-Prefix` header is not set (a warning)", apply: applyStripPrefixRegex},
@@ -222,6 +222,15 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 	// it redirects, comes first and wins.
 	if permanent := m.opt("permanent").Bool(); !c.rt.redirected {
 		c.a.Backend().HTTPSRedirectTemporary = !permanent
+	}
+}
+
+// countsPerBackend warns that a limit counts apart on each backend a
+// router's rule became, where Traefik counts the router's requests
+// together.
+func (c *mwContext) countsPerBackend(m *mw, src model.Source) {
+	if c.rt.split > 1 {
+		c.differ(src, m, "the router's rule became %d backends, each counting its own requests against the limit; Traefik counts the router's requests together", c.rt.split)
 	}
 }
 
@@ -629,6 +638,7 @@ func applyRateLimit(c *mwContext, m *mw) {
 		return
 	}
 	burst := m.opt("burst")
+	c.countsPerBackend(m, m.src(avg))
 	rate := fmt.Sprintf("%d/%ds", avg.Int(), int64(period/time.Second))
 	c.a.Apply("rate_limit", rate, m.src(avg), "middleware "+m.m.Name)
 	c.differ(m.src(avg), m, "HAProxy lets each client address make %s requests in any window of that length (estimated over the last two), then answers 429; Traefik's token bucket refills steadily and allows a burst of %d", rate, max(burst.Int(), 1))

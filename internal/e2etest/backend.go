@@ -18,7 +18,8 @@ import (
 // container. Every response has status 200 (except /health when unhealthy),
 // header X-Backend: <id> and body "<id> <method> <request-uri>\n", and
 // echoes what it received in X-Seen-Host (Host), X-Seen-XFF
-// (X-Forwarded-For) and X-Seen-Proto (X-Forwarded-Proto).
+// (X-Forwarded-For) and X-Seen-Proto (X-Forwarded-Proto). A held path
+// (Hold) is answered only when the test releases it.
 type Backend struct {
 	IP   string
 	Port int
@@ -30,8 +31,48 @@ type Backend struct {
 	requests int
 	checks   int
 	last     *http.Request // the last request served, not counting /health
+	hold     *Hold         // requests for hold.path wait; nil: none do
 	stopOnce sync.Once
 }
+
+// Hold keeps the requests for one path of a Backend in progress until it
+// is released, so that a test can count on them being in progress: they
+// have reached the server, which has not answered.
+type Hold struct {
+	path     string
+	arrived  chan struct{} // one value per request held
+	released chan struct{}
+	once     sync.Once
+}
+
+// Hold makes the requests for path (counted as served) wait without an
+// answer until Release, or until their connection closes. It replaces any
+// earlier Hold; one is released when the test ends.
+func (b *Backend) Hold(tb testing.TB, path string) *Hold {
+	tb.Helper()
+	h := &Hold{path: path, arrived: make(chan struct{}, 1000), released: make(chan struct{})}
+	b.mu.Lock()
+	b.hold = h
+	b.mu.Unlock()
+	tb.Cleanup(h.Release)
+	return h
+}
+
+// Wait waits until n more requests are held (10 s at most, else tb fails).
+func (h *Hold) Wait(tb testing.TB, n int) {
+	tb.Helper()
+	deadline := time.After(10 * time.Second)
+	for i := range n {
+		select {
+		case <-h.arrived:
+		case <-deadline:
+			tb.Fatalf("%d of %d requests for %s reached the backend in 10s", i, n, h.path)
+		}
+	}
+}
+
+// Release answers the held requests and lets later ones through. Idempotent.
+func (h *Hold) Release() { h.once.Do(func() { close(h.released) }) }
 
 // StartBackend starts a backend whose id is its IP.
 func StartBackend(tb testing.TB, ip string, port int) *Backend {
@@ -112,8 +153,19 @@ func (b *Backend) handle(w http.ResponseWriter, r *http.Request) {
 		b.requests++
 		b.last = r.Clone(r.Context())
 	}
+	hold := b.hold
 	b.mu.Unlock()
 	_, _ = io.Copy(io.Discard, r.Body)
+	if hold != nil && r.URL.Path == hold.path {
+		select {
+		case hold.arrived <- struct{}{}:
+		default: // more than a test waits for
+		}
+		select {
+		case <-hold.released:
+		case <-r.Context().Done():
+		}
+	}
 	h := w.Header()
 	h.Set("X-Backend", id)
 	h.Set("X-Seen-Host", r.Host)
