@@ -394,17 +394,16 @@ func parseSSLPolicy(s string) (SSLPolicy, error) {
 }
 
 func (d *decoder) labels() {
-	keys := make([]string, 0, len(d.in.Labels))
+	var keys []string
 	for k := range d.in.Labels {
-		keys = append(keys, k)
+		if strings.HasPrefix(k, LabelPrefix) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	c := d.c
 	for _, k := range keys {
 		v := d.in.Labels[k]
-		if !strings.HasPrefix(k, LabelPrefix) {
-			continue
-		}
 		o := Origin{Source: "label", Key: k}
 		switch strings.TrimPrefix(k, LabelPrefix) {
 		case "loadbalance":

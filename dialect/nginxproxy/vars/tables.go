@@ -1,5 +1,7 @@
 package vars
 
+import "sync"
+
 // Where a variable or label is read.
 type Scope int
 
@@ -133,13 +135,26 @@ var Variables = []Var{
 
 // lookup returns the row of a variable (env) or label.
 func lookup(name string, label bool) (Var, bool) {
+	v, ok := byName()[varKey{name, label}]
+	return v, ok
+}
+
+type varKey struct {
+	name  string
+	label bool
+}
+
+// byName indexes Variables: every variable and label of every container
+// is looked up (the first row of a name wins, as a scan would find it).
+var byName = sync.OnceValue(func() map[varKey]Var {
+	m := make(map[varKey]Var, len(Variables))
 	for _, v := range Variables {
-		if v.Name == name && v.Label == label {
-			return v, true
+		if _, ok := m[varKey{v.Name, v.Label}]; !ok {
+			m[varKey{v.Name, v.Label}] = v
 		}
 	}
-	return Var{}, false
-}
+	return m
+})
 
 func names(label bool, scope Scope) []string {
 	var out []string
