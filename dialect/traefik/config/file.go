@@ -80,6 +80,7 @@ type conv struct {
 	file  string
 	nodes int
 	lines map[string]int // TOML: each key's line (tomlLines)
+	arena rawArena
 }
 
 func (c *conv) count(depth int) error {
@@ -117,7 +118,7 @@ func (c *conv) yamlNode(r *raw, n *yaml.Node, p []string, depth int) error {
 				}
 				continue
 			}
-			ch := r.add(k.Value)
+			ch := r.add(k.Value, &c.arena)
 			if ch.origin.Key == "" {
 				ch.origin = Origin{Source: c.file, Key: key(append(p, k.Value)), Line: k.Line}
 			}
@@ -148,7 +149,7 @@ func (c *conv) yamlNode(r *raw, n *yaml.Node, p []string, depth int) error {
 			return nil
 		}
 		for i, e := range n.Content {
-			ch := r.add("[" + strconv.Itoa(i) + "]")
+			ch := r.add("["+strconv.Itoa(i)+"]", &c.arena)
 			ch.origin = Origin{Source: c.file, Key: key(append(p, "["+strconv.Itoa(i)+"]")), Line: e.Line}
 			if err := c.yamlNode(ch, e, append(p, "["+strconv.Itoa(i)+"]"), depth+1); err != nil {
 				return err
@@ -176,7 +177,7 @@ func (c *conv) tomlMap(r *raw, m map[string]any, p []string, depth int) error {
 	}
 	sort.Strings(ks)
 	for _, k := range ks {
-		ch := r.add(k)
+		ch := r.add(k, &c.arena)
 		if ch.origin.Key == "" {
 			ch.origin = Origin{Source: c.file, Key: key(append(p, k)), Line: c.lines[key(append(p, k))]}
 		}
@@ -197,7 +198,7 @@ func (c *conv) tomlValue(r *raw, v any, p []string, depth int) error {
 		return c.tomlMap(r, v, p, depth)
 	case []map[string]any:
 		for i, e := range v {
-			ch := r.add("[" + strconv.Itoa(i) + "]")
+			ch := r.add("["+strconv.Itoa(i)+"]", &c.arena)
 			ip := key(append(p, "["+strconv.Itoa(i)+"]"))
 			ch.origin = Origin{Source: c.file, Key: ip, Line: c.lines[ip]}
 			if err := c.tomlMap(ch, e, append(p, "["+strconv.Itoa(i)+"]"), depth+1); err != nil {
@@ -208,7 +209,7 @@ func (c *conv) tomlValue(r *raw, v any, p []string, depth int) error {
 		var seq []string
 		for i, e := range v {
 			if _, ok := e.(map[string]any); ok {
-				ch := r.add("[" + strconv.Itoa(i) + "]")
+				ch := r.add("["+strconv.Itoa(i)+"]", &c.arena)
 				if err := c.tomlValue(ch, e, append(p, "["+strconv.Itoa(i)+"]"), depth+1); err != nil {
 					return err
 				}
