@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DockerDNS is Docker's embedded DNS server, the resolver by default.
@@ -175,12 +176,24 @@ func buildProjects(ps []Project, opts Options, prepared *[]Dialect) (Config, Dia
 
 // prepare gives each Preparer of opts the project, and returns the
 // dialects to read its services with.
+// They run at once, each reading the project alone (Prepare only reads
+// it), and their diagnostics are added in the dialects' order.
 func prepare(p Project, opts Options, ds *Diagnostics) []Dialect {
 	out := slices.Clone(opts.Dialects)
+	said := make([]Diagnostics, len(out))
+	var wg sync.WaitGroup
 	for i, d := range out {
 		if pr, ok := d.(Preparer); ok {
-			out[i] = pr.Prepare(p, opts, ds)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out[i] = pr.Prepare(p, opts, &said[i])
+			}()
 		}
+	}
+	wg.Wait()
+	for _, s := range said {
+		*ds = append(*ds, s...)
 	}
 	return out
 }

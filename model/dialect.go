@@ -32,7 +32,8 @@ type Dialect interface {
 // proxy container holds the defaults of every routed container and the
 // files it mounts. Build calls Prepare once a project, after checking the
 // options, and reads its services with the Dialect it returns; problems of
-// the project's settings go to ds.
+// the project's settings go to ds. The dialects' Prepares run at the same
+// time: one reads p and opts, and writes nothing another can see.
 type Preparer interface {
 	Prepare(p Project, opts Options, ds *Diagnostics) Dialect
 }
