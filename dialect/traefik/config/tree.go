@@ -53,8 +53,9 @@ func (r *raw) add(name string, a *rawArena) *raw {
 	return c
 }
 
-// rawArena hands out raws from chunks: a container's labels make hundreds
-// of them, which one allocation each made a tenth of decoding's.
+// rawArena hands out raws from chunks, the first one sized by its user: a
+// container's labels make dozens of them, which one allocation each made a
+// tenth of decoding's.
 type rawArena struct{ buf []raw }
 
 func (a *rawArena) new(name string) *raw {
@@ -111,7 +112,20 @@ type flat struct {
 func buildFlat(pairs []flat, ds *Diagnostics) *raw {
 	slices.SortStableFunc(pairs, func(a, b flat) int { return strings.Compare(a.origin.Key, b.origin.Key) })
 	root := &raw{}
-	var a rawArena
+	// As many raws as there are paths' prefixes at most: a sorted key
+	// shares its first segments with the key before it or with none.
+	n := 0
+	for i, p := range pairs {
+		shared := 0
+		if i > 0 {
+			prev := pairs[i-1].path
+			for shared < min(len(prev), len(p.path)) && prev[shared] == p.path[shared] {
+				shared++
+			}
+		}
+		n += len(p.path) - shared
+	}
+	a := rawArena{buf: make([]raw, 0, n)}
 	for _, p := range pairs {
 		r := root
 		for _, s := range p.path {
