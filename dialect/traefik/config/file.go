@@ -36,7 +36,7 @@ func DecodeFile(name string, data []byte) (*Dynamic, Diagnostics, error) {
 	if strings.Contains(string(data), "{{") {
 		ds.add(Warning, Origin{Source: name, Key: "(file)"}, "", "Traefik runs the file provider's files as Go templates; this tool reads the text as written")
 	}
-	tree := check(r, dynamicSchema(), srcFile, Origin{Source: name}, &ds)
+	tree := check(r, dynamicSchema(), srcFile, Origin{Source: name}, &ds, &nodeArena{})
 	if tree == nil {
 		tree = &Node{kind: gSection}
 	}

@@ -91,7 +91,8 @@ func DecodeLabels(labels map[string]string) (*Labels, Diagnostics, error) {
 		}
 		pairs = append(pairs, flat{path: path, value: v, origin: o})
 	}
-	tree := check(buildFlat(pairs, &ds), labelSchemaOnce(), srcLabel, Origin{Source: "label"}, &ds)
+	r, raws := buildFlat(pairs, &ds)
+	tree := check(r, labelSchemaOnce(), srcLabel, Origin{Source: "label"}, &ds, &nodeArena{buf: make([]Node, 0, raws+1)})
 	if tree == nil {
 		tree = &Node{kind: gSection}
 	}

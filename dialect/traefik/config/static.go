@@ -137,13 +137,13 @@ func DecodeStatic(in StaticInput) (*Static, Diagnostics, error) {
 		}
 	case len(args) > 0:
 		st.Source = "flags"
-		r = buildFlat(parseFlags(args, &ds), &ds)
+		r, _ = buildFlat(parseFlags(args, &ds), &ds)
 		if len(env) > 0 {
 			ds.add(Note, Origin{Source: "env", Key: env[0]}, "", "Traefik has flags, so it ignores TRAEFIK_* variables")
 		}
 	case len(env) > 0:
 		st.Source = "env"
-		r = buildFlat(parseEnv(in.Environment, env, &ds), &ds)
+		r, _ = buildFlat(parseEnv(in.Environment, env, &ds), &ds)
 	default:
 		r = &raw{}
 	}
@@ -151,7 +151,7 @@ func DecodeStatic(in StaticInput) (*Static, Diagnostics, error) {
 	if st.Source == "file" {
 		src = srcFile
 	}
-	tree := check(r, staticSchema(), src, Origin{Source: st.Source}, &ds)
+	tree := check(r, staticSchema(), src, Origin{Source: st.Source}, &ds, &nodeArena{})
 	if tree == nil {
 		tree = &Node{kind: gSection}
 	}

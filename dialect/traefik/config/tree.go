@@ -109,7 +109,8 @@ type flat struct {
 // buildFlat builds the raw tree from pairs sorted by their original key, so
 // that the first spelling of a name and the last value of a key win as in
 // Traefik. A later pair for the same key replaces the value: reported.
-func buildFlat(pairs []flat, ds *Diagnostics) *raw {
+// It returns the root and how many raws are below it.
+func buildFlat(pairs []flat, ds *Diagnostics) (*raw, int) {
 	slices.SortStableFunc(pairs, func(a, b flat) int { return strings.Compare(a.origin.Key, b.origin.Key) })
 	root := &raw{}
 	// As many raws as there are paths' prefixes at most: a sorted key
@@ -136,14 +137,14 @@ func buildFlat(pairs []flat, ds *Diagnostics) *raw {
 		}
 		r.value, r.hasValue, r.origin = p.value, true, p.origin
 	}
-	return root
+	return root, len(a.buf)
 }
 
 // check validates r against f and returns the typed node, or nil when the
 // value is refused or disabled; every refusal is a diagnostic.
-func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
+func check(r *raw, f *field, src source, at Origin, ds *Diagnostics, na *nodeArena) *Node {
 	o := firstOrigin(r, at)
-	n := &Node{Name: r.name, Raw: r.value, Origin: o, kind: f.g}
+	n := na.new(Node{Name: r.name, Raw: r.value, Origin: o, kind: f.g})
 	switch f.g {
 	case gSection:
 		if r.hasValue && len(r.children) == 0 && !f.allowEmpty {
@@ -166,7 +167,7 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 				continue
 			}
 			c.name = cf.name
-			if cn := check(c, cf, src, o, ds); cn != nil {
+			if cn := check(c, cf, src, o, ds, na); cn != nil {
 				n.Children = append(n.Children, cn)
 			}
 		}
@@ -185,9 +186,9 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 			}
 			var cn *Node
 			if f.g == gStringMap {
-				cn = checkString(c, o, ds)
+				cn = checkString(c, o, ds, na)
 			} else {
-				cn = check(c, f.elem, src, o, ds)
+				cn = check(c, f.elem, src, o, ds, na)
 			}
 			if cn != nil {
 				n.Children = append(n.Children, cn)
@@ -200,7 +201,7 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 				ds.add(Error, originOf(c, o), c.value, "%s is a list: write %s[0].%s", f.name, f.name, c.name)
 				continue
 			}
-			if cn := check(c, f.elem, src, o, ds); cn != nil {
+			if cn := check(c, f.elem, src, o, ds, na); cn != nil {
 				n.Children = append(n.Children, cn)
 			}
 		}
@@ -226,13 +227,25 @@ func check(r *raw, f *field, src source, at Origin, ds *Diagnostics) *Node {
 	return n
 }
 
-func checkString(r *raw, at Origin, ds *Diagnostics) *Node {
+func checkString(r *raw, at Origin, ds *Diagnostics, na *nodeArena) *Node {
 	o := originOf(r, at)
 	if len(r.children) > 0 {
 		ds.add(Error, originOf(r.children[0], o), r.children[0].value, "%s is a value, not a section", r.name)
 		return nil
 	}
-	return &Node{Name: r.name, Raw: r.value, Origin: o, kind: gString}
+	return na.new(Node{Name: r.name, Raw: r.value, Origin: o, kind: gString})
+}
+
+// nodeArena hands out the Nodes of one check from chunks, as rawArena the
+// raws; check makes at most one Node a raw.
+type nodeArena struct{ buf []Node }
+
+func (a *nodeArena) new(n Node) *Node {
+	if len(a.buf) == cap(a.buf) {
+		a.buf = make([]Node, 0, max(32, 2*cap(a.buf)))
+	}
+	a.buf = append(a.buf, n)
+	return &a.buf[len(a.buf)-1]
 }
 
 func opaqueNode(r *raw, at Origin) *Node {
