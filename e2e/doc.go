@@ -31,8 +31,9 @@
 //	policy_test.go     who may come in: basic auth and the
 //	                   stats page, allow/deny by client address
 //	                   (direct, X-Forwarded-For, PROXY), rate
-//	                   limit, body size, methods, deny_http,
-//	                   maintenance                          127.0.20-26.x
+//	                   limit (per client, Host or header),
+//	                   body size, methods, deny_http,
+//	                   maintenance                          127.0.20-26.x, 127.0.111.x
 //	traffic_test.go    headers as written, gzip, HSTS, CORS
 //	                   preflights, the default backend, TLS
 //	                   to the servers (verified in a mount

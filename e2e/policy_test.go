@@ -378,3 +378,56 @@ func TestMaxInFlightRefusesTheRequestBeyondThoseInProgress(t *testing.T) {
 	// which the client may read a moment before.
 	waitRoutes(t, p.Addr, client, "api")
 }
+
+// rate_limit=2/1m/host: a client's third request to a.rl.test within the
+// period gets 429 and never reaches the server, while the same client's
+// requests to b.rl.test (the same route), or to a.rl.test:8080 (a Host
+// as sent is a source), still get 200: counted per client address, they
+// would get 429. rate_limit=2/1m/header:X-Api-Key: the same per key, and
+// the requests without the key, or with it empty, are one source.
+func TestRateLimitCountsPerHostOrPerHeaderValue(t *testing.T) {
+	t.Parallel()
+	s := newScene(t)
+	web, api := s.serve("web", "127.0.111.1"), s.serve("api", "127.0.111.2")
+	p := startProxy(t, s.dns, s.compose(
+		svc("web", "SERVICE_NAME: web", "SERVICE_TAGS: rate_limit=2/1m/host,server_alias=a.rl.test,server_alias=b.rl.test"),
+		svc("api", "SERVICE_NAME: api", "SERVICE_TAGS: rate_limit=2/1m/header:X-Api-Key"),
+	))
+	key := func(v string) http.Header { return http.Header{"X-Api-Key": {v}} }
+	// Each try counts against its source: a source of its own each time.
+	try := 0
+	e2etest.Eventually(t, 10*time.Second, "web and api to be routed", func() (bool, string) {
+		try++
+		w := e2etest.Send(t, p.Addr, e2etest.Request{Host: fmt.Sprintf("web:%d", try)})
+		a := e2etest.Send(t, p.Addr, e2etest.Request{Host: "api", Header: key(fmt.Sprintf("ready-%d", try))})
+		return w.Status == 200 && w.Backend == "web" && a.Status == 200 && a.Backend == "api", w.String() + "; " + a.String()
+	})
+
+	const client = "127.0.111.50"
+	for _, tc := range []struct {
+		what, id       string
+		backend        *e2etest.Backend
+		limited, other e2etest.Request
+	}{
+		{"Host a.rl.test", "web", web, e2etest.Request{Host: "a.rl.test", From: client}, e2etest.Request{Host: "b.rl.test", From: client}},
+		{"key k1", "api", api, e2etest.Request{Host: "api", From: client, Header: key("k1")}, e2etest.Request{Host: "api", From: client, Header: key("k2")}},
+	} {
+		for i := 1; i <= 2; i++ {
+			wantStatus(t, fmt.Sprintf("%s, request %d of 2", tc.what, i), p.Addr, tc.limited, 200, tc.id)
+		}
+		before := tc.backend.Requests()
+		got := wantStatus(t, tc.what+", request 3 of 2", p.Addr, tc.limited, 429, "")
+		if got.Header.Get("Retry-After") != "120" {
+			t.Errorf("%s: 429 with Retry-After %q, want 120 (twice the period)", tc.what, got.Header.Get("Retry-After"))
+		}
+		if tc.backend.Requests() != before {
+			t.Errorf("%s: the refused request reached the server", tc.what)
+		}
+		wantStatus(t, tc.what+": the same client, another source", p.Addr, tc.other, 200, tc.id)
+	}
+	wantStatus(t, "a.rl.test:8080, another Host as sent", p.Addr, e2etest.Request{Host: "a.rl.test:8080", From: client}, 200, "web")
+	for i := 1; i <= 2; i++ {
+		wantStatus(t, fmt.Sprintf("no key, request %d of 2", i), p.Addr, e2etest.Request{Host: "api", From: client}, 200, "api")
+	}
+	wantStatus(t, "an empty key, after two without", p.Addr, e2etest.Request{Host: "api", From: client, Header: key("")}, 429, "")
+}

@@ -413,10 +413,22 @@ var templateSections = func() map[string]*templateSection {
 	action := regexp.MustCompile(`\{\{.*?\}\}`)
 	kind := "" // the header comment, before the first section
 	sections[kind] = &templateSection{header: regexp.MustCompile(`^$`), literals: map[string]int{}, keywords: map[string]bool{}}
-	for _, line := range strings.Split(string(render.DefaultTemplate()), "\n") {
+	lines, defines := templateDefines(string(render.DefaultTemplate()))
+	var add func(line string)
+	add = func(line string) {
 		body := strings.TrimLeft(line, " ")
-		if body == "" || strings.HasPrefix(body, "{{") {
-			continue
+		if strings.HasPrefix(body, "{{") {
+			// A define's lines belong to the section that calls it, once
+			// for each call.
+			for _, m := range templateCall.FindAllStringSubmatch(body, -1) {
+				for _, l := range defines[m[1]] {
+					add(l)
+				}
+			}
+			return
+		}
+		if body == "" {
+			return
 		}
 		if words := strings.Fields(body); sectionKeywords[words[0]] && line == body {
 			kind = action.ReplaceAllString(line, "*")
@@ -428,7 +440,7 @@ var templateSections = func() map[string]*templateSection {
 				sections[kind] = &templateSection{header: regexp.MustCompile(`^` + strings.Join(parts, `\S+`) + `$`),
 					literals: map[string]int{}, keywords: map[string]bool{}}
 			}
-			continue
+			return
 		}
 		sec := sections[kind]
 		if !strings.Contains(line, "{{") {
@@ -438,8 +450,42 @@ var templateSections = func() map[string]*templateSection {
 			sec.keywords[strings.Fields(body)[0]] = true
 		}
 	}
+	for _, line := range lines {
+		add(line)
+	}
 	return sections
 }()
+
+var (
+	templateCall   = regexp.MustCompile(`\{\{-? *template "([^"]+)"`)
+	templateDefine = regexp.MustCompile(`^\{\{-? *define "([^"]+)"`)
+	templateOpen   = regexp.MustCompile(`\{\{-? *(?:if|range|with|define|block) `)
+	templateEnd    = regexp.MustCompile(`\{\{-? *end *-?\}\}`)
+)
+
+// templateDefines splits a template into its lines outside defines and
+// the lines of each define (none for a define on one line, which a line
+// calls in place), found by counting the actions that open and end blocks.
+func templateDefines(text string) ([]string, map[string][]string) {
+	var top []string
+	defines := map[string][]string{}
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		m := templateDefine.FindStringSubmatch(lines[i])
+		if m == nil {
+			top = append(top, lines[i])
+			continue
+		}
+		depth := len(templateOpen.FindAllString(lines[i], -1)) - len(templateEnd.FindAllString(lines[i], -1))
+		for ; depth > 0 && i+1 < len(lines); i++ {
+			depth += len(templateOpen.FindAllString(lines[i+1], -1)) - len(templateEnd.FindAllString(lines[i+1], -1))
+			if depth > 0 {
+				defines[m[1]] = append(defines[m[1]], lines[i+1])
+			}
+		}
+	}
+	return top, defines
+}
 
 // sectionKind finds the template section an output section line comes
 // from: an exact header first ("backend no_route"), else a pattern.
@@ -525,9 +571,10 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request set-var\(txn\.redirect_to\) 'var\(txn\.redirect_from\),regsub\("{PCRE}","{URLFORMAT}",g\)'`,
 			`http-request redirect location %\[var\(txn\.redirect_to\)\] code (?:301|302|307|308) if !\{ var\(txn\.redirect_to\),strcmp\(txn\.redirect_from\) eq 0 \} !?\{ method GET \}`,
 			`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After {INT} if \{ sc_http_req_rate\(0\) gt {INT} \}`,
-			`http-request track-sc1 src table in_flight:{NAME}`,
-			`http-request track-sc1 req\.fhdr\((?:host|{HDR}),1\),sha2\(256\) table in_flight:{NAME} if \{ req\.fhdr\((?:host|{HDR}),1\) -m len gt 0 \}`,
-			`http-request track-sc1 bin\(00\) table in_flight:{NAME}`,
+			// A limit's source: sc0 a rate limit's, sc1 the requests in progress'.
+			`http-request track-sc[01] src(?: table in_flight:{NAME})?`,
+			`http-request track-sc[01] req\.fhdr\((?:host|{HDR}),1\),sha2\(256\)(?: table in_flight:{NAME})? if \{ req\.fhdr\((?:host|{HDR}),1\) -m len gt 0 \}`,
+			`http-request track-sc[01] bin\(00\)(?: table in_flight:{NAME})?`,
 			`http-request return status 429 content-type text/plain string "too many requests in flight" if \{ sc_trackers\(1\) gt {INT} \}`,
 			`http-request return status 405 content-type text/plain string "method not allowed" hdr Allow {ALLOW} (?:if|unless) \{ method,upper -m str{METHODS} \}`,
 			`http-request auth realm [A-Za-z0-9._-]+ unless \{ http_auth\(users_{NAME}\) \}`,
@@ -541,7 +588,7 @@ var actionShapes = func() map[string][]*regexp.Regexp {
 			`http-request set-var\(txn\.cors_origin\) req\.fhdr\(origin\) if \{ req\.fhdr\(origin\) -m str(?: {ORIGIN}){1,50} \}`,
 		},
 		"user":        {`user [A-Za-z0-9._@+-]+ password {HASH}`},
-		"stick-table": {`stick-table type ipv6 size 100k expire {INT}s store http_req_rate\({INT}s\)`, `stick-table type (?:ipv6|binary len 32) size 100k expire 10s`},
+		"stick-table": {`stick-table type (?:ipv6|binary len 32) size 100k expire {INT}s store http_req_rate\({INT}s\)`, `stick-table type (?:ipv6|binary len 32) size 100k expire 10s`},
 		"http-response": {
 			`http-response (?:add|set)-header {HDR} {LIT}`,
 			`http-response del-header {HDR}`,
@@ -930,16 +977,23 @@ func policyLines(name string, p model.Policy) []string {
 	if p.Maintenance != nil {
 		return want
 	}
+	// track is the line that tracks a limit's source in stick counter sc.
+	track := func(sc int, table, per, header string) string {
+		if table != "" {
+			table = " table " + table
+		}
+		if per == "" {
+			return fmt.Sprintf("http-request track-sc%d src%s", sc, table)
+		}
+		key := map[string]string{"host": "req.fhdr(host,1)", "header": "req.fhdr(" + header + ",1)"}[per]
+		return fmt.Sprintf("http-request track-sc%d %s,sha2(256)%s if { %[2]s -m len gt 0 }", sc, key, table)
+	}
 	if r := p.RateLimit; r != nil {
-		want = append(want, fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.RetryAfter, r.Requests))
+		want = append(want, track(0, "", r.Per, r.Header),
+			fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests" hdr Retry-After %d if { sc_http_req_rate(0) gt %d }`, r.RetryAfter, r.Requests))
 	}
 	if f := p.MaxInFlight; f != nil {
-		track := "http-request track-sc1 src table in_flight:" + name
-		if f.Per != "" {
-			key := map[string]string{"host": "req.fhdr(host,1)", "header": "req.fhdr(" + f.Header + ",1)"}[f.Per]
-			track = "http-request track-sc1 " + key + ",sha2(256) table in_flight:" + name + " if { " + key + " -m len gt 0 }"
-		}
-		want = append(want, track,
+		want = append(want, track(1, "in_flight:"+name, f.Per, f.Header),
 			fmt.Sprintf(`http-request return status 429 content-type text/plain string "too many requests in flight" if { sc_trackers(1) gt %d }`, f.Requests))
 	}
 	if p.Auth != nil {
@@ -1640,6 +1694,9 @@ func FuzzPolicy(f *testing.F) {
 		{tags: "max_in_flight=2/header:X-Api-Key"},
 		{tags: "max_in_flight=2/host,max_in_flight=3"},
 		{tags: "max_in_flight=2/header:X-A) table x,max_in_flight=0/host"},
+		{tags: "rate_limit=100/10s/host,max_in_flight=2/header:X-Api-Key"},
+		{tags: "rate_limit=5/s/header:X-Tenant"},
+		{tags: "rate_limit=5/s/header:X-A) if TRUE,rate_limit=5/s/Host"},
 	} {
 		f.Add(s.tags, s.users, s.secret, s.trusted, s.stats, s.mode)
 	}

@@ -70,6 +70,9 @@ func FuzzTraefikLabels(f *testing.F) {
 		// Requests in progress: per host (Traefik's default), per header.
 		{"Host(`a.example.com`) || Host(`b.example.com`)", "", "", "inflightreq", "amount", "10", "traefik.http.middlewares.m2.ratelimit.average=100", 0},
 		{"Host(`a.example.com`)", "", "", "inflightreq", "sourcecriterion.requestheadername", "X-Api-Key", "traefik.http.middlewares.m1.inflightreq.amount=2", 0},
+		// A rate limit per host, per header.
+		{"Host(`a.example.com`) || Host(`b.example.com`)", "", "", "ratelimit", "sourcecriterion.requesthost", "true", "traefik.http.middlewares.m1.ratelimit.average=100", 0},
+		{"Host(`a.example.com`)", "", "", "ratelimit", "sourcecriterion.requestheadername", "X-Api-Key", "traefik.http.middlewares.m1.ratelimit.average=10", 0},
 		{"Path(`/a b`) || Host(`x\n`)", "web", "", "headers", "customresponseheaders.X-A", "a\"b %[src]", "traefik.http.middlewares.m2.headers.referrerpolicy=x\ny", 0},
 	} {
 		f.Add(s.rule, s.entrypoints, s.priority, s.mwType, s.mwKey, s.mwValue, s.label, s.mode)

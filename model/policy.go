@@ -44,8 +44,8 @@ type Network struct {
 	Source Source `json:"source"`
 }
 
-// RateLimit refuses a client address's requests beyond Requests in Period
-// with 429 and Retry-After.
+// RateLimit refuses a source's requests beyond Requests in Period with
+// 429 and Retry-After.
 type RateLimit struct {
 	Requests int    `json:"requests"`
 	Period   string `json:"period"`  // as HAProxy reads it: "10s"
@@ -53,9 +53,14 @@ type RateLimit struct {
 	// RetryAfter is twice the period: HAProxy's rate is an estimate over
 	// the current period and the one before, so a client that waits two
 	// periods is sure to get in (most get in after one, when HAProxy
-	// forgets an address idle for a period).
-	RetryAfter int    `json:"retry_after"`
-	Source     Source `json:"source"`
+	// forgets a source idle for a period).
+	RetryAfter int `json:"retry_after"`
+	// Per and Header say what a source is, as InFlight's: "" the client
+	// address, "host" the Host header as sent, "header" the value of the
+	// header Header; a missing or empty one is one source of its own.
+	Per    string `json:"per,omitempty"`
+	Header string `json:"header,omitempty"`
+	Source Source `json:"source"`
 }
 
 // InFlight refuses a request with 429 while Requests others of its
@@ -107,7 +112,8 @@ var policyTags = []tagDef{
 		example: "deny=192.168.1.13",
 		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.Deny = append(b.Policy.Deny, Network{v, cx.src}) }},
 	{name: "rate_limit", value: rate, http: true,
-		doc:     "at most N requests per PERIOD (`s`, `m`, `h`) from one client address; more get 429 with `Retry-After`",
+		doc: "at most N requests per PERIOD (`s`, `m`, `h`) from one client address; more get 429 with `Retry-After`. " +
+			"`N/PERIOD/host` counts per `Host` header as sent, `N/PERIOD/header:NAME` per value of the header NAME (requests without it count as one source)",
 		example: "rate_limit=100/10s",
 		apply:   func(b *Backend, v string, cx tagContext) { b.Policy.RateLimit = parseRate(v, cx.src) }},
 	{name: "max_in_flight", value: inFlight, http: true,
@@ -141,7 +147,7 @@ var policyTags = []tagDef{
 var (
 	SecretName = &Form{"NAME", "give the name of a top-level compose secret", checkSecretName}
 	network    = &Form{"CIDR", "give an address or network like 10.0.0.0/8, 192.168.1.5 or 2001:db8::/32", checkNetwork}
-	rate       = &Form{"N/PERIOD", "give requests per period like 100/10s, 20/s or 1000/h", checkRate}
+	rate       = &Form{"N/PERIOD[/SOURCE]", "give requests per period like 100/10s, 20/s or 1000/h, per client address, or 100/10s/host or 100/10s/header:X-Api-Key", checkRate}
 	inFlight   = &Form{"N[/SOURCE]", "give a number of requests like 10, per client address, or 10/host or 10/header:X-Api-Key", checkInFlight}
 	bodySize   = &Form{"SIZE", "give a size like 512k, 10m or 1g (1024-based), or bytes", func(v string) (string, string) {
 		_, prob := parseSize(v)
@@ -190,36 +196,49 @@ var rateRe = regexp.MustCompile(`^([0-9]{1,7})/([0-9]{0,5})(s|m|h)$`)
 
 var unitSeconds = map[string]int{"s": 1, "m": 60, "h": 3600}
 
-// checkRate reads N/PERIOD ("100/10s", "20/s") and gives it as
-// N/SECONDSs, the one unit HAProxy's rate and Retry-After share.
+// checkRate reads N/PERIOD[/SOURCE] ("100/10s", "20/s/host") and gives the
+// rate as N/SECONDSs, the one unit HAProxy's rate and Retry-After share.
 func checkRate(v string) (string, string) {
 	if prob := UnsafeChar(v); prob != "" {
 		return "", prob
 	}
-	m := rateRe.FindStringSubmatch(v)
+	n, rest, _ := strings.Cut(v, "/")
+	period, per, keyed := strings.Cut(rest, "/")
+	m := rateRe.FindStringSubmatch(n + "/" + period)
 	if m == nil {
 		return "", "is not N/PERIOD like 100/10s"
 	}
-	n, _ := strconv.Atoi(m[1])
+	requests, _ := strconv.Atoi(m[1])
 	count := 1
 	if m[2] != "" {
 		count, _ = strconv.Atoi(m[2])
 	}
 	secs := count * unitSeconds[m[3]]
 	switch {
-	case n < 1 || n > 1_000_000:
+	case requests < 1 || requests > 1_000_000:
 		return "", "allows fewer than 1 or more than 1000000 requests"
 	case secs < 1 || secs > 86400:
 		return "", "has a period shorter than 1s or longer than a day"
 	}
-	return fmt.Sprintf("%d/%ds", n, secs), ""
+	norm := fmt.Sprintf("%d/%ds", requests, secs)
+	if !keyed {
+		return norm, ""
+	}
+	src, prob := checkPer(per, "N/PERIOD")
+	if prob != "" {
+		return "", prob
+	}
+	return norm + "/" + src, ""
 }
 
 // parseRate reads what checkRate normalised.
 func parseRate(v string, src Source) *RateLimit {
-	n, period, _ := strings.Cut(v, "/")
+	n, rest, _ := strings.Cut(v, "/")
+	period, per, _ := strings.Cut(rest, "/")
 	secs, _ := strconv.Atoi(strings.TrimSuffix(period, "s"))
-	return &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, RetryAfter: 2 * secs, Source: src}
+	r := &RateLimit{Requests: atoi(n), Period: period, Seconds: secs, RetryAfter: 2 * secs, Source: src}
+	r.Per, r.Header = cutPer(per)
+	return r
 }
 
 // checkInFlight reads N, N/host or N/header:NAME.
@@ -232,32 +251,49 @@ func checkInFlight(v string) (string, string) {
 	if prob != "" {
 		return "", "has a number of requests that " + prob
 	}
-	lower := strings.ToLower(per)
-	switch {
-	case !slash:
+	if !slash {
 		return strconv.Itoa(count), ""
-	case lower == "host":
-		return strconv.Itoa(count) + "/host", ""
-	case strings.HasPrefix(lower, "header:"):
-		header := per[len("header:"):] // as written, as messages show it
-		if prob := CheckHeaderName(header); prob != "" {
-			return "", fmt.Sprintf("names the header %s, which %s", Printable(header), prob)
-		}
-		return strconv.Itoa(count) + "/header:" + header, ""
 	}
-	return "", fmt.Sprintf("counts per %s: write N (per client address), N/host or N/header:NAME", Printable(per))
+	src, prob := checkPer(per, "N")
+	if prob != "" {
+		return "", prob
+	}
+	return strconv.Itoa(count) + "/" + src, ""
 }
 
 // parseInFlight reads what checkInFlight normalised.
 func parseInFlight(v string, src Source) *InFlight {
 	n, per, _ := strings.Cut(v, "/")
 	f := &InFlight{Requests: atoi(n), Source: src}
-	if header, ok := strings.CutPrefix(per, "header:"); ok {
-		f.Per, f.Header = "header", header
-	} else {
-		f.Per = per
-	}
+	f.Per, f.Header = cutPer(per)
 	return f
+}
+
+// checkPer reads the source a limit counts per, after its value's last
+// slash: "host" or "header:NAME" (the word in any case, the name as
+// written, as messages show it). limit is the value's form before the
+// slash, for the fix.
+func checkPer(per, limit string) (string, string) {
+	lower := strings.ToLower(per)
+	switch {
+	case lower == "host":
+		return "host", ""
+	case strings.HasPrefix(lower, "header:"):
+		header := per[len("header:"):]
+		if prob := CheckHeaderName(header); prob != "" {
+			return "", fmt.Sprintf("names the header %s, which %s", Printable(header), prob)
+		}
+		return "header:" + header, ""
+	}
+	return "", fmt.Sprintf("counts per %s: write %s (per client address), %[2]s/host or %[2]s/header:NAME", Printable(per), limit)
+}
+
+// cutPer reads what checkPer normalised as a limit's Per and Header.
+func cutPer(per string) (string, string) {
+	if header, ok := strings.CutPrefix(per, "header:"); ok {
+		return "header", header
+	}
+	return per, ""
 }
 
 var sizeRe = regexp.MustCompile(`^([0-9]{1,13})([kmg]?)$`)

@@ -74,6 +74,16 @@ func TestPolicyValueForms(t *testing.T) {
 		{rate, "1/0s", "", true},
 		{rate, "1/2d", "", true},
 		{rate, "1/25h", "", true},
+		{rate, "100/10s/HOST", "100/10s/host", false},
+		{rate, "20/s/header:X-Api-Key", "20/1s/header:X-Api-Key", false},
+		{rate, "5/h/Header:x-user", "5/3600s/header:x-user", false},
+		{rate, "100/10s/client", "", true},
+		{rate, "100/10s/", "", true},
+		{rate, "100/10s/header:", "", true},
+		{rate, "100/10s/header:X_User", "", true},
+		{rate, "100/10s/header:Host/x", "", true},
+		{rate, "0/s/host", "", true},
+		{rate, "100/host", "", true},
 		{inFlight, "10", "10", false},
 		{inFlight, "1000000/HOST", "1000000/host", false},
 		{inFlight, "2/header:X-Api-Key", "2/header:X-Api-Key", false},
@@ -107,6 +117,15 @@ func TestPolicyValueForms(t *testing.T) {
 	}
 	if n, _ := parseSize("10m"); n != 10<<20 {
 		t.Errorf("10m is %d bytes", n)
+	}
+	for v, want := range map[string]RateLimit{
+		"100/10s":                  {Requests: 100, Period: "10s", Seconds: 10, RetryAfter: 20},
+		"20/1s/host":               {Requests: 20, Period: "1s", Seconds: 1, RetryAfter: 2, Per: "host"},
+		"5/3600s/header:X-Api-Key": {Requests: 5, Period: "3600s", Seconds: 3600, RetryAfter: 7200, Per: "header", Header: "X-Api-Key"},
+	} {
+		if got := *parseRate(v, Source{}); got != want {
+			t.Errorf("parseRate(%q) = %+v, want %+v", v, got, want)
+		}
 	}
 }
 

@@ -115,6 +115,18 @@ func conditions(m *model.Match) string {
 	return strings.Join(parts, ", ")
 }
 
+// perSource names the source a limit counts per, after its number: ""
+// for the client address, " per host", " per X-Api-Key".
+func perSource(per, header string) string {
+	switch per {
+	case "host":
+		return " per host"
+	case "header":
+		return " per " + header
+	}
+	return ""
+}
+
 // policy sums up who may come in, in the order the rules run: "auth ops,
 // allow 10.0.0.0/8, 100/10s"; "-" when everyone may.
 func policy(p model.Policy) string {
@@ -133,17 +145,10 @@ func policy(p model.Policy) string {
 		add("maintenance")
 	}
 	if r := p.RateLimit; r != nil {
-		add("%d/%s", r.Requests, r.Period)
+		add("%d/%s%s", r.Requests, r.Period, perSource(r.Per, r.Header))
 	}
 	if f := p.MaxInFlight; f != nil {
-		switch f.Per {
-		case "host":
-			add("%d in flight per host", f.Requests)
-		case "header":
-			add("%d in flight per %s", f.Requests, f.Header)
-		default:
-			add("%d in flight", f.Requests)
-		}
+		add("%d in flight%s", f.Requests, perSource(f.Per, f.Header))
 	}
 	switch {
 	case len(p.Methods) > 0:

@@ -40,7 +40,7 @@ var defs = []mwDef{
 	{name: "ipWhiteList", access: true, doc: "as ipAllowList (Traefik v2's name)", apply: applyIPAllowList},
 	{name: "headers", doc: "custom request and response headers (empty deletes), `sts*` → `Strict-Transport-Security` on HTTPS, `frameDeny`, `customFrameOptionsValue`, `contentTypeNosniff`, `browserXssFilter`, `customBrowserXSSValue`, `referrerPolicy`, `contentSecurityPolicy`, `permissionsPolicy` → response headers, `accessControlAllowOriginList` → `cors_origin=`, with `accessControlAllowMethods` that allow at least PUT, PATCH and DELETE (HAProxy's preflight answer allows GET, HEAD, POST, PUT, PATCH, DELETE: other methods, a warning), `accessControlAllowHeaders` `*`, `accessControlMaxAge` (HAProxy says 600: a warning), `addVaryHeader`; fewer methods or a list of headers (HAProxy's answer would allow more), `accessControlAllowCredentials`, `accessControlExposeHeaders`, `accessControlAllowOriginListRegex`, `allowedHosts`, `sslHost`… are errors", apply: applyHeaders},
 	{name: "compress", doc: "→ `compress` (gzip, on text, JSON, JavaScript, XML and SVG: a warning says how it differs)", apply: applyCompress},
-	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion.ipStrategy` as ipAllowList's (no `depth` with `" + model.OptionTrustedProxies.Ref() + "`: a warning, each forwarded client counted apart); `requestHeaderName` and `requestHost` are errors (HAProxy counts per client address)", apply: applyRateLimit},
+	{name: "rateLimit", doc: "`average` per `period` → `rate_limit=N/PERIOD` per client address; HAProxy counts in a sliding window without Traefik's `burst` (a warning); `sourceCriterion.ipStrategy` as ipAllowList's (no `depth` with `" + model.OptionTrustedProxies.Ref() + "`: a warning, each forwarded client counted apart); `sourceCriterion.requestHost` → `rate_limit=N/PERIOD/host`, per `Host` header as sent; `requestHeaderName` → `rate_limit=N/PERIOD/header:NAME` (requests without the header, or with it empty, count as one source, as in Traefik); a period of other than whole seconds, several criteria and a header name of other characters than letters, digits and `-` are errors", apply: applyRateLimit},
 	{name: "buffering", doc: "`maxRequestBodyBytes` → `max_body=`; the other settings have no HAProxy meaning (a warning)", apply: applyBuffering},
 	{name: "retry", doc: "HAProxy retries a failed connection twice, on another server (a warning: `attempts` is not carried over)", apply: applyRetry},
 	{name: "chain", doc: "`middlewares` → each applied in order"}, // applied by mwContext.apply
@@ -607,21 +607,38 @@ func applyCompress(c *mwContext, m *mw) {
 	c.differ(m.src(nil), m, "HAProxy compresses text, JSON, JavaScript, XML and SVG with gzip; Traefik compresses other types too, and with br or zstd")
 }
 
+// applyRateLimit converts rateLimit to rate_limit. Traefik counts per
+// source (GetSourceExtractor, vulcand/oxy's extractors): by default the
+// client address; requestHost req.Host, as the client wrote it (case and
+// port kept); requestHeaderName Header.Get, the header's first line, ""
+// when missing or empty, a source like any other (it is limited too).
 func applyRateLimit(c *mwContext, m *mw) {
 	avg := m.opt("average")
-	if s := m.opt("sourceCriterion"); s.Set() {
-		switch h, host := s.Child("requestHeaderName"), s.Child("requestHost"); {
-		case h.Set():
-			c.refuse(m.src(h), m, "sourceCriterion.requestHeaderName: HAProxy counts requests per client address, not per value of a header")
-			return
-		case host.Bool():
-			c.refuse(m.src(host), m, "sourceCriterion.requestHost: HAProxy counts requests per client address, not per host")
-			return
-		case s.Child("ipStrategy").Set() && !c.clientAddress(m, s.Child("ipStrategy")):
-			return
+	s := m.opt("sourceCriterion")
+	ips, header, host := s.Child("ipStrategy"), s.Child("requestHeaderName"), s.Child("requestHost")
+	criteria := 0
+	for _, set := range []bool{ips.Set(), header.String() != "", host.Bool()} {
+		if set {
+			criteria++
 		}
 	}
-	if c.p.trusted && m.opt("sourceCriterion").Child("ipStrategy").Child("depth").Int() != 1 && avg.Int() > 0 {
+	per, who := "", "client address"
+	switch {
+	case criteria > 1:
+		c.refuse(m.src(s), m, "sourceCriterion sets more than one of ipStrategy, requestHeaderName and requestHost, which Traefik refuses (they are mutually exclusive): keep one")
+		return
+	case header.String() != "":
+		if prob := model.CheckHeaderName(header.String()); prob != "" {
+			c.refuse(m.src(header), m, "sourceCriterion.requestHeaderName %s %s", model.Printable(header.String()), prob)
+			return
+		}
+		per, who = "/header:"+header.String(), "value of the header "+header.String()
+	case host.Bool():
+		per, who = "/host", "Host header (as sent)"
+	case ips.Set() && !c.clientAddress(m, ips):
+		return
+	}
+	if per == "" && c.p.trusted && ips.Child("depth").Int() != 1 && avg.Int() > 0 {
 		// Not an access control: counted per forwarded client instead of
 		// per connection, which Traefik would count as one client.
 		c.differ(m.src(avg), m, "without sourceCriterion.ipStrategy.depth Traefik counts the requests of each connection's address (a proxy in front is one client); with %s HAProxy counts each X-Forwarded-For address that proxy sends", model.OptionTrustedProxies.Ref())
@@ -640,8 +657,8 @@ func applyRateLimit(c *mwContext, m *mw) {
 	burst := m.opt("burst")
 	c.countsPerBackend(m, m.src(avg))
 	rate := fmt.Sprintf("%d/%ds", avg.Int(), int64(period/time.Second))
-	c.a.Apply("rate_limit", rate, m.src(avg), "middleware "+m.m.Name)
-	c.differ(m.src(avg), m, "HAProxy lets each client address make %s requests in any window of that length (estimated over the last two), then answers 429; Traefik's token bucket refills steadily and allows a burst of %d", rate, max(burst.Int(), 1))
+	c.a.Apply("rate_limit", rate+per, m.src(avg), "middleware "+m.m.Name)
+	c.differ(m.src(avg), m, "HAProxy lets each %s make %s requests in any window of that length (estimated over the last two), then answers 429; Traefik's token bucket refills steadily and allows a burst of %d", who, rate, max(burst.Int(), 1))
 }
 
 func applyBuffering(c *mwContext, m *mw) {
