@@ -32,8 +32,8 @@
 //	                   stats page, allow/deny by client address
 //	                   (direct, X-Forwarded-For, PROXY), rate
 //	                   limit (per client, Host or header),
-//	                   body size, methods, deny_http,
-//	                   maintenance                          127.0.20-26.x, 127.0.111.x
+//	                   requests in progress, body size,
+//	                   methods, deny_http, maintenance      127.0.20-26.x, 127.0.110-111.x
 //	traffic_test.go    headers as written, gzip, HSTS, CORS
 //	                   preflights, the default backend, TLS
 //	                   to the servers (verified in a mount
@@ -72,6 +72,8 @@
 //	                   stripPrefixRegex, the sticky cookie's
 //	                   name and flags, a health check on
 //	                   another port                         127.0.102-104.x, 127.0.106-108.x
+//	traefik_redirect_test.go redirectRegex: www to apex, codes
+//	                   by method, before and after checks   127.0.109.x
 //
 // A new scenario takes the next free 127.0.N block, then (scene_test.go):
 // s := newScene(t) (its DNS and the port its containers share);

@@ -225,6 +225,47 @@ func applyRedirectScheme(c *mwContext, m *mw) {
 	}
 }
 
+// limitSource reads the sourceCriterion of a limit (rateLimit,
+// inFlightReq): the source its tag counts by ("" the client address,
+// "/host", "/header:NAME"), in words for messages, or false once refused.
+// byDefault is the middleware's source without a criterion.
+func (c *mwContext) limitSource(m *mw, byDefault string) (per, who string, ok bool) {
+	s := m.opt("sourceCriterion")
+	ips, header, host := s.Child("ipStrategy"), s.Child("requestHeaderName"), s.Child("requestHost")
+	criteria := 0
+	for _, set := range []bool{ips.Set(), header.String() != "", host.Bool()} {
+		if set {
+			criteria++
+		}
+	}
+	switch {
+	case criteria > 1:
+		c.refuse(m.src(s), m, "sourceCriterion sets more than one of ipStrategy, requestHeaderName and requestHost, which Traefik refuses (they are mutually exclusive): keep one")
+		return "", "", false
+	case header.String() != "":
+		if prob := model.CheckHeaderName(header.String()); prob != "" {
+			c.refuse(m.src(header), m, "sourceCriterion.requestHeaderName %s %s", model.Printable(header.String()), prob)
+			return "", "", false
+		}
+		return "/header:" + header.String(), "value of the header " + header.String(), true
+	case host.Bool() || !ips.Set() && byDefault == "/host":
+		return "/host", "Host header (as sent)", true
+	case ips.Set() && !c.clientAddress(m, ips):
+		return "", "", false
+	}
+	return "", "client address", true
+}
+
+// countsForwarded warns, with trusted proxies, that a limit by client
+// address without ipStrategy.depth 1 counts each forwarded client, where
+// Traefik counts the connection's address: not an access control, a
+// difference.
+func (c *mwContext) countsForwarded(m *mw, src model.Source) {
+	if c.p.trusted && m.opt("sourceCriterion").Lookup("ipStrategy.depth").Int() != 1 {
+		c.differ(src, m, "without sourceCriterion.ipStrategy.depth Traefik counts the requests of each connection's address (a proxy in front is one client); with %s HAProxy counts each X-Forwarded-For address that proxy sends", model.OptionTrustedProxies.Ref())
+	}
+}
+
 // countsPerBackend warns that a limit counts apart on each backend a
 // router's rule became, where Traefik counts the router's requests
 // together.
@@ -614,34 +655,12 @@ func applyCompress(c *mwContext, m *mw) {
 // when missing or empty, a source like any other (it is limited too).
 func applyRateLimit(c *mwContext, m *mw) {
 	avg := m.opt("average")
-	s := m.opt("sourceCriterion")
-	ips, header, host := s.Child("ipStrategy"), s.Child("requestHeaderName"), s.Child("requestHost")
-	criteria := 0
-	for _, set := range []bool{ips.Set(), header.String() != "", host.Bool()} {
-		if set {
-			criteria++
-		}
-	}
-	per, who := "", "client address"
-	switch {
-	case criteria > 1:
-		c.refuse(m.src(s), m, "sourceCriterion sets more than one of ipStrategy, requestHeaderName and requestHost, which Traefik refuses (they are mutually exclusive): keep one")
-		return
-	case header.String() != "":
-		if prob := model.CheckHeaderName(header.String()); prob != "" {
-			c.refuse(m.src(header), m, "sourceCriterion.requestHeaderName %s %s", model.Printable(header.String()), prob)
-			return
-		}
-		per, who = "/header:"+header.String(), "value of the header "+header.String()
-	case host.Bool():
-		per, who = "/host", "Host header (as sent)"
-	case ips.Set() && !c.clientAddress(m, ips):
+	per, who, ok := c.limitSource(m, "")
+	if !ok {
 		return
 	}
-	if per == "" && c.p.trusted && ips.Child("depth").Int() != 1 && avg.Int() > 0 {
-		// Not an access control: counted per forwarded client instead of
-		// per connection, which Traefik would count as one client.
-		c.differ(m.src(avg), m, "without sourceCriterion.ipStrategy.depth Traefik counts the requests of each connection's address (a proxy in front is one client); with %s HAProxy counts each X-Forwarded-For address that proxy sends", model.OptionTrustedProxies.Ref())
+	if per == "" && avg.Int() > 0 {
+		c.countsForwarded(m, m.src(avg))
 	}
 	if avg.Int() <= 0 {
 		return // Traefik: no limit
