@@ -56,8 +56,9 @@
 //	                   entry point and a middleware,
 //	                   basicAuth, ipAllowList, headers
 //	                   (entry point middlewares), compress,
-//	                   rateLimit, sticky cookie, health
-//	                   check, the docs' worked migration    127.0.90-99.x
+//	                   rateLimit, inFlightReq, sticky
+//	                   cookie, health check, the docs'
+//	                   worked migration                     127.0.90-99.x, 127.0.110.x
 //	traefik_tcp_test.go  TCP routers: HostSNI with TLS passed
 //	                   through by name, HostSNI(`*`) over two
 //	                   replicas                             127.0.100.x
