@@ -11,7 +11,6 @@ import (
 // sourceCriterion says otherwise; what HAProxy cannot count alike, and
 // what Traefik itself refuses, is an error naming the router.
 func TestInFlightReq(t *testing.T) {
-	web := []string{"--providers.docker=true", "--entrypoints.web.address=:80"}
 	const mw = "traefik.http.middlewares.limit.inflightreq."
 	for _, tt := range []struct {
 		name    string
@@ -39,18 +38,7 @@ func TestInFlightReq(t *testing.T) {
 		{"a header name HAProxy cannot take", map[string]string{mw + "amount": "5", mw + "sourcecriterion.requestheadername": "X_User"}, false, nil, "sourceCriterion.requestHeaderName X_User is not a header name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			labels := map[string]string{
-				"traefik.http.routers.r.rule":        "Host(`a.example.com`)",
-				"traefik.http.routers.r.middlewares": "limit",
-			}
-			for k, v := range tt.labels {
-				labels[k] = v
-			}
-			var opts model.Options
-			if tt.trusted {
-				opts.TrustedProxies = []string{"10.0.0.0/8"}
-			}
-			cfg, diags := build(t, web, labels, opts)
+			cfg, diags := buildLimit(t, tt.labels, tt.trusted)
 			if tt.diag != "" && !strings.Contains(diags, tt.diag) || tt.diag == "" && diags != "" {
 				t.Errorf("diagnostics:\n%s\nwant %q", diags, tt.diag)
 			}

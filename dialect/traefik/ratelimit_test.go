@@ -11,7 +11,6 @@ import (
 // a sourceCriterion says otherwise; what HAProxy cannot count alike, and
 // what Traefik itself refuses, is an error naming the router.
 func TestRateLimitSources(t *testing.T) {
-	web := []string{"--providers.docker=true", "--entrypoints.web.address=:80"}
 	const mw = "traefik.http.middlewares.limit.ratelimit."
 	const window = "HAProxy lets each "
 	for _, tt := range []struct {
@@ -49,18 +48,7 @@ func TestRateLimitSources(t *testing.T) {
 			nil, "a period of 1.5s: whole seconds are converted", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			labels := map[string]string{
-				"traefik.http.routers.r.rule":        "Host(`a.example.com`)",
-				"traefik.http.routers.r.middlewares": "limit",
-			}
-			for k, v := range tt.labels {
-				labels[k] = v
-			}
-			var opts model.Options
-			if tt.trusted {
-				opts.TrustedProxies = []string{"10.0.0.0/8"}
-			}
-			cfg, diags := build(t, web, labels, opts)
+			cfg, diags := buildLimit(t, tt.labels, tt.trusted)
 			if tt.diag != "" && !strings.Contains(diags, tt.diag) || tt.diag == "" && diags != "" || tt.notDiag != "" && strings.Contains(diags, tt.notDiag) {
 				t.Errorf("diagnostics:\n%s\nwant %q, not %q", diags, tt.diag, tt.notDiag)
 			}

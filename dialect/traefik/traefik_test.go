@@ -28,6 +28,24 @@ func build(t *testing.T, flags []string, labels map[string]string, opts model.Op
 	return cfg, all.String()
 }
 
+// buildLimit builds router r of web, Host(`a.example.com`), with the
+// middleware "limit" its labels define, behind trusted proxies or not.
+func buildLimit(t *testing.T, labels map[string]string, trusted bool) (model.Config, string) {
+	t.Helper()
+	all := map[string]string{
+		"traefik.http.routers.r.rule":        "Host(`a.example.com`)",
+		"traefik.http.routers.r.middlewares": "limit",
+	}
+	for k, v := range labels {
+		all[k] = v
+	}
+	var opts model.Options
+	if trusted {
+		opts.TrustedProxies = []string{"10.0.0.0/8"}
+	}
+	return build(t, []string{"--providers.docker=true", "--entrypoints.web.address=:80"}, all, opts)
+}
+
 func backend(cfg model.Config, name string) *model.Backend {
 	for i := range cfg.Backends {
 		if cfg.Backends[i].Name == name {
