@@ -612,7 +612,7 @@ func (pr *project) routerTarget(st *serviceState, r *config.Router, via *fileRou
 		return tg, true
 	case "docker", "swarm":
 	default:
-		refuse(src, "service %s is from Traefik's %s provider, which compose2haproxy does not read", r.Service.String(), provider)
+		refuse(src, "service %s is from Traefik's %s provider, which compose2haproxy does not read", model.Printable(r.Service.String()), model.Printable(provider))
 		return tg, false
 	}
 	for n, s := range st.labels.HTTP.Services {

@@ -329,7 +329,7 @@ func (pr *project) resolveFileRouters(services []model.Service, ds *model.Diagno
 		case "internal":
 			fr.target = tn // ping@internal: HAProxy answers; the dashboard is refused there
 		default:
-			refuse("service %s is from Traefik's %s provider, which compose2haproxy does not read", r.Service.String(), provider)
+			refuse("service %s is from Traefik's %s provider, which compose2haproxy does not read", model.Printable(r.Service.String()), model.Printable(provider))
 		}
 		it.record(ds, from)
 		if fr.target != "" {

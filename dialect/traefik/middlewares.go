@@ -158,24 +158,24 @@ func (c *mwContext) apply(ref mwRef, depth int) {
 		}
 		if why != "" {
 			ds.Errorf(ref.src, "define it in a file the Traefik service mounts from the project, remove it, or leave the router out with "+c.rt.outHint,
-				"router %s, middleware %s@file: %s; if it is an access control, the service would ship open", c.rt.router.Name, name, why)
+				"router %s, middleware %s@file: %s; if it is an access control, the service would ship open", c.rt.router.Name, model.Printable(name), why)
 			return
 		}
 	case "internal":
-		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's internal middlewares have no HAProxy equivalent", c.rt.router.Name, ref.name)
+		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's internal middlewares have no HAProxy equivalent", c.rt.router.Name, model.Printable(ref.name))
 		return
 	default:
-		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's %s provider is not read; if it is an access control, the service would ship open", c.rt.router.Name, ref.name, provider)
+		ds.Errorf(ref.src, fix, "router %s, middleware %s: Traefik's %s provider is not read; if it is an access control, the service would ship open", c.rt.router.Name, model.Printable(ref.name), model.Printable(provider))
 		return
 	}
 	def, ok := defined[strings.ToLower(name)]
 	if !ok {
-		ds.Errorf(ref.src, fix, "router %s, middleware %s is defined nowhere in the project: Traefik refuses the router; if it is an access control, the service would ship open", c.rt.router.Name, ref.name)
+		ds.Errorf(ref.src, fix, "router %s, middleware %s is defined nowhere in the project: Traefik refuses the router; if it is an access control, the service would ship open", c.rt.router.Name, model.Printable(ref.name))
 		return
 	}
 	key := provider + ":" + strings.ToLower(name)
 	if depth > 10 || c.seen[key] {
-		ds.Errorf(ref.src, "remove the loop", "router %s, middleware %s: chains loop back to it", c.rt.router.Name, ref.name)
+		ds.Errorf(ref.src, "remove the loop", "router %s, middleware %s: chains loop back to it", c.rt.router.Name, model.Printable(ref.name))
 		return
 	}
 	c.seen[key] = true
