@@ -32,6 +32,16 @@ func wantStatus(t *testing.T, what, addr string, r e2etest.Request, status int, 
 	return got
 }
 
+// wantRouted wants r answered by backend, or 404 when backend is "".
+func wantRouted(t *testing.T, what, addr string, r e2etest.Request, backend string) {
+	t.Helper()
+	if backend == "" {
+		wantStatus(t, what, addr, r, 404, "")
+	} else {
+		wantStatus(t, what, addr, r, 200, backend)
+	}
+}
+
 // Basic auth: the users of a compose secret (auth=ops) and of docker-flow-
 // proxy's label, each with the right password, get through; a wrong
 // password or none gets 401 with a challenge naming the route. The stats

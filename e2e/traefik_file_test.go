@@ -95,27 +95,12 @@ http:
 	if r := admin.LastRequest(); r == nil || r.Header.Get("X-From-File") != "yaml" {
 		t.Errorf("admin: the server got %v, want X-From-File: yaml", r)
 	}
-	before := admin.Requests()
-	for _, tc := range []struct {
-		what   string
-		header map[string][]string
-	}{
-		{"no credentials", nil},
-		{"a wrong password", basicAuth("alice", "wrong")},
-	} {
-		got := wantStatus(t, "admin with "+tc.what, p.Addr, e2etest.Request{Host: "admin.tr.test", Header: tc.header}, 401, "")
-		if h := got.Header.Get("WWW-Authenticate"); h != `Basic realm="Admins"` {
-			t.Errorf("admin with %s: WWW-Authenticate %q, want the file's realm Admins", tc.what, h)
-		}
-	}
-	if n := admin.Requests() - before; n != 0 {
-		t.Errorf("%d refused requests reached admin", n)
-	}
+	wantChallenged(t, p.Addr, "admin.tr.test", "Admins", admin, basicAuth("alice", "wrong"))
 
 	// office@file (YAML) and toml-headers@file (TOML).
 	got = wantStatus(t, "office from inside", p.Addr, e2etest.Request{Host: "office.tr.test", From: inside}, 200, "office")
 	wantHeaders(t, "office: the client got", got.Header, map[string]string{"X-Toml": "1", "X-Frame-Options": "DENY", "X-Served-By": ""})
-	before = office.Requests()
+	before := office.Requests()
 	wantStatus(t, "office from outside", p.Addr, e2etest.Request{Host: "office.tr.test", From: outside}, 403, "")
 	if n := office.Requests() - before; n != 0 {
 		t.Errorf("%d refused requests reached office", n)

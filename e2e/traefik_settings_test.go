@@ -210,11 +210,7 @@ services:
 			what += fmt.Sprint(" with ", tc.header)
 		}
 		r := e2etest.Request{Host: tc.host, Path: tc.path, Header: tc.header}
-		if tc.want == "" {
-			wantStatus(t, what, p.Addr, r, 404, "")
-		} else {
-			wantStatus(t, what, p.Addr, r, 200, tc.want)
-		}
+		wantRouted(t, what, p.Addr, r, tc.want)
 	}
 }
 

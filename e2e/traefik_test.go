@@ -171,11 +171,7 @@ func TestTraefikRulesRouteByHostAndPathWithAndOrAndNot(t *testing.T) {
 			what += fmt.Sprint(" with ", tc.header)
 		}
 		r := e2etest.Request{Method: tc.method, Host: tc.host, Path: tc.path, From: tc.from, Header: tc.header}
-		if tc.want == "" {
-			wantStatus(t, what, p.Addr, r, 404, "")
-		} else {
-			wantStatus(t, what, p.Addr, r, 200, tc.want)
-		}
+		wantRouted(t, what, p.Addr, r, tc.want)
 	}
 }
 
@@ -442,26 +438,10 @@ func TestTraefikBasicAuthAndIPAllowListKeepTheirRoutersShut(t *testing.T) {
 	} else if h := r.Header.Get("Authorization"); h != "" {
 		t.Errorf("removeHeader: the server got Authorization %q, want none", h)
 	}
-	before := admin.Requests()
-	for _, tc := range []struct {
-		what   string
-		header map[string][]string
-	}{
-		{"no credentials", nil},
-		{"a wrong password", basicAuth("alice", "wrong")},
-		{"an unknown user", basicAuth("carol", "s3cret")},
-	} {
-		got := wantStatus(t, "admin with "+tc.what, p.Addr, e2etest.Request{Host: "admin.tr.test", Header: tc.header}, 401, "")
-		if h := got.Header.Get("WWW-Authenticate"); h != `Basic realm="Admins"` {
-			t.Errorf("admin with %s: WWW-Authenticate %q, want the realm Admins", tc.what, h)
-		}
-	}
-	if n := admin.Requests() - before; n != 0 {
-		t.Errorf("%d refused requests reached admin", n)
-	}
+	wantChallenged(t, p.Addr, "admin.tr.test", "Admins", admin, basicAuth("alice", "wrong"), basicAuth("carol", "s3cret"))
 
 	wantStatus(t, "office from inside sourceRange", p.Addr, e2etest.Request{Host: "office.tr.test", From: inside}, 200, "office")
-	before = office.Requests()
+	before := office.Requests()
 	wantStatus(t, "office from outside sourceRange", p.Addr, e2etest.Request{Host: "office.tr.test", From: outside}, 403, "")
 	if n := office.Requests() - before; n != 0 {
 		t.Errorf("%d refused requests reached office", n)
@@ -853,5 +833,26 @@ func TestTraefikTheWorkedMigrationStackServesOverHTTPS(t *testing.T) {
 	}
 	if r := e2etest.DoTLS(t, tlsAddr, roots, "traefik.example.com", "/dashboard/", true, nil); r.Status != 404 {
 		t.Errorf("https://traefik.example.com/dashboard/ (left out): %v, want 404", r)
+	}
+}
+
+// wantChallenged sends host a request without credentials, then one with
+// each of creds, and wants each answered 401 with a challenge of realm,
+// none reaching server.
+func wantChallenged(t *testing.T, addr, host, realm string, server *e2etest.Backend, creds ...http.Header) {
+	t.Helper()
+	before := server.Requests()
+	for i, h := range append([]http.Header{nil}, creds...) {
+		what := fmt.Sprintf("%s with credentials %d of %d", host, i, len(creds))
+		if h == nil {
+			what = host + " without credentials"
+		}
+		got := wantStatus(t, what, addr, e2etest.Request{Host: host, Header: h}, 401, "")
+		if c := got.Header.Get("WWW-Authenticate"); c != `Basic realm="`+realm+`"` {
+			t.Errorf("%s: WWW-Authenticate %q, want the realm %s", what, c, realm)
+		}
+	}
+	if n := server.Requests() - before; n != 0 {
+		t.Errorf("%d refused requests reached %s", n, host)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/template"
 )
@@ -31,16 +32,7 @@ const maxIncludedFiles = 256
 // are not applied to its entries: a rare case, then compose-go decides).
 // Entries it cannot make sense of are left to compose-go to report.
 func checkIncludes(entries []includeEntry, baseDir, projectDir string, variables map[string]string, read func(what, path string), seen map[string]bool) error {
-	subst := func(s string) string {
-		out, err := template.SubstituteWithOptions(s, func(name string) (string, bool) {
-			v, ok := variables[name]
-			return v, ok
-		}, template.WithoutLogging)
-		if err != nil {
-			return s
-		}
-		return out
-	}
+	subst := func(s string) string { return interpolated(s, variables) }
 	abs := func(p string) string {
 		if filepath.IsAbs(p) {
 			return p
@@ -86,4 +78,20 @@ func checkIncludes(entries []includeEntry, baseDir, projectDir string, variables
 		}
 	}
 	return nil
+}
+
+// interpolated is s with variables put in as compose-go does, or s as it
+// is when it holds none or does not parse (compose-go reports that).
+func interpolated(s string, variables map[string]string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	out, err := template.SubstituteWithOptions(s, func(name string) (string, bool) {
+		v, ok := variables[name]
+		return v, ok
+	}, template.WithoutLogging)
+	if err != nil {
+		return s
+	}
+	return out
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
 
@@ -114,22 +113,10 @@ type tracer struct {
 func tracePositions(main []tracedFile, workingDir string, variables map[string]string) map[string]keyPositions {
 	t := &tracer{
 		workingDir: workingDir,
-		subst: func(s string) string {
-			if !strings.Contains(s, "$") {
-				return s
-			}
-			out, err := template.SubstituteWithOptions(s, func(name string) (string, bool) {
-				v, ok := variables[name]
-				return v, ok
-			}, template.WithoutLogging)
-			if err != nil {
-				return s
-			}
-			return out
-		},
-		parsed:   map[string][]*yaml.Node{},
-		pairs:    map[*yaml.Node][]pair{},
-		extended: map[extendsRef]keyPositions{},
+		subst:      func(s string) string { return interpolated(s, variables) },
+		parsed:     map[string][]*yaml.Node{},
+		pairs:      map[*yaml.Node][]pair{},
+		extended:   map[extendsRef]keyPositions{},
 	}
 	out := map[string]keyPositions{}
 	for name, s := range t.model(main, workingDir, 0) {

@@ -201,12 +201,7 @@ func (pr *project) redirectConverts(ds *model.Diagnostics, rd *redirect) bool {
 	}
 	ep := rd.ep
 	to := ep.Redirect.To.String()
-	target := pr.static.EntryPoints[to]
-	for n, e := range pr.static.EntryPoints {
-		if strings.EqualFold(n, to) {
-			target = e
-		}
-	}
+	target, _ := pr.entryPointNamed(to)
 	switch {
 	case !strings.EqualFold(ep.Redirect.Scheme.String(), "https"):
 		ds.Errorf(rd.src, "redirect to https", "entry point %s redirects to scheme %s, which is not converted", ep.Name, ep.Redirect.Scheme.String())

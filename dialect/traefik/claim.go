@@ -175,17 +175,7 @@ func (pr *project) claimLabels(l model.Labels, exposed []int, ds *model.Diagnost
 		pr.claimRouter(st, tl.HTTP.Routers[rn], nil, exposed, ds)
 		it.record(ds, from)
 	}
-	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
-		it := pr.item(svc.Name, kindTCPRouter, rn)
-		if ignored[strings.ToLower(rn)] {
-			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
-			continue
-		}
-		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
-		from := len(*ds)
-		pr.claimTCPRouter(st, tl.TCP.Routers[rn], exposed, ds)
-		it.record(ds, from)
-	}
+	pr.eachTCPRouter(svc.Name, tl, ignored, ds, func(r *config.TCPRouter) { pr.claimTCPRouter(st, r, exposed, ds) })
 	pr.refuseUDP(st, ignored, ds)
 	if len(st.ports) > 0 {
 		pr.checkNetwork(svc, tl, provider, ds)
@@ -287,6 +277,24 @@ func (pr *project) leftOut(svc *model.Service, tl *config.Labels, provider *conf
 		return "the service does not meet the Docker provider's constraints"
 	}
 	return ""
+}
+
+// eachTCPRouter claims a container's TCP routers with claim, in name
+// order, each an item of the report: left out when ignored names it, else
+// with the problems claim reported.
+func (pr *project) eachTCPRouter(service string, tl *config.Labels, ignored map[string]bool, ds *model.Diagnostics, claim func(*config.TCPRouter)) {
+	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
+		it := pr.item(service, kindTCPRouter, rn)
+		if ignored[strings.ToLower(rn)] {
+			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
+			continue
+		}
+		r := tl.TCP.Routers[rn]
+		it.Detail = model.Printable(r.Rule.String())
+		from := len(*ds)
+		claim(r)
+		it.record(ds, from)
+	}
 }
 
 // mergedLabel is the label of mergedLabels at name, without making them.
@@ -971,18 +979,10 @@ func (pr *project) claimTraefik(l model.Labels, ds *model.Diagnostics) model.Cla
 		}
 		it.record(ds, from)
 	}
-	for _, rn := range slices.Sorted(maps.Keys(tl.TCP.Routers)) {
-		it := pr.item(svc.Name, kindTCPRouter, rn)
-		if ignored[strings.ToLower(rn)] {
-			it.Outcome, it.Detail = model.LeftOut, "named by "+ignoreKey
-			continue
-		}
-		it.Detail = model.Printable(tl.TCP.Routers[rn].Rule.String())
-		from := len(*ds)
-		ds.Errorf(sourceOf(svc, tl.TCP.Routers[rn].Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, rn),
-			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", rn)
-		it.record(ds, from)
-	}
+	pr.eachTCPRouter(svc.Name, tl, ignored, ds, func(r *config.TCPRouter) {
+		ds.Errorf(sourceOf(svc, r.Node.Origin), fmt.Sprintf("leave the router out with %s: %s", ignoreKey, r.Name),
+			"TCP router %s: it routes to the Traefik service itself, which HAProxy replaces", r.Name)
+	})
 	pr.refuseUDP(st, ignored, ds)
 	pr.claimFileRouters(st, true, exposed, ds)
 	if len(st.ports) == 0 {

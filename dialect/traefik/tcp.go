@@ -2,7 +2,6 @@ package traefik
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,16 +177,10 @@ func (pr *project) tcpEntryPoint(name string) (int, string) {
 	if pr.assumed {
 		return 0, fmt.Sprintf("entry point %q: the project has no Traefik service (an image named traefik, or the label %s) to say which port it listens on", name, proxyKey)
 	}
-	var ep *config.EntryPoint
-	for n, e := range pr.static.EntryPoints {
-		if strings.EqualFold(n, name) {
-			ep = e
-		}
-	}
+	ep, undefined := pr.entryPointNamed(name)
 	switch {
 	case ep == nil:
-		names := slices.Sorted(maps.Keys(pr.static.EntryPoints))
-		return 0, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
+		return 0, undefined
 	case ep.Protocol == "udp":
 		return 0, "entry point " + name + " is UDP"
 	case ep.Port == 0:

@@ -469,6 +469,24 @@ type listener struct {
 // service.
 var conventional = map[string]bool{"web": false, "http": false, "websecure": true, "https": true}
 
+// entryPointNamed is the Traefik service's entry point name, in any case
+// (the one spelt so first, then the first in name order), or nil and why.
+func (pr *project) entryPointNamed(name string) (*config.EntryPoint, string) {
+	if ep, ok := pr.static.EntryPoints[name]; ok {
+		return ep, ""
+	}
+	names := slices.Sorted(maps.Keys(pr.static.EntryPoints))
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return pr.static.EntryPoints[n], ""
+		}
+	}
+	if pr.traefik == nil {
+		return nil, fmt.Sprintf("entry point %q is not defined", name)
+	}
+	return nil, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
+}
+
 // entryPoint resolves a router's entry point name.
 func (pr *project) entryPoint(name string) (listener, string) {
 	if pr.assumed {
@@ -483,16 +501,10 @@ func (pr *project) entryPoint(name string) (listener, string) {
 		}
 		return listener{shared: true, port: pr.httpPort}, ""
 	}
-	var ep *config.EntryPoint
-	for n, e := range pr.static.EntryPoints {
-		if strings.EqualFold(n, name) {
-			ep = e
-		}
-	}
+	ep, undefined := pr.entryPointNamed(name)
 	switch {
 	case ep == nil:
-		names := slices.Sorted(maps.Keys(pr.static.EntryPoints))
-		return listener{}, fmt.Sprintf("entry point %q is not defined by the Traefik service %s (it defines %s): Traefik drops the router", name, pr.traefik.Name, strings.Join(names, ", "))
+		return listener{}, undefined
 	case ep.Protocol == "udp":
 		return listener{}, "entry point " + name + " is UDP, which HAProxy does not proxy"
 	case ep.Port == 0:
